@@ -1,0 +1,51 @@
+# fttm — `make run` to try it, `make test` to check it. Both set up everything they need.
+VENV ?= .venv
+PYTHON ?= python3
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 5000
+CHROMIUM ?= /usr/bin/chromium
+
+.PHONY: run test lint format bench chromium clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Reinstall whenever pyproject.toml changes.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+run: $(VENV)/.installed
+	$(BIN)/fttm db upgrade
+	$(BIN)/fttm demo --if-empty
+	$(BIN)/fttm serve --host $(HOST) --port $(PORT)
+
+# Browser tests drive Debian's Chromium; install it when missing (as root), else say how.
+chromium:
+	@if [ -x "$(CHROMIUM)" ]; then :; \
+	elif [ "$$(id -u)" = 0 ]; then \
+	  echo "Installing Chromium for the browser tests (apt-get)…"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core >/dev/null; \
+	else \
+	  echo "The browser tests need Chromium. Run:  sudo apt-get install -y chromium"; exit 1; \
+	fi
+
+test: $(VENV)/.installed chromium
+	$(BIN)/ruff check .
+	$(BIN)/pytest
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.installed
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench: $(VENV)/.installed
+	@if [ -d bench ]; then $(BIN)/python -m bench; else echo "The benchmark arrives with issue 6 (bench/)."; fi
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache htmlcov .coverage

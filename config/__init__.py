@@ -1,0 +1,104 @@
+"""Settings classes for fttm; an `FTTM_<NAME>` environment variable overrides setting <NAME>."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+JURISDICTIONS_DIR = Path(__file__).parent / "jurisdictions"
+DEFAULT_SECRET_KEY = "dev-only-not-secret"  # noqa: S105 - refused in production, see Production
+
+
+class Config:
+    """Settings shared by every environment."""
+
+    SECRET_KEY = DEFAULT_SECRET_KEY
+    # None means "a SQLite file in the instance folder", resolved by the app factory.
+    DATABASE_URL: str | None = None
+    SQLALCHEMY_TRACK_MODIFICATIONS = False
+    SQLITE_BUSY_TIMEOUT_MS = 5000
+    MESSAGE_QUEUE: str | None = None
+    ASYNC_MODE = "eventlet"
+    # Origins allowed to open a Socket.IO connection, besides the page's own host.
+    ALLOWED_ORIGINS: list[str] = []
+    # Public address of the site for join links and QR codes ("https://fttm.example.org").
+    PUBLIC_URL: str | None = None
+    JURISDICTIONS_DIR = str(JURISDICTIONS_DIR)
+    DEFAULT_JURISDICTION = "miteam"
+    BABEL_DEFAULT_LOCALE = "en"
+    LANGUAGES = ["en", "fr"]
+
+    SESSION_COOKIE_NAME = "fttm_session"
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = False
+    PERMANENT_SESSION_LIFETIME = 12 * 60 * 60
+    WTF_CSRF_TIME_LIMIT = 12 * 60 * 60
+
+    # Failed sign-ins: this many within the window lock sign-in for that account or address.
+    LOGIN_FAILURES_PER_ACCOUNT = 5
+    LOGIN_FAILURES_PER_ADDRESS = 20
+    LOGIN_FAILURE_WINDOW_SECONDS = 15 * 60
+
+    LOG_LEVEL = "INFO"
+
+
+class Development(Config):
+    """Local development: `make run`."""
+
+    DEBUG = False
+
+
+class Testing(Config):
+    """The test suite: threading async mode, no CSRF shortcuts (tests send real tokens)."""
+
+    TESTING = True
+    ASYNC_MODE = "threading"
+    DATABASE_URL = "sqlite://"
+    LOGIN_FAILURES_PER_ACCOUNT = 3
+    LOGIN_FAILURES_PER_ADDRESS = 6
+
+
+class Production(Config):
+    """A real deployment: secure cookies, a secret key from the environment."""
+
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+
+
+ENVIRONMENTS = {"development": Development, "testing": Testing, "production": Production}
+
+
+def _parse(raw: str, default: object) -> object:
+    """Read an environment value with the type of the setting it overrides."""
+    if isinstance(default, bool):
+        return raw.strip().lower() in {"1", "true", "yes", "on"}
+    if isinstance(default, int):
+        return int(raw)
+    if isinstance(default, list):
+        return [part.strip() for part in raw.split(",") if part.strip()]
+    if isinstance(default, dict):
+        return json.loads(raw)
+    return raw
+
+
+def settings_for(environment: str | None = None, environ: os._Environ | dict | None = None) -> dict:
+    """Settings for an environment, with `FTTM_*` environment variables applied on top."""
+    environ = os.environ if environ is None else environ
+    name = environment or environ.get("FTTM_ENV", "development")
+    if name not in ENVIRONMENTS:
+        raise RuntimeError(f"FTTM_ENV must be one of {', '.join(ENVIRONMENTS)}, not {name!r}")
+    cls = ENVIRONMENTS[name]
+    settings = {key: getattr(cls, key) for key in dir(cls) if key.isupper()}
+    settings["ENV_NAME"] = name
+    for key, raw in environ.items():
+        if key.startswith("FTTM_") and key != "FTTM_ENV":
+            setting = key.removeprefix("FTTM_")
+            settings[setting] = _parse(raw, settings.get(setting, ""))
+    if name == "production" and settings["SECRET_KEY"] in {DEFAULT_SECRET_KEY, ""}:
+        raise RuntimeError("Production needs a secret: set FTTM_SECRET_KEY to a long random value.")
+    return settings

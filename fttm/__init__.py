@@ -1,0 +1,72 @@
+"""fttm: a live board for Family Team Meetings."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from flask import Flask
+from jinja2 import StrictUndefined
+
+from config import settings_for
+from fttm import database, error_pages, security, templating
+from fttm.extensions import babel, csrf, db, login_manager, migrate, socketio
+from fttm.jurisdictions import load_profiles
+
+MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the fttm app; `config` overrides settings (tests pass `{"ENV_NAME": "testing"}`)."""
+    app = Flask(__name__, instance_relative_config=True)
+    environment = (config or {}).get("ENV_NAME")
+    app.config.from_mapping(settings_for(environment))
+    app.config.from_mapping(config or {})
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    logging.basicConfig(level=app.config["LOG_LEVEL"],
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+    app.extensions["fttm.jurisdictions"] = load_profiles(app.config["JURISDICTIONS_DIR"])
+    app.config["SQLALCHEMY_DATABASE_URI"] = database.url_for_app(app)
+    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", database.engine_options(app))
+    database.enable_sqlite_pragmas(app.config["SQLITE_BUSY_TIMEOUT_MS"])
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=security.pick_locale)
+    login_manager.init_app(app)
+    socketio.init_app(
+        app,
+        async_mode=app.config["ASYNC_MODE"],
+        message_queue=app.config["MESSAGE_QUEUE"],
+        cors_allowed_origins=security.socket_origins(app),
+        manage_session=False,
+    )
+    if app.testing:
+        app.jinja_env.undefined = StrictUndefined
+
+    _register_areas(app)
+    security.init_app(app)
+    templating.init_app(app)
+    error_pages.init_app(app)
+    return app
+
+
+def _register_areas(app: Flask) -> None:
+    """Bind every area of the product: its blueprint, its socket events, its CLI commands."""
+    from fttm import cli, models  # noqa: F401 - models registers every table for migrations
+    from fttm.admin.views import bp as admin_bp
+    from fttm.auth import access
+    from fttm.auth.views import bp as auth_bp
+    from fttm.cases.views import bp as cases_bp
+    from fttm.health.views import bp as health_bp
+    from fttm.joining.views import bp as joining_bp
+    from fttm.meetings.views import bp as meetings_bp
+    from fttm.realtime import events  # noqa: F401 - registers Socket.IO handlers
+
+    access.init_app(app)
+    for blueprint in (auth_bp, admin_bp, cases_bp, meetings_bp, joining_bp, health_bp):
+        app.register_blueprint(blueprint)
+    cli.init_app(app)
+    app.jinja_env.globals["profiles"] = lambda: app.extensions["fttm.jurisdictions"]

@@ -1,0 +1,136 @@
+"""The team's case list, and opening, viewing and editing a case."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy.orm import selectinload
+
+from fttm.auth.access import case_or_404, caseworker_required, visible_cases
+from fttm.auth.models import Role, User
+from fttm.cases import commands
+from fttm.cases.forms import CaseForm, CaseSearchForm
+from fttm.cases.models import Case
+from fttm.cases.timeframes import case_deadlines, next_deadline
+from fttm.errors import Invalid
+from fttm.extensions import db
+from fttm.forms import show_errors
+from fttm.jurisdictions import all_profiles, profile
+
+bp = Blueprint("cases", __name__, url_prefix="/cases")
+LIST_LIMIT = 200
+
+
+def _team_facilitators() -> list[tuple[int | str, str]]:
+    """Choices for "facilitator": the active caseworkers of the signed-in user's team."""
+    people = db.session.scalars(sa.select(User).where(
+        User.team_id == current_user.team_id, User.active,
+        User.role.in_([Role.FACILITATOR, Role.SUPERVISOR])).order_by(User.name)).all()
+    return [("", _("Not assigned yet")), *((user.id, user.name) for user in people)]
+
+
+def _prepare(form: CaseForm) -> CaseForm:
+    """Fill the form's choices; permanency goals follow the chosen jurisdiction profile."""
+    profiles = all_profiles()
+    form.jurisdiction.choices = [(p.id, p.name) for p in profiles.values()]
+    chosen = profiles.get(form.jurisdiction.data) or next(iter(profiles.values()))
+    form.permanency_goal.choices = chosen.choices("permanency_goals")
+    form.facilitator_id.choices = _team_facilitators()
+    return form
+
+
+def _details(form: CaseForm) -> commands.CaseDetails:
+    """The command's input from a parsed form."""
+    values = {name: form[name].data for name in commands.FIELDS}
+    for text in ("case_number", "family_name", "permanency_goal"):
+        values[text] = values[text] or ""
+    return commands.CaseDetails(**values)
+
+
+def _default_jurisdiction() -> str:
+    """The profile most of the team's cases use, else the configured default."""
+    used = db.session.scalar(
+        sa.select(Case.jurisdiction).where(Case.team_id == current_user.team_id)
+        .group_by(Case.jurisdiction).order_by(sa.func.count().desc()).limit(1))
+    return used or current_app.config["DEFAULT_JURISDICTION"]
+
+
+@bp.get("/")
+@caseworker_required
+def index():
+    """The team's cases, most urgent first, searchable; htmx asks for just the rows."""
+    search = CaseSearchForm(request.args)
+    query = visible_cases(current_user).options(selectinload(Case.meetings),
+                                                selectinload(Case.facilitator))
+    term = (search.q.data or "").strip()
+    if term:
+        pattern = f"%{term.lower()}%"
+        query = query.where(sa.or_(sa.func.lower(Case.family_name).like(pattern),
+                                   sa.func.lower(Case.case_number).like(pattern)))
+    cases = db.session.scalars(query.order_by(Case.family_name).limit(LIST_LIMIT)).all()
+    rows = [(case, next_deadline(case, profile(case.jurisdiction))) for case in cases]
+    rows.sort(key=lambda row: (row[1] is None, row[1].due if row[1] else None))
+    template = "cases/_case_rows.html" if request.headers.get("HX-Request") else "cases/index.html"
+    return render_template(template, rows=rows, search=search, term=term,
+                           limited=len(cases) == LIST_LIMIT)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@caseworker_required
+def new():
+    """Open a case for the team."""
+    form = CaseForm()
+    if request.method == "GET":
+        form.jurisdiction.data = _default_jurisdiction()
+        form.facilitator_id.data = (current_user.id if current_user.role == Role.FACILITATOR
+                                    else None)
+    _prepare(form)
+    if form.validate_on_submit():
+        try:
+            case = commands.open_case(current_user, _details(form))
+        except Invalid as error:
+            show_errors(form, error)
+        else:
+            flash(_("Case %(number)s opened.", number=case.case_number), "success")
+            return redirect(url_for("cases.show", case_id=case.id))
+    status = 400 if request.method == "POST" else 200
+    return render_template("cases/form.html", form=form, case=None), status
+
+
+@bp.get("/<int:case_id>")
+@caseworker_required
+def show(case_id: int):
+    """One case: its details, what is due, and its meetings."""
+    case = case_or_404(current_user, case_id)
+    case_profile = profile(case.jurisdiction)
+    return render_template("cases/show.html", case=case, profile=case_profile,
+                           deadlines=case_deadlines(case, case_profile))
+
+
+@bp.route("/<int:case_id>/edit", methods=["GET", "POST"])
+@caseworker_required
+def edit(case_id: int):
+    """Change a case's details."""
+    case = case_or_404(current_user, case_id)
+    form = _prepare(CaseForm(obj=case))
+    if form.validate_on_submit():
+        try:
+            commands.update_case(current_user, case, _details(form))
+        except Invalid as error:
+            db.session.rollback()
+            show_errors(form, error)
+        else:
+            flash(_("Case details saved."), "success")
+            return redirect(url_for("cases.show", case_id=case.id))
+    status = 400 if request.method == "POST" else 200
+    return render_template("cases/form.html", form=form, case=case), status
+
+
+@bp.get("/permanency-goals")
+@caseworker_required
+def permanency_goals():
+    """The permanency goal field for the jurisdiction just chosen (swapped in by htmx)."""
+    form = _prepare(CaseForm(request.args, meta={"csrf": False}))
+    return render_template("cases/_permanency_goal_field.html", form=form)

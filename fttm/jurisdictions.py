@@ -1,0 +1,178 @@
+"""Jurisdiction profiles: each agency's timeframes and vocabularies, from `config/jurisdictions`."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from flask import current_app
+from flask_babel import get_locale
+
+ANCHORS = frozenset({"substantiation", "placement", "plan"})
+WEEKEND_RULES = frozenset({"keep", "previous_business_day", "next_business_day"})
+VOCABULARIES = ("permanency_goals", "participant_roles", "need_domains", "services",
+                "ecomap_categories")
+
+
+class ProfileError(ValueError):
+    """A jurisdiction profile file is missing something or says something impossible."""
+
+
+@dataclass(frozen=True)
+class Option:
+    """One entry of a profile vocabulary (a permanency goal, a role, a need domain...)."""
+
+    key: str
+    label: str
+    labels: tuple[tuple[str, str], ...] = ()
+    family: bool = False
+
+    def label_for(self, locale: str) -> str:
+        """The label in `locale` where the profile has one, else its default label."""
+        return dict(self.labels).get(locale, self.label)
+
+
+@dataclass(frozen=True)
+class Timeframe:
+    """"N days after" the first of its anchor dates that the case has."""
+
+    days: int
+    anchors: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Profile:
+    """A jurisdiction's rules for case planning."""
+
+    id: str
+    name: str
+    zone: ZoneInfo
+    weekend: str
+    plan_due: Timeframe
+    endorsement_due: Timeframe
+    copy_to_family_due: Timeframe
+    review_every_days: int
+    tribe_contact: Timeframe | None
+    vocabularies: dict[str, tuple[Option, ...]]
+
+    def options(self, vocabulary: str) -> tuple[Option, ...]:
+        """The entries of one vocabulary, in the profile's order."""
+        return self.vocabularies[vocabulary]
+
+    def choices(self, vocabulary: str) -> list[tuple[str, str]]:
+        """(key, label) pairs for a select field, labels in the reader's language."""
+        locale = str(get_locale() or "en")
+        return [(option.key, option.label_for(locale)) for option in self.options(vocabulary)]
+
+    def label(self, vocabulary: str, key: str | None) -> str:
+        """The label of `key` in a vocabulary; the key itself if the profile no longer has it."""
+        locale = str(get_locale() or "en")
+        for option in self.options(vocabulary):
+            if option.key == key:
+                return option.label_for(locale)
+        return key or ""
+
+    def has(self, vocabulary: str, key: str | None) -> bool:
+        """Whether `key` is an entry of the vocabulary."""
+        return any(option.key == key for option in self.options(vocabulary))
+
+    def today(self) -> date:
+        """Today's date where the jurisdiction is."""
+        return datetime.now(self.zone).date()
+
+    def deadline(self, start: date, days: int) -> date:
+        """`days` after `start`, moved off a weekend as the profile says."""
+        due = start + timedelta(days=days)
+        if self.weekend == "keep" or due.weekday() < 5:
+            return due
+        if self.weekend == "previous_business_day":
+            return due - timedelta(days=due.weekday() - 4)
+        return due + timedelta(days=7 - due.weekday())
+
+
+def _timeframe(raw: object, where: str) -> Timeframe:
+    """Read `{ days = N, from = [...] }`."""
+    if not isinstance(raw, dict) or not isinstance(raw.get("days"), int) or raw["days"] < 0:
+        raise ProfileError(f"{where} needs a whole number of days: {{ days = 21, from = [...] }}")
+    anchors = tuple(raw.get("from", ()))
+    if not anchors or not set(anchors) <= ANCHORS:
+        raise ProfileError(f"{where}.from must list some of {sorted(ANCHORS)}")
+    return Timeframe(days=raw["days"], anchors=anchors)
+
+
+def _vocabulary(raw: object, where: str) -> tuple[Option, ...]:
+    """Read a list of `{ key, label, [label_fr], [family] }` entries with unique keys."""
+    if not isinstance(raw, list) or not raw:
+        raise ProfileError(f"{where} must be a non-empty list")
+    options, seen = [], set()
+    for entry in raw:
+        if not isinstance(entry, dict) or not entry.get("key") or not entry.get("label"):
+            raise ProfileError(f"every entry of {where} needs a key and a label")
+        if entry["key"] in seen:
+            raise ProfileError(f"{where} repeats the key {entry['key']!r}")
+        seen.add(entry["key"])
+        labels = tuple((name.removeprefix("label_"), text) for name, text in entry.items()
+                       if name.startswith("label_"))
+        options.append(Option(entry["key"], entry["label"], labels, bool(entry.get("family"))))
+    return tuple(options)
+
+
+def parse_profile(data: dict, source: str) -> Profile:
+    """Build a Profile from the parsed TOML of one file, or say precisely what is wrong."""
+    try:
+        zone = ZoneInfo(data.get("timezone", "UTC"))
+    except (ZoneInfoNotFoundError, ValueError) as error:
+        raise ProfileError(f"{source}: unknown timezone {data.get('timezone')!r}") from error
+    if not data.get("id") or not data.get("name"):
+        raise ProfileError(f"{source}: a profile needs an id and a name")
+    weekend = data.get("weekend", "keep")
+    if weekend not in WEEKEND_RULES:
+        raise ProfileError(f"{source}: weekend must be one of {sorted(WEEKEND_RULES)}")
+    frames = data.get("timeframes", {})
+    review = frames.get("review_every_days")
+    if not isinstance(review, int) or review <= 0:
+        raise ProfileError(f"{source}: timeframes.review_every_days must be a positive number")
+    tribe = frames.get("tribe_contact")
+    try:
+        return Profile(
+            id=data["id"], name=data["name"], zone=zone, weekend=weekend,
+            plan_due=_timeframe(frames.get("plan_due"), "timeframes.plan_due"),
+            endorsement_due=_timeframe(frames.get("endorsement_due"), "timeframes.endorsement_due"),
+            copy_to_family_due=_timeframe(frames.get("copy_to_family_due"),
+                                          "timeframes.copy_to_family_due"),
+            review_every_days=review,
+            tribe_contact=_timeframe(tribe, "timeframes.tribe_contact") if tribe else None,
+            vocabularies={name: _vocabulary(data.get(name), name) for name in VOCABULARIES},
+        )
+    except ProfileError as error:
+        raise ProfileError(f"{source}: {error}") from error
+
+
+def load_profiles(directory: str | Path) -> dict[str, Profile]:
+    """Every `*.toml` profile in `directory`, by id."""
+    profiles: dict[str, Profile] = {}
+    for path in sorted(Path(directory).glob("*.toml")):
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as error:
+            raise ProfileError(f"{path.name}: {error}") from error
+        profile = parse_profile(data, path.name)
+        if profile.id in profiles:
+            raise ProfileError(f"{path.name}: another profile already has the id {profile.id!r}")
+        profiles[profile.id] = profile
+    if not profiles:
+        raise ProfileError(f"no jurisdiction profiles (*.toml) in {directory}")
+    return profiles
+
+
+def all_profiles() -> dict[str, Profile]:
+    """The running app's profiles."""
+    return current_app.extensions["fttm.jurisdictions"]
+
+
+def profile(profile_id: str) -> Profile:
+    """One of the running app's profiles, by id."""
+    return all_profiles()[profile_id]

@@ -1,0 +1,125 @@
+"""Meetings of a case and the people taking part in them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from fttm.extensions import db, enum_type
+from fttm.timestamps import UTCDateTime, utcnow
+
+if TYPE_CHECKING:
+    from fttm.cases.models import Case
+
+
+class MeetingStatus(StrEnum):
+    """Where a meeting is in its life: scheduled → open (joinable) → live → ended."""
+
+    SCHEDULED = "scheduled"
+    OPEN = "open"
+    LIVE = "live"
+    ENDED = "ended"
+    CANCELLED = "cancelled"
+
+
+class MeetingPurpose(StrEnum):
+    """Why the family team meets."""
+
+    INITIAL_PLAN = "initial_plan"
+    REVIEW_90_DAY = "review_90_day"
+    PLACEMENT_CHANGE = "placement_change"
+    OTHER = "other"
+
+
+PURPOSE_LABELS = {
+    MeetingPurpose.INITIAL_PLAN: _l("Initial case plan"),
+    MeetingPurpose.REVIEW_90_DAY: _l("90-day review"),
+    MeetingPurpose.PLACEMENT_CHANGE: _l("Placement change"),
+    MeetingPurpose.OTHER: _l("Other"),
+}
+
+STATUS_LABELS = {
+    MeetingStatus.SCHEDULED: _l("Scheduled"),
+    MeetingStatus.OPEN: _l("Open for joining"),
+    MeetingStatus.LIVE: _l("Live"),
+    MeetingStatus.ENDED: _l("Ended"),
+    MeetingStatus.CANCELLED: _l("Cancelled"),
+}
+
+
+class Meeting(db.Model):
+    """A Family Team Meeting: scheduled, then joined by code, held live, and ended."""
+
+    __tablename__ = "meetings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id"), index=True)
+    scheduled_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    purpose: Mapped[MeetingPurpose] = mapped_column(enum_type(MeetingPurpose))
+    location: Mapped[str] = mapped_column(sa.String(200))
+    status: Mapped[MeetingStatus] = mapped_column(
+        enum_type(MeetingStatus), default=MeetingStatus.SCHEDULED
+    )
+    join_code: Mapped[str] = mapped_column(sa.String(12), unique=True)
+    admit_everyone: Mapped[bool] = mapped_column(default=False)
+    join_details_hidden: Mapped[bool] = mapped_column(default=False)
+    locked_sections: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    created_by_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    case: Mapped[Case] = relationship(back_populates="meetings")
+    participants: Mapped[list[Participant]] = relationship(
+        back_populates="meeting", order_by="Participant.joined_at"
+    )
+
+    @property
+    def purpose_label(self) -> str:
+        """The purpose in the reader's language."""
+        return str(PURPOSE_LABELS[self.purpose])
+
+    @property
+    def status_label(self) -> str:
+        """The status in the reader's language."""
+        return str(STATUS_LABELS[self.status])
+
+
+class ParticipantStatus(StrEnum):
+    """A participant waits to be admitted, is admitted, or has been removed by the facilitator."""
+
+    WAITING = "waiting"
+    ADMITTED = "admitted"
+    REMOVED = "removed"
+
+
+class Participant(db.Model):
+    """Someone taking part in one meeting: a family member by code, or staff by account."""
+
+    __tablename__ = "participants"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(sa.ForeignKey("meetings.id"), index=True)
+    display_name: Mapped[str] = mapped_column(sa.String(60))
+    # A participant role key from the jurisdiction profile, or "staff" for an account holder.
+    role: Mapped[str] = mapped_column(sa.String(40))
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    # Added after both tables exist: persons and participants refer to each other.
+    person_id: Mapped[int | None] = mapped_column(sa.ForeignKey("persons.id", use_alter=True))
+    status: Mapped[ParticipantStatus] = mapped_column(
+        enum_type(ParticipantStatus), default=ParticipantStatus.WAITING
+    )
+    # Part of the signed participant token; replaced on removal so the old token stops working.
+    token_nonce: Mapped[str] = mapped_column(sa.String(32))
+    joined_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    admitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    meeting: Mapped[Meeting] = relationship(back_populates="participants")

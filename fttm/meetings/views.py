@@ -1,0 +1,113 @@
+"""Scheduling a meeting and the meeting page with its join code, link and QR code."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from fttm.auth.access import case_or_404, caseworker_required, meeting_or_404
+from fttm.errors import Invalid
+from fttm.forms import show_errors
+from fttm.jurisdictions import profile
+from fttm.meetings import commands, join_codes
+from fttm.meetings.forms import CancelForm, MeetingForm
+from fttm.meetings.models import Meeting, MeetingStatus
+from fttm.meetings.qr import qr_svg
+
+bp = Blueprint("meetings", __name__)
+
+
+def join_url(meeting: Meeting) -> str:
+    """The address phones open to join, on the site's public address when one is configured."""
+    path = url_for("joining.meeting", code=meeting.join_code)
+    public = current_app.config["PUBLIC_URL"]
+    return public.rstrip("/") + path if public else url_for(
+        "joining.meeting", code=meeting.join_code, _external=True)
+
+
+def _join_details(meeting: Meeting) -> dict:
+    """What a screen needs to invite people: the code, the link and its QR code."""
+    url = join_url(meeting)
+    return {"join_code": join_codes.display(meeting.join_code), "join_url": url,
+            "qr": qr_svg(url, _("QR code that opens the link to join this meeting"))}
+
+
+def _save(form: MeetingForm, action, *args):
+    """Run a scheduling command with the form's values; errors go back onto the form."""
+    try:
+        return action(current_user, *args, local_time=form.scheduled_at.data,
+                      purpose=form.purpose.data or "", location=form.location.data or "")
+    except Invalid as error:
+        show_errors(form, error)
+        return None
+
+
+@bp.route("/cases/<int:case_id>/meetings/new", methods=["GET", "POST"])
+@caseworker_required
+def new(case_id: int):
+    """Schedule a meeting for a case."""
+    case = case_or_404(current_user, case_id)
+    form = MeetingForm()
+    if form.validate_on_submit():
+        meeting = _save(form, commands.schedule_meeting, case)
+        if meeting is not None:
+            flash(_("Meeting scheduled. Share the join code with the family."), "success")
+            return redirect(url_for("meetings.show", meeting_id=meeting.id))
+    status = 400 if request.method == "POST" else 200
+    return render_template("meetings/form.html", form=form, case=case, meeting=None,
+                           zone=profile(case.jurisdiction).zone), status
+
+
+@bp.get("/meetings/<int:meeting_id>")
+@caseworker_required
+def show(meeting_id: int):
+    """A meeting: when and where, its status, and how to join it."""
+    meeting = meeting_or_404(current_user, meeting_id)
+    return render_template("meetings/show.html", meeting=meeting, case=meeting.case,
+                           zone=profile(meeting.case.jurisdiction).zone,
+                           cancel_form=CancelForm(), **_join_details(meeting))
+
+
+@bp.get("/meetings/<int:meeting_id>/join-screen")
+@caseworker_required
+def join_screen(meeting_id: int):
+    """The join code and QR code filling the screen, for the projector before the meeting."""
+    meeting = meeting_or_404(current_user, meeting_id)
+    return render_template("meetings/join_screen.html", meeting=meeting,
+                           **_join_details(meeting))
+
+
+@bp.route("/meetings/<int:meeting_id>/edit", methods=["GET", "POST"])
+@caseworker_required
+def edit(meeting_id: int):
+    """Change the time, purpose or place of a meeting that has not opened yet."""
+    meeting = meeting_or_404(current_user, meeting_id)
+    zone = profile(meeting.case.jurisdiction).zone
+    form = MeetingForm(obj=meeting)
+    if request.method == "GET":
+        form.scheduled_at.data = meeting.scheduled_at.astimezone(zone).replace(tzinfo=None)
+    if meeting.status != MeetingStatus.SCHEDULED:
+        flash(_("This meeting can no longer be changed."), "error")
+        return redirect(url_for("meetings.show", meeting_id=meeting.id))
+    if form.validate_on_submit() and _save(form, commands.reschedule_meeting, meeting):
+        flash(_("Meeting updated."), "success")
+        return redirect(url_for("meetings.show", meeting_id=meeting.id))
+    status = 400 if request.method == "POST" else 200
+    return render_template("meetings/form.html", form=form, case=meeting.case, meeting=meeting,
+                           zone=zone), status
+
+
+@bp.post("/meetings/<int:meeting_id>/cancel")
+@caseworker_required
+def cancel(meeting_id: int):
+    """Call off a meeting that has not opened."""
+    meeting = meeting_or_404(current_user, meeting_id)
+    if CancelForm().validate_on_submit():
+        try:
+            commands.cancel_meeting(current_user, meeting)
+        except Invalid as error:
+            flash(next(iter(error.errors.values())), "error")
+        else:
+            flash(_("Meeting cancelled. Its join code no longer works."), "success")
+    return redirect(url_for("meetings.show", meeting_id=meeting.id))

@@ -1,0 +1,37 @@
+"""Template filters: dates and times in the reader's language and the case's time zone."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date, format_time
+from flask import Flask
+from flask_babel import get_locale
+
+
+def _locale() -> str:
+    """The reader's locale, for babel."""
+    return str(get_locale() or "en")
+
+
+def local_date(value: date | None) -> str:
+    """A calendar date, e.g. "12 Dec 2026"."""
+    return format_date(value, format="medium", locale=_locale()) if value else ""
+
+
+def local_datetime(moment: datetime | None, zone: ZoneInfo) -> str:
+    """A moment as wall-clock time where the case is: "Tuesday, 1 December 2026 · 10:00 EST"."""
+    if moment is None:
+        return ""
+    local = moment.astimezone(zone)
+    day = format_date(local.date(), format="full", locale=_locale())
+    time = format_time(local, format="HH:mm zzz", tzinfo=zone, locale=_locale())
+    return f"{day} · {time}"
+
+
+def init_app(app: Flask) -> None:
+    """Register the filters and the reader's locale for `<html lang>`."""
+    app.add_template_filter(local_date)
+    app.add_template_filter(local_datetime)
+    app.context_processor(lambda: {"current_locale": _locale()})

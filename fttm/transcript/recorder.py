@@ -1,0 +1,137 @@
+"""The one write path: apply a change, append its transcript event in the same transaction, commit,
+then publish. Commands in every area go through `change()`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import Enum
+from typing import Any
+
+import sqlalchemy as sa
+
+from fttm import publisher
+from fttm.extensions import db
+from fttm.transcript.models import TranscriptEvent
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who makes a change: a staff user or a meeting participant, with the name and role to show."""
+
+    name: str
+    role: str
+    user_id: int | None = None
+    participant_id: int | None = None
+
+    @classmethod
+    def for_user(cls, user) -> Actor:
+        """A staff account acting in its own name."""
+        return cls(name=user.name, role=str(user.role), user_id=user.id)
+
+    @classmethod
+    def system(cls) -> Actor:
+        """fttm itself (seeding, scheduled housekeeping)."""
+        return cls(name="fttm", role="system")
+
+
+def snapshot(item: Any, fields: tuple[str, ...]) -> dict[str, Any]:
+    """The named fields of `item` as JSON-ready values, for an event's before/after."""
+    return {name: _jsonable(getattr(item, name)) for name in fields}
+
+
+def _jsonable(value: Any) -> Any:
+    """Dates as ISO strings, enums as their values; everything else as it is."""
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return value.value
+    return value
+
+
+@dataclass
+class Change:
+    """One transaction's worth of change to a case; records its transcript events as it goes."""
+
+    case_id: int | None
+    actor: Actor
+    meeting_id: int | None
+    idempotency_key: str | None
+    events: list[TranscriptEvent] = field(default_factory=list)
+
+    def record(self, kind: str, target: Any, *, before: dict | None = None,
+               after: dict | None = None, section: str | None = None) -> TranscriptEvent:
+        """Append the event describing one change to `target` (flushed, so ids are known)."""
+        db.session.flush()
+        if self.case_id is None:
+            raise RuntimeError("set Change.case_id once the new case has an id")
+        seq = _next_seq(self.case_id)
+        event = TranscriptEvent(
+            case_id=self.case_id, meeting_id=self.meeting_id, seq=seq,
+            actor_user_id=self.actor.user_id, actor_participant_id=self.actor.participant_id,
+            actor_name=self.actor.name, actor_role=self.actor.role, kind=kind, section=section,
+            target_type=type(target).__name__, target_id=getattr(target, "id", None),
+            before=before, after=after,
+            # Only the first event of a change carries the key: one retry, one change.
+            idempotency_key=None if self.events else self.idempotency_key,
+        )
+        db.session.add(event)
+        self.events.append(event)
+        return event
+
+
+def _next_seq(case_id: int) -> int:
+    """Take the case's next sequence number; the UPDATE also serialises writers to one case."""
+    from fttm.cases.models import Case
+
+    statement = (sa.update(Case).where(Case.id == case_id)
+                 .values(event_seq=Case.event_seq + 1).returning(Case.event_seq))
+    return db.session.execute(statement).scalar_one()
+
+
+def live_meeting_id(case_id: int) -> int | None:
+    """The case's meeting that is open or live right now: changes made meanwhile belong to it."""
+    from fttm.meetings.models import Meeting, MeetingStatus
+
+    return db.session.scalar(
+        sa.select(Meeting.id).where(
+            Meeting.case_id == case_id,
+            Meeting.status.in_([MeetingStatus.OPEN, MeetingStatus.LIVE]),
+        ).order_by(Meeting.id.desc()).limit(1)
+    )
+
+
+def already_applied(case_id: int, idempotency_key: str | None) -> TranscriptEvent | None:
+    """The event an earlier try of this change wrote, if that try was committed."""
+    if not idempotency_key:
+        return None
+    return db.session.scalar(sa.select(TranscriptEvent).where(
+        TranscriptEvent.case_id == case_id, TranscriptEvent.idempotency_key == idempotency_key))
+
+
+@contextmanager
+def change(case_id: int | None, actor: Actor, *, meeting_id: int | None = None,
+           idempotency_key: str | None = None) -> Iterator[Change]:
+    """Run one change to a case in a transaction: commit it with its events, then publish them.
+
+    `case_id` is None only while the block creates the case; it then sets `case_id` itself.
+    If the block raises, everything is rolled back and nothing is published.
+    """
+    if meeting_id is None and case_id is not None:
+        meeting_id = live_meeting_id(case_id)
+    current = Change(case_id, actor, meeting_id, idempotency_key)
+    try:
+        yield current
+        if not current.events:
+            raise RuntimeError("a change must record at least one transcript event")
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
+    publisher.publish(current.events)
