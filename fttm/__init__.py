@@ -1,23 +1,32 @@
-"""fttm: a live board for Family Team Meetings."""
+"""fttm: a live board for Family Team Meetings.
+
+Imports happen inside `create_app`, so `fttm serve` can let eventlet patch the standard library
+before Flask and the database drivers are loaded (see fttm.entry).
+"""
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from flask import Flask
-from jinja2 import StrictUndefined
-
-from config import settings_for
-from fttm import database, error_pages, security, templating
-from fttm.extensions import babel, csrf, db, login_manager, migrate, socketio
-from fttm.jurisdictions import load_profiles
+if TYPE_CHECKING:
+    from flask import Flask
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
 
 def create_app(config: dict | None = None) -> Flask:
     """Build the fttm app; `config` overrides settings (tests pass `{"ENV_NAME": "testing"}`)."""
+    import logging
+
+    from flask import Flask
+    from jinja2 import StrictUndefined
+
+    from config import settings_for
+    from fttm import database, error_pages, security, templating
+    from fttm.extensions import babel, csrf, db, login_manager, migrate, socketio
+    from fttm.jurisdictions import load_profiles
+
     app = Flask(__name__, instance_relative_config=True)
     environment = (config or {}).get("ENV_NAME")
     app.config.from_mapping(settings_for(environment))

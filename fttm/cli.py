@@ -96,6 +96,7 @@ def create_user(email: str, name: str, role: str, team: str | None,
         user = accounts.create_user(email=email, name=name, role=role,
                                     password=_read_password(), team_id=team_id)
     except Invalid as error:
+        db.session.rollback()  # a team made for this account goes too
         for field, message in error.errors.items():
             click.echo(f"Error ({field}): {message}", err=True)
         sys.exit(1)

@@ -1,17 +1,23 @@
 """The `fttm` console script.
 
 `fttm serve` runs under eventlet, which must patch the standard library before anything else
-imports it, so this module imports nothing of fttm's until that is done.
+imports it, so this module imports nothing of fttm's until that is done. Other commands (db, user,
+demo, shell) need no event loop and run in threading mode.
 """
 
 import os
 import sys
+import warnings
 
 
 def main() -> None:
     """Run the fttm command line."""
     serving = len(sys.argv) > 1 and sys.argv[1] == "serve"
-    if serving and os.environ.get("FTTM_ASYNC_MODE", "eventlet") == "eventlet":
+    if not serving:
+        os.environ.setdefault("FTTM_ASYNC_MODE", "threading")
+    elif os.environ.get("FTTM_ASYNC_MODE", "eventlet") == "eventlet":
+        # The product brief fixes eventlet; its "deprecated, in bugfix mode" banner is known.
+        warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated")
         import eventlet
 
         eventlet.monkey_patch()

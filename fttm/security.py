@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, current_app, request
+from flask import Flask, Response, current_app, has_request_context, request
 
 CONTENT_SECURITY_POLICY = "; ".join([
     "default-src 'self'",
@@ -38,7 +38,9 @@ def add_security_headers(response: Response) -> Response:
 
 
 def pick_locale() -> str | None:
-    """The reader's preferred language among those fttm speaks."""
+    """The reader's preferred language among those fttm speaks (the default outside a request)."""
+    if not has_request_context():
+        return None
     return request.accept_languages.best_match(current_app.config["LANGUAGES"])
 
 

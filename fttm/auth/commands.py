@@ -25,18 +25,18 @@ def normalise_email(email: str) -> str:
 
 
 def team_named(name: str, *, create: bool = False) -> Team:
-    """The team called `name`; created if asked, else Invalid when there is none."""
+    """The team called `name`; if asked, a new one is added to the session (not yet committed)."""
     name = " ".join(name.split())
     team = db.session.scalar(sa.select(Team).where(sa.func.lower(Team.name) == name.lower()))
     if team is None and create:
-        team = create_team(name)
+        team = _new_team(name)
     if team is None:
         raise Invalid({"team": _("There is no team called %(name)s.", name=name)})
     return team
 
 
-def create_team(name: str) -> Team:
-    """Add a team; names are unique regardless of case."""
+def _new_team(name: str) -> Team:
+    """Validate and add a team to the session; names are unique regardless of case."""
     name = " ".join(name.split())
     if not name or len(name) > 120:
         raise Invalid({"name": _("Give the team a name of at most 120 characters.")})
@@ -44,6 +44,13 @@ def create_team(name: str) -> Team:
         raise Invalid({"name": _("There is already a team with this name.")})
     team = Team(name=name)
     db.session.add(team)
+    db.session.flush()
+    return team
+
+
+def create_team(name: str) -> Team:
+    """Add a team."""
+    team = _new_team(name)
     db.session.commit()
     logger.info("team %s created", team.id)
     return team
