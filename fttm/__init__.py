@@ -45,6 +45,10 @@ def create_app(config: dict | None = None) -> Flask:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=security.pick_locale)
     login_manager.init_app(app)
+    # Socket handlers must be declared before init_app: Flask-SocketIO hands its list of handlers
+    # to each new server, but a handler declared after the first init_app reaches only that server.
+    from fttm.realtime import events  # noqa: F401
+
     socketio.init_app(
         app,
         async_mode=app.config["ASYNC_MODE"],
@@ -72,7 +76,6 @@ def _register_areas(app: Flask) -> None:
     from fttm.health.views import bp as health_bp
     from fttm.joining.views import bp as joining_bp
     from fttm.meetings.views import bp as meetings_bp
-    from fttm.realtime import events  # noqa: F401 - registers Socket.IO handlers
 
     access.init_app(app)
     for blueprint in (auth_bp, admin_bp, cases_bp, meetings_bp, joining_bp, health_bp):
