@@ -19,6 +19,12 @@
     announce(detail ? detail.textContent : document.body.dataset.errorText);
   });
 
+  // Forms that undo something ask first: <form data-confirm="Cancel this meeting?">.
+  document.addEventListener("submit", function (event) {
+    var question = event.target.dataset && event.target.dataset.confirm;
+    if (question && !window.confirm(question)) { event.preventDefault(); }
+  });
+
   document.addEventListener("htmx:sendError", function () {
     announce(document.body.dataset.offlineText);
   });
