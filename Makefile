@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test lint format bench chromium clean
+.PHONY: run test lint format bench chromium messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,11 @@ format: $(VENV)/.installed
 
 bench: $(VENV)/.installed
 	@if [ -d bench ]; then $(BIN)/python -m bench; else echo "The benchmark arrives with issue 6 (bench/)."; fi
+
+# Extract every translatable string into fttm/translations/messages.pot (then update or init a locale).
+messages: $(VENV)/.installed
+	mkdir -p fttm/translations
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o fttm/translations/messages.pot .
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache htmlcov .coverage
