@@ -99,6 +99,10 @@ def settings_for(environment: str | None = None, environ: os._Environ | dict | N
         if key.startswith("FTTM_") and key != "FTTM_ENV":
             setting = key.removeprefix("FTTM_")
             settings[setting] = _parse(raw, settings.get(setting, ""))
-    if name == "production" and settings["SECRET_KEY"] in {DEFAULT_SECRET_KEY, ""}:
-        raise RuntimeError("Production needs a secret: set FTTM_SECRET_KEY to a long random value.")
     return settings
+
+
+def refuse_default_secret(settings) -> None:
+    """Production must not run with the development secret: anyone could forge its sessions."""
+    if settings["ENV_NAME"] == "production" and settings["SECRET_KEY"] in {DEFAULT_SECRET_KEY, ""}:
+        raise RuntimeError("Production needs a secret: set FTTM_SECRET_KEY to a long random value.")

@@ -22,7 +22,7 @@ def create_app(config: dict | None = None) -> Flask:
     from flask import Flask
     from jinja2 import StrictUndefined
 
-    from config import settings_for
+    from config import refuse_default_secret, settings_for
     from fttm import database, error_pages, security, templating
     from fttm.extensions import babel, csrf, db, login_manager, migrate, socketio
     from fttm.jurisdictions import load_profiles
@@ -31,6 +31,7 @@ def create_app(config: dict | None = None) -> Flask:
     environment = (config or {}).get("ENV_NAME")
     app.config.from_mapping(settings_for(environment))
     app.config.from_mapping(config or {})
+    refuse_default_secret(app.config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     logging.basicConfig(level=app.config["LOG_LEVEL"],
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -38,9 +39,9 @@ def create_app(config: dict | None = None) -> Flask:
     app.extensions["fttm.jurisdictions"] = load_profiles(app.config["JURISDICTIONS_DIR"])
     app.config["SQLALCHEMY_DATABASE_URI"] = database.url_for_app(app)
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", database.engine_options(app))
-    database.enable_sqlite_pragmas(app.config["SQLITE_BUSY_TIMEOUT_MS"])
 
     db.init_app(app)
+    database.enable_sqlite_pragmas(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=security.pick_locale)

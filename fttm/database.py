@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import sqlite3
+from functools import partial
 from pathlib import Path
 
 from flask import Flask
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
 from sqlalchemy.pool import StaticPool
 
-_pragmas_enabled = False
+from fttm.extensions import db
 
 
 def url_for_app(app: Flask) -> str:
@@ -30,20 +30,24 @@ def engine_options(app: Flask) -> dict:
     return {"pool_pre_ping": True}
 
 
-def enable_sqlite_pragmas(busy_timeout_ms: int) -> None:
-    """Every SQLite connection: WAL journal, synchronous=FULL, foreign keys on, a busy timeout."""
-    global _pragmas_enabled
-    if _pragmas_enabled:
-        return
-    _pragmas_enabled = True
+def enable_sqlite_pragmas(app: Flask) -> None:
+    """Every SQLite connection of this app: WAL journal, synchronous=FULL, foreign keys on, and
+    the app's busy timeout. Call after `db.init_app(app)`.
+    """
+    with app.app_context():
+        for engine in db.engines.values():
+            if engine.dialect.name == "sqlite":
+                event.listen(engine, "connect",
+                             partial(_set_pragmas, int(app.config["SQLITE_BUSY_TIMEOUT_MS"])))
 
-    @event.listens_for(Engine, "connect")
-    def _set_pragmas(dbapi_connection, connection_record) -> None:
-        if not isinstance(dbapi_connection, sqlite3.Connection):
-            return
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA synchronous=FULL")
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
-        cursor.close()
+
+def _set_pragmas(busy_timeout_ms: int, dbapi_connection, connection_record) -> None:
+    """Set up one new SQLite connection."""
+    if not isinstance(dbapi_connection, sqlite3.Connection):
+        return
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=FULL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute(f"PRAGMA busy_timeout={busy_timeout_ms}")
+    cursor.close()

@@ -2,7 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+from typing import TypeVar
+
+from wtforms.fields.choices import SelectChoice
+
 from fttm.errors import Invalid
+
+T = TypeVar("T")
+
+
+def options(pairs: Iterable[tuple[object, object]]) -> list[SelectChoice]:
+    """A select field's choices from (value, label) pairs (WTForms no longer takes tuples)."""
+    return [SelectChoice(value=value, label=label) for value, label in pairs]
 
 
 def optional_int(value: object) -> int | None:
@@ -16,10 +28,34 @@ def optional_int(value: object) -> int | None:
 
 
 def show_errors(form, error: Invalid) -> None:
-    """Put a command's messages next to the fields they are about (others above the form)."""
+    """Put a command's messages next to the fields they are about (others above the form).
+
+    A field that could not even be parsed keeps its own message ("Not a valid date value").
+    """
     for field_name, message in error.errors.items():
         field = getattr(form, field_name, None)
         if field is not None and hasattr(field, "errors"):
-            field.errors = [*field.errors, message]
+            if not field.errors:
+                field.errors = [message]
         else:
             form.form_errors.append(message)
+
+
+def submit(form, save: Callable[[], T], check: Callable[[], None]) -> T | None:
+    """Run a posted form through its command and return what `save` made, or None.
+
+    When some field could not be parsed, nothing is saved, but `check` (the command's rules
+    alone) still runs, so the person sees every problem at once, not one per attempt.
+    """
+    if not form.is_submitted():
+        return None
+    parsed = form.validate()
+    if "csrf_token" in form and form.csrf_token.errors:
+        return None
+    try:
+        if parsed:
+            return save()
+        check()
+    except Invalid as error:
+        show_errors(form, error)
+    return None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date, format_time
+from babel.dates import format_date, format_time, get_timezone_name
 from flask import Flask
 from flask_babel import get_locale
 
@@ -21,13 +21,20 @@ def local_date(value: date | None) -> str:
 
 
 def local_datetime(moment: datetime | None, zone: ZoneInfo) -> str:
-    """A moment as wall-clock time where the case is: "Tuesday, 1 December 2026 · 10:00 EST"."""
+    """A moment as wall-clock time where the case is: "Tuesday, 1 December 2026 · 10:00 (EST)".
+
+    The zone is named in words when the language has no abbreviation for it ("Australian
+    Eastern Daylight Time" rather than "+1100").
+    """
     if moment is None:
         return ""
     local = moment.astimezone(zone)
     day = format_date(local.date(), format="full", locale=_locale())
-    time = format_time(local, format="HH:mm zzz", tzinfo=zone, locale=_locale())
-    return f"{day} · {time}"
+    time = format_time(local, format="HH:mm", locale=_locale())
+    zone_name = get_timezone_name(local, width="short", locale=_locale())
+    if zone_name.startswith(("+", "-", "GMT")):
+        zone_name = get_timezone_name(local, width="long", locale=_locale())
+    return f"{day} · {time} ({zone_name})"
 
 
 def init_app(app: Flask) -> None:

@@ -5,7 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 
 from fttm.auth.models import Role
-from fttm.forms import optional_int
+from fttm.forms import optional_int, options
 
 ROLE_LABELS = {Role.FACILITATOR: _l("Facilitator"), Role.SUPERVISOR: _l("Supervisor"),
                Role.ADMIN: _l("Admin")}
@@ -17,7 +17,7 @@ class UserForm(FlaskForm):
     email = EmailField(_l("Email"))
     name = StringField(_l("Name"))
     role = SelectField(_l("Role"), validate_choice=False,
-                       choices=[(role.value, label) for role, label in ROLE_LABELS.items()])
+                       choices=options((role.value, label) for role, label in ROLE_LABELS.items()))
     team_id = SelectField(_l("Team"), coerce=optional_int, validate_choice=False)
     active = BooleanField(_l("Account enabled"), default=True)
     password = PasswordField(

@@ -13,15 +13,15 @@ from fttm.auth.access import admin_required
 from fttm.auth.models import Team, User
 from fttm.errors import Invalid
 from fttm.extensions import db
-from fttm.forms import show_errors
+from fttm.forms import options, show_errors
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 
-def _team_choices() -> list[tuple[int | str, str]]:
+def _team_choices() -> list:
     """Every team, plus "no team" for admins."""
     teams = db.session.scalars(sa.select(Team).order_by(Team.name)).all()
-    return [("", _("No team (admins only)")), *((team.id, team.name) for team in teams)]
+    return options([("", _("No team (admins only)")), *((team.id, team.name) for team in teams)])
 
 
 @bp.get("/users")

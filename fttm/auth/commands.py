@@ -84,8 +84,12 @@ def _check_profile(email: str, name: str, role: str, team_id: int | None, *,
 
 def create_user(*, email: str, name: str, role: str, password: str,
                 team_id: int | None = None) -> User:
-    """Add a staff account; refuses duplicate emails and weak passwords."""
-    email, name, role_value = _check_profile(email, name, role, team_id)
+    """Add a staff account; refuses duplicate emails and weak passwords (all problems at once)."""
+    try:
+        email, name, role_value = _check_profile(email, name, role, team_id)
+    except Invalid as error:
+        problem = password_problem(password, email=email, name=name)
+        raise Invalid({**error.errors, **({"password": problem} if problem else {})}) from None
     problem = password_problem(password, email=email, name=name)
     if problem:
         raise Invalid({"password": problem})

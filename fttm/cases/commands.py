@@ -46,7 +46,7 @@ def _past_date(value: date | None, today: date, field: str, errors: dict[str, st
         errors[field] = _("Check the year of this date.")
 
 
-def _validated(actor: User, details: CaseDetails, case_id: int | None = None) -> CaseDetails:
+def check_case(actor: User, details: CaseDetails, case_id: int | None = None) -> CaseDetails:
     """Tidy the details and check every rule; Invalid names each field that breaks one."""
     errors: dict[str, str] = {}
     number = " ".join(details.case_number.split())
@@ -57,7 +57,7 @@ def _validated(actor: User, details: CaseDetails, case_id: int | None = None) ->
         errors["case_number"] = _("Use at most 40 letters, digits, spaces, dots, dashes or "
                                   "slashes.")
     elif db.session.scalar(sa.select(Case.id).where(
-            Case.team_id == actor.team_id, Case.case_number == number,
+            Case.team_id == actor.team_id, sa.func.lower(Case.case_number) == number.lower(),
             Case.id != (case_id or 0))):
         errors["case_number"] = _("Your team already has a case with this number.")
     if not family_name:
@@ -99,7 +99,7 @@ def _require_caseworker(actor: User) -> None:
 def open_case(actor: User, details: CaseDetails) -> Case:
     """Open a new case for the actor's team."""
     _require_caseworker(actor)
-    details = _validated(actor, details)
+    details = check_case(actor, details)
     with change(None, Actor.for_user(actor)) as current:
         case = Case(team_id=actor.team_id, **{name: getattr(details, name) for name in FIELDS})
         db.session.add(case)
@@ -114,7 +114,7 @@ def update_case(actor: User, case: Case, details: CaseDetails) -> Case:
     _require_caseworker(actor)
     if case.team_id != actor.team_id:
         raise NotFound("case of another team")
-    details = _validated(actor, details, case.id)
+    details = check_case(actor, details, case.id)
     changed = tuple(name for name in FIELDS if getattr(case, name) != getattr(details, name))
     if not changed:
         return case

@@ -14,29 +14,28 @@ from fttm.cases import commands
 from fttm.cases.forms import CaseForm, CaseSearchForm
 from fttm.cases.models import Case
 from fttm.cases.timeframes import case_deadlines, next_deadline
-from fttm.errors import Invalid
 from fttm.extensions import db
-from fttm.forms import show_errors
+from fttm.forms import options, submit
 from fttm.jurisdictions import all_profiles, profile
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
 LIST_LIMIT = 200
 
 
-def _team_facilitators() -> list[tuple[int | str, str]]:
+def _team_facilitators() -> list:
     """Choices for "facilitator": the active caseworkers of the signed-in user's team."""
     people = db.session.scalars(sa.select(User).where(
         User.team_id == current_user.team_id, User.active,
         User.role.in_([Role.FACILITATOR, Role.SUPERVISOR])).order_by(User.name)).all()
-    return [("", _("Not assigned yet")), *((user.id, user.name) for user in people)]
+    return options([("", _("Not assigned yet")), *((user.id, user.name) for user in people)])
 
 
 def _prepare(form: CaseForm) -> CaseForm:
     """Fill the form's choices; permanency goals follow the chosen jurisdiction profile."""
     profiles = all_profiles()
-    form.jurisdiction.choices = [(p.id, p.name) for p in profiles.values()]
+    form.jurisdiction.choices = options((p.id, p.name) for p in profiles.values())
     chosen = profiles.get(form.jurisdiction.data) or next(iter(profiles.values()))
-    form.permanency_goal.choices = chosen.choices("permanency_goals")
+    form.permanency_goal.choices = options(chosen.choices("permanency_goals"))
     form.facilitator_id.choices = _team_facilitators()
     return form
 
@@ -66,9 +65,12 @@ def index():
                                                 selectinload(Case.facilitator))
     term = (search.q.data or "").strip()
     if term:
-        pattern = f"%{term.lower()}%"
-        query = query.where(sa.or_(sa.func.lower(Case.family_name).like(pattern),
-                                   sa.func.lower(Case.case_number).like(pattern)))
+        # The term is text, not a pattern: % and _ match themselves.
+        escaped = term.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        pattern = f"%{escaped}%"
+        query = query.where(sa.or_(
+            sa.func.lower(Case.family_name).like(pattern, escape="\\"),
+            sa.func.lower(Case.case_number).like(pattern, escape="\\")))
     cases = db.session.scalars(query.order_by(Case.family_name).limit(LIST_LIMIT)).all()
     rows = [(case, next_deadline(case, profile(case.jurisdiction))) for case in cases]
     rows.sort(key=lambda row: (row[1] is None, row[1].due if row[1] else None))
@@ -87,14 +89,11 @@ def new():
         form.facilitator_id.data = (current_user.id if current_user.role == Role.FACILITATOR
                                     else None)
     _prepare(form)
-    if form.validate_on_submit():
-        try:
-            case = commands.open_case(current_user, _details(form))
-        except Invalid as error:
-            show_errors(form, error)
-        else:
-            flash(_("Case %(number)s opened.", number=case.case_number), "success")
-            return redirect(url_for("cases.show", case_id=case.id))
+    case = submit(form, lambda: commands.open_case(current_user, _details(form)),
+                  lambda: commands.check_case(current_user, _details(form)))
+    if case is not None:
+        flash(_("Case %(number)s opened.", number=case.case_number), "success")
+        return redirect(url_for("cases.show", case_id=case.id))
     status = 400 if request.method == "POST" else 200
     return render_template("cases/form.html", form=form, case=None), status
 
@@ -115,15 +114,11 @@ def edit(case_id: int):
     """Change a case's details."""
     case = case_or_404(current_user, case_id)
     form = _prepare(CaseForm(obj=case))
-    if form.validate_on_submit():
-        try:
-            commands.update_case(current_user, case, _details(form))
-        except Invalid as error:
-            db.session.rollback()
-            show_errors(form, error)
-        else:
-            flash(_("Case details saved."), "success")
-            return redirect(url_for("cases.show", case_id=case.id))
+    saved = submit(form, lambda: commands.update_case(current_user, case, _details(form)),
+                   lambda: commands.check_case(current_user, _details(form), case.id))
+    if saved is not None:
+        flash(_("Case details saved."), "success")
+        return redirect(url_for("cases.show", case_id=case.id))
     status = 400 if request.method == "POST" else 200
     return render_template("cases/form.html", form=form, case=case), status
 

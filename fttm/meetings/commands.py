@@ -21,8 +21,8 @@ FIELDS = ("scheduled_at", "purpose", "location")
 FURTHEST_AHEAD = timedelta(days=2 * 365)
 
 
-def _validated(case: Case, local_time: datetime | None, purpose: str,
-               location: str) -> tuple[datetime, MeetingPurpose, str]:
+def check_meeting(case: Case, local_time: datetime | None, purpose: str,
+                  location: str) -> tuple[datetime, MeetingPurpose, str]:
     """Check a meeting's time (in the case's time zone), purpose and place."""
     errors: dict[str, str] = {}
     scheduled_at = None
@@ -65,7 +65,7 @@ def schedule_meeting(actor: User, case: Case, *, local_time: datetime | None, pu
                      location: str) -> Meeting:
     """Schedule a family team meeting for a case; it gets its join code now."""
     _require_team(actor, case)
-    scheduled_at, purpose_value, location = _validated(case, local_time, purpose, location)
+    scheduled_at, purpose_value, location = check_meeting(case, local_time, purpose, location)
     with change(case.id, Actor.for_user(actor)) as current:
         meeting = Meeting(case_id=case.id, scheduled_at=scheduled_at, purpose=purpose_value,
                           location=location, join_code=_unused_code(),
@@ -84,8 +84,8 @@ def reschedule_meeting(actor: User, meeting: Meeting, *, local_time: datetime | 
     if meeting.status != MeetingStatus.SCHEDULED:
         raise Invalid({"scheduled_at": _("Only a meeting that has not opened yet can be "
                                          "changed.")})
-    scheduled_at, purpose_value, location = _validated(meeting.case, local_time, purpose,
-                                                       location)
+    scheduled_at, purpose_value, location = check_meeting(meeting.case, local_time, purpose,
+                                                          location)
     wanted = (scheduled_at, purpose_value, location)
     if (meeting.scheduled_at, meeting.purpose, meeting.location) == wanted:
         return meeting

@@ -5,6 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateTimeLocalField, SelectField, StringField
 from wtforms.validators import Optional
 
+from fttm.forms import options
 from fttm.meetings.models import PURPOSE_LABELS
 
 
@@ -16,7 +17,8 @@ class MeetingForm(FlaskForm):
         validators=[Optional()],
         description=_l("In the case's local time."))
     purpose = SelectField(_l("Purpose"), validate_choice=False,
-                          choices=[(key.value, label) for key, label in PURPOSE_LABELS.items()])
+                          choices=options((key.value, label)
+                                          for key, label in PURPOSE_LABELS.items()))
     location = StringField(_l("Location"),
                            description=_l("An address, a room, or \"video call\"."))
 

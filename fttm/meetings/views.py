@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from fttm.auth.access import case_or_404, caseworker_required, meeting_or_404
 from fttm.errors import Invalid
-from fttm.forms import show_errors
+from fttm.forms import submit
 from fttm.jurisdictions import profile
 from fttm.meetings import commands, join_codes
 from fttm.meetings.forms import CancelForm, MeetingForm
@@ -33,14 +33,21 @@ def _join_details(meeting: Meeting) -> dict:
             "qr": qr_svg(url, _("QR code that opens the link to join this meeting"))}
 
 
-def _save(form: MeetingForm, action, *args):
-    """Run a scheduling command with the form's values; errors go back onto the form."""
-    try:
-        return action(current_user, *args, local_time=form.scheduled_at.data,
-                      purpose=form.purpose.data or "", location=form.location.data or "")
-    except Invalid as error:
-        show_errors(form, error)
-        return None
+def _describe_zone(form: MeetingForm, zone) -> MeetingForm:
+    """Say in the time field's hint which time zone the typed time is in."""
+    form.scheduled_at.description = _("In the case's local time (%(zone)s).", zone=zone.key)
+    return form
+
+
+def _submit(form: MeetingForm, case, action, *args) -> Meeting | None:
+    """Run a scheduling command with the form's values; problems go back onto the form."""
+
+    def values() -> dict:
+        return {"local_time": form.scheduled_at.data, "purpose": form.purpose.data or "",
+                "location": form.location.data or ""}
+
+    return submit(form, lambda: action(current_user, *args, **values()),
+                  lambda: commands.check_meeting(case, **values()))
 
 
 @bp.route("/cases/<int:case_id>/meetings/new", methods=["GET", "POST"])
@@ -48,15 +55,13 @@ def _save(form: MeetingForm, action, *args):
 def new(case_id: int):
     """Schedule a meeting for a case."""
     case = case_or_404(current_user, case_id)
-    form = MeetingForm()
-    if form.validate_on_submit():
-        meeting = _save(form, commands.schedule_meeting, case)
-        if meeting is not None:
-            flash(_("Meeting scheduled. Share the join code with the family."), "success")
-            return redirect(url_for("meetings.show", meeting_id=meeting.id))
+    form = _describe_zone(MeetingForm(), profile(case.jurisdiction).zone)
+    meeting = _submit(form, case, commands.schedule_meeting, case)
+    if meeting is not None:
+        flash(_("Meeting scheduled. Share the join code with the family."), "success")
+        return redirect(url_for("meetings.show", meeting_id=meeting.id))
     status = 400 if request.method == "POST" else 200
-    return render_template("meetings/form.html", form=form, case=case, meeting=None,
-                           zone=profile(case.jurisdiction).zone), status
+    return render_template("meetings/form.html", form=form, case=case, meeting=None), status
 
 
 @bp.get("/meetings/<int:meeting_id>")
@@ -84,18 +89,18 @@ def edit(meeting_id: int):
     """Change the time, purpose or place of a meeting that has not opened yet."""
     meeting = meeting_or_404(current_user, meeting_id)
     zone = profile(meeting.case.jurisdiction).zone
-    form = MeetingForm(obj=meeting)
+    form = _describe_zone(MeetingForm(obj=meeting), zone)
     if request.method == "GET":
         form.scheduled_at.data = meeting.scheduled_at.astimezone(zone).replace(tzinfo=None)
     if meeting.status != MeetingStatus.SCHEDULED:
         flash(_("This meeting can no longer be changed."), "error")
         return redirect(url_for("meetings.show", meeting_id=meeting.id))
-    if form.validate_on_submit() and _save(form, commands.reschedule_meeting, meeting):
+    if _submit(form, meeting.case, commands.reschedule_meeting, meeting):
         flash(_("Meeting updated."), "success")
         return redirect(url_for("meetings.show", meeting_id=meeting.id))
     status = 400 if request.method == "POST" else 200
-    return render_template("meetings/form.html", form=form, case=meeting.case, meeting=meeting,
-                           zone=zone), status
+    return render_template("meetings/form.html", form=form, case=meeting.case,
+                           meeting=meeting), status
 
 
 @bp.post("/meetings/<int:meeting_id>/cancel")
