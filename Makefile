@@ -34,6 +34,7 @@ chromium:
 
 test: $(VENV)/.installed chromium
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/pytest
 
 lint: $(VENV)/.installed

@@ -33,8 +33,9 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.from_mapping(config or {})
     refuse_default_secret(app.config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
-    logging.basicConfig(level=app.config["LOG_LEVEL"],
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=app.config["LOG_LEVEL"], format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
 
     app.extensions["fttm.jurisdictions"] = load_profiles(app.config["JURISDICTIONS_DIR"])
     app.config["SQLALCHEMY_DATABASE_URI"] = database.url_for_app(app)

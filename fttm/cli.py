@@ -25,8 +25,11 @@ def _create_app(*_args) -> Flask:
     return create_app()
 
 
-cli = FlaskGroup(create_app=_create_app, add_version_option=False,
-                 help="fttm: a live board for Family Team Meetings.")
+cli = FlaskGroup(
+    create_app=_create_app,
+    add_version_option=False,
+    help="fttm: a live board for Family Team Meetings.",
+)
 
 
 def init_app(app: Flask) -> None:
@@ -47,8 +50,12 @@ def _lan_address() -> str | None:
 
 
 @click.command("serve")
-@click.option("--host", default="127.0.0.1", show_default=True,
-              help="Address to listen on; 0.0.0.0 lets phones on your network join.")
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on; 0.0.0.0 lets phones on your network join.",
+)
 @click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
 def serve(host: str, port: int) -> None:
     """Serve fttm (eventlet, with TCP_NODELAY so acknowledgements are not delayed)."""
@@ -91,37 +98,45 @@ def _read_password() -> str:
 @click.option("--role", required=True, type=click.Choice([r.value for r in Role]))
 @click.option("--team", help="Team name; created if it does not exist yet.")
 @click.option("--password", hidden=True, expose_value=True, default=None)
-def create_user(email: str, name: str, role: str, team: str | None,
-                password: str | None) -> None:
+def create_user(email: str, name: str, role: str, team: str | None, password: str | None) -> None:
     """Create a staff account; the password is read from a prompt or stdin."""
     if password is not None:
         raise click.UsageError(
             "Never put a password on the command line: other users can see it in the process "
             "list and it stays in your shell history. Leave out --password and type it at the "
-            "prompt, or pipe it on stdin.")
+            "prompt, or pipe it on stdin."
+        )
     try:
         team_id = accounts.team_named(team, create=True).id if team else None
-        user = accounts.create_user(email=email, name=name, role=role,
-                                    password=_read_password(), team_id=team_id)
+        user = accounts.create_user(
+            email=email, name=name, role=role, password=_read_password(), team_id=team_id
+        )
     except Invalid as error:
         db.session.rollback()  # a team made for this account goes too
         for field, message in error.errors.items():
             click.echo(f"Error ({field}): {message}", err=True)
         sys.exit(1)
-    click.echo(f"Created {user.role} account {user.email}"
-               + (f" in team {user.team.name}" if user.team else ""))
+    click.echo(
+        f"Created {user.role} account {user.email}"
+        + (f" in team {user.team.name}" if user.team else "")
+    )
 
 
 @click.command("demo")
-@click.option("--if-empty", is_flag=True,
-              help="Only seed when the database has no accounts yet (used by `make run`).")
+@click.option(
+    "--if-empty",
+    is_flag=True,
+    help="Only seed when the database has no accounts yet (used by `make run`).",
+)
 def demo(if_empty: bool) -> None:
     """Seed a fictional demo family and demo staff, and print where to go and how to sign in."""
     from fttm.demo import seed_demo
 
     if if_empty and db.session.scalar(sa.select(sa.func.count(User.id))):
-        click.echo("The database already has accounts; run `fttm demo` to reset the demo "
-                   "sign-ins and print them again.")
+        click.echo(
+            "The database already has accounts; run `fttm demo` to reset the demo "
+            "sign-ins and print them again."
+        )
         return
     seeded = seed_demo()
     base = current_app.config["PUBLIC_URL"] or "http://127.0.0.1:5000"

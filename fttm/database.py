@@ -37,8 +37,11 @@ def enable_sqlite_pragmas(app: Flask) -> None:
     with app.app_context():
         for engine in db.engines.values():
             if engine.dialect.name == "sqlite":
-                event.listen(engine, "connect",
-                             partial(_set_pragmas, int(app.config["SQLITE_BUSY_TIMEOUT_MS"])))
+                event.listen(
+                    engine,
+                    "connect",
+                    partial(_set_pragmas, int(app.config["SQLITE_BUSY_TIMEOUT_MS"])),
+                )
 
 
 def _set_pragmas(busy_timeout_ms: int, dbapi_connection, connection_record) -> None:

@@ -46,12 +46,24 @@ from fttm.timestamps import from_local, utcnow
 from fttm.transcript.recorder import Actor, Change, change, snapshot
 
 TEAM = "Demo Team"
-STAFF = (("facilitator", "facilitator@demo.fttm.example", "Jordan Ellis"),
-         ("supervisor", "supervisor@demo.fttm.example", "Priya Raman"))
+STAFF = (
+    ("facilitator", "facilitator@demo.fttm.example", "Jordan Ellis"),
+    ("supervisor", "supervisor@demo.fttm.example", "Priya Raman"),
+)
 LOCATION = "Family Room 2, Midtown Family Services"
 # Columns every board item has; an event's snapshot keeps only what the item says.
-BOOKKEEPING = frozenset({"id", "case_id", "version", "created_at", "updated_at", "deleted_at",
-                         "created_by_user_id", "created_by_participant_id"})
+BOOKKEEPING = frozenset(
+    {
+        "id",
+        "case_id",
+        "version",
+        "created_at",
+        "updated_at",
+        "deleted_at",
+        "created_by_user_id",
+        "created_by_participant_id",
+    }
+)
 
 # (key, name, sex, born, died, home, note); years ago, so ages stay right as time passes.
 PEOPLE = (
@@ -66,41 +78,77 @@ PEOPLE = (
 )
 # (kind, from, to, began, ended: years ago); parentage runs from parent to child.
 RELATIONSHIPS = (
-    ("widowed", "ernesto", "rosa", 40, 6), ("biological", "ernesto", "ana", None, None),
-    ("biological", "rosa", "ana", None, None), ("biological", "gloria", "marcus", None, None),
-    ("divorced", "marcus", "ana", 16, 5), ("cohabiting", "ana", "sam", 3, None),
-    ("biological", "ana", "leo", None, None), ("biological", "marcus", "leo", None, None),
-    ("biological", "ana", "maya", None, None), ("biological", "marcus", "maya", None, None),
-    ("conflict", "ana", "marcus", None, None), ("very_close", "maya", "rosa", None, None),
+    ("widowed", "ernesto", "rosa", 40, 6),
+    ("biological", "ernesto", "ana", None, None),
+    ("biological", "rosa", "ana", None, None),
+    ("biological", "gloria", "marcus", None, None),
+    ("divorced", "marcus", "ana", 16, 5),
+    ("cohabiting", "ana", "sam", 3, None),
+    ("biological", "ana", "leo", None, None),
+    ("biological", "marcus", "leo", None, None),
+    ("biological", "ana", "maya", None, None),
+    ("biological", "marcus", "maya", None, None),
+    ("conflict", "ana", "marcus", None, None),
+    ("very_close", "maya", "rosa", None, None),
 )
 # (category, system, strength, flow, person or None for the household, note)
 ECOMAP = (
-    ("school", "Lincoln Elementary School", "moderate", "both", "maya",
-     "Maya's teacher, Ms. Okafor, calls Ana when something comes up."),
+    (
+        "school",
+        "Lincoln Elementary School",
+        "moderate",
+        "both",
+        "maya",
+        "Maya's teacher, Ms. Okafor, calls Ana when something comes up.",
+    ),
     ("health", "Midtown Family Health Clinic", "strong", "to_family", None, None),
-    ("faith", "St. Anne's Parish", "strong", "both", "rosa",
-     "Rosa sings in the choir; the children go with her on Sundays."),
-    ("service_providers", "Turning Point Recovery Services", "tenuous", "to_family", "ana",
-     "Referral made; Ana has not been able to book an intake yet."),
+    (
+        "faith",
+        "St. Anne's Parish",
+        "strong",
+        "both",
+        "rosa",
+        "Rosa sings in the choir; the children go with her on Sundays.",
+    ),
+    (
+        "service_providers",
+        "Turning Point Recovery Services",
+        "tenuous",
+        "to_family",
+        "ana",
+        "Referral made; Ana has not been able to book an intake yet.",
+    ),
     ("court", "Family Court (parenting time)", "stressful", "from_family", "marcus", None),
     ("agency", "Midtown Family Services", "stressful", "both", None, None),
 )
 STRENGTHS = (
     ("ana", "Ana has taken Maya and Leo to every doctor and dentist appointment this year."),
-    ("rosa", "Grandma Rosa picks the children up from school three days a week; they feel "
-             "safe at her home."),
+    (
+        "rosa",
+        "Grandma Rosa picks the children up from school three days a week; they feel "
+        "safe at her home.",
+    ),
     ("maya", "Maya loves reading and the after-school art club, and says so proudly."),
-    (None, "The family eats dinner together most evenings; everyone says home has felt calmer "
-           "since the spring."),
+    (
+        None,
+        "The family eats dinner together most evenings; everyone says home has felt calmer "
+        "since the spring.",
+    ),
 )
 # (need domain, person, text)
 WORRIES = (
-    ("substance_use", "ana", "Ana has been drinking heavily on some weekends, and Maya and Leo "
-                             "have been at home without a sober adult."),
-    ("safety", None, "Handovers between Ana and Marcus have turned into shouting in front of "
-                     "the children."),
-    ("education", "leo", "Leo has missed 11 school days this term and is falling behind in "
-                         "maths."),
+    (
+        "substance_use",
+        "ana",
+        "Ana has been drinking heavily on some weekends, and Maya and Leo "
+        "have been at home without a sober adult.",
+    ),
+    (
+        "safety",
+        None,
+        "Handovers between Ana and Marcus have turned into shouting in front of the children.",
+    ),
+    ("education", "leo", "Leo has missed 11 school days this term and is falling behind in maths."),
 )
 GOAL = "Maya and Leo are safe and cared for at home by a sober adult every day."
 OBJECTIVES = (
@@ -110,29 +158,82 @@ OBJECTIVES = (
 )
 # (objective, who: person, who: service, what, where and how, due in days from today)
 ACTIONS = (
-    (0, "ana", None, "Ana will call Turning Point on 555 0100 to book an intake appointment "
-     "within two weeks", "By phone from home; Sam will sit with her when she calls", 14),
-    (0, None, "Midtown Family Services (Jordan Ellis)", "Jordan will send Ana the Turning "
-     "Point referral letter and a monthly bus pass", "By post and by email to Ana", 5),
-    (1, "rosa", None, "Rosa will host the Friday handovers at her home, so Ana and Marcus do "
-     "not meet at the door", "At Rosa's home, 5 pm every Friday", 30),
-    (1, "leo", None, "Leo will meet the school counsellor, Ms. Park, to make a maths catch-up "
-     "plan", "At Eastside Middle School at Tuesday lunch; Ana emails Ms. Park to arrange it",
-     21),
+    (
+        0,
+        "ana",
+        None,
+        "Ana will call Turning Point on 555 0100 to book an intake appointment within two weeks",
+        "By phone from home; Sam will sit with her when she calls",
+        14,
+    ),
+    (
+        0,
+        None,
+        "Midtown Family Services (Jordan Ellis)",
+        "Jordan will send Ana the Turning Point referral letter and a monthly bus pass",
+        "By post and by email to Ana",
+        5,
+    ),
+    (
+        1,
+        "rosa",
+        None,
+        "Rosa will host the Friday handovers at her home, so Ana and Marcus do "
+        "not meet at the door",
+        "At Rosa's home, 5 pm every Friday",
+        30,
+    ),
+    (
+        1,
+        "leo",
+        None,
+        "Leo will meet the school counsellor, Ms. Park, to make a maths catch-up plan",
+        "At Eastside Middle School at Tuesday lunch; Ana emails Ms. Park to arrange it",
+        21,
+    ),
 )
 # (kind, who: person, who: service, what, when, trigger)
 SAFETY_STEPS = (
-    ("proactive", "sam", None, "Sam stays sober and is the adult in charge at home on Friday "
-     "and Saturday evenings.", "Every Friday and Saturday evening", None),
-    ("proactive", "leo", None, "Grandma Rosa's number (555 0142) is saved on Leo's phone and "
-     "written on the fridge.", "From today", None),
-    ("reactive", "rosa", None, "Leo or Sam calls Rosa, who comes to take Maya and Leo to her "
-     "home for the night.", "Any time, day or night",
-     "If Ana has been drinking while she is looking after the children"),
-    ("reactive", "marcus", None, "Marcus leaves calmly and the handover moves to Rosa's home "
-     "the next day.", None, "If an argument starts at a handover"),
-    ("reactive", None, "Midtown Family Services after-hours line", "Leo calls the after-hours "
-     "line on 555 0199.", "Any time", "If no safe adult can be reached"),
+    (
+        "proactive",
+        "sam",
+        None,
+        "Sam stays sober and is the adult in charge at home on Friday and Saturday evenings.",
+        "Every Friday and Saturday evening",
+        None,
+    ),
+    (
+        "proactive",
+        "leo",
+        None,
+        "Grandma Rosa's number (555 0142) is saved on Leo's phone and written on the fridge.",
+        "From today",
+        None,
+    ),
+    (
+        "reactive",
+        "rosa",
+        None,
+        "Leo or Sam calls Rosa, who comes to take Maya and Leo to her home for the night.",
+        "Any time, day or night",
+        "If Ana has been drinking while she is looking after the children",
+    ),
+    (
+        "reactive",
+        "marcus",
+        None,
+        "Marcus leaves calmly and the handover moves to Rosa's home the next day.",
+        None,
+        "If an argument starts at a handover",
+    ),
+    (
+        "reactive",
+        None,
+        "Midtown Family Services after-hours line",
+        "Leo calls the after-hours line on 555 0199.",
+        "Any time",
+        "If no safe adult can be reached",
+    ),
 )
 
 
@@ -189,14 +290,21 @@ def _demo_login(team_id: int, role: str, email: str, name: str) -> DemoLogin:
 
 def _case(facilitator: User, number: str) -> Case | None:
     """The demo team's case with this number, if it was seeded before."""
-    return db.session.scalar(sa.select(Case).where(Case.team_id == facilitator.team_id,
-                                                   Case.case_number == number))
+    return db.session.scalar(
+        sa.select(Case).where(Case.team_id == facilitator.team_id, Case.case_number == number)
+    )
 
 
 def _has_meeting(case: Case, status: MeetingStatus) -> bool:
     """Whether the case has a meeting in this status."""
-    return db.session.scalar(sa.select(sa.func.count(Meeting.id)).where(
-        Meeting.case_id == case.id, Meeting.status == status)) > 0
+    return (
+        db.session.scalar(
+            sa.select(sa.func.count(Meeting.id)).where(
+                Meeting.case_id == case.id, Meeting.status == status
+            )
+        )
+        > 0
+    )
 
 
 @dataclass
@@ -220,8 +328,16 @@ class _Writer:
         self.mark(kind, item, section, snapshot(item, fields), at=self.clock)
         return item
 
-    def mark(self, kind: str, target: Any, section: str, after: dict, *,
-             before: dict | None = None, at: datetime) -> None:
+    def mark(
+        self,
+        kind: str,
+        target: Any,
+        section: str,
+        after: dict,
+        *,
+        before: dict | None = None,
+        at: datetime,
+    ) -> None:
         """Record an event at the moment it happened (seeded history is written after the fact)."""
         self.current.record(kind, target, before=before, after=after, section=section).at = at
 
@@ -233,10 +349,17 @@ class _Writer:
 def _rivera_case(facilitator: User) -> Case:
     """The main demo case: three generations, a plan made 75 days ago, a review coming up."""
     today = profile("miteam").today()
-    case = _case(facilitator, "DEMO-1001") or open_case(facilitator, CaseDetails(
-        case_number="DEMO-1001", family_name="Rivera", jurisdiction="miteam",
-        substantiation_date=today - timedelta(days=95), permanency_goal="remain_home",
-        facilitator_id=facilitator.id))
+    case = _case(facilitator, "DEMO-1001") or open_case(
+        facilitator,
+        CaseDetails(
+            case_number="DEMO-1001",
+            family_name="Rivera",
+            jurisdiction="miteam",
+            substantiation_date=today - timedelta(days=95),
+            permanency_goal="remain_home",
+            facilitator_id=facilitator.id,
+        ),
+    )
     if not _has_meeting(case, MeetingStatus.ENDED):
         _first_meeting(facilitator, case, today)
     return case
@@ -254,24 +377,48 @@ def _first_meeting(facilitator: User, case: Case, today: date) -> None:
     with change(case.id, Actor.for_user(facilitator)) as current:
         # schedule_meeting rightly refuses past times; seeding history writes the row directly.
         meeting = Meeting(
-            case_id=case.id, purpose=MeetingPurpose.INITIAL_PLAN, location=LOCATION,
-            status=MeetingStatus.ENDED, join_code=meeting_commands._unused_code(),
-            scheduled_at=started, created_at=started - timedelta(days=10),
-            opened_at=started - timedelta(minutes=10), started_at=started,
-            ended_at=started + timedelta(minutes=90), created_by_user_id=facilitator.id)
+            case_id=case.id,
+            purpose=MeetingPurpose.INITIAL_PLAN,
+            location=LOCATION,
+            status=MeetingStatus.ENDED,
+            join_code=meeting_commands._unused_code(),
+            scheduled_at=started,
+            created_at=started - timedelta(days=10),
+            opened_at=started - timedelta(minutes=10),
+            started_at=started,
+            ended_at=started + timedelta(minutes=90),
+            created_by_user_id=facilitator.id,
+        )
         db.session.add(meeting)
         db.session.flush()
         writer = _Writer(current, facilitator.id, started)
-        writer.mark("meeting.scheduled", meeting, "meeting",
-                    snapshot(meeting, meeting_commands.FIELDS), at=meeting.created_at)
+        writer.mark(
+            "meeting.scheduled",
+            meeting,
+            "meeting",
+            snapshot(meeting, meeting_commands.FIELDS),
+            at=meeting.created_at,
+        )
         current.meeting_id = meeting.id
-        writer.mark("meeting.started", meeting, "meeting", {"status": "live"},
-                    before={"status": "open"}, at=started)
+        writer.mark(
+            "meeting.started",
+            meeting,
+            "meeting",
+            {"status": "live"},
+            before={"status": "open"},
+            at=started,
+        )
         _family_map(writer, today.year)
         _assessment(writer)
         _plan(writer, today)
-        writer.mark("meeting.ended", meeting, "meeting", {"status": "ended"},
-                    before={"status": "live"}, at=meeting.ended_at)
+        writer.mark(
+            "meeting.ended",
+            meeting,
+            "meeting",
+            {"status": "ended"},
+            before={"status": "live"},
+            at=meeting.ended_at,
+        )
 
 
 def _family_map(writer: _Writer, year: int) -> None:
@@ -280,19 +427,45 @@ def _family_map(writer: _Writer, year: int) -> None:
     for home in homes.values():
         writer.add("household.added", "family_map", home)
     for key, name, sex, born, died, home, note in PEOPLE:
-        writer.keys[key] = writer.add("person.added", "family_map", Person(
-            name=name, sex=Sex(sex), note=note, birth_year=year - born, deceased=died is not None,
-            death_year=year - died if died else None, is_focus_child=key == "maya",
-            household_id=homes[home].id if home else None))
+        writer.keys[key] = writer.add(
+            "person.added",
+            "family_map",
+            Person(
+                name=name,
+                sex=Sex(sex),
+                note=note,
+                birth_year=year - born,
+                deceased=died is not None,
+                death_year=year - died if died else None,
+                is_focus_child=key == "maya",
+                household_id=homes[home].id if home else None,
+            ),
+        )
     for kind, source, target, began, ended in RELATIONSHIPS:
-        writer.add("relationship.added", "family_map", Relationship(
-            kind=RelationshipKind(kind), from_person_id=writer.person(source),
-            to_person_id=writer.person(target), start_year=year - began if began else None,
-            end_year=year - ended if ended else None))
+        writer.add(
+            "relationship.added",
+            "family_map",
+            Relationship(
+                kind=RelationshipKind(kind),
+                from_person_id=writer.person(source),
+                to_person_id=writer.person(target),
+                start_year=year - began if began else None,
+                end_year=year - ended if ended else None,
+            ),
+        )
     for category, system, strength, flow, key, note in ECOMAP:
-        writer.add("ecomap_connection.added", "family_map", EcomapConnection(
-            category=category, system_name=system, strength=ConnectionStrength(strength),
-            flow=EnergyFlow(flow), person_id=writer.person(key), note=note))
+        writer.add(
+            "ecomap_connection.added",
+            "family_map",
+            EcomapConnection(
+                category=category,
+                system_name=system,
+                strength=ConnectionStrength(strength),
+                flow=EnergyFlow(flow),
+                person_id=writer.person(key),
+                note=note,
+            ),
+        )
 
 
 def _assessment(writer: _Writer) -> None:
@@ -300,57 +473,107 @@ def _assessment(writer: _Writer) -> None:
     for key, text in STRENGTHS:
         writer.add("strength.added", "strengths", Strength(text=text, person_id=writer.person(key)))
     for domain, key, text in WORRIES:
-        writer.add("worry.added", "worries",
-                   Worry(text=text, need_domain=domain, person_id=writer.person(key)))
+        writer.add(
+            "worry.added",
+            "worries",
+            Worry(text=text, need_domain=domain, person_id=writer.person(key)),
+        )
 
 
 def _plan(writer: _Writer, today: date) -> None:
     """The goal, its objectives, SMART actions and the safety plan."""
     goal = writer.add("goal.added", "plan", Goal(text=GOAL))
-    objectives = [writer.add("objective.added", "plan",
-                             Objective(goal_id=goal.id, text=text, position=number))
-                  for number, text in enumerate(OBJECTIVES)]
+    objectives = [
+        writer.add(
+            "objective.added", "plan", Objective(goal_id=goal.id, text=text, position=number)
+        )
+        for number, text in enumerate(OBJECTIVES)
+    ]
     for number, (objective, key, service, what, where_how, days) in enumerate(ACTIONS):
-        writer.add("action.added", "plan", Action(
-            goal_id=goal.id, objective_id=objectives[objective].id, what=what,
-            who_person_id=writer.person(key), who_service=service, where_how=where_how,
-            due_on=today + timedelta(days=days), position=number))
+        writer.add(
+            "action.added",
+            "plan",
+            Action(
+                goal_id=goal.id,
+                objective_id=objectives[objective].id,
+                what=what,
+                who_person_id=writer.person(key),
+                who_service=service,
+                where_how=where_how,
+                due_on=today + timedelta(days=days),
+                position=number,
+            ),
+        )
     for number, (kind, key, service, text, when, trigger) in enumerate(SAFETY_STEPS):
-        writer.add("safety_step.added", "safety_plan", SafetyStep(
-            kind=SafetyStepKind(kind), text=text, when=when, trigger=trigger,
-            who_person_id=writer.person(key), who_service=service, position=number))
+        writer.add(
+            "safety_step.added",
+            "safety_plan",
+            SafetyStep(
+                kind=SafetyStepKind(kind),
+                text=text,
+                when=when,
+                trigger=trigger,
+                who_person_id=writer.person(key),
+                who_service=service,
+                position=number,
+            ),
+        )
 
 
 def _nguyen_case(facilitator: User) -> Case:
     """A second, newer case with no meeting yet, so the case list shows an overdue plan."""
     today = profile("bicpm").today()
-    case = _case(facilitator, "DEMO-2001") or open_case(facilitator, CaseDetails(
-        case_number="DEMO-2001", family_name="Nguyen", jurisdiction="bicpm",
-        substantiation_date=today - timedelta(days=25), permanency_goal="family_preservation",
-        facilitator_id=facilitator.id))
+    case = _case(facilitator, "DEMO-2001") or open_case(
+        facilitator,
+        CaseDetails(
+            case_number="DEMO-2001",
+            family_name="Nguyen",
+            jurisdiction="bicpm",
+            substantiation_date=today - timedelta(days=25),
+            permanency_goal="family_preservation",
+            facilitator_id=facilitator.id,
+        ),
+    )
     if db.session.scalar(sa.select(sa.func.count(Person.id)).where(Person.case_id == case.id)):
         return case
     with change(case.id, Actor.for_user(facilitator)) as current:
         writer = _Writer(current, facilitator.id, utcnow(), step=timedelta(0))
-        for key, name, sex, age, focus in (("linh", "Linh Nguyen", "female", 29, False),
-                                           ("bao", "Bao Nguyen", "male", 4, True)):
-            writer.keys[key] = writer.add("person.added", "family_map", Person(
-                name=name, sex=Sex(sex), birth_year=today.year - age, is_focus_child=focus))
-        writer.add("relationship.added", "family_map", Relationship(
-            kind=RelationshipKind.BIOLOGICAL, from_person_id=writer.person("linh"),
-            to_person_id=writer.person("bao")))
+        for key, name, sex, age, focus in (
+            ("linh", "Linh Nguyen", "female", 29, False),
+            ("bao", "Bao Nguyen", "male", 4, True),
+        ):
+            writer.keys[key] = writer.add(
+                "person.added",
+                "family_map",
+                Person(name=name, sex=Sex(sex), birth_year=today.year - age, is_focus_child=focus),
+            )
+        writer.add(
+            "relationship.added",
+            "family_map",
+            Relationship(
+                kind=RelationshipKind.BIOLOGICAL,
+                from_person_id=writer.person("linh"),
+                to_person_id=writer.person("bao"),
+            ),
+        )
     return case
 
 
 def _upcoming_meeting(facilitator: User, case: Case) -> Meeting:
     """The case's meeting that is coming up (or under way); a 90-day review in a week if none."""
     now = utcnow()
-    for meeting in db.session.scalars(sa.select(Meeting).where(Meeting.case_id == case.id)
-                                      .order_by(Meeting.scheduled_at)):
+    for meeting in db.session.scalars(
+        sa.select(Meeting).where(Meeting.case_id == case.id).order_by(Meeting.scheduled_at)
+    ):
         if meeting.status in (MeetingStatus.OPEN, MeetingStatus.LIVE) or (
-                meeting.status == MeetingStatus.SCHEDULED and meeting.scheduled_at > now):
+            meeting.status == MeetingStatus.SCHEDULED and meeting.scheduled_at > now
+        ):
             return meeting
     day = profile(case.jurisdiction).today() + timedelta(days=7)
     return meeting_commands.schedule_meeting(
-        facilitator, case, local_time=datetime(day.year, day.month, day.day, 10, 0),
-        purpose=MeetingPurpose.REVIEW_90_DAY.value, location=LOCATION)
+        facilitator,
+        case,
+        local_time=datetime(day.year, day.month, day.day, 10, 0),
+        purpose=MeetingPurpose.REVIEW_90_DAY.value,
+        location=LOCATION,
+    )

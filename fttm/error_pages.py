@@ -12,18 +12,27 @@ from werkzeug.exceptions import HTTPException
 logger = logging.getLogger(__name__)
 
 MESSAGES = {
-    400: (lambda: _("Something in that request was not right"),
-          lambda: _("Go back, check what you entered and try again.")),
-    403: (lambda: _("You can't do that"),
-          lambda: _("Your account does not allow this. Ask your supervisor if you need it.")),
-    404: (lambda: _("Page not found"),
-          lambda: _("There is nothing here, or you do not have access to it.")),
-    405: (lambda: _("That can't be done here"),
-          lambda: _("Use the buttons and links on the page.")),
-    429: (lambda: _("Too many attempts"),
-          lambda: _("Wait a few minutes and try again.")),
-    500: (lambda: _("Something went wrong on our side"),
-          lambda: _("Nothing you entered was lost that had been saved. Try again in a moment.")),
+    400: (
+        lambda: _("Something in that request was not right"),
+        lambda: _("Go back, check what you entered and try again."),
+    ),
+    403: (
+        lambda: _("You can't do that"),
+        lambda: _("Your account does not allow this. Ask your supervisor if you need it."),
+    ),
+    404: (
+        lambda: _("Page not found"),
+        lambda: _("There is nothing here, or you do not have access to it."),
+    ),
+    405: (
+        lambda: _("That can't be done here"),
+        lambda: _("Use the buttons and links on the page."),
+    ),
+    429: (lambda: _("Too many attempts"), lambda: _("Wait a few minutes and try again.")),
+    500: (
+        lambda: _("Something went wrong on our side"),
+        lambda: _("Nothing you entered was lost that had been saved. Try again in a moment."),
+    ),
 }
 
 
@@ -51,7 +60,10 @@ def http_error(error: HTTPException):
 def csrf_error(error: CSRFError):
     """A form sent without a valid security token: usually a page left open too long."""
     return render_error(
-        400, _("This form has expired"),
-        _("For your security, forms stop working after a while or when you sign in again. "
-          "Reload the page and send it again."),
+        400,
+        _("This form has expired"),
+        _(
+            "For your security, forms stop working after a while or when you sign in again. "
+            "Reload the page and send it again."
+        ),
     )

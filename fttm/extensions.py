@@ -35,5 +35,9 @@ babel = Babel()
 def enum_type(enum_class: type) -> Enum:
     """A column type storing a StrEnum's values as short strings (portable to every database)."""
     length = max(len(member.value) for member in enum_class)
-    return Enum(enum_class, native_enum=False, length=max(length, 20),
-                values_callable=lambda members: [member.value for member in members])
+    return Enum(
+        enum_class,
+        native_enum=False,
+        length=max(length, 20),
+        values_callable=lambda members: [member.value for member in members],
+    )

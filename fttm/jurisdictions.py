@@ -13,8 +13,13 @@ from flask_babel import get_locale
 
 ANCHORS = frozenset({"substantiation", "placement", "plan"})
 WEEKEND_RULES = frozenset({"keep", "previous_business_day", "next_business_day"})
-VOCABULARIES = ("permanency_goals", "participant_roles", "need_domains", "services",
-                "ecomap_categories")
+VOCABULARIES = (
+    "permanency_goals",
+    "participant_roles",
+    "need_domains",
+    "services",
+    "ecomap_categories",
+)
 
 
 class ProfileError(ValueError):
@@ -37,7 +42,7 @@ class Option:
 
 @dataclass(frozen=True)
 class Timeframe:
-    """"N days after" the first of its anchor dates that the case has."""
+    """A deadline N days after the first of its anchor dates that the case has."""
 
     days: int
     anchors: tuple[str, ...]
@@ -114,8 +119,11 @@ def _vocabulary(raw: object, where: str) -> tuple[Option, ...]:
         if entry["key"] in seen:
             raise ProfileError(f"{where} repeats the key {entry['key']!r}")
         seen.add(entry["key"])
-        labels = tuple((name.removeprefix("label_"), text) for name, text in entry.items()
-                       if name.startswith("label_"))
+        labels = tuple(
+            (name.removeprefix("label_"), text)
+            for name, text in entry.items()
+            if name.startswith("label_")
+        )
         options.append(Option(entry["key"], entry["label"], labels, bool(entry.get("family"))))
     return tuple(options)
 
@@ -138,11 +146,15 @@ def parse_profile(data: dict, source: str) -> Profile:
     tribe = frames.get("tribe_contact")
     try:
         return Profile(
-            id=data["id"], name=data["name"], zone=zone, weekend=weekend,
+            id=data["id"],
+            name=data["name"],
+            zone=zone,
+            weekend=weekend,
             plan_due=_timeframe(frames.get("plan_due"), "timeframes.plan_due"),
             endorsement_due=_timeframe(frames.get("endorsement_due"), "timeframes.endorsement_due"),
-            copy_to_family_due=_timeframe(frames.get("copy_to_family_due"),
-                                          "timeframes.copy_to_family_due"),
+            copy_to_family_due=_timeframe(
+                frames.get("copy_to_family_due"), "timeframes.copy_to_family_due"
+            ),
             review_every_days=review,
             tribe_contact=_timeframe(tribe, "timeframes.tribe_contact") if tribe else None,
             vocabularies={name: _vocabulary(data.get(name), name) for name in VOCABULARIES},

@@ -28,11 +28,13 @@ class SeparateRequestClient(FlaskClient):
 @pytest.fixture
 def app(tmp_path):
     """The app in testing mode with its own database file, tables created from the models."""
-    app = create_app({
-        "ENV_NAME": "testing",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'fttm-test.sqlite3'}",
-        "SECRET_KEY": "test-secret-key",
-    })
+    app = create_app(
+        {
+            "ENV_NAME": "testing",
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'fttm-test.sqlite3'}",
+            "SECRET_KEY": "test-secret-key",
+        }
+    )
     app.test_client_class = SeparateRequestClient
     with app.app_context():
         db.create_all()

@@ -12,8 +12,16 @@ from fttm.models import Case, Meeting, MeetingStatus, Team, User
 from tests import factories
 
 LOGIN_LINE = re.compile(r"^Sign in as (\w+): (\S+@\S+) / password: (\S+)$")
-NEW_USER = ["user", "create", "--email", "Rosa.Lee@Agency.example", "--name", "Rosa Lee",
-            "--role", "facilitator"]
+NEW_USER = [
+    "user",
+    "create",
+    "--email",
+    "Rosa.Lee@Agency.example",
+    "--name",
+    "Rosa Lee",
+    "--role",
+    "facilitator",
+]
 
 
 def _demo(runner, *args: str) -> dict:
@@ -22,10 +30,17 @@ def _demo(runner, *args: str) -> dict:
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     logins = [LOGIN_LINE.match(line).groups() for line in lines if LOGIN_LINE.match(line)]
-    prefixes = {"Open: ": "open", "Demo meeting board: ": "board",
-                "Demo meeting join code: ": "code"}
-    printed = {key: line.removeprefix(prefix) for line in lines
-               for prefix, key in prefixes.items() if line.startswith(prefix)}
+    prefixes = {
+        "Open: ": "open",
+        "Demo meeting board: ": "board",
+        "Demo meeting join code: ": "code",
+    }
+    printed = {
+        key: line.removeprefix(prefix)
+        for line in lines
+        for prefix, key in prefixes.items()
+        if line.startswith(prefix)
+    }
     return {"lines": lines, "logins": logins, **printed}
 
 
@@ -92,8 +107,7 @@ def test_demo_if_empty_leaves_a_database_with_accounts_alone(runner, facilitator
 
 def test_user_create_reads_the_password_from_stdin_and_creates_the_team(runner):
     """An operator can script account creation without the password in the process list."""
-    result = runner.invoke(args=[*NEW_USER, "--team", "West Team"],
-                           input=factories.PASSWORD + "\n")
+    result = runner.invoke(args=[*NEW_USER, "--team", "West Team"], input=factories.PASSWORD + "\n")
     assert result.exit_code == 0, result.output
     assert "rosa.lee@agency.example" in result.output and "West Team" in result.output
     assert factories.PASSWORD not in result.output
@@ -104,8 +118,7 @@ def test_user_create_reads_the_password_from_stdin_and_creates_the_team(runner):
 
 def test_user_create_refuses_a_password_on_the_command_line(runner, team):
     """A password in argv would leak into `ps` and shell history: refused, nothing created."""
-    result = runner.invoke(args=[*NEW_USER, "--team", team.name,
-                                 "--password", factories.PASSWORD])
+    result = runner.invoke(args=[*NEW_USER, "--team", team.name, "--password", factories.PASSWORD])
     assert result.exit_code != 0
     assert "command line" in result.output and factories.PASSWORD not in result.output
     assert _user("rosa.lee@agency.example") is None
@@ -128,9 +141,16 @@ def test_user_create_refused_leaves_no_new_team_behind(runner):
 
 def test_user_create_refuses_a_duplicate_email(runner, facilitator):
     """One account per email address; the existing account keeps its password."""
-    result = runner.invoke(args=[*NEW_USER[:3], facilitator.email.upper(), *NEW_USER[4:],
-                                 "--team", facilitator.team.name],
-                           input="different lantern orbit 42\n")
+    result = runner.invoke(
+        args=[
+            *NEW_USER[:3],
+            facilitator.email.upper(),
+            *NEW_USER[4:],
+            "--team",
+            facilitator.team.name,
+        ],
+        input="different lantern orbit 42\n",
+    )
     assert result.exit_code == 1
     assert "Error (email)" in result.output
     assert _count(User) == 1

@@ -45,34 +45,44 @@ def test_boolean_settings_read_the_usual_spellings():
         settings = config.settings_for("testing", {"FTTM_SESSION_COOKIE_SECURE": raw})
         assert settings["SESSION_COOKIE_SECURE"] is True, raw
     for raw in ("0", "false", "no", "off", ""):
-        settings = config.settings_for("production", {"FTTM_SECRET_KEY": "s" * 40,
-                                                      "FTTM_SESSION_COOKIE_SECURE": raw})
+        settings = config.settings_for(
+            "production", {"FTTM_SECRET_KEY": "s" * 40, "FTTM_SESSION_COOKIE_SECURE": raw}
+        )
         assert settings["SESSION_COOKIE_SECURE"] is False, raw
 
 
 def test_number_settings_become_numbers():
     """A number from the environment is an int, not a string that compares wrongly."""
-    settings = config.settings_for("testing", {"FTTM_SQLITE_BUSY_TIMEOUT_MS": "250",
-                                               "FTTM_LOGIN_FAILURES_PER_ACCOUNT": "8"})
+    settings = config.settings_for(
+        "testing", {"FTTM_SQLITE_BUSY_TIMEOUT_MS": "250", "FTTM_LOGIN_FAILURES_PER_ACCOUNT": "8"}
+    )
     assert settings["SQLITE_BUSY_TIMEOUT_MS"] == 250
     assert settings["LOGIN_FAILURES_PER_ACCOUNT"] == 8
 
 
 def test_list_settings_are_comma_separated():
     """A list is written with commas; spaces and empty parts are ignored."""
-    settings = config.settings_for("testing", {
-        "FTTM_ALLOWED_ORIGINS": " https://a.example , https://b.example,, ",
-        "FTTM_LANGUAGES": "en"})
+    settings = config.settings_for(
+        "testing",
+        {
+            "FTTM_ALLOWED_ORIGINS": " https://a.example , https://b.example,, ",
+            "FTTM_LANGUAGES": "en",
+        },
+    )
     assert settings["ALLOWED_ORIGINS"] == ["https://a.example", "https://b.example"]
     assert settings["LANGUAGES"] == ["en"]
 
 
 def test_text_settings_are_taken_as_written():
     """Addresses and secrets keep their exact text."""
-    settings = config.settings_for("testing", {
-        "FTTM_DATABASE_URL": "postgresql+psycopg://fttm@db/fttm",
-        "FTTM_MESSAGE_QUEUE": "redis://queue:6379/0",
-        "FTTM_SECRET_KEY": "  spaces matter  "})
+    settings = config.settings_for(
+        "testing",
+        {
+            "FTTM_DATABASE_URL": "postgresql+psycopg://fttm@db/fttm",
+            "FTTM_MESSAGE_QUEUE": "redis://queue:6379/0",
+            "FTTM_SECRET_KEY": "  spaces matter  ",
+        },
+    )
     assert settings["DATABASE_URL"] == "postgresql+psycopg://fttm@db/fttm"
     assert settings["MESSAGE_QUEUE"] == "redis://queue:6379/0"
     assert settings["SECRET_KEY"] == "  spaces matter  "
@@ -120,10 +130,8 @@ def test_profiles_name_everyone_who_takes_part_in_a_meeting(profile_id):
     """Parent, young person, relative, friend, provider, tribal or cultural rep, other."""
     roles = PROFILES[profile_id].options("participant_roles")
     keys = {role.key for role in roles}
-    assert {"parent", "young_person", "relative", "friend", "service_provider",
-            "other"} <= keys
-    assert any("tribal" in role.label.lower() or "cultural" in role.label.lower()
-               for role in roles)
+    assert {"parent", "young_person", "relative", "friend", "service_provider", "other"} <= keys
+    assert any("tribal" in role.label.lower() or "cultural" in role.label.lower() for role in roles)
     family = {role.key for role in roles if role.family}
     assert {"parent", "young_person", "relative", "friend"} <= family
     assert "service_provider" not in family
@@ -140,8 +148,14 @@ def test_profiles_have_need_domains_with_safety_first(profile_id):
 def test_profiles_carry_the_service_catalogue_of_seed_001(profile_id):
     """The services seed 001 lists are offered as plan services."""
     labels = _labels(profile_id, "services")
-    for service in ("Casework support", "Crisis intervention", "Parent education",
-                    "Protective day care", "Case management", "Casework monitoring"):
+    for service in (
+        "Casework support",
+        "Crisis intervention",
+        "Parent education",
+        "Protective day care",
+        "Case management",
+        "Casework monitoring",
+    ):
         assert service in labels, service
     assert any(label.startswith("Counsel") for label in labels)
 
@@ -149,8 +163,9 @@ def test_profiles_carry_the_service_catalogue_of_seed_001(profile_id):
 @pytest.mark.parametrize("profile_id", ["bicpm", "miteam"])
 def test_profiles_have_the_ecomap_categories(profile_id):
     """The family's connections to school, health, faith, work, court and more can be drawn."""
-    assert {"school", "health", "faith", "work", "court", "friends",
-            "extended_family"} <= _keys(profile_id, "ecomap_categories")
+    assert {"school", "health", "faith", "work", "court", "friends", "extended_family"} <= _keys(
+        profile_id, "ecomap_categories"
+    )
 
 
 def test_bicpm_moves_a_weekend_deadline_to_the_friday_before():
@@ -177,24 +192,51 @@ def test_a_valid_profile_file_loads(tmp_path):
     assert set(load_profiles(tmp_path)) == {"testland"}
 
 
-@pytest.mark.parametrize(("broken", "said"), [
-    (VALID_PROFILE.replace('services = [{ key = "parent_education", label = "Parent education" }]',
-                           ""), "services"),
-    (VALID_PROFILE.replace('id = "testland"', ""), "needs an id"),
-    (VALID_PROFILE.replace("review_every_days = 90", ""), "review_every_days"),
-    (VALID_PROFILE.replace('need_domains = [{ key = "safety", label = "Safety" }]',
-                           'need_domains = [{ key = "safety", label = "Safety" }, '
-                           '{ key = "safety", label = "Safety again" }]'), "repeats the key"),
-    (VALID_PROFILE.replace('{ key = "school", label = "School" }', '{ key = "school" }'),
-     "needs a key and a label"),
-    (VALID_PROFILE.replace("Europe/Paris", "Mars/Olympus_Mons"), "Mars/Olympus_Mons"),
-    (VALID_PROFILE.replace('from = ["plan"] }\ncopy', 'from = ["birthday"] }\ncopy'),
-     "endorsement_due"),
-    (VALID_PROFILE.replace('weekend = "keep"', 'weekend = "sometimes"'), "weekend"),
-    (VALID_PROFILE.replace("days = 21", "days = -1"), "plan_due"),
-    (VALID_PROFILE.replace('name = "Testland"', 'name = "Testland'), "testland.toml"),
-], ids=["missing-vocabulary", "missing-id", "missing-review", "duplicate-key", "entry-no-label",
-        "bad-timezone", "unknown-anchor", "bad-weekend-rule", "negative-days", "invalid-toml"])
+@pytest.mark.parametrize(
+    ("broken", "said"),
+    [
+        (
+            VALID_PROFILE.replace(
+                'services = [{ key = "parent_education", label = "Parent education" }]', ""
+            ),
+            "services",
+        ),
+        (VALID_PROFILE.replace('id = "testland"', ""), "needs an id"),
+        (VALID_PROFILE.replace("review_every_days = 90", ""), "review_every_days"),
+        (
+            VALID_PROFILE.replace(
+                'need_domains = [{ key = "safety", label = "Safety" }]',
+                'need_domains = [{ key = "safety", label = "Safety" }, '
+                '{ key = "safety", label = "Safety again" }]',
+            ),
+            "repeats the key",
+        ),
+        (
+            VALID_PROFILE.replace('{ key = "school", label = "School" }', '{ key = "school" }'),
+            "needs a key and a label",
+        ),
+        (VALID_PROFILE.replace("Europe/Paris", "Mars/Olympus_Mons"), "Mars/Olympus_Mons"),
+        (
+            VALID_PROFILE.replace('from = ["plan"] }\ncopy', 'from = ["birthday"] }\ncopy'),
+            "endorsement_due",
+        ),
+        (VALID_PROFILE.replace('weekend = "keep"', 'weekend = "sometimes"'), "weekend"),
+        (VALID_PROFILE.replace("days = 21", "days = -1"), "plan_due"),
+        (VALID_PROFILE.replace('name = "Testland"', 'name = "Testland'), "testland.toml"),
+    ],
+    ids=[
+        "missing-vocabulary",
+        "missing-id",
+        "missing-review",
+        "duplicate-key",
+        "entry-no-label",
+        "bad-timezone",
+        "unknown-anchor",
+        "bad-weekend-rule",
+        "negative-days",
+        "invalid-toml",
+    ],
+)
 def test_a_broken_profile_is_refused_naming_the_file(tmp_path, broken, said):
     """The operator is told which file is wrong and what is wrong in it."""
     (tmp_path / "testland.toml").write_text(broken, encoding="utf-8")

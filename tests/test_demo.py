@@ -35,10 +35,16 @@ from fttm.models import (
 from fttm.timestamps import utcnow
 
 BOARD = {  # transcript kind → the rows it records
-    "household.added": Household, "person.added": Person, "relationship.added": Relationship,
-    "ecomap_connection.added": EcomapConnection, "strength.added": Strength,
-    "worry.added": Worry, "goal.added": Goal, "objective.added": Objective,
-    "action.added": Action, "safety_step.added": SafetyStep,
+    "household.added": Household,
+    "person.added": Person,
+    "relationship.added": Relationship,
+    "ecomap_connection.added": EcomapConnection,
+    "strength.added": Strength,
+    "worry.added": Worry,
+    "goal.added": Goal,
+    "objective.added": Objective,
+    "action.added": Action,
+    "safety_step.added": SafetyStep,
 }
 
 
@@ -60,8 +66,10 @@ def _rows(model, case: Case) -> list:
 
 def _row_counts() -> dict[str, int]:
     """How many rows every table has."""
-    return {table.name: db.session.scalar(sa.select(sa.func.count()).select_from(table))
-            for table in db.metadata.sorted_tables}
+    return {
+        table.name: db.session.scalar(sa.select(sa.func.count()).select_from(table))
+        for table in db.metadata.sorted_tables
+    }
 
 
 def test_family_map_has_three_generations_around_a_focus_child(seeded):
@@ -72,8 +80,11 @@ def test_family_map_has_three_generations_around_a_focus_child(seeded):
     parents_of: dict[int, set[int]] = {}
     for line in parentage:
         parents_of.setdefault(line.to_person_id, set()).add(line.from_person_id)
-    children = {child for child, parents in parents_of.items()
-                if any(parent in parents_of for parent in parents)}
+    children = {
+        child
+        for child, parents in parents_of.items()
+        if any(parent in parents_of for parent in parents)
+    }
     parents = {parent for child in children for parent in parents_of[child]}
     grandparents = {gp for parent in parents for gp in parents_of.get(parent, ())}
     assert len(children) >= 2 and len(parents) == 2 and len(grandparents) >= 3
@@ -142,8 +153,7 @@ def test_every_board_row_has_its_transcript_event_in_the_past_meeting(seeded):
     case = _case("DEMO-1001")
     held = next(m for m in case.meetings if m.status == MeetingStatus.ENDED)
     events = _rows(TranscriptEvent, case)
-    assert [e.seq for e in sorted(events, key=lambda e: e.seq)] == list(
-        range(1, len(events) + 1))
+    assert [e.seq for e in sorted(events, key=lambda e: e.seq)] == list(range(1, len(events) + 1))
     for kind, model in BOARD.items():
         recorded = [e for e in events if e.kind == kind]
         assert sorted(e.target_id for e in recorded) == sorted(r.id for r in _rows(model, case))

@@ -103,8 +103,13 @@ def test_production_starts_with_a_secret_and_sends_secure_cookies(clean_environm
 def test_each_app_uses_its_own_sqlite_busy_timeout(clean_environment, tmp_path):
     """The busy timeout an app is configured with is the one its connections get."""
     for number, timeout in enumerate((1111, 2222)):
-        app = create_app({"ENV_NAME": "testing", "SQLITE_BUSY_TIMEOUT_MS": timeout,
-                          "DATABASE_URL": f"sqlite:///{tmp_path / f'{number}.sqlite3'}"})
+        app = create_app(
+            {
+                "ENV_NAME": "testing",
+                "SQLITE_BUSY_TIMEOUT_MS": timeout,
+                "DATABASE_URL": f"sqlite:///{tmp_path / f'{number}.sqlite3'}",
+            }
+        )
         with app.app_context():
             with db.engine.connect() as connection:
                 applied = connection.exec_driver_sql("PRAGMA busy_timeout").scalar()
@@ -114,7 +119,12 @@ def test_each_app_uses_its_own_sqlite_busy_timeout(clean_environment, tmp_path):
 
 def test_production_accepts_a_secret_given_to_the_factory(clean_environment, tmp_path):
     """A secret passed in the factory's own settings counts as much as FTTM_SECRET_KEY."""
-    app = create_app({"ENV_NAME": "production", "SECRET_KEY": "a-long-random-production-secret",
-                      "DATABASE_URL": f"sqlite:///{tmp_path / 'prod.sqlite3'}",
-                      "ASYNC_MODE": "threading"})
+    app = create_app(
+        {
+            "ENV_NAME": "production",
+            "SECRET_KEY": "a-long-random-production-secret",
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'prod.sqlite3'}",
+            "ASYNC_MODE": "threading",
+        }
+    )
     assert app.config["SESSION_COOKIE_SECURE"] is True

@@ -25,8 +25,13 @@ def test_healthz_needs_no_sign_in_and_no_token(client):
 
 def test_healthz_reports_an_unreachable_database_without_crashing(caplog):
     """503 with status "error" when the database cannot be opened; the reason goes to the log."""
-    app = create_app({"ENV_NAME": "testing", "SECRET_KEY": "test-secret-key",
-                      "DATABASE_URL": "sqlite:////nonexistent/dir/x.sqlite3"})
+    app = create_app(
+        {
+            "ENV_NAME": "testing",
+            "SECRET_KEY": "test-secret-key",
+            "DATABASE_URL": "sqlite:////nonexistent/dir/x.sqlite3",
+        }
+    )
     caplog.set_level(logging.ERROR)
     try:
         client = app.test_client()

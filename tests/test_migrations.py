@@ -32,10 +32,15 @@ def quiet_alembic():
     """
     root = logging.getLogger()
     handlers, level = list(root.handlers), root.level
-    disabled = {name: logger.disabled for name, logger in logging.root.manager.loggerDict.items()
-                if isinstance(logger, logging.Logger)}
-    levels = {name: logging.getLogger(name).level for name in ("alembic", "flask_migrate",
-                                                                "sqlalchemy.engine")}
+    disabled = {
+        name: logger.disabled
+        for name, logger in logging.root.manager.loggerDict.items()
+        if isinstance(logger, logging.Logger)
+    }
+    levels = {
+        name: logging.getLogger(name).level
+        for name in ("alembic", "flask_migrate", "sqlalchemy.engine")
+    }
     yield
     root.handlers[:] = handlers
     root.setLevel(level)
@@ -49,8 +54,13 @@ def quiet_alembic():
 @pytest.fixture
 def migrated(tmp_path, quiet_alembic):
     """An app on a fresh SQLite file built only by the migrations (no create_all)."""
-    app = create_app({"ENV_NAME": "testing", "SECRET_KEY": "test-secret-key",
-                      "DATABASE_URL": f"sqlite:///{tmp_path / 'migrated.sqlite3'}"})
+    app = create_app(
+        {
+            "ENV_NAME": "testing",
+            "SECRET_KEY": "test-secret-key",
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'migrated.sqlite3'}",
+        }
+    )
     with app.app_context():
         flask_migrate.upgrade()
         yield app
@@ -61,8 +71,9 @@ def migrated(tmp_path, quiet_alembic):
 def _schema_differences() -> list:
     """What autogenerate would still write: differences between the database and the models."""
     with db.engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True,
-                                                               "render_as_batch": True})
+        context = MigrationContext.configure(
+            connection, opts={"compare_type": True, "render_as_batch": True}
+        )
         return compare_metadata(context, db.metadata)
 
 
@@ -87,8 +98,9 @@ def test_migrations_build_exactly_the_schema_of_the_models(migrated):
 def test_migrated_database_is_at_head_and_healthz_says_so(migrated):
     """Operators can check a deploy's schema revision from /healthz."""
     with db.engine.connect() as connection:
-        assert connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() \
-            == HEAD
+        assert (
+            connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == HEAD
+        )
     response = migrated.test_client().get("/healthz")
     assert response.status_code == 200
     assert response.get_json()["schema"] == HEAD
@@ -100,7 +112,8 @@ def test_downgrade_to_base_and_upgrade_again(migrated):
     assert _tables() <= {"alembic_version"}
     with db.engine.connect() as connection:
         triggers = connection.exec_driver_sql(
-            "SELECT name FROM sqlite_master WHERE type = 'trigger'").all()
+            "SELECT name FROM sqlite_master WHERE type = 'trigger'"
+        ).all()
     assert triggers == []
     flask_migrate.upgrade()
     assert _schema_differences() == []
@@ -122,7 +135,8 @@ def test_foreign_keys_are_enforced(migrated):
         connection.exec_driver_sql(
             "INSERT INTO users (email, name, password_hash, role, team_id, active, "
             "session_nonce, created_at) VALUES ('x@agency.example', 'X', 'h', 'facilitator', "
-            "987654, 1, 'n', '2026-01-01 00:00:00')")
+            "987654, 1, 'n', '2026-01-01 00:00:00')"
+        )
 
 
 @pytest.fixture
@@ -135,34 +149,41 @@ def history(migrated):
     meeting.status = MeetingStatus.ENDED
     db.session.commit()
     with db.engine.begin() as connection:
-        connection.execute(sa.text(
-            "INSERT INTO plan_versions (case_id, meeting_id, number, snapshot, created_at) "
-            "VALUES (:case, :meeting, 1, '{\"goals\": []}', '2026-01-01 00:00:00')"),
-            {"case": case.id, "meeting": meeting.id})
+        connection.execute(
+            sa.text(
+                "INSERT INTO plan_versions (case_id, meeting_id, number, snapshot, created_at) "
+                "VALUES (:case, :meeting, 1, '{\"goals\": []}', '2026-01-01 00:00:00')"
+            ),
+            {"case": case.id, "meeting": meeting.id},
+        )
     return case
 
 
-@pytest.mark.parametrize("statement", [
-    "UPDATE transcript_events SET kind = 'case.forged', actor_name = 'Someone else'",
-    "DELETE FROM transcript_events",
-])
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE transcript_events SET kind = 'case.forged', actor_name = 'Someone else'",
+        "DELETE FROM transcript_events",
+    ],
+)
 def test_the_database_refuses_to_rewrite_the_transcript(history, statement):
     """Even raw SQL, bypassing fttm, cannot change or delete a transcript event."""
-    with pytest.raises(sa.exc.DatabaseError, match="append-only"), \
-            db.engine.begin() as connection:
+    with pytest.raises(sa.exc.DatabaseError, match="append-only"), db.engine.begin() as connection:
         connection.exec_driver_sql(statement)
     kinds = db.session.scalars(sa.select(TranscriptEvent.kind).order_by(TranscriptEvent.seq))
     assert list(kinds) == ["case.opened", "meeting.scheduled"]
 
 
-@pytest.mark.parametrize("statement", [
-    "UPDATE plan_versions SET snapshot = '{\"goals\": [\"forged\"]}'",
-    "DELETE FROM plan_versions",
-])
+@pytest.mark.parametrize(
+    "statement",
+    [
+        'UPDATE plan_versions SET snapshot = \'{"goals": ["forged"]}\'',
+        "DELETE FROM plan_versions",
+    ],
+)
 def test_the_database_refuses_to_change_a_plan_version(history, statement):
     """What the family agreed to stays as it was, whatever SQL is run."""
-    with pytest.raises(sa.exc.DatabaseError, match="immutable"), \
-            db.engine.begin() as connection:
+    with pytest.raises(sa.exc.DatabaseError, match="immutable"), db.engine.begin() as connection:
         connection.exec_driver_sql(statement)
     with db.engine.connect() as connection:
         rows = connection.exec_driver_sql("SELECT snapshot FROM plan_versions").all()
@@ -173,5 +194,9 @@ def test_transcript_events_can_still_be_added(history):
     """Append-only is not read-only: new changes keep being recorded."""
     user = factories.make_user(team=history.team)
     factories.make_meeting(user, history)
-    assert db.session.scalar(sa.select(sa.func.max(TranscriptEvent.seq)).where(
-        TranscriptEvent.case_id == history.id)) == 3
+    assert (
+        db.session.scalar(
+            sa.select(sa.func.max(TranscriptEvent.seq)).where(TranscriptEvent.case_id == history.id)
+        )
+        == 3
+    )

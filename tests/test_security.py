@@ -70,8 +70,11 @@ class PageAudit(HTMLParser):
         for control in self.controls:
             if control["tag"] == "input" and (control.get("type") or "text") in UNLABELLED_TYPES:
                 continue
-            named = (control.get("id") in self.labels_for or control.get("aria-label")
-                     or control.get("aria-labelledby"))
+            named = (
+                control.get("id") in self.labels_for
+                or control.get("aria-label")
+                or control.get("aria-labelledby")
+            )
             if not named:
                 missing.append(f"<{control['tag']} name={control.get('name')!r}>")
         return missing
@@ -115,8 +118,9 @@ def visited_pages(app, world, facilitator, admin) -> dict[str, object]:
     anonymous = app.test_client()
     pages = {
         "login": anonymous.get("/login"),
-        "login refused": post_form(anonymous, "/login", {"email": facilitator.email,
-                                                         "password": "wrong wrong wrong"}),
+        "login refused": post_form(
+            anonymous, "/login", {"email": facilitator.email, "password": "wrong wrong wrong"}
+        ),
         "join: enter code": anonymous.get("/join/"),
         "join: bad code": anonymous.get("/join/", query_string={"code": "!!"}),
         "join: unknown code": anonymous.get("/join/ZZZZZZ"),
@@ -127,35 +131,49 @@ def visited_pages(app, world, facilitator, admin) -> dict[str, object]:
     }
     staff = app.test_client()
     post_form(staff, "/login", {"email": facilitator.email, "password": factories.PASSWORD})
-    pages.update({
-        "case list": staff.get("/cases/"),
-        "case list: search": staff.get("/cases/", query_string={"q": "okaf"}),
-        "case list: no match": staff.get("/cases/", query_string={"q": "nobody"}),
-        "case form: new": staff.get("/cases/new"),
-        "case form: refused": post_form(staff, "/cases/new", {"case_number": ""},
-                                        form_page="/cases/new"),
-        "case page": staff.get(f"/cases/{case.id}"),
-        "case form: edit": staff.get(f"/cases/{case.id}/edit"),
-        "meeting form: new": staff.get(f"/cases/{case.id}/meetings/new"),
-        "meeting form: refused": post_form(staff, f"/cases/{case.id}/meetings/new",
-                                           {"location": ""}),
-        "meeting page": staff.get(f"/meetings/{meeting.id}"),
-        "meeting page: open": staff.get(f"/meetings/{world['open_meeting'].id}"),
-        "meeting form: edit": staff.get(f"/meetings/{meeting.id}/edit"),
-        "join screen": staff.get(f"/meetings/{meeting.id}/join-screen"),
-        "404 signed in": staff.get("/cases/987654"),
-    })
+    pages.update(
+        {
+            "case list": staff.get("/cases/"),
+            "case list: search": staff.get("/cases/", query_string={"q": "okaf"}),
+            "case list: no match": staff.get("/cases/", query_string={"q": "nobody"}),
+            "case form: new": staff.get("/cases/new"),
+            "case form: refused": post_form(
+                staff, "/cases/new", {"case_number": ""}, form_page="/cases/new"
+            ),
+            "case page": staff.get(f"/cases/{case.id}"),
+            "case form: edit": staff.get(f"/cases/{case.id}/edit"),
+            "meeting form: new": staff.get(f"/cases/{case.id}/meetings/new"),
+            "meeting form: refused": post_form(
+                staff, f"/cases/{case.id}/meetings/new", {"location": ""}
+            ),
+            "meeting page": staff.get(f"/meetings/{meeting.id}"),
+            "meeting page: open": staff.get(f"/meetings/{world['open_meeting'].id}"),
+            "meeting form: edit": staff.get(f"/meetings/{meeting.id}/edit"),
+            "join screen": staff.get(f"/meetings/{meeting.id}/join-screen"),
+            "404 signed in": staff.get("/cases/987654"),
+        }
+    )
     office = app.test_client()
     post_form(office, "/login", {"email": admin.email, "password": factories.PASSWORD})
-    pages.update({
-        "accounts": office.get("/admin/users"),
-        "account form: new": office.get("/admin/users/new"),
-        "account form: refused": post_form(office, "/admin/users/new", {"email": "bad"}),
-        "account form: edit": office.get(f"/admin/users/{facilitator.id}"),
-    })
-    refused = {"login refused": 401, "join: bad code": 400, "join: unknown code": 404,
-               "404": 404, "csrf expired": 400, "case form: refused": 400,
-               "meeting form: refused": 400, "404 signed in": 404, "account form: refused": 400}
+    pages.update(
+        {
+            "accounts": office.get("/admin/users"),
+            "account form: new": office.get("/admin/users/new"),
+            "account form: refused": post_form(office, "/admin/users/new", {"email": "bad"}),
+            "account form: edit": office.get(f"/admin/users/{facilitator.id}"),
+        }
+    )
+    refused = {
+        "login refused": 401,
+        "join: bad code": 400,
+        "join: unknown code": 404,
+        "404": 404,
+        "csrf expired": 400,
+        "case form: refused": 400,
+        "meeting form: refused": 400,
+        "404 signed in": 404,
+        "account form: refused": 400,
+    }
     statuses = {name: page.status_code for name, page in pages.items()}
     assert statuses == {name: refused.get(name, 200) for name in pages}
     return pages
@@ -164,13 +182,18 @@ def visited_pages(app, world, facilitator, admin) -> dict[str, object]:
 def test_the_page_audit_finds_what_it_looks_for():
     """The checks below would notice a regression (they are not vacuous)."""
     page = PageAudit()
-    page.feed('<body hx-headers="{}"><script>alert(1)</script><p style="color:red" '
-              'onclick="x()">x</p><label for="a">A</label><input id="a" name="a">'
-              '<input id="b" name="b"><select name="c"></select>'
-              '<input type="hidden" name="d"><textarea aria-label="Notes"></textarea></body>')
-    assert page.problems == ["<script> without src", "inline script code",
-                             "<p style=...> inline style",
-                             "<p onclick=...> event handler attribute"]
+    page.feed(
+        '<body hx-headers="{}"><script>alert(1)</script><p style="color:red" '
+        'onclick="x()">x</p><label for="a">A</label><input id="a" name="a">'
+        '<input id="b" name="b"><select name="c"></select>'
+        '<input type="hidden" name="d"><textarea aria-label="Notes"></textarea></body>'
+    )
+    assert page.problems == [
+        "<script> without src",
+        "inline script code",
+        "<p style=...> inline style",
+        "<p onclick=...> event handler attribute",
+    ]
     assert page.unlabelled() == ["<input name='b'>", "<select name='c'>"]
 
 
@@ -199,8 +222,17 @@ def test_every_page_carries_the_security_headers(app, world, facilitator, admin)
             raise AssertionError(f"{name}: {error}") from error
 
 
-@pytest.mark.parametrize("path", ["/healthz", "/static/app.js", "/static/fttm.css",
-                                  "/static/vendor/htmx-2.0.11.min.js", "/no/such/page", "/"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/healthz",
+        "/static/app.js",
+        "/static/fttm.css",
+        "/static/vendor/htmx-2.0.11.min.js",
+        "/no/such/page",
+        "/",
+    ],
+)
 def test_other_responses_carry_the_security_headers(client, path):
     """JSON, static files, redirects and 404s have the headers too."""
     with client.get(path) as response:

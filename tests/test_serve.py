@@ -26,8 +26,12 @@ def _free_port() -> int:
 @pytest.fixture
 def server_env(tmp_path) -> dict:
     """Environment for a server process with its own migrated SQLite database."""
-    env = {**os.environ, "FTTM_DATABASE_URL": f"sqlite:///{tmp_path / 'served.sqlite3'}",
-           "FTTM_SECRET_KEY": "serve-test-secret", "FTTM_LOG_LEVEL": "WARNING"}
+    env = {
+        **os.environ,
+        "FTTM_DATABASE_URL": f"sqlite:///{tmp_path / 'served.sqlite3'}",
+        "FTTM_SECRET_KEY": "serve-test-secret",
+        "FTTM_LOG_LEVEL": "WARNING",
+    }
     env.pop("FTTM_ASYNC_MODE", None)
     subprocess.run([FTTM, "db", "upgrade"], env=env, check=True, capture_output=True, timeout=60)
     return env
@@ -42,8 +46,13 @@ def _get_json(url: str) -> dict:
 def test_serve_answers_health_checks_under_eventlet(server_env):
     """The server `make run` starts comes up, says where to go, and reports a healthy database."""
     port = _free_port()
-    process = subprocess.Popen([FTTM, "serve", "--port", str(port)], env=server_env,
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    process = subprocess.Popen(
+        [FTTM, "serve", "--port", str(port)],
+        env=server_env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     try:
         health = None
         for _ in range(100):  # up to ~10 s
@@ -63,8 +72,15 @@ def test_serve_answers_health_checks_under_eventlet(server_env):
 
 def test_listening_socket_has_tcp_nodelay():
     """Acks are not held back ~40 ms by Nagle's algorithm: the listener sets TCP_NODELAY."""
-    probe = ("import socket; from fttm.cli import listen; s = listen('127.0.0.1', 0); "
-             "print(s.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY))")
-    result = subprocess.run([sys.executable, "-W", "ignore", "-c", probe], capture_output=True,
-                            text=True, timeout=60, check=True)
+    probe = (
+        "import socket; from fttm.cli import listen; s = listen('127.0.0.1', 0); "
+        "print(s.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-W", "ignore", "-c", probe],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
     assert result.stdout.strip() == "1"

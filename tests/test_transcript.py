@@ -29,8 +29,13 @@ def published():
 def _events(case_id: int) -> list[TranscriptEvent]:
     """A case's transcript, in order, read fresh."""
     db.session.expire_all()
-    return list(db.session.scalars(sa.select(TranscriptEvent).where(
-        TranscriptEvent.case_id == case_id).order_by(TranscriptEvent.seq)))
+    return list(
+        db.session.scalars(
+            sa.select(TranscriptEvent)
+            .where(TranscriptEvent.case_id == case_id)
+            .order_by(TranscriptEvent.seq)
+        )
+    )
 
 
 def _count(model) -> int:
@@ -76,7 +81,11 @@ def test_sequence_numbers_rise_by_one_per_case(facilitator, supervisor):
     factories.make_meeting(facilitator, second)
     assert [event.seq for event in _events(first.id)] == [1, 2, 3, 4]
     assert [event.kind for event in _events(first.id)] == [
-        "case.opened", "meeting.scheduled", "meeting.scheduled", "case.updated"]
+        "case.opened",
+        "meeting.scheduled",
+        "meeting.scheduled",
+        "case.updated",
+    ]
     assert [event.seq for event in _events(second.id)] == [1, 2]
     db.session.expire_all()
     assert (first.event_seq, second.event_seq) == (4, 2)
@@ -100,11 +109,18 @@ def test_an_update_that_changes_nothing_records_nothing(facilitator):
 
 def test_a_failed_new_case_leaves_no_case_and_no_event(facilitator, published):
     """If anything goes wrong, nothing of the change is saved and nothing is published."""
-    with pytest.raises(RuntimeError, match="power cut"), \
-            change(None, Actor.for_user(facilitator)) as current:
-        case = Case(team_id=facilitator.team_id, case_number="C-LOST", family_name="Lost",
-                    jurisdiction="miteam", substantiation_date=facilitator.created_at.date(),
-                    permanency_goal="remain_home")
+    with (
+        pytest.raises(RuntimeError, match="power cut"),
+        change(None, Actor.for_user(facilitator)) as current,
+    ):
+        case = Case(
+            team_id=facilitator.team_id,
+            case_number="C-LOST",
+            family_name="Lost",
+            jurisdiction="miteam",
+            substantiation_date=facilitator.created_at.date(),
+            permanency_goal="remain_home",
+        )
         db.session.add(case)
         db.session.flush()
         current.case_id = case.id
@@ -121,8 +137,12 @@ def test_a_failed_change_to_a_case_leaves_it_as_it_was(facilitator, published):
     published.clear()
     with pytest.raises(RuntimeError), change(case.id, Actor.for_user(facilitator)) as current:
         case.family_name = "Half-saved"
-        current.record("case.updated", case, before={"family_name": "Okafor"},
-                       after={"family_name": "Half-saved"})
+        current.record(
+            "case.updated",
+            case,
+            before={"family_name": "Okafor"},
+            after={"family_name": "Half-saved"},
+        )
         raise RuntimeError("validation failed late")
     db.session.expire_all()
     assert case.family_name == "Okafor" and case.event_seq == 1
@@ -134,8 +154,10 @@ def test_a_change_without_a_transcript_event_is_refused(facilitator, published):
     """No change reaches the database unrecorded."""
     case = factories.make_case(facilitator, family_name="Okafor")
     published.clear()
-    with pytest.raises(RuntimeError, match="at least one transcript event"), \
-            change(case.id, Actor.for_user(facilitator)):
+    with (
+        pytest.raises(RuntimeError, match="at least one transcript event"),
+        change(case.id, Actor.for_user(facilitator)),
+    ):
         case.family_name = "Unrecorded"
     db.session.expire_all()
     assert case.family_name == "Okafor"
@@ -149,9 +171,13 @@ def test_subscribers_receive_the_committed_events(facilitator, published):
     def check_durable(events):
         """Look for the events through a connection of its own, as another worker would."""
         with db.engine.connect() as connection:
-            seen_from_elsewhere.append(connection.scalar(
-                sa.select(sa.func.count()).select_from(TranscriptEvent)
-                .where(TranscriptEvent.id.in_([event.id for event in events]))))
+            seen_from_elsewhere.append(
+                connection.scalar(
+                    sa.select(sa.func.count())
+                    .select_from(TranscriptEvent)
+                    .where(TranscriptEvent.id.in_([event.id for event in events]))
+                )
+            )
 
     unsubscribe = publisher.subscribe(check_durable)
     try:
@@ -160,9 +186,12 @@ def test_subscribers_receive_the_committed_events(facilitator, published):
     finally:
         unsubscribe()
     assert [[event.kind for event in batch] for batch in published] == [
-        ["case.opened"], ["meeting.scheduled"]]
-    assert all(event.id is not None and event.case_id == case.id
-               for batch in published for event in batch)
+        ["case.opened"],
+        ["meeting.scheduled"],
+    ]
+    assert all(
+        event.id is not None and event.case_id == case.id for batch in published for event in batch
+    )
     assert seen_from_elsewhere == [1, 1]
 
 
@@ -208,15 +237,25 @@ def test_changes_during_an_open_meeting_belong_to_it(facilitator):
     case = factories.make_case(facilitator)
     meeting = factories.make_meeting(facilitator, case)
     update_case(facilitator, case, _details(case, family_name="Before the meeting"))
-    for status, name in ((MeetingStatus.OPEN, "While open"), (MeetingStatus.LIVE, "While live"),
-                         (MeetingStatus.ENDED, "After the meeting")):
+    for status, name in (
+        (MeetingStatus.OPEN, "While open"),
+        (MeetingStatus.LIVE, "While live"),
+        (MeetingStatus.ENDED, "After the meeting"),
+    ):
         meeting.status = status
         db.session.commit()
         update_case(facilitator, case, _details(case, family_name=name))
-    by_name = {event.after["family_name"]: event.meeting_id for event in _events(case.id)
-               if event.kind == "case.updated"}
-    assert by_name == {"Before the meeting": None, "While open": meeting.id,
-                       "While live": meeting.id, "After the meeting": None}
+    by_name = {
+        event.after["family_name"]: event.meeting_id
+        for event in _events(case.id)
+        if event.kind == "case.updated"
+    }
+    assert by_name == {
+        "Before the meeting": None,
+        "While open": meeting.id,
+        "While live": meeting.id,
+        "After the meeting": None,
+    }
 
 
 def test_changes_to_other_cases_do_not_join_a_meeting(facilitator):
@@ -254,8 +293,10 @@ def test_an_idempotency_key_cannot_be_applied_twice(facilitator, published):
         case.family_name = "Once"
         current.record("case.updated", case, after={"family_name": "Once"})
     published.clear()
-    with pytest.raises(sa.exc.IntegrityError), \
-            change(case.id, actor, idempotency_key="edit-7f3a") as current:
+    with (
+        pytest.raises(sa.exc.IntegrityError),
+        change(case.id, actor, idempotency_key="edit-7f3a") as current,
+    ):
         case.family_name = "Twice"
         current.record("case.updated", case, after={"family_name": "Twice"})
         db.session.flush()

@@ -7,8 +7,11 @@ from wtforms import BooleanField, EmailField, PasswordField, SelectField, String
 from fttm.auth.models import Role
 from fttm.forms import optional_int, options
 
-ROLE_LABELS = {Role.FACILITATOR: _l("Facilitator"), Role.SUPERVISOR: _l("Supervisor"),
-               Role.ADMIN: _l("Admin")}
+ROLE_LABELS = {
+    Role.FACILITATOR: _l("Facilitator"),
+    Role.SUPERVISOR: _l("Supervisor"),
+    Role.ADMIN: _l("Admin"),
+}
 
 
 class UserForm(FlaskForm):
@@ -16,14 +19,19 @@ class UserForm(FlaskForm):
 
     email = EmailField(_l("Email"))
     name = StringField(_l("Name"))
-    role = SelectField(_l("Role"), validate_choice=False,
-                       choices=options((role.value, label) for role, label in ROLE_LABELS.items()))
+    role = SelectField(
+        _l("Role"),
+        validate_choice=False,
+        choices=options((role.value, label) for role, label in ROLE_LABELS.items()),
+    )
     team_id = SelectField(_l("Team"), coerce=optional_int, validate_choice=False)
     active = BooleanField(_l("Account enabled"), default=True)
     password = PasswordField(
         _l("Password"),
-        description=_l("At least 12 characters and hard to guess: a few unrelated words work "
-                       "well."))
+        description=_l(
+            "At least 12 characters and hard to guess: a few unrelated words work well."
+        ),
+    )
 
 
 class TeamForm(FlaskForm):

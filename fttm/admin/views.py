@@ -30,8 +30,13 @@ def users():
     """Every staff account, by team."""
     accounts = db.session.scalars(sa.select(User).order_by(User.name)).all()
     teams = db.session.scalars(sa.select(Team).order_by(Team.name)).all()
-    return render_template("admin/users.html", users=accounts, teams=teams,
-                           role_labels=ROLE_LABELS, team_form=TeamForm())
+    return render_template(
+        "admin/users.html",
+        users=accounts,
+        teams=teams,
+        role_labels=ROLE_LABELS,
+        team_form=TeamForm(),
+    )
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
@@ -42,10 +47,13 @@ def new_user():
     form.team_id.choices = _team_choices()
     if form.validate_on_submit():
         try:
-            user = commands.create_user(email=form.email.data or "", name=form.name.data or "",
-                                        role=form.role.data or "",
-                                        password=form.password.data or "",
-                                        team_id=form.team_id.data)
+            user = commands.create_user(
+                email=form.email.data or "",
+                name=form.name.data or "",
+                role=form.role.data or "",
+                password=form.password.data or "",
+                team_id=form.team_id.data,
+            )
         except Invalid as error:
             show_errors(form, error)
         else:
@@ -64,10 +72,16 @@ def edit_user(user_id: int):
     form.team_id.choices = _team_choices()
     if form.validate_on_submit():
         try:
-            commands.update_user(user, actor=current_user, email=form.email.data or "",
-                                 name=form.name.data or "", role=form.role.data or "",
-                                 team_id=form.team_id.data, active=form.active.data,
-                                 password=form.password.data or "")
+            commands.update_user(
+                user,
+                actor=current_user,
+                email=form.email.data or "",
+                name=form.name.data or "",
+                role=form.role.data or "",
+                team_id=form.team_id.data,
+                active=form.active.data,
+                password=form.password.data or "",
+            )
         except Invalid as error:
             db.session.rollback()
             show_errors(form, error)

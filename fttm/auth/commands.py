@@ -56,8 +56,9 @@ def create_team(name: str) -> Team:
     return team
 
 
-def _check_profile(email: str, name: str, role: str, team_id: int | None, *,
-                   user_id: int | None = None) -> tuple[str, str, Role]:
+def _check_profile(
+    email: str, name: str, role: str, team_id: int | None, *, user_id: int | None = None
+) -> tuple[str, str, Role]:
     """Validate the fields every account has; Invalid lists every problem at once."""
     errors: dict[str, str] = {}
     try:
@@ -82,8 +83,9 @@ def _check_profile(email: str, name: str, role: str, team_id: int | None, *,
     return email, name, Role(role)
 
 
-def create_user(*, email: str, name: str, role: str, password: str,
-                team_id: int | None = None) -> User:
+def create_user(
+    *, email: str, name: str, role: str, password: str, team_id: int | None = None
+) -> User:
     """Add a staff account; refuses duplicate emails and weak passwords (all problems at once)."""
     try:
         email, name, role_value = _check_profile(email, name, role, team_id)
@@ -101,13 +103,28 @@ def create_user(*, email: str, name: str, role: str, password: str,
     return user
 
 
-def update_user(user: User, *, actor: User, email: str, name: str, role: str,
-                team_id: int | None, active: bool, password: str = "") -> User:
+def update_user(
+    user: User,
+    *,
+    actor: User,
+    email: str,
+    name: str,
+    role: str,
+    team_id: int | None,
+    active: bool,
+    password: str = "",
+) -> User:
     """Change an account; a new password or disabling it ends the user's sessions."""
     email, name, role_value = _check_profile(email, name, role, team_id, user_id=user.id)
     if user.id == actor.id and (not active or role_value != Role.ADMIN):
-        raise Invalid({"active": _("You cannot disable your own account or remove your own "
-                                   "admin role; ask another admin.")})
+        raise Invalid(
+            {
+                "active": _(
+                    "You cannot disable your own account or remove your own "
+                    "admin role; ask another admin."
+                )
+            }
+        )
     if password:
         problem = password_problem(password, email=email, name=name)
         if problem:
@@ -116,7 +133,12 @@ def update_user(user: User, *, actor: User, email: str, name: str, role: str,
     if user.active and not active:
         user.session_nonce = new_session_nonce()
     user.email, user.name, user.role, user.team_id, user.active = (
-        email, name, role_value, team_id, active)
+        email,
+        name,
+        role_value,
+        team_id,
+        active,
+    )
     db.session.commit()
     logger.info("user %s updated by %s", user.id, actor.id)
     return user

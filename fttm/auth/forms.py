@@ -9,7 +9,9 @@ from wtforms.validators import DataRequired, Length
 class LoginForm(FlaskForm):
     """Email and password."""
 
-    email = EmailField(_l("Email"), validators=[
-        DataRequired(_l("Enter your email address.")), Length(max=254)])
-    password = PasswordField(_l("Password"), validators=[
-        DataRequired(_l("Enter your password.")), Length(max=200)])
+    email = EmailField(
+        _l("Email"), validators=[DataRequired(_l("Enter your email address.")), Length(max=254)]
+    )
+    password = PasswordField(
+        _l("Password"), validators=[DataRequired(_l("Enter your password.")), Length(max=200)]
+    )

@@ -24,7 +24,8 @@ def password_problem(password: str, *, email: str = "", name: str = "") -> str |
     for part in personal:
         remainder = remainder.replace(part, "")
     if remainder != password.lower() and (
-            len(remainder.strip()) < MIN_LENGTH or zxcvbn(remainder)["score"] < 3):
+        len(remainder.strip()) < MIN_LENGTH or zxcvbn(remainder)["score"] < 3
+    ):
         return _("Don't build the password from your name or email address.")
     if zxcvbn(password, user_inputs=personal)["score"] < 3:
         return _("This password is too easy to guess. Try a few unrelated words together.")

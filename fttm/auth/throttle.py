@@ -31,8 +31,10 @@ def minutes_locked(email: str, address: str) -> int:
         (FailedLogin.address_key, address, config["LOGIN_FAILURES_PER_ADDRESS"]),
     ):
         recent = db.session.scalars(
-            sa.select(FailedLogin.at).where(column == _key(value), FailedLogin.at > since)
-            .order_by(FailedLogin.at.desc()).limit(limit)
+            sa.select(FailedLogin.at)
+            .where(column == _key(value), FailedLogin.at > since)
+            .order_by(FailedLogin.at.desc())
+            .limit(limit)
         ).all()
         if len(recent) >= limit:
             unlocks_at = recent[-1] + window

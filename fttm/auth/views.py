@@ -55,9 +55,13 @@ def login():
         user = db.session.scalar(sa.select(User).where(User.email == email))
         if wait:
             status = 429
-            form.form_errors.append(ngettext(
-                "Too many failed sign-in attempts. Try again in %(num)d minute.",
-                "Too many failed sign-in attempts. Try again in %(num)d minutes.", wait))
+            form.form_errors.append(
+                ngettext(
+                    "Too many failed sign-in attempts. Try again in %(num)d minute.",
+                    "Too many failed sign-in attempts. Try again in %(num)d minutes.",
+                    wait,
+                )
+            )
         elif user is None or not user.check_password(form.password.data):
             if user is None:
                 check_password_hash(_NO_SUCH_USER_HASH, form.password.data)
@@ -66,8 +70,9 @@ def login():
             form.form_errors.append(_("That email and password do not match an account."))
         elif not user.active:
             status = 403
-            form.form_errors.append(_("This account has been disabled. "
-                                      "Ask your administrator to enable it."))
+            form.form_errors.append(
+                _("This account has been disabled. Ask your administrator to enable it.")
+            )
         else:
             throttle.clear_failures(email)
             user.last_login_at = utcnow()

@@ -27,9 +27,7 @@ class BoardItem:
     # Deletes are soft so the facilitator can restore, and the transcript still points somewhere.
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_by_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
-    created_by_participant_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("participants.id")
-    )
+    created_by_participant_id: Mapped[int | None] = mapped_column(sa.ForeignKey("participants.id"))
 
 
 class Strength(BoardItem, db.Model):
@@ -100,9 +98,7 @@ class Action(Responsible, BoardItem, db.Model):
     what: Mapped[str] = mapped_column(sa.String(1000))
     where_how: Mapped[str | None] = mapped_column(sa.String(500))
     due_on: Mapped[date | None]
-    status: Mapped[ActionStatus] = mapped_column(
-        enum_type(ActionStatus), default=ActionStatus.OPEN
-    )
+    status: Mapped[ActionStatus] = mapped_column(enum_type(ActionStatus), default=ActionStatus.OPEN)
     position: Mapped[int] = mapped_column(default=0)
     # Version of each cell, so two people editing different cells of one row both keep their edit.
     cell_versions: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)

@@ -54,11 +54,16 @@ def check_case(actor: User, details: CaseDetails, case_id: int | None = None) ->
     if not number:
         errors["case_number"] = _("Enter the case number.")
     elif len(number) > 40 or not CASE_NUMBER.match(number):
-        errors["case_number"] = _("Use at most 40 letters, digits, spaces, dots, dashes or "
-                                  "slashes.")
-    elif db.session.scalar(sa.select(Case.id).where(
-            Case.team_id == actor.team_id, sa.func.lower(Case.case_number) == number.lower(),
-            Case.id != (case_id or 0))):
+        errors["case_number"] = _(
+            "Use at most 40 letters, digits, spaces, dots, dashes or slashes."
+        )
+    elif db.session.scalar(
+        sa.select(Case.id).where(
+            Case.team_id == actor.team_id,
+            sa.func.lower(Case.case_number) == number.lower(),
+            Case.id != (case_id or 0),
+        )
+    ):
         errors["case_number"] = _("Your team already has a case with this number.")
     if not family_name:
         errors["family_name"] = _("Enter the family name.")
@@ -78,16 +83,26 @@ def check_case(actor: User, details: CaseDetails, case_id: int | None = None) ->
             errors["permanency_goal"] = _("Choose a permanency goal from the list.")
     if details.facilitator_id is not None:
         facilitator = db.session.get(User, details.facilitator_id)
-        if (facilitator is None or facilitator.team_id != actor.team_id or not facilitator.active
-                or facilitator.role == Role.ADMIN):
+        if (
+            facilitator is None
+            or facilitator.team_id != actor.team_id
+            or not facilitator.active
+            or facilitator.role == Role.ADMIN
+        ):
             errors["facilitator_id"] = _("Choose a facilitator from your team.")
     if details.tribe_contacted_on is not None and not details.indigenous_child:
-        errors["tribe_contacted_on"] = _("Only for an Indigenous child: tick the box above, or "
-                                         "clear this date.")
+        errors["tribe_contacted_on"] = _(
+            "Only for an Indigenous child: tick the box above, or clear this date."
+        )
     if errors:
         raise Invalid(errors)
-    return CaseDetails(**{**{name: getattr(details, name) for name in FIELDS},
-                          "case_number": number, "family_name": family_name})
+    return CaseDetails(
+        **{
+            **{name: getattr(details, name) for name in FIELDS},
+            "case_number": number,
+            "family_name": family_name,
+        }
+    )
 
 
 def _require_caseworker(actor: User) -> None:
@@ -122,6 +137,7 @@ def update_case(actor: User, case: Case, details: CaseDetails) -> Case:
         before = snapshot(case, changed)
         for name in changed:
             setattr(case, name, getattr(details, name))
-        current.record("case.updated", case, before=before, after=snapshot(case, changed),
-                       section="case")
+        current.record(
+            "case.updated", case, before=before, after=snapshot(case, changed), section="case"
+        )
     return case

@@ -16,16 +16,23 @@ class CaseForm(FlaskForm):
     jurisdiction = SelectField(_l("Jurisdiction profile"), validate_choice=False)
     substantiation_date = DateField(_l("Substantiation date"), validators=[Optional()])
     placement_date = DateField(
-        _l("Placement date"), validators=[Optional()],
-        description=_l("Leave empty if the child lives at home."))
+        _l("Placement date"),
+        validators=[Optional()],
+        description=_l("Leave empty if the child lives at home."),
+    )
     permanency_goal = SelectField(_l("Permanency goal"), validate_choice=False)
     facilitator_id = SelectField(_l("Facilitator"), coerce=optional_int, validate_choice=False)
     indigenous_child = BooleanField(
-        _l("The child is Indigenous (American Indian, Alaska Native, Aboriginal or Torres "
-           "Strait Islander)"))
+        _l(
+            "The child is Indigenous (American Indian, Alaska Native, Aboriginal or Torres "
+            "Strait Islander)"
+        )
+    )
     tribe_contacted_on = DateField(
-        _l("Tribe or community contacted on"), validators=[Optional()],
-        description=_l("Some jurisdictions require contact with the child's tribe within days."))
+        _l("Tribe or community contacted on"),
+        validators=[Optional()],
+        description=_l("Some jurisdictions require contact with the child's tribe within days."),
+    )
 
 
 class CaseSearchForm(FlaskForm):

@@ -49,8 +49,11 @@ def _start(timeframe: Timeframe, dates: dict[str, date | None]) -> date | None:
 
 def last_plan_date(case: Case, profile: Profile) -> date | None:
     """The day the case's most recent plan was made: its last ended meeting, local time."""
-    ended = [m.ended_at for m in case.meetings
-             if m.status == MeetingStatus.ENDED and m.ended_at is not None]
+    ended = [
+        m.ended_at
+        for m in case.meetings
+        if m.status == MeetingStatus.ENDED and m.ended_at is not None
+    ]
     return max(ended).astimezone(profile.zone).date() if ended else None
 
 
@@ -58,17 +61,20 @@ def case_deadlines(case: Case, profile: Profile, today: date | None = None) -> l
     """Every open deadline of the case, soonest first."""
     today = today or profile.today()
     plan_on = last_plan_date(case, profile)
-    dates = {"substantiation": case.substantiation_date, "placement": case.placement_date,
-             "plan": plan_on}
+    dates = {
+        "substantiation": case.substantiation_date,
+        "placement": case.placement_date,
+        "plan": plan_on,
+    }
     due_dates: list[tuple[DeadlineKind, date]] = []
     if plan_on is None:
         start = _start(profile.plan_due, dates)
         if start is not None:
-            due_dates.append((DeadlineKind.PLAN,
-                              profile.deadline(start, profile.plan_due.days)))
+            due_dates.append((DeadlineKind.PLAN, profile.deadline(start, profile.plan_due.days)))
     else:
-        due_dates.append((DeadlineKind.REVIEW,
-                          profile.deadline(plan_on, profile.review_every_days)))
+        due_dates.append(
+            (DeadlineKind.REVIEW, profile.deadline(plan_on, profile.review_every_days))
+        )
     tribe = profile.tribe_contact
     if tribe and case.indigenous_child and case.tribe_contacted_on is None:
         start = _start(tribe, dates)

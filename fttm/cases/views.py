@@ -24,9 +24,15 @@ LIST_LIMIT = 200
 
 def _team_facilitators() -> list:
     """Choices for "facilitator": the active caseworkers of the signed-in user's team."""
-    people = db.session.scalars(sa.select(User).where(
-        User.team_id == current_user.team_id, User.active,
-        User.role.in_([Role.FACILITATOR, Role.SUPERVISOR])).order_by(User.name)).all()
+    people = db.session.scalars(
+        sa.select(User)
+        .where(
+            User.team_id == current_user.team_id,
+            User.active,
+            User.role.in_([Role.FACILITATOR, Role.SUPERVISOR]),
+        )
+        .order_by(User.name)
+    ).all()
     return options([("", _("Not assigned yet")), *((user.id, user.name) for user in people)])
 
 
@@ -51,8 +57,12 @@ def _details(form: CaseForm) -> commands.CaseDetails:
 def _default_jurisdiction() -> str:
     """The profile most of the team's cases use, else the configured default."""
     used = db.session.scalar(
-        sa.select(Case.jurisdiction).where(Case.team_id == current_user.team_id)
-        .group_by(Case.jurisdiction).order_by(sa.func.count().desc()).limit(1))
+        sa.select(Case.jurisdiction)
+        .where(Case.team_id == current_user.team_id)
+        .group_by(Case.jurisdiction)
+        .order_by(sa.func.count().desc())
+        .limit(1)
+    )
     return used or current_app.config["DEFAULT_JURISDICTION"]
 
 
@@ -61,22 +71,27 @@ def _default_jurisdiction() -> str:
 def index():
     """The team's cases, most urgent first, searchable; htmx asks for just the rows."""
     search = CaseSearchForm(request.args)
-    query = visible_cases(current_user).options(selectinload(Case.meetings),
-                                                selectinload(Case.facilitator))
+    query = visible_cases(current_user).options(
+        selectinload(Case.meetings), selectinload(Case.facilitator)
+    )
     term = (search.q.data or "").strip()
     if term:
         # The term is text, not a pattern: % and _ match themselves.
         escaped = term.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         pattern = f"%{escaped}%"
-        query = query.where(sa.or_(
-            sa.func.lower(Case.family_name).like(pattern, escape="\\"),
-            sa.func.lower(Case.case_number).like(pattern, escape="\\")))
+        query = query.where(
+            sa.or_(
+                sa.func.lower(Case.family_name).like(pattern, escape="\\"),
+                sa.func.lower(Case.case_number).like(pattern, escape="\\"),
+            )
+        )
     cases = db.session.scalars(query.order_by(Case.family_name).limit(LIST_LIMIT)).all()
     rows = [(case, next_deadline(case, profile(case.jurisdiction))) for case in cases]
     rows.sort(key=lambda row: (row[1] is None, row[1].due if row[1] else None))
     template = "cases/_case_rows.html" if request.headers.get("HX-Request") else "cases/index.html"
-    return render_template(template, rows=rows, search=search, term=term,
-                           limited=len(cases) == LIST_LIMIT)
+    return render_template(
+        template, rows=rows, search=search, term=term, limited=len(cases) == LIST_LIMIT
+    )
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -86,11 +101,15 @@ def new():
     form = CaseForm()
     if request.method == "GET":
         form.jurisdiction.data = _default_jurisdiction()
-        form.facilitator_id.data = (current_user.id if current_user.role == Role.FACILITATOR
-                                    else None)
+        form.facilitator_id.data = (
+            current_user.id if current_user.role == Role.FACILITATOR else None
+        )
     _prepare(form)
-    case = submit(form, lambda: commands.open_case(current_user, _details(form)),
-                  lambda: commands.check_case(current_user, _details(form)))
+    case = submit(
+        form,
+        lambda: commands.open_case(current_user, _details(form)),
+        lambda: commands.check_case(current_user, _details(form)),
+    )
     if case is not None:
         flash(_("Case %(number)s opened.", number=case.case_number), "success")
         return redirect(url_for("cases.show", case_id=case.id))
@@ -104,8 +123,12 @@ def show(case_id: int):
     """One case: its details, what is due, and its meetings."""
     case = case_or_404(current_user, case_id)
     case_profile = profile(case.jurisdiction)
-    return render_template("cases/show.html", case=case, profile=case_profile,
-                           deadlines=case_deadlines(case, case_profile))
+    return render_template(
+        "cases/show.html",
+        case=case,
+        profile=case_profile,
+        deadlines=case_deadlines(case, case_profile),
+    )
 
 
 @bp.route("/<int:case_id>/edit", methods=["GET", "POST"])
@@ -114,8 +137,11 @@ def edit(case_id: int):
     """Change a case's details."""
     case = case_or_404(current_user, case_id)
     form = _prepare(CaseForm(obj=case))
-    saved = submit(form, lambda: commands.update_case(current_user, case, _details(form)),
-                   lambda: commands.check_case(current_user, _details(form), case.id))
+    saved = submit(
+        form,
+        lambda: commands.update_case(current_user, case, _details(form)),
+        lambda: commands.check_case(current_user, _details(form), case.id),
+    )
     if saved is not None:
         flash(_("Case details saved."), "success")
         return redirect(url_for("cases.show", case_id=case.id))

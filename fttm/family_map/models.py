@@ -70,11 +70,18 @@ class RelationshipKind(StrEnum):
     VIOLENCE = "violence"
 
 
-UNION_KINDS = frozenset({RelationshipKind.MARRIED, RelationshipKind.COHABITING,
-                         RelationshipKind.SEPARATED, RelationshipKind.DIVORCED,
-                         RelationshipKind.WIDOWED})
-PARENTAGE_KINDS = frozenset({RelationshipKind.BIOLOGICAL, RelationshipKind.ADOPTED,
-                             RelationshipKind.FOSTER})
+UNION_KINDS = frozenset(
+    {
+        RelationshipKind.MARRIED,
+        RelationshipKind.COHABITING,
+        RelationshipKind.SEPARATED,
+        RelationshipKind.DIVORCED,
+        RelationshipKind.WIDOWED,
+    }
+)
+PARENTAGE_KINDS = frozenset(
+    {RelationshipKind.BIOLOGICAL, RelationshipKind.ADOPTED, RelationshipKind.FOSTER}
+)
 EMOTIONAL_KINDS = frozenset(RelationshipKind) - UNION_KINDS - PARENTAGE_KINDS
 
 

@@ -23,8 +23,12 @@ def enter_code():
         code = join_codes.normalise(form.code.data)
         if code:
             return redirect(url_for("joining.meeting", code=code))
-        form.code.errors = [_("A meeting code has 6 letters and digits, like ACF 34X. "
-                              "Check it with the facilitator.")]
+        form.code.errors = [
+            _(
+                "A meeting code has 6 letters and digits, like ACF 34X. "
+                "Check it with the facilitator."
+            )
+        ]
         status = 400
     return render_template("joining/enter_code.html", form=form), status
 
@@ -34,10 +38,12 @@ def meeting(code: str):
     """A meeting's join page: says whether it can be joined yet. Reveals nothing about the case."""
     normalised = join_codes.normalise(code)
     found = normalised and db.session.scalar(
-        sa.select(Meeting).where(Meeting.join_code == normalised))
+        sa.select(Meeting).where(Meeting.join_code == normalised)
+    )
     if not found:
         form = JoinCodeForm(meta={"csrf": False})
         form.code.errors = [_("No meeting has this code. Check it with the facilitator.")]
         return render_template("joining/enter_code.html", form=form), 404
-    return render_template("joining/meeting.html", meeting=found,
-                           join_code=join_codes.display(found.join_code))
+    return render_template(
+        "joining/meeting.html", meeting=found, join_code=join_codes.display(found.join_code)
+    )

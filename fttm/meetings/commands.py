@@ -21,8 +21,9 @@ FIELDS = ("scheduled_at", "purpose", "location")
 FURTHEST_AHEAD = timedelta(days=2 * 365)
 
 
-def check_meeting(case: Case, local_time: datetime | None, purpose: str,
-                  location: str) -> tuple[datetime, MeetingPurpose, str]:
+def check_meeting(
+    case: Case, local_time: datetime | None, purpose: str, location: str
+) -> tuple[datetime, MeetingPurpose, str]:
     """Check a meeting's time (in the case's time zone), purpose and place."""
     errors: dict[str, str] = {}
     scheduled_at = None
@@ -38,8 +39,9 @@ def check_meeting(case: Case, local_time: datetime | None, purpose: str,
         errors["purpose"] = _("Choose the purpose of the meeting.")
     location = " ".join((location or "").split())
     if not location:
-        errors["location"] = _("Say where the meeting takes place (an address, a room, or "
-                               "\"video call\").")
+        errors["location"] = _(
+            'Say where the meeting takes place (an address, a room, or "video call").'
+        )
     elif len(location) > 200:
         errors["location"] = _("Use at most 200 characters.")
     if errors:
@@ -61,39 +63,52 @@ def _require_team(actor: User, case: Case) -> None:
         raise NotFound("case of another team")
 
 
-def schedule_meeting(actor: User, case: Case, *, local_time: datetime | None, purpose: str,
-                     location: str) -> Meeting:
+def schedule_meeting(
+    actor: User, case: Case, *, local_time: datetime | None, purpose: str, location: str
+) -> Meeting:
     """Schedule a family team meeting for a case; it gets its join code now."""
     _require_team(actor, case)
     scheduled_at, purpose_value, location = check_meeting(case, local_time, purpose, location)
     with change(case.id, Actor.for_user(actor)) as current:
-        meeting = Meeting(case_id=case.id, scheduled_at=scheduled_at, purpose=purpose_value,
-                          location=location, join_code=_unused_code(),
-                          created_by_user_id=actor.id)
+        meeting = Meeting(
+            case_id=case.id,
+            scheduled_at=scheduled_at,
+            purpose=purpose_value,
+            location=location,
+            join_code=_unused_code(),
+            created_by_user_id=actor.id,
+        )
         db.session.add(meeting)
         db.session.flush()
-        current.record("meeting.scheduled", meeting, after=snapshot(meeting, FIELDS),
-                       section="meeting")
+        current.record(
+            "meeting.scheduled", meeting, after=snapshot(meeting, FIELDS), section="meeting"
+        )
     return meeting
 
 
-def reschedule_meeting(actor: User, meeting: Meeting, *, local_time: datetime | None,
-                       purpose: str, location: str) -> Meeting:
+def reschedule_meeting(
+    actor: User, meeting: Meeting, *, local_time: datetime | None, purpose: str, location: str
+) -> Meeting:
     """Change when, why or where a meeting that has not started yet takes place."""
     _require_team(actor, meeting.case)
     if meeting.status != MeetingStatus.SCHEDULED:
-        raise Invalid({"scheduled_at": _("Only a meeting that has not opened yet can be "
-                                         "changed.")})
-    scheduled_at, purpose_value, location = check_meeting(meeting.case, local_time, purpose,
-                                                          location)
+        raise Invalid({"scheduled_at": _("Only a meeting that has not opened yet can be changed.")})
+    scheduled_at, purpose_value, location = check_meeting(
+        meeting.case, local_time, purpose, location
+    )
     wanted = (scheduled_at, purpose_value, location)
     if (meeting.scheduled_at, meeting.purpose, meeting.location) == wanted:
         return meeting
     with change(meeting.case_id, Actor.for_user(actor)) as current:
         before = snapshot(meeting, FIELDS)
         meeting.scheduled_at, meeting.purpose, meeting.location = wanted
-        current.record("meeting.rescheduled", meeting, before=before,
-                       after=snapshot(meeting, FIELDS), section="meeting")
+        current.record(
+            "meeting.rescheduled",
+            meeting,
+            before=before,
+            after=snapshot(meeting, FIELDS),
+            section="meeting",
+        )
     return meeting
 
 
@@ -104,6 +119,11 @@ def cancel_meeting(actor: User, meeting: Meeting) -> Meeting:
         raise Invalid({"status": _("Only a meeting that has not opened yet can be cancelled.")})
     with change(meeting.case_id, Actor.for_user(actor)) as current:
         meeting.status = MeetingStatus.CANCELLED
-        current.record("meeting.cancelled", meeting, before={"status": "scheduled"},
-                       after={"status": "cancelled"}, section="meeting")
+        current.record(
+            "meeting.cancelled",
+            meeting,
+            before={"status": "scheduled"},
+            after={"status": "cancelled"},
+            section="meeting",
+        )
     return meeting

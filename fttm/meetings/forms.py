@@ -13,14 +13,17 @@ class MeetingForm(FlaskForm):
     """Schedule or reschedule a meeting."""
 
     scheduled_at = DateTimeLocalField(
-        _l("Date and time"), format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
+        _l("Date and time"),
+        format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
         validators=[Optional()],
-        description=_l("In the case's local time."))
-    purpose = SelectField(_l("Purpose"), validate_choice=False,
-                          choices=options((key.value, label)
-                                          for key, label in PURPOSE_LABELS.items()))
-    location = StringField(_l("Location"),
-                           description=_l("An address, a room, or \"video call\"."))
+        description=_l("In the case's local time."),
+    )
+    purpose = SelectField(
+        _l("Purpose"),
+        validate_choice=False,
+        choices=options((key.value, label) for key, label in PURPOSE_LABELS.items()),
+    )
+    location = StringField(_l("Location"), description=_l('An address, a room, or "video call".'))
 
 
 class CancelForm(FlaskForm):

@@ -22,15 +22,21 @@ def join_url(meeting: Meeting) -> str:
     """The address phones open to join, on the site's public address when one is configured."""
     path = url_for("joining.meeting", code=meeting.join_code)
     public = current_app.config["PUBLIC_URL"]
-    return public.rstrip("/") + path if public else url_for(
-        "joining.meeting", code=meeting.join_code, _external=True)
+    return (
+        public.rstrip("/") + path
+        if public
+        else url_for("joining.meeting", code=meeting.join_code, _external=True)
+    )
 
 
 def _join_details(meeting: Meeting) -> dict:
     """What a screen needs to invite people: the code, the link and its QR code."""
     url = join_url(meeting)
-    return {"join_code": join_codes.display(meeting.join_code), "join_url": url,
-            "qr": qr_svg(url, _("QR code that opens the link to join this meeting"))}
+    return {
+        "join_code": join_codes.display(meeting.join_code),
+        "join_url": url,
+        "qr": qr_svg(url, _("QR code that opens the link to join this meeting")),
+    }
 
 
 def _describe_zone(form: MeetingForm, zone) -> MeetingForm:
@@ -43,11 +49,17 @@ def _submit(form: MeetingForm, case, action, *args) -> Meeting | None:
     """Run a scheduling command with the form's values; problems go back onto the form."""
 
     def values() -> dict:
-        return {"local_time": form.scheduled_at.data, "purpose": form.purpose.data or "",
-                "location": form.location.data or ""}
+        return {
+            "local_time": form.scheduled_at.data,
+            "purpose": form.purpose.data or "",
+            "location": form.location.data or "",
+        }
 
-    return submit(form, lambda: action(current_user, *args, **values()),
-                  lambda: commands.check_meeting(case, **values()))
+    return submit(
+        form,
+        lambda: action(current_user, *args, **values()),
+        lambda: commands.check_meeting(case, **values()),
+    )
 
 
 @bp.route("/cases/<int:case_id>/meetings/new", methods=["GET", "POST"])
@@ -69,9 +81,14 @@ def new(case_id: int):
 def show(meeting_id: int):
     """A meeting: when and where, its status, and how to join it."""
     meeting = meeting_or_404(current_user, meeting_id)
-    return render_template("meetings/show.html", meeting=meeting, case=meeting.case,
-                           zone=profile(meeting.case.jurisdiction).zone,
-                           cancel_form=CancelForm(), **_join_details(meeting))
+    return render_template(
+        "meetings/show.html",
+        meeting=meeting,
+        case=meeting.case,
+        zone=profile(meeting.case.jurisdiction).zone,
+        cancel_form=CancelForm(),
+        **_join_details(meeting),
+    )
 
 
 @bp.get("/meetings/<int:meeting_id>/join-screen")
@@ -79,8 +96,7 @@ def show(meeting_id: int):
 def join_screen(meeting_id: int):
     """The join code and QR code filling the screen, for the projector before the meeting."""
     meeting = meeting_or_404(current_user, meeting_id)
-    return render_template("meetings/join_screen.html", meeting=meeting,
-                           **_join_details(meeting))
+    return render_template("meetings/join_screen.html", meeting=meeting, **_join_details(meeting))
 
 
 @bp.route("/meetings/<int:meeting_id>/edit", methods=["GET", "POST"])
@@ -99,8 +115,9 @@ def edit(meeting_id: int):
         flash(_("Meeting updated."), "success")
         return redirect(url_for("meetings.show", meeting_id=meeting.id))
     status = 400 if request.method == "POST" else 200
-    return render_template("meetings/form.html", form=form, case=meeting.case,
-                           meeting=meeting), status
+    return render_template(
+        "meetings/form.html", form=form, case=meeting.case, meeting=meeting
+    ), status
 
 
 @bp.post("/meetings/<int:meeting_id>/cancel")

@@ -65,19 +65,34 @@ class Change:
     idempotency_key: str | None
     events: list[TranscriptEvent] = field(default_factory=list)
 
-    def record(self, kind: str, target: Any, *, before: dict | None = None,
-               after: dict | None = None, section: str | None = None) -> TranscriptEvent:
+    def record(
+        self,
+        kind: str,
+        target: Any,
+        *,
+        before: dict | None = None,
+        after: dict | None = None,
+        section: str | None = None,
+    ) -> TranscriptEvent:
         """Append the event describing one change to `target` (flushed, so ids are known)."""
         db.session.flush()
         if self.case_id is None:
             raise RuntimeError("set Change.case_id once the new case has an id")
         seq = _next_seq(self.case_id)
         event = TranscriptEvent(
-            case_id=self.case_id, meeting_id=self.meeting_id, seq=seq,
-            actor_user_id=self.actor.user_id, actor_participant_id=self.actor.participant_id,
-            actor_name=self.actor.name, actor_role=self.actor.role, kind=kind, section=section,
-            target_type=type(target).__name__, target_id=getattr(target, "id", None),
-            before=before, after=after,
+            case_id=self.case_id,
+            meeting_id=self.meeting_id,
+            seq=seq,
+            actor_user_id=self.actor.user_id,
+            actor_participant_id=self.actor.participant_id,
+            actor_name=self.actor.name,
+            actor_role=self.actor.role,
+            kind=kind,
+            section=section,
+            target_type=type(target).__name__,
+            target_id=getattr(target, "id", None),
+            before=before,
+            after=after,
             # Only the first event of a change carries the key: one retry, one change.
             idempotency_key=None if self.events else self.idempotency_key,
         )
@@ -90,8 +105,12 @@ def _next_seq(case_id: int) -> int:
     """Take the case's next sequence number; the UPDATE also serialises writers to one case."""
     from fttm.cases.models import Case
 
-    statement = (sa.update(Case).where(Case.id == case_id)
-                 .values(event_seq=Case.event_seq + 1).returning(Case.event_seq))
+    statement = (
+        sa.update(Case)
+        .where(Case.id == case_id)
+        .values(event_seq=Case.event_seq + 1)
+        .returning(Case.event_seq)
+    )
     return db.session.execute(statement).scalar_one()
 
 
@@ -100,10 +119,13 @@ def live_meeting_id(case_id: int) -> int | None:
     from fttm.meetings.models import Meeting, MeetingStatus
 
     return db.session.scalar(
-        sa.select(Meeting.id).where(
+        sa.select(Meeting.id)
+        .where(
             Meeting.case_id == case_id,
             Meeting.status.in_([MeetingStatus.OPEN, MeetingStatus.LIVE]),
-        ).order_by(Meeting.id.desc()).limit(1)
+        )
+        .order_by(Meeting.id.desc())
+        .limit(1)
     )
 
 
@@ -111,13 +133,21 @@ def already_applied(case_id: int, idempotency_key: str | None) -> TranscriptEven
     """The event an earlier try of this change wrote, if that try was committed."""
     if not idempotency_key:
         return None
-    return db.session.scalar(sa.select(TranscriptEvent).where(
-        TranscriptEvent.case_id == case_id, TranscriptEvent.idempotency_key == idempotency_key))
+    return db.session.scalar(
+        sa.select(TranscriptEvent).where(
+            TranscriptEvent.case_id == case_id, TranscriptEvent.idempotency_key == idempotency_key
+        )
+    )
 
 
 @contextmanager
-def change(case_id: int | None, actor: Actor, *, meeting_id: int | None = None,
-           idempotency_key: str | None = None) -> Iterator[Change]:
+def change(
+    case_id: int | None,
+    actor: Actor,
+    *,
+    meeting_id: int | None = None,
+    idempotency_key: str | None = None,
+) -> Iterator[Change]:
     """Run one change to a case in a transaction: commit it with its events, then publish them.
 
     `case_id` is None only while the block creates the case; it then sets `case_id` itself.

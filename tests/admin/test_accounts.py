@@ -48,19 +48,31 @@ def _field_error(response, field_id: str) -> str:
 
 def _new_user(client, **overrides):
     """Submit the "create an account" form."""
-    data = {"name": "Rosa Lee", "email": "rosa.lee@agency.example", "role": "facilitator",
-            "team_id": "", "password": NEW_PASSWORD}
+    data = {
+        "name": "Rosa Lee",
+        "email": "rosa.lee@agency.example",
+        "role": "facilitator",
+        "team_id": "",
+        "password": NEW_PASSWORD,
+    }
     data.update(overrides)
     return post_form(client, "/admin/users/new", data)
 
 
 def _edit_user(client, user: User, **overrides):
     """Submit the edit form of `user`, starting from the values it shows now."""
-    data = {"name": user.name, "email": user.email, "role": str(user.role),
-            "team_id": str(user.team_id or ""), "active": "y", "password": ""}
+    data = {
+        "name": user.name,
+        "email": user.email,
+        "role": str(user.role),
+        "team_id": str(user.team_id or ""),
+        "active": "y",
+        "password": "",
+    }
     data.update(overrides)
-    return post_form(client, f"/admin/users/{user.id}", {k: v for k, v in data.items()
-                                                        if v is not None})
+    return post_form(
+        client, f"/admin/users/{user.id}", {k: v for k, v in data.items() if v is not None}
+    )
 
 
 def _signed_in(client) -> bool:
@@ -70,8 +82,13 @@ def _signed_in(client) -> bool:
 
 def test_admin_creates_a_team(admin_client):
     """A new team appears on the accounts page and can be chosen for accounts."""
-    response = post_form(admin_client, "/admin/teams", {"name": "  Riverside   Team "},
-                         form_page="/admin/users", follow_redirects=True)
+    response = post_form(
+        admin_client,
+        "/admin/teams",
+        {"name": "  Riverside   Team "},
+        form_page="/admin/users",
+        follow_redirects=True,
+    )
     assert response.status_code == 200
     assert "Team Riverside Team created." in response.get_data(as_text=True)
     team = db.session.scalar(sa.select(Team).where(Team.name == "Riverside Team"))
@@ -83,8 +100,13 @@ def test_admin_creates_a_team(admin_client):
 def test_a_team_name_is_used_once_whatever_its_case(admin_client, team):
     """A second "north team" is refused with a message, and no team is added."""
     before = _count(Team)
-    response = post_form(admin_client, "/admin/teams", {"name": "NORTH team"},
-                         form_page="/admin/users", follow_redirects=True)
+    response = post_form(
+        admin_client,
+        "/admin/teams",
+        {"name": "NORTH team"},
+        form_page="/admin/users",
+        follow_redirects=True,
+    )
     assert "There is already a team with this name." in response.get_data(as_text=True)
     assert _count(Team) == before
 
@@ -100,8 +122,9 @@ def test_admin_creates_a_facilitator_who_can_sign_in(app, admin_client, team):
     listing = admin_client.get("/admin/users").get_data(as_text=True)
     assert "Account created for Rosa Lee." in listing and "rosa.lee@agency.example" in listing
     rosa_client = app.test_client()
-    signed_in = post_form(rosa_client, "/login", {"email": "rosa.lee@agency.example",
-                                                  "password": NEW_PASSWORD})
+    signed_in = post_form(
+        rosa_client, "/login", {"email": "rosa.lee@agency.example", "password": NEW_PASSWORD}
+    )
     assert signed_in.status_code == 302
 
 
@@ -117,39 +140,43 @@ def test_duplicate_email_is_refused_next_to_the_field(admin_client, team, facili
     response = _new_user(admin_client, email=facilitator.email.upper(), team_id=str(team.id))
     assert response.status_code == 400
     assert _field_error(response, "email") == (
-        "There is already an account with this email address.")
+        "There is already an account with this email address."
+    )
     assert _count(User) == before
 
 
 def test_weak_password_is_refused_next_to_the_field(admin_client, team):
     """A short or guessable password is refused, saying why, and no account is made."""
     before = _count(User)
-    for password, why in (("short", "at least 12 characters"),
-                          ("password1234", "too easy to guess"),
-                          ("aaaaaaaaaaaaaaaa", "too easy to guess")):
+    for password, why in (
+        ("short", "at least 12 characters"),
+        ("password1234", "too easy to guess"),
+        ("aaaaaaaaaaaaaaaa", "too easy to guess"),
+    ):
         response = _new_user(admin_client, team_id=str(team.id), password=password)
         assert response.status_code == 400
         assert why in _field_error(response, "password")
     assert _count(User) == before
 
 
-@pytest.mark.parametrize("password", ["rosa.lee@agency.example", "Rosa Lee 2024",
-                                      "rosaleerosalee", "leerosa.agency.example"])
-def test_a_password_made_of_the_persons_own_email_or_name_is_refused(admin_client, team,
-                                                                    password):
+@pytest.mark.parametrize(
+    "password",
+    ["rosa.lee@agency.example", "Rosa Lee 2024", "rosaleerosalee", "leerosa.agency.example"],
+)
+def test_a_password_made_of_the_persons_own_email_or_name_is_refused(admin_client, team, password):
     """Someone who knows a colleague's email or name cannot guess their password from it."""
     before = _count(User)
     response = _new_user(admin_client, team_id=str(team.id), password=password)
     assert response.status_code == 400
     assert _field_error(response, "password") == (
-        "Don't build the password from your name or email address.")
+        "Don't build the password from your name or email address."
+    )
     assert _count(User) == before
 
 
 def test_a_strong_password_that_mentions_a_name_part_is_still_accepted(admin_client, team):
     """Sharing three letters with one's name does not make a long passphrase weak."""
-    response = _new_user(admin_client, team_id=str(team.id),
-                         password="lee " + NEW_PASSWORD)
+    response = _new_user(admin_client, team_id=str(team.id), password="lee " + NEW_PASSWORD)
     assert response.status_code == 302
 
 
@@ -160,15 +187,17 @@ def test_facilitator_without_a_team_is_refused(admin_client):
         response = _new_user(admin_client, role=role, team_id="")
         assert response.status_code == 400
         assert _field_error(response, "team_id") == (
-            "Facilitators and supervisors belong to a team.")
+            "Facilitators and supervisors belong to a team."
+        )
     assert _count(User) == before
 
 
 def test_every_problem_is_listed_at_once(admin_client, facilitator):
     """A form with several mistakes shows each of them, and saves nothing."""
     before = _count(User)
-    response = _new_user(admin_client, name="", email="not-an-email", role="wizard",
-                         password="short")
+    response = _new_user(
+        admin_client, name="", email="not-an-email", role="wizard", password="short"
+    )
     assert response.status_code == 400
     assert _field_error(response, "name") == "Enter a name of at most 120 characters."
     assert _field_error(response, "email") == "Enter a valid email address."
@@ -184,8 +213,9 @@ def test_admin_edits_role_team_and_status(app, admin_client, team, facilitator):
     desk = app.test_client()
     post_form(desk, "/login", {"email": facilitator.email, "password": factories.PASSWORD})
     assert _signed_in(desk)
-    response = _edit_user(admin_client, facilitator, role="supervisor", team_id=str(south.id),
-                          active=None)
+    response = _edit_user(
+        admin_client, facilitator, role="supervisor", team_id=str(south.id), active=None
+    )
     assert response.status_code == 302
     edited = _user(facilitator.email)
     assert edited.role == Role.SUPERVISOR and edited.team_id == south.id
@@ -233,11 +263,13 @@ def test_admin_cannot_remove_their_own_admin_role(admin_client, admin, team):
 
 def test_refused_edit_saves_nothing(admin_client, team, facilitator, supervisor):
     """A refused edit leaves every field as it was, not just the one at fault."""
-    response = _edit_user(admin_client, facilitator, name="Changed Name", role="supervisor",
-                          email=supervisor.email)
+    response = _edit_user(
+        admin_client, facilitator, name="Changed Name", role="supervisor", email=supervisor.email
+    )
     assert response.status_code == 400
     assert _field_error(response, "email") == (
-        "There is already an account with this email address.")
+        "There is already an account with this email address."
+    )
     unchanged = _user(facilitator.email)
     assert unchanged.name == "Fran Facilitator" and unchanged.role == Role.FACILITATOR
     response = _edit_user(admin_client, unchanged, name="Changed Name", password="short")
@@ -255,10 +287,16 @@ def test_unknown_account_is_404(admin_client):
 def test_account_form_without_csrf_token_creates_nothing(admin_client, team):
     """A forged form from another site cannot create an account."""
     before = _count(User)
-    response = admin_client.post("/admin/users/new", data={
-        "name": "Mallory", "email": "mallory@evil.example", "role": "admin", "team_id": "",
-        "password": NEW_PASSWORD})
+    response = admin_client.post(
+        "/admin/users/new",
+        data={
+            "name": "Mallory",
+            "email": "mallory@evil.example",
+            "role": "admin",
+            "team_id": "",
+            "password": NEW_PASSWORD,
+        },
+    )
     assert response.status_code == 400
     assert "This form has expired" in response.get_data(as_text=True)
     assert _count(User) == before
-

@@ -23,8 +23,9 @@ def other_team_case():
     """A case and a scheduled meeting of another team, with a family name easy to spot."""
     south = factories.make_team("South Team")
     colleague = factories.make_user(team=south, name="Olu Other")
-    case = factories.make_case(colleague, family_name="Zebulon-Quartermaine",
-                               case_number="SOUTH-77")
+    case = factories.make_case(
+        colleague, family_name="Zebulon-Quartermaine", case_number="SOUTH-77"
+    )
     meeting = factories.make_meeting(colleague, case)
     return case, meeting
 
@@ -48,8 +49,9 @@ def test_anonymous_visitor_is_sent_to_sign_in(client):
     assert response.headers["Location"].startswith("/login")
 
 
-@pytest.mark.parametrize("path", ["/cases/1", "/cases/new", "/meetings/1", "/admin/users",
-                                  "/meetings/1/join-screen"])
+@pytest.mark.parametrize(
+    "path", ["/cases/1", "/cases/new", "/meetings/1", "/admin/users", "/meetings/1/join-screen"]
+)
 def test_anonymous_visitor_sees_no_staff_page(client, path):
     """Every staff page asks for a sign-in first."""
     response = client.get(path)
@@ -75,20 +77,24 @@ def test_supervisor_sees_the_teams_cases(client, auth, facilitator, supervisor):
     assert client.get(f"/meetings/{meeting.id}").status_code == 200
 
 
-@pytest.mark.parametrize(("method", "template"), [
-    ("GET", "/cases/{case}"),
-    ("GET", "/cases/{case}/edit"),
-    ("POST", "/cases/{case}/edit"),
-    ("GET", "/cases/{case}/meetings/new"),
-    ("POST", "/cases/{case}/meetings/new"),
-    ("GET", "/meetings/{meeting}"),
-    ("GET", "/meetings/{meeting}/edit"),
-    ("POST", "/meetings/{meeting}/edit"),
-    ("GET", "/meetings/{meeting}/join-screen"),
-    ("POST", "/meetings/{meeting}/cancel"),
-])
-def test_another_teams_case_looks_exactly_like_no_case(client, auth, facilitator,
-                                                      other_team_case, method, template):
+@pytest.mark.parametrize(
+    ("method", "template"),
+    [
+        ("GET", "/cases/{case}"),
+        ("GET", "/cases/{case}/edit"),
+        ("POST", "/cases/{case}/edit"),
+        ("GET", "/cases/{case}/meetings/new"),
+        ("POST", "/cases/{case}/meetings/new"),
+        ("GET", "/meetings/{meeting}"),
+        ("GET", "/meetings/{meeting}/edit"),
+        ("POST", "/meetings/{meeting}/edit"),
+        ("GET", "/meetings/{meeting}/join-screen"),
+        ("POST", "/meetings/{meeting}/cancel"),
+    ],
+)
+def test_another_teams_case_looks_exactly_like_no_case(
+    client, auth, facilitator, other_team_case, method, template
+):
     """Another team's case answers exactly as an id that does not exist: 404, nothing shown."""
     case, meeting = other_team_case
     auth.login(facilitator)
@@ -106,10 +112,17 @@ def test_probing_another_team_changes_nothing(client, auth, facilitator, other_t
     case, meeting = other_team_case
     auth.login(facilitator)
     token = csrf_token(client, "/cases/new")
-    client.post(f"/cases/{case.id}/edit", data={
-        "csrf_token": token, "case_number": "SOUTH-77", "family_name": "Renamed",
-        "jurisdiction": "miteam", "substantiation_date": case.substantiation_date.isoformat(),
-        "permanency_goal": "remain_home"})
+    client.post(
+        f"/cases/{case.id}/edit",
+        data={
+            "csrf_token": token,
+            "case_number": "SOUTH-77",
+            "family_name": "Renamed",
+            "jurisdiction": "miteam",
+            "substantiation_date": case.substantiation_date.isoformat(),
+            "permanency_goal": "remain_home",
+        },
+    )
     client.post(f"/meetings/{meeting.id}/cancel", data={"csrf_token": token})
     db.session.expire_all()
     assert case.family_name == "Zebulon-Quartermaine"
@@ -145,20 +158,25 @@ def test_caseworkers_get_404_on_admin_pages(client, auth, facilitator, superviso
 def test_caseworker_cannot_create_a_team(client, auth, facilitator):
     """The admin-only team form refuses a caseworker's POST."""
     auth.login(facilitator)
-    response = client.post("/admin/teams", data={"csrf_token": csrf_token(client, "/cases/"),
-                                                 "name": "Shadow Team"})
+    response = client.post(
+        "/admin/teams", data={"csrf_token": csrf_token(client, "/cases/"), "name": "Shadow Team"}
+    )
     assert response.status_code == 404
     assert db.session.scalar(sa.select(Team).where(Team.name == "Shadow Team")) is None
 
 
-def test_case_list_never_shows_another_teams_families(client, auth, facilitator,
-                                                      other_team_case):
+def test_case_list_never_shows_another_teams_families(client, auth, facilitator, other_team_case):
     """Searching for another team's family or case number finds nothing of it."""
     theirs, _ = other_team_case
     factories.make_case(facilitator, family_name="Ashworth")
     auth.login(facilitator)
-    for query in ({}, {"q": "Zebulon"}, {"q": "zebulon-quartermaine"}, {"q": "SOUTH-77"},
-                  {"q": "a"}):
+    for query in (
+        {},
+        {"q": "Zebulon"},
+        {"q": "zebulon-quartermaine"},
+        {"q": "SOUTH-77"},
+        {"q": "a"},
+    ):
         for headers in ({}, {"HX-Request": "true"}):
             response = client.get("/cases/", query_string=query, headers=headers)
             assert response.status_code == 200
@@ -168,5 +186,6 @@ def test_case_list_never_shows_another_teams_families(client, auth, facilitator,
             assert "Zebulon" not in rows and "SOUTH-77" not in rows
     found = client.get("/cases/", query_string={"q": "ashw"}).get_data(as_text=True)
     assert "Ashworth" in " ".join(ROWS.findall(found))
-    assert "No case matches" in client.get(
-        "/cases/", query_string={"q": "Zebulon"}).get_data(as_text=True)
+    assert "No case matches" in client.get("/cases/", query_string={"q": "Zebulon"}).get_data(
+        as_text=True
+    )

@@ -23,11 +23,13 @@ DISABLED = "This account has been disabled"
 ERROR_SUMMARY = re.compile(r'<div class="error-summary".*?</div>', re.S)
 
 
-def _sign_in(client, email: str, password: str = factories.PASSWORD, *, path: str = "/login",
-             **kwargs):
+def _sign_in(
+    client, email: str, password: str = factories.PASSWORD, *, path: str = "/login", **kwargs
+):
     """Post the real sign-in form."""
-    return post_form(client, path, {"email": email, "password": password}, form_page="/login",
-                     **kwargs)
+    return post_form(
+        client, path, {"email": email, "password": password}, form_page="/login", **kwargs
+    )
 
 
 def _signed_in(client) -> bool:
@@ -172,8 +174,11 @@ def test_many_failures_from_one_address_lock_that_address(app, client, facilitat
     other_desk = app.test_client()
     elsewhere = {"REMOTE_ADDR": "10.20.30.40"}
     token = csrf_token(other_desk, "/login")
-    response = other_desk.post("/login", environ_base=elsewhere, data={
-        "csrf_token": token, "email": facilitator.email, "password": factories.PASSWORD})
+    response = other_desk.post(
+        "/login",
+        environ_base=elsewhere,
+        data={"csrf_token": token, "email": facilitator.email, "password": factories.PASSWORD},
+    )
     assert response.status_code == 302
 
 
@@ -220,8 +225,9 @@ def test_sign_out_by_get_is_refused(client, auth, facilitator):
 
 def test_sign_in_without_csrf_token_is_refused_and_does_nothing(client, facilitator):
     """A forged sign-in form gets the "form has expired" page and signs nobody in."""
-    response = client.post("/login", data={"email": facilitator.email,
-                                           "password": factories.PASSWORD})
+    response = client.post(
+        "/login", data={"email": facilitator.email, "password": factories.PASSWORD}
+    )
     assert response.status_code == 400
     assert "This form has expired" in response.get_data(as_text=True)
     assert not _signed_in(client)
@@ -246,14 +252,20 @@ def test_sign_in_follows_next_to_a_page_of_this_site(client, facilitator):
     assert response.headers["Location"] == "/cases/"
 
 
-@pytest.mark.parametrize("target", ["//evil.example/x", "https://evil.example",
-                                    "/\\evil.example", "javascript:alert(1)"])
+@pytest.mark.parametrize(
+    "target", ["//evil.example/x", "https://evil.example", "/\\evil.example", "javascript:alert(1)"]
+)
 def test_sign_in_never_follows_next_to_another_site(client, facilitator, target):
     """A crafted sign-in link cannot send someone to a look-alike site afterwards."""
     response = client.post(
-        "/login", query_string={"next": target},
-        data={"csrf_token": csrf_token(client, "/login"), "email": facilitator.email,
-              "password": factories.PASSWORD})
+        "/login",
+        query_string={"next": target},
+        data={
+            "csrf_token": csrf_token(client, "/login"),
+            "email": facilitator.email,
+            "password": factories.PASSWORD,
+        },
+    )
     assert response.status_code == 302
     assert response.headers["Location"] == "/"
 
@@ -261,8 +273,11 @@ def test_sign_in_never_follows_next_to_another_site(client, facilitator, target)
 def test_session_cookie_is_http_only_and_same_site(client, facilitator):
     """Scripts cannot read the session cookie and other sites' forms do not carry it."""
     response = _sign_in(client, facilitator.email)
-    cookies = [value for value in response.headers.getlist("Set-Cookie")
-               if value.startswith("fttm_session=")]
+    cookies = [
+        value
+        for value in response.headers.getlist("Set-Cookie")
+        if value.startswith("fttm_session=")
+    ]
     assert cookies
     for cookie in cookies:
         assert "HttpOnly" in cookie
@@ -306,6 +321,12 @@ def test_sign_in_logs_no_personal_data(client, auth, facilitator, caplog):
     auth.logout()
     assert any("signed in" in record.getMessage() for record in caplog.records)
     logged = caplog.text
-    for secret in (facilitator.email, "nobody@agency.example", facilitator.name,
-                   factories.PASSWORD, "guess guess guess", "another wrong guess"):
+    for secret in (
+        facilitator.email,
+        "nobody@agency.example",
+        facilitator.name,
+        factories.PASSWORD,
+        "guess guess guess",
+        "another wrong guess",
+    ):
         assert secret not in logged

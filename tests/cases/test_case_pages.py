@@ -410,7 +410,7 @@ def test_search_treats_wildcard_characters_as_text(client, signed_in, term):
 
 
 def test_a_case_number_differing_only_in_letter_case_is_a_duplicate(client, signed_in):
-    """"mi-2024-0042" is the same case number as "MI-2024-0042": refused, nothing saved."""
+    """A case number differing only in letter case is a duplicate: refused, nothing saved."""
     assert post_form(client, NEW, _form(signed_in)).status_code == 302
     before = _counts()
 

@@ -28,7 +28,12 @@ def test_signed_out_staff_socket_is_refused(app, client, auth, facilitator):
 
 def test_a_second_app_instance_also_refuses_anonymous_sockets(app, tmp_path):
     """Each app instance (one per worker) checks connections, not only the first one created."""
-    second = create_app({"ENV_NAME": "testing", "SECRET_KEY": "second-app",
-                         "DATABASE_URL": f"sqlite:///{tmp_path / 'second.sqlite3'}"})
+    second = create_app(
+        {
+            "ENV_NAME": "testing",
+            "SECRET_KEY": "second-app",
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'second.sqlite3'}",
+        }
+    )
     socket = socketio.test_client(second)
     assert not socket.is_connected()
