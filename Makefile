@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
 CHROMIUM ?= /usr/bin/chromium
+# Where to tell people to go: the server's own address, or this machine when it listens everywhere.
+SITE_HOST := $(if $(filter 0.0.0.0 ::,$(HOST)),127.0.0.1,$(HOST))
 
 .PHONY: run test lint format bench chromium messages clean
 
@@ -19,7 +21,7 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 
 run: $(VENV)/.installed
 	$(BIN)/fttm db upgrade
-	$(BIN)/fttm demo --if-empty
+	$(BIN)/fttm demo --if-empty --site http://$(SITE_HOST):$(PORT)
 	$(BIN)/fttm serve --host $(HOST) --port $(PORT)
 
 # Browser tests drive Debian's Chromium; install it when missing (as root), else say how.

@@ -128,7 +128,8 @@ def create_user(email: str, name: str, role: str, team: str | None, password: st
     is_flag=True,
     help="Only seed when the database has no accounts yet (used by `make run`).",
 )
-def demo(if_empty: bool) -> None:
+@click.option("--site", help="Where fttm is served, for the printed links (default: PUBLIC_URL).")
+def demo(if_empty: bool, site: str | None) -> None:
     """Seed a fictional demo family and demo staff, and print where to go and how to sign in."""
     from fttm.demo import seed_demo
 
@@ -139,8 +140,7 @@ def demo(if_empty: bool) -> None:
         )
         return
     seeded = seed_demo()
-    base = current_app.config["PUBLIC_URL"] or "http://127.0.0.1:5000"
-    base = base.rstrip("/")
+    base = (site or current_app.config["PUBLIC_URL"] or "http://127.0.0.1:5000").rstrip("/")
     click.echo(f"Open: {base}/")
     for login in seeded.logins:
         click.echo(f"Sign in as {login.role}: {login.email} / password: {login.password}")

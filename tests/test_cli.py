@@ -77,6 +77,13 @@ def test_demo_uses_the_public_url_when_one_is_set(app, runner):
     assert re.fullmatch(r"https://fttm\.example\.org/meetings/\d+", printed["board"])
 
 
+def test_demo_prints_links_to_the_address_make_run_serves_on(runner):
+    """`make run PORT=8080` passes --site, so the printed links point at the running server."""
+    printed = _demo(runner, "--site", "http://127.0.0.1:8080")
+    assert printed["open"] == "http://127.0.0.1:8080/"
+    assert re.fullmatch(r"http://127\.0\.0\.1:8080/meetings/\d+", printed["board"])
+
+
 def test_demo_twice_prints_new_working_passwords_and_duplicates_nothing(runner):
     """Lost the passwords? Run it again: the old ones stop working, the new ones sign in."""
     first = _demo(runner)
