@@ -19,7 +19,8 @@ from fttm.forms import options, submit
 from fttm.jurisdictions import all_profiles, profile
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
-LIST_LIMIT = 200
+# A safety valve, not paging: a team has hundreds of cases, and "most urgent first" needs them all.
+LIST_LIMIT = 1000
 
 
 def _team_facilitators() -> list:
