@@ -17,3 +17,17 @@ class Invalid(CommandError):
     def __init__(self, errors: dict[str, str]):
         super().__init__("; ".join(f"{field}: {message}" for field, message in errors.items()))
         self.errors = errors
+
+
+class NotAllowed(CommandError):
+    """The actor may see this but not do this (a locked section, someone else's item)."""
+
+
+class Conflict(CommandError):
+    """Someone else changed this since the editor loaded it; nothing was overwritten."""
+
+    def __init__(self, item, field: str, current):
+        super().__init__(f"{type(item).__name__} {item.id}.{field} changed meanwhile")
+        self.item = item
+        self.field = field
+        self.current = current

@@ -127,3 +127,97 @@ def cancel_meeting(actor: User, meeting: Meeting) -> Meeting:
             section="meeting",
         )
     return meeting
+
+
+LIVE_STATES = (MeetingStatus.OPEN, MeetingStatus.LIVE)
+# The board's sections, in the order they appear; the facilitator can lock any of them.
+SECTIONS = ("strengths", "worries", "plan", "safety_plan", "safety_scale", "notes")
+
+
+def _set_status(actor: User, meeting: Meeting, new: MeetingStatus, kind: str, **stamps) -> Meeting:
+    """Move a meeting along its life, with its transcript event."""
+    with change(meeting.case_id, Actor.for_user(actor), meeting_id=meeting.id) as current:
+        before = {"status": meeting.status.value}
+        meeting.status = new
+        for name, value in stamps.items():
+            setattr(meeting, name, value)
+        current.record(kind, meeting, before=before, after={"status": new.value}, section="meeting")
+    return meeting
+
+
+def open_meeting(actor: User, meeting: Meeting) -> Meeting:
+    """Make a scheduled meeting joinable; a case has one open or live meeting at a time."""
+    _require_team(actor, meeting.case)
+    if meeting.status != MeetingStatus.SCHEDULED:
+        raise Invalid({"status": _("Only a scheduled meeting can be opened.")})
+    other = db.session.scalar(
+        sa.select(Meeting.id).where(
+            Meeting.case_id == meeting.case_id,
+            Meeting.id != meeting.id,
+            Meeting.status.in_(LIVE_STATES),
+        )
+    )
+    if other is not None:
+        raise Invalid({"status": _("Another meeting of this case is still open. End it first.")})
+    return _set_status(actor, meeting, MeetingStatus.OPEN, "meeting.opened", opened_at=utcnow())
+
+
+def start_meeting(actor: User, meeting: Meeting) -> Meeting:
+    """Start the meeting: the board is live for everyone admitted."""
+    _require_team(actor, meeting.case)
+    if meeting.status == MeetingStatus.SCHEDULED:
+        open_meeting(actor, meeting)
+    if meeting.status != MeetingStatus.OPEN:
+        raise Invalid({"status": _("Only an open meeting can be started.")})
+    return _set_status(actor, meeting, MeetingStatus.LIVE, "meeting.started", started_at=utcnow())
+
+
+def end_meeting(actor: User, meeting: Meeting) -> Meeting:
+    """End the meeting: from now on every family device is read-only."""
+    _require_team(actor, meeting.case)
+    if meeting.status not in LIVE_STATES:
+        raise Invalid({"status": _("Only an open or live meeting can be ended.")})
+    return _set_status(actor, meeting, MeetingStatus.ENDED, "meeting.ended", ended_at=utcnow())
+
+
+def set_option(actor: User, meeting: Meeting, option: str, value: bool) -> Meeting:
+    """Switch "admit everyone with the code" or "hide the join details" on or off."""
+    _require_team(actor, meeting.case)
+    if option not in ("admit_everyone", "join_details_hidden"):
+        raise Invalid({"option": _("There is no such setting.")})
+    if meeting.status not in (MeetingStatus.SCHEDULED, *LIVE_STATES):
+        raise Invalid({"option": _("This meeting has ended.")})
+    if getattr(meeting, option) == value:
+        return meeting
+    with change(meeting.case_id, Actor.for_user(actor), meeting_id=meeting.id) as current:
+        before = {option: getattr(meeting, option)}
+        setattr(meeting, option, value)
+        current.record(
+            "meeting.setting_changed",
+            meeting,
+            before=before,
+            after={option: value},
+            section="meeting",
+        )
+    return meeting
+
+
+def lock_section(actor: User, meeting: Meeting, section: str, locked: bool) -> Meeting:
+    """Lock a board section (only staff can change it) or unlock it for everyone."""
+    _require_team(actor, meeting.case)
+    if section not in SECTIONS:
+        raise Invalid({"section": _("There is no such section.")})
+    current_locks = list(meeting.locked_sections or [])
+    if (section in current_locks) == locked:
+        return meeting
+    with change(meeting.case_id, Actor.for_user(actor), meeting_id=meeting.id) as current:
+        wanted = [*current_locks, section] if locked else [s for s in current_locks if s != section]
+        meeting.locked_sections = wanted
+        current.record(
+            "section.locked" if locked else "section.unlocked",
+            meeting,
+            before={"locked_sections": current_locks},
+            after={"locked_sections": wanted},
+            section=section,
+        )
+    return meeting

@@ -1,0 +1,279 @@
+"""What people do on the board: add, edit, delete, restore, mark confidential, rate safety.
+
+Every command checks who is asking and what state the meeting is in, writes through the one
+write path (transcript event in the same transaction), and returns the item it changed.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from fttm.board.items import KINDS, ItemKind, clean
+from fttm.board.models import SafetyRating
+from fttm.board.viewer import Viewer
+from fttm.errors import Conflict, Invalid, NotAllowed, NotFound
+from fttm.extensions import db
+from fttm.timestamps import utcnow
+from fttm.transcript.models import TranscriptEvent
+from fttm.transcript.recorder import already_applied, change, snapshot
+
+
+def kind_named(name: str) -> ItemKind:
+    """The kind of item called `name` (strength, worry, action, ...)."""
+    kind = KINDS.get(name)
+    if kind is None:
+        raise NotFound(f"no item kind {name!r}")
+    return kind
+
+
+def _may_write(viewer: Viewer, kind: ItemKind) -> None:
+    """Refuse when the meeting is not running, the section is locked, or it is staff-only."""
+    if viewer.read_only:
+        raise NotAllowed(_("This meeting is not running: the board can't be changed."))
+    if kind.staff_only and not viewer.is_staff:
+        raise NotAllowed(_("Only the facilitator writes here."))
+    if kind.section in (viewer.meeting.locked_sections or []) and not viewer.is_staff:
+        raise NotAllowed(_("The facilitator has locked this section for now."))
+
+
+def _item(viewer: Viewer, kind: ItemKind, item_id: int, *, deleted: bool = False):
+    """An item of the meeting's case the viewer may see; NotFound otherwise."""
+    item = db.session.get(kind.model, item_id)
+    if item is None or item.case_id != viewer.meeting.case_id:
+        raise NotFound("no such item")
+    if item.confidential and not viewer.is_staff:
+        raise NotFound("confidential")
+    if (item.deleted_at is not None) != deleted:
+        raise NotFound("deleted" if item.deleted_at else "not deleted")
+    return item
+
+
+def _own_or_staff(viewer: Viewer, item) -> None:
+    """People change their own items; the facilitator changes anything."""
+    if not viewer.is_staff and item.created_by_participant_id != viewer.participant.id:
+        raise NotAllowed(_("You can change what you added; ask the facilitator about the rest."))
+
+
+def _replayed(viewer: Viewer, kind: ItemKind, key: str | None):
+    """The item an earlier try of this same change (same key) already saved, if any."""
+    event = already_applied(viewer.meeting.case_id, key)
+    if event is None:
+        return None
+    return db.session.get(kind.model, event.target_id) if event.target_id else viewer.meeting
+
+
+def _fields(kind: ItemKind) -> tuple[str, ...]:
+    """The names of the fields people type, for transcript snapshots."""
+    return tuple(field.name for field in kind.fields)
+
+
+def add_item(viewer: Viewer, kind_name: str, raw: dict, *, key: str | None = None):
+    """Add a strength, worry, goal, objective, action, safety step or note."""
+    kind = kind_named(kind_name)
+    _may_write(viewer, kind)
+    if (done := _replayed(viewer, kind, key)) is not None:
+        return done
+    values = clean(kind, raw, viewer.meeting, partial=False)
+    with change(
+        viewer.meeting.case_id, viewer.actor, meeting_id=viewer.meeting.id, idempotency_key=key
+    ) as current:
+        item = kind.model(
+            case_id=viewer.meeting.case_id,
+            **values,
+            created_by_participant_id=viewer.participant.id,
+            created_by_user_id=viewer.participant.user_id,
+        )
+        if kind.name == "note":
+            item.meeting_id = viewer.meeting.id
+        db.session.add(item)
+        db.session.flush()
+        current.record(
+            f"{kind.name}.added", item, after=snapshot(item, _fields(kind)), section=kind.section
+        )
+    return item
+
+
+def edit_item(
+    viewer: Viewer,
+    kind_name: str,
+    item_id: int,
+    raw: dict,
+    *,
+    base_versions: dict[str, int],
+    key: str | None = None,
+):
+    """Change some fields of an item, each against the version its editor started from.
+
+    An edit made from an older version of a field is a Conflict: nothing is overwritten.
+    Anyone admitted may edit a cell of the actions table; other items only by their author.
+    """
+    kind = kind_named(kind_name)
+    _may_write(viewer, kind)
+    if (done := _replayed(viewer, kind, key)) is not None:
+        return done
+    item = _item(viewer, kind, item_id)
+    if kind.name != "action":
+        _own_or_staff(viewer, item)
+    values = clean(kind, raw, viewer.meeting, partial=True)
+    versions = dict(item.cell_versions or {}) if kind.name == "action" else {}
+    for name in values:
+        seen = base_versions.get(name)
+        current_version = versions.get(name, 0) if kind.name == "action" else item.version
+        if seen is None or seen != current_version:
+            raise Conflict(item, name, getattr(item, name))
+    changed = {name: value for name, value in values.items() if getattr(item, name) != value}
+    if not changed:
+        return item
+    with change(
+        viewer.meeting.case_id, viewer.actor, meeting_id=viewer.meeting.id, idempotency_key=key
+    ) as current:
+        before = snapshot(item, tuple(changed))
+        for name, value in changed.items():
+            setattr(item, name, value)
+            versions[name] = versions.get(name, 0) + 1
+        if kind.name == "action":
+            item.cell_versions = versions
+        item.version += 1
+        current.record(
+            f"{kind.name}.edited",
+            item,
+            before=before,
+            after=snapshot(item, tuple(changed)),
+            section=kind.section,
+        )
+    return item
+
+
+def _flag(
+    viewer: Viewer,
+    kind_name: str,
+    item_id: int,
+    event_kind: str,
+    *,
+    deleted: bool,
+    staff_only: bool,
+    key: str | None,
+    **values,
+):
+    """Set bookkeeping flags on an item (deleted, confidential) with their transcript event."""
+    kind = kind_named(kind_name)
+    _may_write(viewer, kind)
+    if staff_only and not viewer.is_staff:
+        raise NotAllowed(_("Only the facilitator can do this."))
+    if (done := _replayed(viewer, kind, key)) is not None:
+        return done
+    item = _item(viewer, kind, item_id, deleted=deleted)
+    _own_or_staff(viewer, item)
+    with change(
+        viewer.meeting.case_id, viewer.actor, meeting_id=viewer.meeting.id, idempotency_key=key
+    ) as current:
+        before = snapshot(item, tuple(values))
+        for name, value in values.items():
+            setattr(item, name, value)
+        item.version += 1
+        current.record(
+            event_kind,
+            item,
+            before=before,
+            after=snapshot(item, tuple(values)),
+            section=kind.section,
+        )
+    return item
+
+
+def delete_item(viewer: Viewer, kind_name: str, item_id: int, *, key: str | None = None):
+    """Delete an item (softly: the facilitator can restore it, the transcript keeps it)."""
+    return _flag(
+        viewer,
+        kind_name,
+        item_id,
+        f"{kind_name}.deleted",
+        deleted=False,
+        staff_only=False,
+        key=key,
+        deleted_at=utcnow(),
+    )
+
+
+def restore_item(viewer: Viewer, kind_name: str, item_id: int, *, key: str | None = None):
+    """Bring a deleted item back (facilitator only)."""
+    return _flag(
+        viewer,
+        kind_name,
+        item_id,
+        f"{kind_name}.restored",
+        deleted=True,
+        staff_only=True,
+        key=key,
+        deleted_at=None,
+    )
+
+
+def set_confidential(
+    viewer: Viewer, kind_name: str, item_id: int, confidential: bool, *, key: str | None = None
+):
+    """Mark an item confidential (staff only see it) or share it with everyone again."""
+    return _flag(
+        viewer,
+        kind_name,
+        item_id,
+        f"{kind_name}.{'made_confidential' if confidential else 'shared'}",
+        deleted=False,
+        staff_only=True,
+        key=key,
+        confidential=confidential,
+    )
+
+
+def rate_safety(viewer: Viewer, raw_score: str, *, key: str | None = None) -> SafetyRating:
+    """A participant's private 0 to 10 safety rating; rating again replaces their earlier one."""
+    if viewer.read_only:
+        raise NotAllowed(_("This meeting is not running: the board can't be changed."))
+    if "safety_scale" in (viewer.meeting.locked_sections or []) and not viewer.is_staff:
+        raise NotAllowed(_("The facilitator has locked this section for now."))
+    raw_score = str(raw_score).strip()
+    if not raw_score.isdigit() or not 0 <= int(raw_score) <= 10:
+        raise Invalid({"score": _("Choose a number from 0 to 10.")})
+    score = int(raw_score)
+    if already_applied(viewer.meeting.case_id, key) is not None:
+        return _rating_of(viewer)
+    rating = _rating_of(viewer)
+    with change(
+        viewer.meeting.case_id, viewer.actor, meeting_id=viewer.meeting.id, idempotency_key=key
+    ) as current:
+        before = {"score": rating.score} if rating else None
+        if rating is None:
+            rating = SafetyRating(
+                meeting_id=viewer.meeting.id, participant_id=viewer.participant.id, score=score
+            )
+            db.session.add(rating)
+        rating.score = score
+        current.record(
+            "safety_rating.given",
+            rating,
+            before=before,
+            after={"score": score},
+            section="safety_scale",
+        )
+    return rating
+
+
+def _rating_of(viewer: Viewer) -> SafetyRating | None:
+    """The viewer's rating in this meeting, if they gave one."""
+    return db.session.scalar(
+        sa.select(SafetyRating).where(
+            SafetyRating.meeting_id == viewer.meeting.id,
+            SafetyRating.participant_id == viewer.participant.id,
+        )
+    )
+
+
+def last_seq(case_id: int) -> int:
+    """The sequence number of the case's latest event (0 if none)."""
+    return (
+        db.session.scalar(
+            sa.select(sa.func.max(TranscriptEvent.seq)).where(TranscriptEvent.case_id == case_id)
+        )
+        or 0
+    )

@@ -1,0 +1,213 @@
+"""The kinds of item on a board, the fields people can type into each, and how a typed value is
+checked. Board commands, forms and templates all read this one table.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from fttm.board.models import (
+    Action,
+    ActionStatus,
+    Goal,
+    Note,
+    Objective,
+    SafetyStep,
+    SafetyStepKind,
+    Strength,
+    Worry,
+)
+from fttm.errors import Invalid
+from fttm.extensions import db
+from fttm.family_map.models import Person
+from fttm.jurisdictions import profile
+from fttm.meetings.models import Meeting, Participant, ParticipantStatus
+
+
+@dataclass(frozen=True)
+class Field:
+    """A field of an item: `kind` says how its text is read (text, person, date, ...)."""
+
+    name: str
+    kind: str = "text"
+    required: bool = False
+    max_length: int = 1000
+
+
+@dataclass(frozen=True)
+class ItemKind:
+    """One kind of board item: its model, the section it shows in, its fields."""
+
+    name: str
+    model: type
+    section: str
+    fields: tuple[Field, ...]
+    staff_only: bool = False
+
+    def field(self, name: str) -> Field | None:
+        """The field called `name`, if this kind has it."""
+        return next((f for f in self.fields if f.name == name), None)
+
+
+WHO = (
+    Field("who_participant_id", "participant"),
+    Field("who_person_id", "person"),
+    Field("who_service", max_length=120),
+)
+KINDS = {
+    kind.name: kind
+    for kind in (
+        ItemKind(
+            "strength",
+            Strength,
+            "strengths",
+            (Field("text", required=True), Field("person_id", "person")),
+        ),
+        ItemKind(
+            "worry",
+            Worry,
+            "worries",
+            (
+                Field("text", required=True),
+                Field("need_domain", "domain"),
+                Field("person_id", "person"),
+            ),
+        ),
+        ItemKind("goal", Goal, "plan", (Field("text", required=True),)),
+        ItemKind(
+            "objective",
+            Objective,
+            "plan",
+            (Field("goal_id", "goal", required=True), Field("text", required=True)),
+        ),
+        ItemKind(
+            "action",
+            Action,
+            "plan",
+            (
+                Field("what", required=True),
+                *WHO,
+                Field("where_how", max_length=500),
+                Field("due_on", "date"),
+                Field("status", "status"),
+                Field("goal_id", "goal"),
+                Field("objective_id", "objective"),
+            ),
+        ),
+        ItemKind(
+            "safety_step",
+            SafetyStep,
+            "safety_plan",
+            (
+                Field("kind", "step_kind", required=True),
+                Field("text", required=True),
+                Field("when", max_length=200),
+                Field("trigger", max_length=500),
+                *WHO,
+            ),
+        ),
+        ItemKind(
+            "note", Note, "notes", (Field("text", required=True, max_length=4000),), staff_only=True
+        ),
+    )
+}
+
+
+def _belongs(model, item_id: int, meeting: Meeting) -> bool:
+    """Whether a row of the case (not deleted) has this id."""
+    return bool(
+        db.session.scalar(
+            sa.select(model.id).where(
+                model.id == item_id, model.case_id == meeting.case_id, model.deleted_at.is_(None)
+            )
+        )
+    )
+
+
+def _parse_id(raw: str) -> int | None:
+    """An id from a form value; None for an empty choice; -1 for nonsense."""
+    raw = raw.strip()
+    if not raw:
+        return None
+    return int(raw) if raw.isdigit() and len(raw) < 12 else -1
+
+
+def _read(field: Field, raw: str, meeting: Meeting):
+    """The typed value of one field, or an error message for the person who typed it."""
+    if field.kind == "text":
+        text = raw.strip()
+        if len(text) > field.max_length:
+            return None, _("Use at most %(count)d characters.", count=field.max_length)
+        return text or None, None
+    if field.kind == "date":
+        if not raw.strip():
+            return None, None
+        try:
+            return date.fromisoformat(raw.strip()), None
+        except ValueError:
+            return None, _("Enter a date like 2026-12-31.")
+    if field.kind == "status":
+        values = {s.value for s in ActionStatus}
+        return (ActionStatus(raw), None) if raw in values else (None, _("Choose a status."))
+    if field.kind == "step_kind":
+        values = {k.value for k in SafetyStepKind}
+        return (
+            (SafetyStepKind(raw), None)
+            if raw in values
+            else (None, _("Choose proactive or reactive."))
+        )
+    if field.kind == "domain":
+        if not raw.strip():
+            return None, None
+        known = profile(meeting.case.jurisdiction).has("need_domains", raw)
+        return (raw, None) if known else (None, _("Choose a domain from the list."))
+    return _read_reference(field, raw, meeting)
+
+
+def _read_reference(field: Field, raw: str, meeting: Meeting):
+    """A chosen person, participant, goal or objective of this case or meeting."""
+    item_id = _parse_id(raw)
+    if item_id is None:
+        return None, None
+    if field.kind == "participant":
+        ok = bool(
+            db.session.scalar(
+                sa.select(Participant.id).where(
+                    Participant.id == item_id,
+                    Participant.meeting_id == meeting.id,
+                    Participant.status == ParticipantStatus.ADMITTED,
+                )
+            )
+        )
+    else:
+        model = {"person": Person, "goal": Goal, "objective": Objective}[field.kind]
+        ok = _belongs(model, item_id, meeting)
+    return (item_id, None) if ok else (None, _("Choose from the list."))
+
+
+def clean(kind: ItemKind, raw: dict[str, str], meeting: Meeting, *, partial: bool) -> dict:
+    """Typed values of the fields in `raw`; Invalid names each field that is not right.
+
+    With `partial`, only the fields present are read (one cell of the actions table).
+    """
+    values, errors = {}, {}
+    for field in kind.fields:
+        if partial and field.name not in raw:
+            continue
+        value, error = _read(field, str(raw.get(field.name, "")), meeting)
+        if error is None and field.required and value is None:
+            error = _("This can't be empty.")
+        if error:
+            errors[field.name] = error
+        else:
+            values[field.name] = value
+    unknown = set(raw) - {f.name for f in kind.fields}
+    if partial and unknown:
+        errors.update({name: _("This can't be changed here.") for name in unknown})
+    if errors:
+        raise Invalid(errors)
+    return values

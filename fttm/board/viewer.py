@@ -1,0 +1,90 @@
+"""Who is looking at a meeting's board: staff with their account, or a family member's phone."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask_login import current_user
+
+from fttm.auth.models import User
+from fttm.extensions import db
+from fttm.joining import commands as joining
+from fttm.joining import tokens
+from fttm.meetings.models import Meeting, MeetingStatus, Participant, ParticipantStatus
+from fttm.transcript.recorder import Actor
+
+STAFF = "staff"
+FAMILY = "family"
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """A person in a meeting, and what the board may show and let them do."""
+
+    meeting: Meeting
+    participant: Participant
+    user: User | None = None
+
+    @property
+    def is_staff(self) -> bool:
+        """Staff run the meeting and see confidential items."""
+        return self.user is not None
+
+    @property
+    def audience(self) -> str:
+        """Which rendering of the board this person gets: staff or family."""
+        return STAFF if self.is_staff else FAMILY
+
+    @property
+    def actor(self) -> Actor:
+        """This person as the author of a change."""
+        return joining.actor_for(self.participant)
+
+    @property
+    def read_only(self) -> bool:
+        """Once the meeting has ended (or before it opens) nobody edits the board."""
+        return self.meeting.status not in (MeetingStatus.OPEN, MeetingStatus.LIVE)
+
+
+def participant_from_cookie(meeting: Meeting) -> Participant | None:
+    """The phone's participant in this meeting, whatever its status, if its token is genuine."""
+    token = tokens.read(meeting.id)
+    if token is None:
+        return None
+    participant = db.session.get(Participant, token[0])
+    if participant is None or participant.meeting_id != meeting.id:
+        return None
+    if participant.token_nonce != token[1]:
+        return None
+    return participant
+
+
+def viewer_for(meeting: Meeting) -> Viewer | None:
+    """The staff member or admitted participant asking, or None if they may not see the board."""
+    if current_user.is_authenticated and current_user.is_staff_of_cases:
+        if current_user.team_id != meeting.case.team_id:
+            return None
+        if meeting.status in (MeetingStatus.OPEN, MeetingStatus.LIVE):
+            participant = joining.join_as_staff(current_user, meeting)
+        else:
+            participant = _existing_staff_participant(current_user, meeting)
+        return Viewer(meeting, participant, current_user._get_current_object())
+    participant = participant_from_cookie(meeting)
+    if participant is None or participant.status != ParticipantStatus.ADMITTED:
+        return None
+    return Viewer(meeting, participant)
+
+
+def _existing_staff_participant(user: User, meeting: Meeting) -> Participant:
+    """Staff reading a board that is not open: an unsaved stand-in participant (no writes)."""
+    for participant in meeting.participants:
+        if participant.user_id == user.id:
+            return participant
+    return Participant(
+        meeting_id=meeting.id,
+        display_name=user.name,
+        role="staff",
+        user_id=user.id,
+        status=ParticipantStatus.ADMITTED,
+        token_nonce="",
+    )

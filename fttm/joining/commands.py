@@ -1,0 +1,168 @@
+"""Joining a meeting: family members by code, staff by account; admitting and removing people."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from fttm.auth.models import User
+from fttm.errors import Invalid, NotFound
+from fttm.extensions import db
+from fttm.family_map.models import Person
+from fttm.jurisdictions import profile
+from fttm.meetings.models import Meeting, MeetingStatus, Participant, ParticipantStatus
+from fttm.timestamps import utcnow
+from fttm.transcript.recorder import Actor, change, snapshot
+
+logger = logging.getLogger(__name__)
+STAFF_ROLE = "staff"
+NAME_MAX = 60
+JOINABLE = (MeetingStatus.OPEN, MeetingStatus.LIVE)
+FIELDS = ("display_name", "role", "person_id", "status")
+
+
+def actor_for(participant: Participant) -> Actor:
+    """The participant as the author of a change."""
+    return Actor(
+        name=participant.display_name,
+        role=participant.role,
+        user_id=participant.user_id,
+        participant_id=participant.id,
+    )
+
+
+def check_joining(meeting: Meeting, display_name: str, role: str, person_id: int | None) -> str:
+    """The tidied display name, or Invalid naming each field that is not right."""
+    errors: dict[str, str] = {}
+    name = " ".join((display_name or "").split())
+    if not name:
+        errors["display_name"] = _("Enter the name the others will see, like “Maria” or “Nan”.")
+    elif len(name) > NAME_MAX:
+        errors["display_name"] = _("Use at most %(count)d characters.", count=NAME_MAX)
+    if not profile(meeting.case.jurisdiction).has("participant_roles", role):
+        errors["role"] = _("Choose who you are in this meeting.")
+    if person_id is not None and not db.session.scalar(
+        sa.select(Person.id).where(
+            Person.id == person_id, Person.case_id == meeting.case_id, Person.deleted_at.is_(None)
+        )
+    ):
+        errors["person_id"] = _("Choose someone from the family map, or leave it empty.")
+    if errors:
+        raise Invalid(errors)
+    return name
+
+
+def join_meeting(
+    meeting: Meeting, *, display_name: str, role: str, person_id: int | None = None
+) -> Participant:
+    """A phone joins with a name and a role; it waits to be admitted unless everyone is."""
+    if meeting.status not in JOINABLE:
+        raise Invalid({"meeting": _("This meeting is not open for joining.")})
+    name = check_joining(meeting, display_name, role, person_id)
+    status = ParticipantStatus.ADMITTED if meeting.admit_everyone else ParticipantStatus.WAITING
+    with change(meeting.case_id, Actor(name=name, role=role), meeting_id=meeting.id) as current:
+        participant = Participant(
+            meeting_id=meeting.id,
+            display_name=name,
+            role=role,
+            person_id=person_id,
+            status=status,
+            token_nonce=secrets.token_hex(8),
+            admitted_at=utcnow() if status == ParticipantStatus.ADMITTED else None,
+        )
+        db.session.add(participant)
+        db.session.flush()
+        current.actor = actor_for(participant)
+        current.record(
+            "participant.joined",
+            participant,
+            after=snapshot(participant, FIELDS),
+            section="participants",
+        )
+    logger.info("participant %s joined meeting %s", participant.id, meeting.id)
+    return participant
+
+
+def join_as_staff(user: User, meeting: Meeting) -> Participant:
+    """A member of the case's team takes part with their account (once per meeting)."""
+    if not user.is_staff_of_cases or user.team_id != meeting.case.team_id:
+        raise NotFound("staff of another team")
+    existing = db.session.scalar(
+        sa.select(Participant).where(
+            Participant.meeting_id == meeting.id, Participant.user_id == user.id
+        )
+    )
+    if existing is not None:
+        return existing
+    with change(meeting.case_id, Actor.for_user(user), meeting_id=meeting.id) as current:
+        participant = Participant(
+            meeting_id=meeting.id,
+            display_name=user.name[:NAME_MAX],
+            role=STAFF_ROLE,
+            user_id=user.id,
+            status=ParticipantStatus.ADMITTED,
+            token_nonce=secrets.token_hex(8),
+            admitted_at=utcnow(),
+        )
+        db.session.add(participant)
+        db.session.flush()
+        current.actor = actor_for(participant)
+        current.record(
+            "participant.joined",
+            participant,
+            after=snapshot(participant, FIELDS),
+            section="participants",
+        )
+    return participant
+
+
+def _staff_participant_change(actor: Participant, participant: Participant, kind: str, **values):
+    """Set `values` on a participant, as the meeting's staff, with its transcript event."""
+    if actor.user_id is None or participant.meeting_id != actor.meeting_id:
+        raise NotFound("only the meeting's staff manage participants")
+    if participant.user_id is not None:
+        raise Invalid({"participant": _("Staff accounts cannot be admitted or removed.")})
+    before = snapshot(participant, ("status",))  # never the token nonce: it is a secret
+    with change(
+        participant.meeting.case_id, actor_for(actor), meeting_id=participant.meeting_id
+    ) as current:
+        for name, value in values.items():
+            setattr(participant, name, value)
+        current.record(
+            kind,
+            participant,
+            before=before,
+            after=snapshot(participant, ("status",)),
+            section="participants",
+        )
+    return participant
+
+
+def admit(actor: Participant, participant: Participant) -> Participant:
+    """Let a waiting phone into the meeting."""
+    if participant.status != ParticipantStatus.WAITING:
+        raise Invalid({"participant": _("Only someone who is waiting can be admitted.")})
+    return _staff_participant_change(
+        actor,
+        participant,
+        "participant.admitted",
+        status=ParticipantStatus.ADMITTED,
+        admitted_at=utcnow(),
+    )
+
+
+def remove(actor: Participant, participant: Participant) -> Participant:
+    """Take someone out of the meeting: their token stops working; their words stay, attributed."""
+    if participant.status == ParticipantStatus.REMOVED:
+        raise Invalid({"participant": _("This person has already been removed.")})
+    return _staff_participant_change(
+        actor,
+        participant,
+        "participant.removed",
+        status=ParticipantStatus.REMOVED,
+        removed_at=utcnow(),
+        token_nonce=secrets.token_hex(8),
+    )
