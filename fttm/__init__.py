@@ -70,17 +70,20 @@ def create_app(config: dict | None = None) -> Flask:
 
 def _register_areas(app: Flask) -> None:
     """Bind every area of the product: its blueprint, its socket events, its CLI commands."""
-    from fttm import cli, models  # noqa: F401 - models registers every table for migrations
+    from fttm import cli, models, publisher  # noqa: F401 - models registers every table
     from fttm.admin.views import bp as admin_bp
     from fttm.auth import access
     from fttm.auth.views import bp as auth_bp
+    from fttm.board.views import bp as board_bp
     from fttm.cases.views import bp as cases_bp
     from fttm.health.views import bp as health_bp
     from fttm.joining.views import bp as joining_bp
     from fttm.meetings.views import bp as meetings_bp
+    from fttm.realtime.pushes import push_events
 
     access.init_app(app)
-    for blueprint in (auth_bp, admin_bp, cases_bp, meetings_bp, joining_bp, health_bp):
+    publisher.subscribe_once(push_events)
+    for blueprint in (auth_bp, admin_bp, cases_bp, meetings_bp, joining_bp, board_bp, health_bp):
         app.register_blueprint(blueprint)
     cli.init_app(app)
     app.jinja_env.globals["profiles"] = lambda: app.extensions["fttm.jurisdictions"]

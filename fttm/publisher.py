@@ -20,6 +20,12 @@ def subscribe(receiver: Callable[[list], None]) -> Callable[[], None]:
     return lambda: _subscribers.remove(receiver)
 
 
+def subscribe_once(receiver: Callable[[list], None]) -> None:
+    """Subscribe `receiver` unless it already is (each app instance asks again)."""
+    if receiver not in _subscribers:
+        _subscribers.append(receiver)
+
+
 def publish(events: Iterable) -> None:
     """Hand committed events to every subscriber; one failing subscriber does not stop the rest."""
     events = list(events)

@@ -37,8 +37,16 @@ def local_datetime(moment: datetime | None, zone: ZoneInfo) -> str:
     return f"{day} · {time} ({zone_name})"
 
 
+def local_time(moment: datetime | None, zone: ZoneInfo) -> str:
+    """Just the wall-clock time of a moment where the case is, e.g. "14:03"."""
+    if moment is None:
+        return ""
+    return format_time(moment.astimezone(zone), format="HH:mm", locale=_locale())
+
+
 def init_app(app: Flask) -> None:
     """Register the filters and the reader's locale for `<html lang>`."""
     app.add_template_filter(local_date)
     app.add_template_filter(local_datetime)
+    app.add_template_filter(local_time)
     app.context_processor(lambda: {"current_locale": _locale()})

@@ -19,6 +19,12 @@ from fttm.transcript.models import TranscriptEvent
 from fttm.transcript.recorder import already_applied, change, snapshot
 
 
+def section_of(kind_name: str | None) -> str:
+    """The section an item kind shows in (for unknown kinds, the status bar)."""
+    kind = KINDS.get(kind_name or "")
+    return kind.section if kind else "status"
+
+
 def kind_named(name: str) -> ItemKind:
     """The kind of item called `name` (strength, worry, action, ...)."""
     kind = KINDS.get(name)
@@ -116,10 +122,11 @@ def edit_item(
     if kind.name != "action":
         _own_or_staff(viewer, item)
     values = clean(kind, raw, viewer.meeting, partial=True)
-    versions = dict(item.cell_versions or {}) if kind.name == "action" else {}
+    cells = dict(item.cell_versions or {}) if kind.name == "action" else {}
     for name in values:
         seen = base_versions.get(name)
-        current_version = versions.get(name, 0) if kind.name == "action" else item.version
+        version_key = kind.field(name).version_key
+        current_version = cells.get(version_key, 0) if kind.name == "action" else item.version
         if seen is None or seen != current_version:
             raise Conflict(item, name, getattr(item, name))
     changed = {name: value for name, value in values.items() if getattr(item, name) != value}
@@ -131,9 +138,10 @@ def edit_item(
         before = snapshot(item, tuple(changed))
         for name, value in changed.items():
             setattr(item, name, value)
-            versions[name] = versions.get(name, 0) + 1
+        for version_key in {kind.field(name).version_key for name in changed}:
+            cells[version_key] = cells.get(version_key, 0) + 1
         if kind.name == "action":
-            item.cell_versions = versions
+            item.cell_versions = cells
         item.version += 1
         current.record(
             f"{kind.name}.edited",

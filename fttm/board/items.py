@@ -36,6 +36,13 @@ class Field:
     kind: str = "text"
     required: bool = False
     max_length: int = 1000
+    # Fields edited together in one cell of the actions table share the cell's version.
+    cell: str | None = None
+
+    @property
+    def version_key(self) -> str:
+        """The key of this field's version in `Action.cell_versions`."""
+        return self.cell or self.name
 
 
 @dataclass(frozen=True)
@@ -54,10 +61,11 @@ class ItemKind:
 
 
 WHO = (
-    Field("who_participant_id", "participant"),
-    Field("who_person_id", "person"),
-    Field("who_service", max_length=120),
+    Field("who_participant_id", "participant", cell="who"),
+    Field("who_person_id", "person", cell="who"),
+    Field("who_service", max_length=120, cell="who"),
 )
+WHO_FIELDS = tuple(field.name for field in WHO)
 KINDS = {
     kind.name: kind
     for kind in (
@@ -192,13 +200,16 @@ def _read_reference(field: Field, raw: str, meeting: Meeting):
 def clean(kind: ItemKind, raw: dict[str, str], meeting: Meeting, *, partial: bool) -> dict:
     """Typed values of the fields in `raw`; Invalid names each field that is not right.
 
-    With `partial`, only the fields present are read (one cell of the actions table).
+    Fields not sent keep their value (an edit) or take their default (a new item); with
+    `partial` (one cell of the actions table), a field name the kind lacks is refused.
     """
     values, errors = {}, {}
     for field in kind.fields:
-        if partial and field.name not in raw:
-            continue
-        value, error = _read(field, str(raw.get(field.name, "")), meeting)
+        if field.name not in raw:
+            if field.required and not partial:
+                errors[field.name] = _("This can't be empty.")
+            continue  # not sent: left as it is, or the default for a new item
+        value, error = _read(field, str(raw[field.name]), meeting)
         if error is None and field.required and value is None:
             error = _("This can't be empty.")
         if error:
@@ -211,3 +222,26 @@ def clean(kind: ItemKind, raw: dict[str, str], meeting: Meeting, *, partial: boo
     if errors:
         raise Invalid(errors)
     return values
+
+
+def expand_who(raw: dict[str, str]) -> dict[str, str]:
+    """Turn the one "who" choice ("participant:3", "person:8", "service:Parent education") into
+    the three fields it sets; everything else passes through.
+    """
+    if "who" not in raw:
+        return raw
+    raw = dict(raw)
+    choice = raw.pop("who").strip()
+    source, _sep, value = choice.partition(":")
+    expanded = dict.fromkeys(WHO_FIELDS, "")
+    if choice and source not in ("participant", "person", "service"):
+        expanded["who_person_id"] = "nonsense"  # reported as "Choose from the list."
+    elif choice:
+        expanded[
+            {
+                "participant": "who_participant_id",
+                "person": "who_person_id",
+                "service": "who_service",
+            }[source]
+        ] = value
+    return {**raw, **expanded}

@@ -2,41 +2,23 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from fttm.auth.access import case_or_404, caseworker_required, meeting_or_404
+from fttm.board import views as board_views
 from fttm.errors import Invalid
+from fttm.extensions import db
 from fttm.forms import submit
+from fttm.joining import commands as joining
 from fttm.jurisdictions import profile
-from fttm.meetings import commands, join_codes
+from fttm.meetings import commands
 from fttm.meetings.forms import CancelForm, MeetingForm
-from fttm.meetings.models import Meeting, MeetingStatus
-from fttm.meetings.qr import qr_svg
+from fttm.meetings.invitations import join_details
+from fttm.meetings.models import Meeting, MeetingStatus, Participant
 
 bp = Blueprint("meetings", __name__)
-
-
-def join_url(meeting: Meeting) -> str:
-    """The address phones open to join, on the site's public address when one is configured."""
-    path = url_for("joining.meeting", code=meeting.join_code)
-    public = current_app.config["PUBLIC_URL"]
-    return (
-        public.rstrip("/") + path
-        if public
-        else url_for("joining.meeting", code=meeting.join_code, _external=True)
-    )
-
-
-def _join_details(meeting: Meeting) -> dict:
-    """What a screen needs to invite people: the code, the link and its QR code."""
-    url = join_url(meeting)
-    return {
-        "join_code": join_codes.display(meeting.join_code),
-        "join_url": url,
-        "qr": qr_svg(url, _("QR code that opens the link to join this meeting")),
-    }
 
 
 def _describe_zone(form: MeetingForm, zone) -> MeetingForm:
@@ -87,7 +69,7 @@ def show(meeting_id: int):
         case=meeting.case,
         zone=profile(meeting.case.jurisdiction).zone,
         cancel_form=CancelForm(),
-        **_join_details(meeting),
+        **join_details(meeting),
     )
 
 
@@ -96,7 +78,7 @@ def show(meeting_id: int):
 def join_screen(meeting_id: int):
     """The join code and QR code filling the screen, for the projector before the meeting."""
     meeting = meeting_or_404(current_user, meeting_id)
-    return render_template("meetings/join_screen.html", meeting=meeting, **_join_details(meeting))
+    return render_template("meetings/join_screen.html", meeting=meeting, **join_details(meeting))
 
 
 @bp.route("/meetings/<int:meeting_id>/edit", methods=["GET", "POST"])
@@ -133,3 +115,64 @@ def cancel(meeting_id: int):
         else:
             flash(_("Meeting cancelled. Its join code no longer works."), "success")
     return redirect(url_for("meetings.show", meeting_id=meeting.id))
+
+
+def _control(meeting_id: int, action, *args, section: str = "status"):
+    """Run a meeting control as the signed-in staff member; answer the board or the page."""
+    meeting = meeting_or_404(current_user, meeting_id)
+    try:
+        action(current_user, meeting, *args)
+    except Invalid as error:
+        db.session.rollback()
+        message = next(iter(error.errors.values()))
+        if request.headers.get("HX-Request"):
+            return board_views.tell(section, [message], 400)
+        flash(message, "error")
+        return redirect(url_for("meetings.show", meeting_id=meeting.id))
+    if request.headers.get("HX-Request"):
+        return board_views.respond(board_views.viewer_or_404(meeting), section)
+    return redirect(url_for("board.page", meeting_id=meeting.id))
+
+
+@bp.post("/meetings/<int:meeting_id>/<any(open,start,end):step>")
+@caseworker_required
+def lifecycle(meeting_id: int, step: str):
+    """Open the meeting for joining, start it, or end it."""
+    action = {
+        "open": commands.open_meeting,
+        "start": commands.start_meeting,
+        "end": commands.end_meeting,
+    }[step]
+    return _control(meeting_id, action)
+
+
+@bp.post("/meetings/<int:meeting_id>/settings/<any(admit_everyone,join_details_hidden):option>")
+@caseworker_required
+def setting(meeting_id: int, option: str):
+    """Switch a meeting setting on or off."""
+    return _control(meeting_id, commands.set_option, option, request.form.get("value") == "1")
+
+
+@bp.post("/meetings/<int:meeting_id>/locks/<section>")
+@caseworker_required
+def lock(meeting_id: int, section: str):
+    """Lock or unlock a board section."""
+    locked = request.form.get("locked") == "1"
+    return _control(meeting_id, commands.lock_section, section, locked)
+
+
+@bp.post("/meetings/<int:meeting_id>/participants/<int:participant_id>/<any(admit,remove):step>")
+@caseworker_required
+def participant(meeting_id: int, participant_id: int, step: str):
+    """Admit a waiting phone, or remove someone from the meeting."""
+    meeting = meeting_or_404(current_user, meeting_id)
+    person = db.session.get(Participant, participant_id)
+    if person is None or person.meeting_id != meeting.id:
+        abort(404)
+    viewer = board_views.viewer_or_404(meeting)
+    try:
+        (joining.admit if step == "admit" else joining.remove)(viewer.participant, person)
+    except Invalid as error:
+        db.session.rollback()
+        return board_views.tell("participants", list(error.errors.values()), 400)
+    return board_views.respond(viewer, "participants")

@@ -1,0 +1,187 @@
+"""The board's sections and what each shows, per audience. The same partial renders the first page,
+an htmx response and a Socket.IO push; family renderings never contain confidential items.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import sqlalchemy as sa
+from flask import render_template
+from flask_babel import gettext as _
+
+from fttm.board.models import (
+    Action,
+    Goal,
+    Note,
+    Objective,
+    SafetyRating,
+    SafetyStep,
+    SafetyStepKind,
+    Strength,
+    Worry,
+)
+from fttm.board.smart import smart_hints
+from fttm.board.viewer import FAMILY, STAFF
+from fttm.extensions import db
+from fttm.family_map.models import Person
+from fttm.jurisdictions import profile
+from fttm.meetings.commands import SECTIONS as LOCKABLE
+from fttm.meetings.invitations import join_details
+from fttm.meetings.models import Meeting, MeetingStatus, Participant, ParticipantStatus
+from fttm.realtime import presence
+
+SECTIONS = ("participants", "strengths", "worries", "plan", "safety_plan", "safety_scale", "notes")
+
+
+def section_titles() -> dict[str, str]:
+    """Each section's heading, in the reader's language."""
+    return {
+        "strengths": _("What's working well"),
+        "worries": _("What are we worried about"),
+        "plan": _("What needs to happen"),
+        "safety_plan": _("Safety plan"),
+        "safety_scale": _("Safety scale"),
+        "notes": _("Notes"),
+        "participants": _("Who is here"),
+    }
+
+
+def _rows(model, meeting: Meeting, audience: str, *, deleted: bool = False, order=None) -> list:
+    """Rows of the case for an audience: family renderings never load confidential rows."""
+    query = sa.select(model).where(model.case_id == meeting.case_id)
+    query = query.where(model.deleted_at.is_not(None) if deleted else model.deleted_at.is_(None))
+    if audience != STAFF:
+        query = query.where(model.confidential.is_(False))
+    return db.session.scalars(query.order_by(*(order or (model.created_at, model.id)))).all()
+
+
+def _people(meeting: Meeting) -> list[Person]:
+    """The family map's people, for "about whom" and "who does it" choices."""
+    return db.session.scalars(
+        sa.select(Person)
+        .where(
+            Person.case_id == meeting.case_id,
+            Person.deleted_at.is_(None),
+            Person.confidential.is_(False),
+        )
+        .order_by(Person.name)
+    ).all()
+
+
+def _participants(meeting: Meeting) -> list[Participant]:
+    """Everyone who joined this meeting, in joining order."""
+    return db.session.scalars(
+        sa.select(Participant)
+        .where(Participant.meeting_id == meeting.id)
+        .order_by(Participant.joined_at, Participant.id)
+    ).all()
+
+
+def _plan(meeting: Meeting, audience: str) -> dict:
+    """Goals, their objectives, and the actions table grouped under them."""
+    goals = _rows(Goal, meeting, audience, order=(Goal.position, Goal.id))
+    objectives = _rows(Objective, meeting, audience, order=(Objective.position, Objective.id))
+    actions = _rows(Action, meeting, audience, order=(Action.position, Action.id))
+    return {
+        "smart_hints": smart_hints,
+        "goals": goals,
+        "objectives": objectives,
+        "actions": actions,
+        "deleted": _rows(Action, meeting, audience, deleted=True) if audience == STAFF else [],
+    }
+
+
+def _safety_scale(meeting: Meeting, audience: str) -> dict:
+    """How many rated and the spread; who gave which only for staff."""
+    ratings = db.session.scalars(
+        sa.select(SafetyRating).where(SafetyRating.meeting_id == meeting.id)
+    ).all()
+    spread = Counter(rating.score for rating in ratings)
+    return {
+        "ratings": ratings if audience == STAFF else [],
+        "count": len(ratings),
+        "spread": [spread.get(score, 0) for score in range(11)],
+    }
+
+
+def section_context(meeting: Meeting, name: str, audience: str) -> dict:
+    """What one section's template needs, loaded for one audience."""
+    if name == "strengths":
+        return {
+            "items": _rows(Strength, meeting, audience),
+            "deleted": _rows(Strength, meeting, audience, deleted=True)
+            if audience == STAFF
+            else [],
+        }
+    if name == "worries":
+        return {
+            "items": _rows(Worry, meeting, audience),
+            "deleted": _rows(Worry, meeting, audience, deleted=True) if audience == STAFF else [],
+        }
+    if name == "plan":
+        return _plan(meeting, audience)
+    if name == "safety_plan":
+        steps = _rows(SafetyStep, meeting, audience, order=(SafetyStep.position, SafetyStep.id))
+        return {
+            "proactive": [s for s in steps if s.kind == SafetyStepKind.PROACTIVE],
+            "reactive": [s for s in steps if s.kind == SafetyStepKind.REACTIVE],
+        }
+    if name == "safety_scale":
+        return _safety_scale(meeting, audience)
+    if name == "notes":
+        notes = _rows(Note, meeting, audience)
+        return {"items": [note for note in notes if note.meeting_id == meeting.id]}
+    if name == "status":
+        showing = meeting.status != MeetingStatus.ENDED and not meeting.join_details_hidden
+        return {
+            "join": join_details(meeting) if showing else None,
+            "lockable": LOCKABLE,
+            "section_titles": section_titles(),
+        }
+    if name == "participants":
+        everyone = _participants(meeting)
+        return {
+            "online": presence.online(meeting.id),
+            "admitted": [p for p in everyone if p.status == ParticipantStatus.ADMITTED],
+            "waiting": [p for p in everyone if p.status == ParticipantStatus.WAITING]
+            if audience == STAFF
+            else [],
+        }
+    raise KeyError(name)
+
+
+def shared_context(meeting: Meeting, audience: str) -> dict:
+    """What every section may refer to: people, participants, the profile's vocabularies."""
+    participants = _participants(meeting)
+    return {
+        "meeting": meeting,
+        "audience": audience,
+        "is_staff": audience == STAFF,
+        "profile": profile(meeting.case.jurisdiction),
+        "people": _people(meeting),
+        "people_by_id": {p.id: p for p in _people(meeting)},
+        "participants_by_id": {p.id: p for p in participants},
+        "present": [p for p in participants if p.status == ParticipantStatus.ADMITTED],
+        "locked": set(meeting.locked_sections or []),
+        "read_only": meeting.status not in (MeetingStatus.OPEN, MeetingStatus.LIVE),
+    }
+
+
+def render_section(meeting: Meeting, name: str, audience: str, **extra) -> str:
+    """One section's HTML for one audience."""
+    return render_template(
+        f"board/_{name}.html",
+        section=name,
+        **shared_context(meeting, audience),
+        **section_context(meeting, name, audience),
+        **extra,
+    )
+
+
+def render_sections(meeting: Meeting, names, audience: str) -> dict[str, str]:
+    """Several sections' HTML for one audience, by name."""
+    return {name: render_section(meeting, name, audience) for name in names}
+
+
+AUDIENCES = (STAFF, FAMILY)

@@ -1,0 +1,171 @@
+"""The live board over HTTP: the page, section fragments, and every change as an htmx request.
+
+Views only parse the request, call a command and render; the command layer decides. A refused
+change is explained to its sender alone, next to the section it was about.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import wraps
+
+from flask import Blueprint, abort, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from fttm.board import commands, rate_limit
+from fttm.board.items import expand_who
+from fttm.board.sections import SECTIONS, render_section
+from fttm.board.viewer import Viewer, participant_from_cookie, viewer_for
+from fttm.errors import Conflict, Invalid, NotAllowed, NotFound
+from fttm.extensions import db
+from fttm.meetings.models import Meeting, ParticipantStatus
+
+bp = Blueprint("board", __name__, url_prefix="/meetings/<int:meeting_id>/board")
+KEY = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
+
+
+def _meeting(meeting_id: int) -> Meeting:
+    """The meeting, or 404."""
+    return db.session.get(Meeting, meeting_id) or abort(404)
+
+
+def viewer_or_404(meeting: Meeting) -> Viewer:
+    """The person asking, or 404: a board is shown only to its meeting's people."""
+    viewer = viewer_for(meeting)
+    if viewer is None:
+        abort(404)
+    return viewer
+
+
+def _viewer(meeting_id: int) -> Viewer:
+    """The person asking about the meeting with this id, or 404."""
+    return viewer_or_404(_meeting(meeting_id))
+
+
+def idempotency_key() -> str | None:
+    """The client's key for this change, so a retry after a lost answer is applied once."""
+    key = request.headers.get("Idempotency-Key", "")
+    return key if KEY.match(key) else None
+
+
+def respond(viewer: Viewer, section: str, *, status: int = 200, **extra):
+    """The section as it is now, for the sender's audience, with the board's sequence number."""
+    response = make_response(
+        render_section(viewer.meeting, section, viewer.audience, viewer=viewer, **extra), status
+    )
+    response.headers["X-Board-Seq"] = str(commands.last_seq(viewer.meeting.case_id))
+    return response
+
+
+def tell(section: str, messages: list[str], status: int):
+    """A message for the sender only, shown above the section; their typing is kept."""
+    response = make_response(render_template("board/_message.html", messages=messages), status)
+    response.headers["HX-Retarget"] = f"#message-{section}"
+    response.headers["HX-Reswap"] = "innerHTML"
+    return response
+
+
+def board_change(view):
+    """Run a change for the viewer, turning each kind of refusal into a clear answer."""
+
+    @wraps(view)
+    def wrapped(meeting_id: int, **kwargs):
+        viewer = _viewer(meeting_id)
+        section = kwargs.get("section") or commands.section_of(kwargs.get("kind"))
+        if not rate_limit.allow(viewer.participant.id or 0):
+            return tell(
+                section,
+                [_("You're sending changes very fast. Wait a moment, then try again.")],
+                429,
+            )
+        try:
+            return view(viewer, **kwargs)
+        except Invalid as error:
+            db.session.rollback()
+            return tell(section, list(error.errors.values()), 400)
+        except NotAllowed as error:
+            db.session.rollback()
+            return tell(section, [str(error)], 403)
+        except NotFound:
+            db.session.rollback()
+            return tell(section, [_("That is no longer on the board.")], 404)
+        except Conflict as error:
+            db.session.rollback()
+            return respond(
+                viewer, section, status=409, conflict=error, yours=request.form.get(error.field, "")
+            )
+
+    return wrapped
+
+
+@bp.get("/")
+def page(meeting_id: int):
+    """The whole board: the projector's view for staff, a phone's view for everyone else."""
+    meeting = _meeting(meeting_id)
+    viewer = viewer_for(meeting)
+    if viewer is None:
+        waiting = participant_from_cookie(meeting)
+        if waiting is not None and waiting.status == ParticipantStatus.WAITING:
+            return redirect(url_for("joining.waiting", code=meeting.join_code))
+        abort(404)
+    sections = {
+        name: render_section(meeting, name, viewer.audience, viewer=viewer)
+        for name in ("status", *SECTIONS)
+    }
+    return render_template(
+        "board/page.html",
+        viewer=viewer,
+        meeting=meeting,
+        sections=sections,
+        seq=commands.last_seq(meeting.case_id),
+    )
+
+
+@bp.get("/sections/<any(status,{}):name>".format(",".join(SECTIONS)))
+def section(meeting_id: int, name: str):
+    """One section, fresh (htmx refresh, or catching up)."""
+    viewer = _viewer(meeting_id)
+    return respond(viewer, name)
+
+
+@bp.post("/items/<kind>")
+@board_change
+def add(viewer: Viewer, kind: str):
+    """Add an item to a section."""
+    commands.add_item(viewer, kind, expand_who(request.form.to_dict()), key=idempotency_key())
+    return respond(viewer, commands.section_of(kind))
+
+
+@bp.post("/items/<kind>/<int:item_id>")
+@board_change
+def edit(viewer: Viewer, kind: str, item_id: int):
+    """Change fields of an item (a cell of the actions table, or a whole strength)."""
+    form = expand_who(request.form.to_dict())
+    base = form.pop("base_version", "")
+    if not base.lstrip("-").isdigit():
+        raise Invalid({"base_version": _("Reload the page and try again.")})
+    versions = {name: int(base) for name in form}
+    commands.edit_item(viewer, kind, item_id, form, base_versions=versions, key=idempotency_key())
+    return respond(viewer, commands.section_of(kind))
+
+
+@bp.post("/items/<kind>/<int:item_id>/<any(delete,restore,confidential,share):what>")
+@board_change
+def flag(viewer: Viewer, kind: str, item_id: int, what: str):
+    """Delete, restore, mark confidential or share an item."""
+    key = idempotency_key()
+    if what == "delete":
+        commands.delete_item(viewer, kind, item_id, key=key)
+    elif what == "restore":
+        commands.restore_item(viewer, kind, item_id, key=key)
+    else:
+        commands.set_confidential(viewer, kind, item_id, what == "confidential", key=key)
+    return respond(viewer, commands.section_of(kind))
+
+
+@bp.post("/rating")
+@board_change
+def rate(viewer: Viewer):
+    """Give (or change) this person's private safety rating."""
+    rating = commands.rate_safety(viewer, request.form.get("score", ""), key=idempotency_key())
+    return respond(viewer, "safety_scale", my_rating=rating.score)
