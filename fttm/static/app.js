@@ -1,8 +1,10 @@
 // fttm's one small bridge file: what htmx does not do by itself. No inline script anywhere (CSP).
+// Translated texts come from data-* attributes on <body>; the server renders all HTML.
 (function () {
   "use strict";
+  var body = document.body;
 
-  // Tell the person when an htmx request fails (messages come translated, from <body data-*>), instead of silently doing nothing.
+  // Tell the person when a request fails, instead of silently doing nothing.
   function announce(text) {
     var box = document.getElementById("messages");
     if (!box) { return; }
@@ -16,16 +18,234 @@
     var xhr = event.detail.xhr;
     var doc = new DOMParser().parseFromString(xhr.responseText || "", "text/html");
     var detail = doc.querySelector(".error-page p, .error-page h1");
-    announce(detail ? detail.textContent : document.body.dataset.errorText);
+    announce(detail ? detail.textContent : body.dataset.errorText);
   });
 
-  // Forms that undo something ask first: <form data-confirm="Cancel this meeting?">.
+  // Plain forms that undo something ask first: <form data-confirm="Cancel this meeting?">.
   document.addEventListener("submit", function (event) {
     var question = event.target.dataset && event.target.dataset.confirm;
     if (question && !window.confirm(question)) { event.preventDefault(); }
   });
 
-  document.addEventListener("htmx:sendError", function () {
-    announce(document.body.dataset.offlineText);
+  if (!body.dataset.board) {
+    document.addEventListener("htmx:sendError", function () { announce(body.dataset.offlineText); });
+    return;
+  }
+
+  // ---- The live board ----
+  var meetingId = parseInt(body.dataset.board, 10);
+  var lastSeq = parseInt(body.dataset.seq || "0", 10);
+  var me = body.dataset.me || "";
+  var socket = null;
+  var editors = {};     // cell -> name of the person editing it
+  var inflight = {};    // idempotency key -> the change, until the server answers
+  var pending = [];     // changes that could not be sent: retried with the same key
+
+  function newKey() {
+    var bytes = new Uint8Array(16);
+    window.crypto.getRandomValues(bytes);
+    return Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
+  }
+
+  function showConnection(state) {
+    var box = document.getElementById("connection");
+    if (!box) { return; }
+    box.dataset.state = state;
+    box.textContent = body.dataset["text" + state.charAt(0).toUpperCase() + state.slice(1)] || state;
+  }
+
+  function showPending() {
+    var box = document.getElementById("pending");
+    if (!box) { return; }
+    box.hidden = pending.length === 0;
+    box.textContent = body.dataset.textPending + " " + pending.length;
+  }
+
+  function noteSeq(seq) {
+    if (typeof seq === "number" && seq > lastSeq) { lastSeq = seq; }
+  }
+
+  function markMine(root) {
+    if (!me) { return; }
+    root.querySelectorAll('[data-author="' + me + '"]').forEach(function (el) { el.classList.add("mine"); });
+  }
+
+  function showEditors(root) {
+    Object.keys(editors).forEach(function (cell) {
+      var label = root.querySelector('[data-cell="' + cell + '"] .editing-by');
+      if (label) { label.textContent = body.dataset.textEditing.replace("{name}", editors[cell]); }
+    });
+  }
+
+  // What someone is in the middle of doing in a section, so a push does not wipe it.
+  function keepState(section) {
+    var kept = { fields: {}, open: [], focus: null };
+    section.querySelectorAll("textarea[id], input[id], select[id]").forEach(function (field) {
+      if (field.dataset.dirty === "1" || (field.closest("[data-reset]") && field.value)) {
+        var base = field.form && field.form.querySelector('[name="base_version"]');
+        kept.fields[field.id] = { value: field.value, base: base ? base.value : null };
+      }
+    });
+    section.querySelectorAll("details[open]").forEach(function (details) {
+      var owner = details.parentElement.closest("[id]");
+      if (owner) { kept.open.push(owner.id + " " + details.className); }
+    });
+    var active = document.activeElement;
+    if (active && active.id && section.contains(active)) {
+      kept.focus = { id: active.id, start: active.selectionStart, end: active.selectionEnd };
+    }
+    return kept;
+  }
+
+  function restoreState(section, kept) {
+    Object.keys(kept.fields).forEach(function (id) {
+      var field = section.querySelector("#" + CSS.escape(id));
+      if (!field) { return; }
+      field.value = kept.fields[id].value;
+      field.dataset.dirty = "1";
+      var base = field.form && field.form.querySelector('[name="base_version"]');
+      // Keep the version the person started from: if someone else saved this cell meanwhile,
+      // the server reports a conflict instead of silently overwriting their words.
+      if (base && kept.fields[id].base !== null) { base.value = kept.fields[id].base; }
+    });
+    kept.open.forEach(function (key) {
+      var parts = key.split(" ");
+      var owner = section.querySelector("#" + CSS.escape(parts[0]));
+      var details = owner && owner.querySelector("details." + parts.slice(1).join("."));
+      if (details) { details.open = true; }
+    });
+    if (kept.focus) {
+      var focused = section.querySelector("#" + CSS.escape(kept.focus.id));
+      if (focused) {
+        focused.focus();
+        try { focused.setSelectionRange(kept.focus.start, kept.focus.end); } catch (e) { /* selects */ }
+      }
+    }
+  }
+
+  function replaceSection(name, html) {
+    var old = document.getElementById("section-" + name);
+    if (!old) { return; }
+    var kept = keepState(old);
+    var template = document.createElement("template");
+    template.innerHTML = html.trim();
+    var fresh = template.content.firstElementChild;
+    if (!fresh) { return; }
+    old.replaceWith(fresh);
+    htmx.process(fresh);
+    restoreState(fresh, kept);
+    markMine(fresh);
+    showEditors(fresh);
+  }
+
+  function formValues(detail) {
+    var values = {};
+    var data = detail.formData || detail.parameters;
+    if (data && typeof data.forEach === "function") {
+      data.forEach(function (value, key) { values[key] = value; });
+    } else if (data) {
+      Object.keys(data).forEach(function (key) { values[key] = data[key]; });
+    }
+    return values;
+  }
+
+  // Every change carries a key the server remembers: a retry after a lost answer is applied once.
+  document.addEventListener("htmx:configRequest", function (event) {
+    var detail = event.detail;
+    if (detail.verb !== "post") { return; }
+    var key = detail.headers["Idempotency-Key"] || newKey();
+    detail.headers["Idempotency-Key"] = key;
+    inflight[key] = {
+      path: detail.path,
+      values: formValues(detail),
+      target: detail.target && detail.target.id ? "#" + detail.target.id : null
+    };
+    detail.elt.dataset.key = key;
   });
+
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var detail = event.detail;
+    var xhr = detail.xhr;
+    var key = detail.elt.dataset.key;
+    if (!xhr || !xhr.status) { return; }  // never reached the server: see htmx:sendError
+    if (key) { delete inflight[key]; }
+    pending = pending.filter(function (change) { return change.key !== key; });
+    showPending();
+    noteSeq(parseInt(xhr.getResponseHeader("X-Board-Seq") || "", 10));
+    var target = detail.elt.getAttribute("hx-target") || "";
+    if (detail.successful && target.indexOf("#section-") === 0) {
+      var message = document.getElementById("message-" + target.slice(9));
+      if (message) { message.replaceChildren(); }
+    }
+  });
+
+  document.addEventListener("htmx:sendError", function (event) {
+    var key = event.detail.elt.dataset.key;
+    if (!key || !inflight[key]) { return; }
+    pending.push({ key: key, change: inflight[key] });
+    delete inflight[key];
+    showPending();
+  });
+
+  function retryPending() {
+    pending.forEach(function (item) {
+      htmx.ajax("POST", item.change.path, {
+        values: item.change.values,
+        headers: { "Idempotency-Key": item.key },
+        target: item.change.target || "#section-status",
+        swap: "outerHTML"
+      });
+    });
+  }
+
+  document.addEventListener("htmx:afterSwap", function (event) {
+    markMine(event.detail.target.parentElement || document);
+    showEditors(document);
+  });
+
+  document.addEventListener("input", function (event) {
+    if (event.target.closest && event.target.closest("[data-cell]")) { event.target.dataset.dirty = "1"; }
+  });
+
+  function editing(event, on) {
+    var cell = event.target.closest && event.target.closest("[data-cell]");
+    if (cell && socket && socket.connected) {
+      socket.emit("board:editing", { cell: cell.dataset.cell, editing: on });
+    }
+  }
+  document.addEventListener("focusin", function (event) { editing(event, true); });
+  document.addEventListener("focusout", function (event) { editing(event, false); });
+
+  function connect() {
+    markMine(document);
+    socket = io({ auth: { meeting: meetingId } });
+    socket.on("connect", function () {
+      showConnection("connected");
+      socket.emit("board:sync", { since: lastSeq });
+      retryPending();
+    });
+    socket.on("disconnect", function () { showConnection(navigator.onLine ? "reconnecting" : "offline"); });
+    socket.on("connect_error", function () { showConnection(navigator.onLine ? "reconnecting" : "offline"); });
+    socket.on("board:update", function (message) {
+      noteSeq(message.seq);
+      Object.keys(message.sections || {}).forEach(function (name) { replaceSection(name, message.sections[name]); });
+    });
+    socket.on("board:editing", function (message) {
+      if (message.editing) { editors[message.cell] = message.name; } else { delete editors[message.cell]; }
+      var label = document.querySelector('[data-cell="' + CSS.escape(message.cell) + '"] .editing-by');
+      if (label) {
+        label.textContent = message.editing ? body.dataset.textEditing.replace("{name}", message.name) : "";
+      }
+    });
+    socket.on("board:removed", function () {
+      socket.disconnect();
+      document.querySelectorAll(".board-grid form, .board-status form").forEach(function (form) { form.remove(); });
+      var box = document.getElementById("connection");
+      if (box) { box.dataset.state = "removed"; box.textContent = body.dataset.textRemoved; }
+    });
+  }
+
+  window.addEventListener("offline", function () { showConnection("offline"); });
+  window.addEventListener("online", function () { showConnection("reconnecting"); });
+  document.addEventListener("DOMContentLoaded", connect);
 })();
