@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from typing import TypeVar
 
@@ -10,6 +11,14 @@ from wtforms.fields.choices import SelectChoice
 from fttm.errors import Invalid
 
 T = TypeVar("T")
+
+
+def whole_number(raw: object, *, digits: int = 12) -> int | None:
+    """A whole number typed as ASCII digits ("12", "-3"); None for anything else ("²", "1e3")."""
+    text = str(raw).strip() if raw is not None else ""
+    if not re.fullmatch(rf"-?[0-9]{{1,{digits}}}", text):
+        return None
+    return int(text)
 
 
 def options(pairs: Iterable[tuple[object, object]]) -> list[SelectChoice]:

@@ -14,6 +14,8 @@ from fttm.board.models import SafetyRating
 from fttm.board.viewer import Viewer
 from fttm.errors import Conflict, Invalid, NotAllowed, NotFound
 from fttm.extensions import db
+from fttm.forms import whole_number
+from fttm.meetings.models import ParticipantStatus
 from fttm.timestamps import utcnow
 from fttm.transcript.models import TranscriptEvent
 from fttm.transcript.recorder import already_applied, change, snapshot
@@ -37,6 +39,8 @@ def _may_write(viewer: Viewer, kind: ItemKind) -> None:
     """Refuse when the meeting is not running, the section is locked, or it is staff-only."""
     if viewer.read_only:
         raise NotAllowed(_("This meeting is not running: the board can't be changed."))
+    if viewer.participant.status != ParticipantStatus.ADMITTED:
+        raise NotAllowed(_("You are not in this meeting (any more)."))
     if kind.staff_only and not viewer.is_staff:
         raise NotAllowed(_("Only the facilitator writes here."))
     if kind.section in (viewer.meeting.locked_sections or []) and not viewer.is_staff:
@@ -66,6 +70,8 @@ def _replayed(viewer: Viewer, kind: ItemKind, key: str | None):
     event = already_applied(viewer.meeting.case_id, key)
     if event is None:
         return None
+    if event.actor_participant_id != viewer.participant.id:
+        raise NotAllowed(_("That change could not be matched to you. Reload the page."))
     return db.session.get(kind.model, event.target_id) if event.target_id else viewer.meeting
 
 
@@ -238,13 +244,17 @@ def rate_safety(viewer: Viewer, raw_score: str, *, key: str | None = None) -> Sa
     """A participant's private 0 to 10 safety rating; rating again replaces their earlier one."""
     if viewer.read_only:
         raise NotAllowed(_("This meeting is not running: the board can't be changed."))
+    if viewer.participant.status != ParticipantStatus.ADMITTED:
+        raise NotAllowed(_("You are not in this meeting (any more)."))
     if "safety_scale" in (viewer.meeting.locked_sections or []) and not viewer.is_staff:
         raise NotAllowed(_("The facilitator has locked this section for now."))
-    raw_score = str(raw_score).strip()
-    if not raw_score.isdigit() or not 0 <= int(raw_score) <= 10:
+    score = whole_number(raw_score, digits=2)
+    if score is None or not 0 <= score <= 10:
         raise Invalid({"score": _("Choose a number from 0 to 10.")})
-    score = int(raw_score)
-    if already_applied(viewer.meeting.case_id, key) is not None:
+    earlier = already_applied(viewer.meeting.case_id, key)
+    if earlier is not None:
+        if earlier.actor_participant_id != viewer.participant.id:
+            raise NotAllowed(_("That change could not be matched to you. Reload the page."))
         return _rating_of(viewer)
     rating = _rating_of(viewer)
     with change(

@@ -24,6 +24,7 @@ from fttm.board.models import (
 from fttm.errors import Invalid
 from fttm.extensions import db
 from fttm.family_map.models import Person
+from fttm.forms import whole_number
 from fttm.jurisdictions import profile
 from fttm.meetings.models import Meeting, Participant, ParticipantStatus
 
@@ -138,10 +139,10 @@ def _belongs(model, item_id: int, meeting: Meeting) -> bool:
 
 def _parse_id(raw: str) -> int | None:
     """An id from a form value; None for an empty choice; -1 for nonsense."""
-    raw = raw.strip()
-    if not raw:
+    if not raw.strip():
         return None
-    return int(raw) if raw.isdigit() and len(raw) < 12 else -1
+    number = whole_number(raw, digits=11)
+    return number if number is not None and number > 0 else -1
 
 
 def _read(field: Field, raw: str, meeting: Meeting):
@@ -209,7 +210,8 @@ def clean(kind: ItemKind, raw: dict[str, str], meeting: Meeting, *, partial: boo
             if field.required and not partial:
                 errors[field.name] = _("This can't be empty.")
             continue  # not sent: left as it is, or the default for a new item
-        value, error = _read(field, str(raw[field.name]), meeting)
+        sent = raw[field.name]
+        value, error = _read(field, "" if sent is None else str(sent), meeting)
         if error is None and field.required and value is None:
             error = _("This can't be empty.")
         if error:

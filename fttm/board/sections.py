@@ -9,6 +9,7 @@ from collections import Counter
 import sqlalchemy as sa
 from flask import render_template
 from flask_babel import gettext as _
+from markupsafe import Markup
 
 from fttm.board.models import (
     Action,
@@ -168,15 +169,16 @@ def shared_context(meeting: Meeting, audience: str) -> dict:
     }
 
 
-def render_section(meeting: Meeting, name: str, audience: str, **extra) -> str:
-    """One section's HTML for one audience."""
-    return render_template(
+def render_section(meeting: Meeting, name: str, audience: str, **extra) -> Markup:
+    """One section's HTML for one audience (our own template's output, so safe to embed)."""
+    html = render_template(
         f"board/_{name}.html",
         section=name,
         **shared_context(meeting, audience),
         **section_context(meeting, name, audience),
         **extra,
     )
+    return Markup(html)  # noqa: S704 - a rendered template, escaped by Jinja already
 
 
 def render_sections(meeting: Meeting, names, audience: str) -> dict[str, str]:

@@ -18,6 +18,7 @@ from fttm.board.sections import SECTIONS, render_section
 from fttm.board.viewer import Viewer, participant_from_cookie, viewer_for
 from fttm.errors import Conflict, Invalid, NotAllowed, NotFound
 from fttm.extensions import db
+from fttm.forms import whole_number
 from fttm.meetings.models import Meeting, ParticipantStatus
 
 bp = Blueprint("board", __name__, url_prefix="/meetings/<int:meeting_id>/board")
@@ -141,10 +142,10 @@ def add(viewer: Viewer, kind: str):
 def edit(viewer: Viewer, kind: str, item_id: int):
     """Change fields of an item (a cell of the actions table, or a whole strength)."""
     form = expand_who(request.form.to_dict())
-    base = form.pop("base_version", "")
-    if not base.lstrip("-").isdigit():
+    base = whole_number(form.pop("base_version", ""))
+    if base is None:
         raise Invalid({"base_version": _("Reload the page and try again.")})
-    versions = {name: int(base) for name in form}
+    versions = dict.fromkeys(form, base)
     commands.edit_item(viewer, kind, item_id, form, base_versions=versions, key=idempotency_key())
     return respond(viewer, commands.section_of(kind))
 

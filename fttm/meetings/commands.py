@@ -207,6 +207,8 @@ def lock_section(actor: User, meeting: Meeting, section: str, locked: bool) -> M
     _require_team(actor, meeting.case)
     if section not in SECTIONS:
         raise Invalid({"section": _("There is no such section.")})
+    if meeting.status not in LIVE_STATES:
+        raise Invalid({"section": _("Sections can be locked only while the meeting runs.")})
     current_locks = list(meeting.locked_sections or [])
     if (section in current_locks) == locked:
         return meeting

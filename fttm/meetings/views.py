@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -129,9 +138,18 @@ def _control(meeting_id: int, action, *args, section: str = "status"):
             return board_views.tell(section, [message], 400)
         flash(message, "error")
         return redirect(url_for("meetings.show", meeting_id=meeting.id))
-    if request.headers.get("HX-Request"):
+    board = url_for("board.page", meeting_id=meeting.id)
+    if request.headers.get("HX-Request") and action not in LIFECYCLE:
         return board_views.respond(board_views.viewer_or_404(meeting), section)
-    return redirect(url_for("board.page", meeting_id=meeting.id))
+    if request.headers.get("HX-Request"):
+        # Opening, starting or ending changes what every section offers: reload the board.
+        response = make_response("", 204)
+        response.headers["HX-Redirect"] = board
+        return response
+    return redirect(board)
+
+
+LIFECYCLE = (commands.open_meeting, commands.start_meeting, commands.end_meeting)
 
 
 @bp.post("/meetings/<int:meeting_id>/<any(open,start,end):step>")

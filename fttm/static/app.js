@@ -81,6 +81,8 @@
   function keepState(section) {
     var kept = { fields: {}, open: [], focus: null };
     section.querySelectorAll("textarea[id], input[id], select[id]").forEach(function (field) {
+      // Text being sent right now is about to be on the board: do not keep it in the form.
+      if (field.form && field.form.classList.contains("htmx-request")) { return; }
       if (field.dataset.dirty === "1" || (field.closest("[data-reset]") && field.value)) {
         var base = field.form && field.form.querySelector('[name="base_version"]');
         kept.fields[field.id] = { value: field.value, base: base ? base.value : null };
@@ -172,6 +174,7 @@
     pending = pending.filter(function (change) { return change.key !== key; });
     showPending();
     noteSeq(parseInt(xhr.getResponseHeader("X-Board-Seq") || "", 10));
+    if (detail.successful && socket && !socket.connected) { socket.connect(); }
     var target = detail.elt.getAttribute("hx-target") || "";
     if (detail.successful && target.indexOf("#section-") === 0) {
       var message = document.getElementById("message-" + target.slice(9));
@@ -225,7 +228,11 @@
       retryPending();
     });
     socket.on("disconnect", function () { showConnection(navigator.onLine ? "reconnecting" : "offline"); });
-    socket.on("connect_error", function () { showConnection(navigator.onLine ? "reconnecting" : "offline"); });
+    socket.on("connect_error", function () {
+      showConnection(navigator.onLine ? "reconnecting" : "offline");
+      // A refusal (say, the meeting was not open yet) is not retried by socket.io itself.
+      if (!socket.active) { setTimeout(function () { if (!socket.connected) { socket.connect(); } }, 3000); }
+    });
     socket.on("board:update", function (message) {
       noteSeq(message.seq);
       Object.keys(message.sections || {}).forEach(function (name) { replaceSection(name, message.sections[name]); });

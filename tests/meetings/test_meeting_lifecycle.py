@@ -265,7 +265,12 @@ def test_sections_lock_and_unlock_with_events(facilitator, case, meeting):
 
     locks = [e for e in _events(case.id) if e.kind.startswith("section.")]
     assert [(e.kind, e.section, e.before, e.after) for e in locks] == [
-        ("section.locked", "strengths", {"locked_sections": []}, {"locked_sections": ["strengths"]}),
+        (
+            "section.locked",
+            "strengths",
+            {"locked_sections": []},
+            {"locked_sections": ["strengths"]},
+        ),
         (
             "section.locked",
             "plan",
