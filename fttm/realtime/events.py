@@ -14,6 +14,7 @@ from flask import current_app, request
 from flask_login import current_user
 from flask_socketio import join_room
 
+from fttm.board import rate_limit
 from fttm.board.commands import last_seq
 from fttm.board.sections import SECTIONS
 from fttm.board.viewer import Viewer, viewer_for
@@ -138,6 +139,9 @@ def editing(data=None):
     viewer = current_viewer()
     if viewer is None or viewer.read_only or not isinstance(data, dict):
         return {"ok": False}
+    # Its own budget (negative key): focus events must not use up a person's budget for changes.
+    if not rate_limit.allow(-viewer.participant.id):
+        return {"ok": False, "error": "too many events"}
     cell = data.get("cell")
     match = CELL.match(cell) if isinstance(cell, str) else None
     if match is None:
