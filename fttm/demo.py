@@ -264,7 +264,7 @@ def seed_demo() -> SeededDemo:
     _nguyen_case(facilitator)
     meeting = _upcoming_meeting(facilitator, rivera)
     with current_app.test_request_context():
-        path = url_for("meetings.show", meeting_id=meeting.id)
+        path = url_for("board.page", meeting_id=meeting.id)
     return SeededDemo(logins, path, join_codes.display(meeting.join_code))
 
 

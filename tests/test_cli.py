@@ -64,7 +64,7 @@ def test_demo_prints_where_to_go_how_to_sign_in_and_the_meeting(runner):
     for _, email, password in printed["logins"]:
         assert _user(email).check_password(password)
     path = printed["board"].removeprefix("http://127.0.0.1:5000")
-    meeting = db.session.get(Meeting, int(re.fullmatch(r"/meetings/(\d+)", path).group(1)))
+    meeting = db.session.get(Meeting, int(re.fullmatch(r"/meetings/(\d+)/board/", path).group(1)))
     assert meeting.status == MeetingStatus.SCHEDULED and meeting.case.case_number == "DEMO-1001"
     assert join_codes.normalise(printed["code"]) == meeting.join_code
 
@@ -74,14 +74,14 @@ def test_demo_uses_the_public_url_when_one_is_set(app, runner):
     app.config["PUBLIC_URL"] = "https://fttm.example.org/"
     printed = _demo(runner)
     assert printed["open"] == "https://fttm.example.org/"
-    assert re.fullmatch(r"https://fttm\.example\.org/meetings/\d+", printed["board"])
+    assert re.fullmatch(r"https://fttm\.example\.org/meetings/\d+/board/", printed["board"])
 
 
 def test_demo_prints_links_to_the_address_make_run_serves_on(runner):
     """`make run PORT=8080` passes --site, so the printed links point at the running server."""
     printed = _demo(runner, "--site", "http://127.0.0.1:8080")
     assert printed["open"] == "http://127.0.0.1:8080/"
-    assert re.fullmatch(r"http://127\.0\.0\.1:8080/meetings/\d+", printed["board"])
+    assert re.fullmatch(r"http://127\.0\.0\.1:8080/meetings/\d+/board/", printed["board"])
 
 
 def test_demo_twice_prints_new_working_passwords_and_duplicates_nothing(runner):

@@ -144,7 +144,7 @@ def test_a_past_meeting_ended_and_a_90_day_review_is_coming(seeded):
     assert upcoming.purpose == MeetingPurpose.REVIEW_90_DAY
     assert utcnow() + timedelta(days=6) < upcoming.scheduled_at < utcnow() + timedelta(days=8)
     assert held.join_code != upcoming.join_code
-    assert seeded.meeting_path == f"/meetings/{upcoming.id}"
+    assert seeded.meeting_path == f"/meetings/{upcoming.id}/board/"
     assert join_codes.normalise(seeded.join_code) == upcoming.join_code
 
 
@@ -192,10 +192,10 @@ def test_seeding_twice_duplicates_nothing_and_gives_new_working_passwords(seeded
 def test_a_new_review_is_scheduled_when_the_upcoming_one_was_cancelled(seeded):
     """The printed meeting is always one that can still be opened."""
     facilitator = db.session.scalar(sa.select(User).where(User.role == "facilitator"))
-    cancelled = db.session.get(Meeting, int(seeded.meeting_path.rsplit("/", 1)[1]))
+    cancelled = db.session.get(Meeting, int(seeded.meeting_path.split("/")[2]))
     cancel_meeting(facilitator, cancelled)
     again = seed_demo()
     assert again.meeting_path != seeded.meeting_path
-    meeting = db.session.get(Meeting, int(again.meeting_path.rsplit("/", 1)[1]))
+    meeting = db.session.get(Meeting, int(again.meeting_path.split("/")[2]))
     assert meeting.status == MeetingStatus.SCHEDULED and meeting.scheduled_at > utcnow()
     assert join_codes.normalise(again.join_code) == meeting.join_code
