@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, render_template, request
+from flask import Flask, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -44,8 +44,15 @@ def init_app(app: Flask) -> None:
 
 def render_error(status: int, title: str, detail: str):
     """The error page, or just its message when htmx asked for a fragment."""
-    template = "_error.html" if request.headers.get("HX-Request") else "error.html"
-    return render_template(template, status=status, title=title, detail=detail), status
+    if request.headers.get("HX-Request"):
+        # htmx shows it in the page's message area, never in place of a part of the page.
+        response = make_response(
+            render_template("_error.html", status=status, title=title, detail=detail), status
+        )
+        response.headers["HX-Retarget"] = "#messages"
+        response.headers["HX-Reswap"] = "innerHTML"
+        return response
+    return render_template("error.html", status=status, title=title, detail=detail), status
 
 
 def http_error(error: HTTPException):

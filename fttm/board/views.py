@@ -66,13 +66,20 @@ def tell(section: str, messages: list[str], status: int):
     return response
 
 
-def board_change(view):
-    """Run a change for the viewer, turning each kind of refusal into a clear answer."""
+def board_change(fixed_section: str | None = None):
+    """Run a change for the viewer, turning each kind of refusal into a clear answer shown
+    above its section (`fixed_section`, or the section of the item kind in the URL).
+    """
+    return lambda view: _board_change(view, fixed_section)
+
+
+def _board_change(view, fixed_section: str | None):
+    """The wrapper made by `board_change`."""
 
     @wraps(view)
     def wrapped(meeting_id: int, **kwargs):
         viewer = _viewer(meeting_id)
-        section = kwargs.get("section") or commands.section_of(kwargs.get("kind"))
+        section = fixed_section or commands.section_of(kwargs.get("kind"))
         if not rate_limit.allow(viewer.participant.id or 0):
             return tell(
                 section,
@@ -130,7 +137,7 @@ def section(meeting_id: int, name: str):
 
 
 @bp.post("/items/<kind>")
-@board_change
+@board_change()
 def add(viewer: Viewer, kind: str):
     """Add an item to a section."""
     commands.add_item(viewer, kind, expand_who(request.form.to_dict()), key=idempotency_key())
@@ -138,7 +145,7 @@ def add(viewer: Viewer, kind: str):
 
 
 @bp.post("/items/<kind>/<int:item_id>")
-@board_change
+@board_change()
 def edit(viewer: Viewer, kind: str, item_id: int):
     """Change fields of an item (a cell of the actions table, or a whole strength)."""
     form = expand_who(request.form.to_dict())
@@ -151,7 +158,7 @@ def edit(viewer: Viewer, kind: str, item_id: int):
 
 
 @bp.post("/items/<kind>/<int:item_id>/<any(delete,restore,confidential,share):what>")
-@board_change
+@board_change()
 def flag(viewer: Viewer, kind: str, item_id: int, what: str):
     """Delete, restore, mark confidential or share an item."""
     key = idempotency_key()
@@ -165,7 +172,7 @@ def flag(viewer: Viewer, kind: str, item_id: int, what: str):
 
 
 @bp.post("/rating")
-@board_change
+@board_change("safety_scale")
 def rate(viewer: Viewer):
     """Give (or change) this person's private safety rating."""
     rating = commands.rate_safety(viewer, request.form.get("score", ""), key=idempotency_key())

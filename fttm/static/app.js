@@ -174,9 +174,10 @@
     pending = pending.filter(function (change) { return change.key !== key; });
     showPending();
     noteSeq(parseInt(xhr.getResponseHeader("X-Board-Seq") || "", 10));
-    if (detail.successful && socket && !socket.connected) { socket.connect(); }
+    var saved = xhr.status >= 200 && xhr.status < 300;
+    if (saved && socket && !socket.connected) { socket.connect(); }
     var target = detail.elt.getAttribute("hx-target") || "";
-    if (detail.successful && target.indexOf("#section-") === 0) {
+    if (saved && target.indexOf("#section-") === 0) {
       var message = document.getElementById("message-" + target.slice(9));
       if (message) { message.replaceChildren(); }
     }
