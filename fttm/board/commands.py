@@ -86,13 +86,18 @@ def add_item(viewer: Viewer, kind_name: str, raw: dict, *, key: str | None = Non
     _may_write(viewer, kind)
     if (done := _replayed(viewer, kind, key)) is not None:
         return done
-    values = clean(kind, raw, viewer.meeting, partial=False)
+    raw = dict(raw)
+    confidential = raw.pop("confidential", None) == "1"
+    if confidential and not viewer.is_staff:
+        raise NotAllowed(_("Only the facilitator can do this."))
+    values = clean(kind, raw, viewer.meeting, partial=False, staff=viewer.is_staff)
     with change(
         viewer.meeting.case_id, viewer.actor, meeting_id=viewer.meeting.id, idempotency_key=key
     ) as current:
         item = kind.model(
             case_id=viewer.meeting.case_id,
             **values,
+            confidential=confidential,
             created_by_participant_id=viewer.participant.id,
             created_by_user_id=viewer.participant.user_id,
         )
@@ -101,7 +106,10 @@ def add_item(viewer: Viewer, kind_name: str, raw: dict, *, key: str | None = Non
         db.session.add(item)
         db.session.flush()
         current.record(
-            f"{kind.name}.added", item, after=snapshot(item, _fields(kind)), section=kind.section
+            f"{kind.name}.added",
+            item,
+            after=snapshot(item, (*_fields(kind), "confidential")),
+            section=kind.section,
         )
     return item
 
@@ -127,7 +135,7 @@ def edit_item(
     item = _item(viewer, kind, item_id)
     if kind.name != "action":
         _own_or_staff(viewer, item)
-    values = clean(kind, raw, viewer.meeting, partial=True)
+    values = clean(kind, raw, viewer.meeting, partial=True, staff=viewer.is_staff)
     cells = dict(item.cell_versions or {}) if kind.name == "action" else {}
     for name in values:
         seen = base_versions.get(name)

@@ -126,15 +126,14 @@ KINDS = {
 }
 
 
-def _belongs(model, item_id: int, meeting: Meeting) -> bool:
-    """Whether a row of the case (not deleted) has this id."""
-    return bool(
-        db.session.scalar(
-            sa.select(model.id).where(
-                model.id == item_id, model.case_id == meeting.case_id, model.deleted_at.is_(None)
-            )
-        )
+def _belongs(model, item_id: int, meeting: Meeting, staff: bool) -> bool:
+    """Whether a live row of the case has this id (confidential rows count for staff only)."""
+    query = sa.select(model.id).where(
+        model.id == item_id, model.case_id == meeting.case_id, model.deleted_at.is_(None)
     )
+    if not staff:
+        query = query.where(model.confidential.is_(False))
+    return bool(db.session.scalar(query))
 
 
 def _parse_id(raw: str) -> int | None:
@@ -145,7 +144,7 @@ def _parse_id(raw: str) -> int | None:
     return number if number is not None and number > 0 else -1
 
 
-def _read(field: Field, raw: str, meeting: Meeting):
+def _read(field: Field, raw: str, meeting: Meeting, staff: bool):
     """The typed value of one field, or an error message for the person who typed it."""
     if field.kind == "text":
         text = raw.strip()
@@ -174,10 +173,10 @@ def _read(field: Field, raw: str, meeting: Meeting):
             return None, None
         known = profile(meeting.case.jurisdiction).has("need_domains", raw)
         return (raw, None) if known else (None, _("Choose a domain from the list."))
-    return _read_reference(field, raw, meeting)
+    return _read_reference(field, raw, meeting, staff)
 
 
-def _read_reference(field: Field, raw: str, meeting: Meeting):
+def _read_reference(field: Field, raw: str, meeting: Meeting, staff: bool):
     """A chosen person, participant, goal or objective of this case or meeting."""
     item_id = _parse_id(raw)
     if item_id is None:
@@ -194,11 +193,13 @@ def _read_reference(field: Field, raw: str, meeting: Meeting):
         )
     else:
         model = {"person": Person, "goal": Goal, "objective": Objective}[field.kind]
-        ok = _belongs(model, item_id, meeting)
+        ok = _belongs(model, item_id, meeting, staff)
     return (item_id, None) if ok else (None, _("Choose from the list."))
 
 
-def clean(kind: ItemKind, raw: dict[str, str], meeting: Meeting, *, partial: bool) -> dict:
+def clean(
+    kind: ItemKind, raw: dict[str, str], meeting: Meeting, *, partial: bool, staff: bool = False
+) -> dict:
     """Typed values of the fields in `raw`; Invalid names each field that is not right.
 
     Fields not sent keep their value (an edit) or take their default (a new item); with
@@ -211,7 +212,7 @@ def clean(kind: ItemKind, raw: dict[str, str], meeting: Meeting, *, partial: boo
                 errors[field.name] = _("This can't be empty.")
             continue  # not sent: left as it is, or the default for a new item
         sent = raw[field.name]
-        value, error = _read(field, "" if sent is None else str(sent), meeting)
+        value, error = _read(field, "" if sent is None else str(sent), meeting, staff)
         if error is None and field.required and value is None:
             error = _("This can't be empty.")
         if error:

@@ -46,7 +46,10 @@ def check_joining(meeting: Meeting, display_name: str, role: str, person_id: int
         errors["role"] = _("Choose who you are in this meeting.")
     if person_id is not None and not db.session.scalar(
         sa.select(Person.id).where(
-            Person.id == person_id, Person.case_id == meeting.case_id, Person.deleted_at.is_(None)
+            Person.id == person_id,
+            Person.case_id == meeting.case_id,
+            Person.deleted_at.is_(None),
+            Person.confidential.is_(False),
         )
     ):
         errors["person_id"] = _("Choose someone from the family map, or leave it empty.")

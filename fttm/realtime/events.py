@@ -123,7 +123,7 @@ def sync(data=None):
     from fttm.board.sections import render_sections
 
     seq = last_seq(viewer.meeting.case_id)
-    if since < seq:
+    if since != seq:  # behind, or ahead of a database that was restored: send everything
         sections = render_sections(viewer.meeting, ("status", *SECTIONS), viewer.audience)
         socketio.emit("board:update", {"seq": seq, "sections": sections}, to=request.sid)
     return {"ok": True, "seq": seq}

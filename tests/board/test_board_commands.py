@@ -169,7 +169,7 @@ def test_adding_each_kind_saves_it_with_its_author_and_event(case, meeting, staf
     expected = {
         name: (int(v) if name.endswith("_id") and v else v or None) for name, v in form.items()
     }
-    assert event.after == expected
+    assert event.after == {**expected, "confidential": False}
     for name, value in expected.items():
         typed = getattr(item, name)
         assert (typed.isoformat() if isinstance(typed, date) else typed) == value
@@ -746,3 +746,19 @@ def test_actions_remember_the_version_of_each_cell(mum, nan):
     assert (action.cell_versions or {}).get("status") == 1
     assert action.version == 4
     assert db.session.get(Action, action.id).what == "Ring the school"
+
+
+def test_staff_can_add_an_item_as_confidential_from_the_start(case, staff, mum):
+    """Staff tick "confidential" when adding: the item never reaches a family screen, even once."""
+    item = add_item(staff, "strength", {"text": "Known to police in 2019", "confidential": "1"})
+
+    assert _fresh(item).confidential is True
+    assert _events(case.id)[-1].after["confidential"] is True
+
+
+def test_a_family_member_cannot_add_a_confidential_item(case, mum):
+    """Only staff decide what is confidential; the refusal saves nothing."""
+    before = len(_events(case.id))
+    with pytest.raises(NotAllowed):
+        add_item(mum, "strength", {"text": "Secret", "confidential": "1"})
+    assert len(_events(case.id)) == before

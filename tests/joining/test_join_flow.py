@@ -1,0 +1,320 @@
+"""A phone joins a meeting through the real pages: the form, the cookie, waiting, being let in."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import pytest
+import sqlalchemy as sa
+
+from fttm.extensions import db
+from fttm.family_map.models import Person
+from fttm.joining import tokens
+from fttm.meetings.commands import end_meeting, open_meeting, set_option
+from fttm.meetings.models import Participant, ParticipantStatus
+from fttm.timestamps import utcnow
+from tests import factories
+from tests.board import helpers
+from tests.board.helpers import LiveMeeting, count, join_by_code
+
+ROLES = {
+    "parent": "Parent",
+    "young_person": "Youth",
+    "relative": "Relative",
+    "friend": "Friend or informal support",
+    "service_provider": "Service provider",
+    "tribal_representative": "Tribal or cultural representative",
+    "other": "Other",
+}
+
+
+@pytest.fixture(autouse=True)
+def _fresh_live_state():
+    """Presence, socket registrations and rate counts from other tests do not leak in."""
+    helpers.forget_live_state()
+    yield
+    helpers.forget_live_state()
+
+
+@pytest.fixture
+def live(app, client, auth, facilitator):
+    """A meeting of a fresh case, scheduled; the facilitator signed in on `client`."""
+    auth.login(facilitator)
+    meeting = LiveMeeting(app, client, facilitator)
+    yield meeting
+    meeting.close()
+
+
+@pytest.fixture
+def opened(live, facilitator):
+    """The meeting, open for joining."""
+    open_meeting(facilitator, live.meeting)
+    return live
+
+
+@pytest.fixture
+def phone(app):
+    """A phone's browser, with no account."""
+    return app.test_client()
+
+
+def _person(case_id: int, name: str, **flags) -> Person:
+    """Someone in a case's family map."""
+    person = Person(case_id=case_id, name=name, **flags)
+    db.session.add(person)
+    db.session.commit()
+    return person
+
+
+def _family_participants(meeting_id: int) -> list[Participant]:
+    """The meeting's participants without an account, read fresh."""
+    db.session.expire_all()
+    return list(
+        db.session.scalars(
+            sa.select(Participant).where(
+                Participant.meeting_id == meeting_id, Participant.user_id.is_(None)
+            )
+        )
+    )
+
+
+def _options(page: str, select_id: str) -> dict[str, str]:
+    """The options of a <select> on a page, value to label."""
+    select = re.search(rf'<select[^>]*id="{select_id}"[^>]*>(.*?)</select>', page, re.S)
+    assert select, f"no select {select_id}"
+    return {
+        value: html.unescape(label.strip())
+        for value, label in re.findall(
+            r'<option[^>]*value="([^"]*)"[^>]*>(.*?)</option>', select[1]
+        )
+    }
+
+
+def _field_error(page: str, field: str) -> str:
+    """The message shown under a field of the join form ("" if none)."""
+    match = re.search(rf'<p class="error" id="{field}-error">(.*?)</p>', page, re.S)
+    return html.unescape(match.group(1)) if match else ""
+
+
+def test_the_join_form_asks_for_a_name_a_role_and_who_you_are(opened, phone):
+    """An open meeting's join page: name, the profile's roles, the family map's shared people."""
+    leo = _person(opened.case.id, "Leo (age 9)")
+    _person(opened.case.id, "Uncle Kept Apart", confidential=True)
+    _person(opened.case.id, "Gran Removed", deleted_at=utcnow())
+
+    response = phone.get(f"/join/{opened.code}")
+    page = response.get_data(as_text=True)
+
+    assert response.status_code == 200
+    assert re.search(r'<label[^>]*for="display_name"[^>]*>\s*Your name\s*</label>', page)
+    assert re.search(r'<input[^>]*id="display_name"[^>]*name="display_name"', page)
+    assert _options(page, "role") == ROLES
+    people = _options(page, "person_id")
+    assert people == {"": "Not in the map / rather not say", str(leo.id): "Leo (age 9)"}
+    assert "Uncle Kept Apart" not in page and "Gran Removed" not in page
+    assert 'name="csrf_token"' in page
+
+
+def test_joining_gives_the_phone_its_cookie_and_a_seat_in_the_waiting_room(opened, phone):
+    """Maria joins: an HttpOnly, SameSite=Lax cookie; she waits to be let in, by name."""
+    response, _token = join_by_code(phone, opened.code, "  Maria   Lopez ", "parent")
+
+    assert response.status_code == 302
+    assert response.headers["Location"] == f"/join/{opened.code}/waiting"
+    cookie = next(
+        value
+        for value in response.headers.getlist("Set-Cookie")
+        if value.startswith(tokens.cookie_name(opened.id) + "=")
+    )
+    assert "HttpOnly" in cookie
+    assert "SameSite=Lax" in cookie
+    assert "Path=/" in cookie
+    [maria] = _family_participants(opened.id)
+    assert (maria.display_name, maria.role, maria.status) == (
+        "Maria Lopez",
+        "parent",
+        ParticipantStatus.WAITING,
+    )
+    waiting = phone.get(f"/join/{opened.code}/waiting")
+    page = waiting.get_data(as_text=True)
+    assert waiting.status_code == 200
+    assert "Hello, Maria Lopez" in page
+    assert "The facilitator will let you in shortly" in page
+    assert f'hx-get="/join/{opened.code}/waiting"' in page
+    board = phone.get(f"/meetings/{opened.id}/board/")
+    assert (board.status_code, board.headers["Location"]) == (302, f"/join/{opened.code}/waiting")
+
+
+def test_joining_as_someone_in_the_family_map_links_the_participant(opened, phone):
+    """Choosing who you are in the family map links the participant to that person."""
+    leo = _person(opened.case.id, "Leo (age 9)")
+
+    response, _token = join_by_code(phone, opened.code, "Leo", "young_person", person_id=leo.id)
+
+    assert response.status_code == 302
+    [participant] = _family_participants(opened.id)
+    assert (participant.role, participant.person_id) == ("young_person", leo.id)
+
+
+def test_with_admit_everyone_the_phone_lands_on_the_board(opened, facilitator, phone):
+    """When the facilitator lets everyone with the code in, a phone goes straight to the board."""
+    set_option(facilitator, opened.meeting, "admit_everyone", True)
+
+    response, _token = join_by_code(phone, opened.code, "Nan", "relative")
+    landed = phone.get(response.headers["Location"], follow_redirects=True)
+
+    assert landed.request.path == f"/meetings/{opened.id}/board/"
+    assert landed.status_code == 200
+    assert "audience-family" in landed.get_data(as_text=True)
+    [nan] = _family_participants(opened.id)
+    assert nan.status == ParticipantStatus.ADMITTED
+
+
+def test_a_reload_keeps_the_same_participant(opened, phone):
+    """Reloading the join page, or sending the form twice, keeps one participant for the phone."""
+    first, token = join_by_code(phone, opened.code, "Maria", "parent")
+    assert first.status_code == 302
+    cookie = phone.get_cookie(tokens.cookie_name(opened.id)).value
+
+    reload = phone.get(f"/join/{opened.code}")
+    resent = phone.post(
+        f"/join/{opened.code}",
+        data={"csrf_token": token, "display_name": "Maria", "role": "parent", "person_id": ""},
+    )
+    waiting = phone.get(f"/join/{opened.code}/waiting")
+
+    assert reload.status_code == 302
+    assert reload.headers["Location"] == f"/join/{opened.code}/waiting"
+    assert resent.status_code == 302
+    assert resent.headers["Location"] == f"/join/{opened.code}/waiting"
+    assert "Hello, Maria" in waiting.get_data(as_text=True)
+    assert len(_family_participants(opened.id)) == 1
+    assert phone.get_cookie(tokens.cookie_name(opened.id)).value == cookie
+
+
+def test_the_waiting_page_moves_on_by_itself_once_the_phone_is_let_in(opened, phone):
+    """The waiting room's poll answers with its fragment; once admitted, a redirect to the board."""
+    join_by_code(phone, opened.code, "Maria", "parent")
+    poll = {"HX-Request": "true"}
+
+    still_waiting = phone.get(f"/join/{opened.code}/waiting", headers=poll)
+    opened.staff_arrives()
+    [maria] = _family_participants(opened.id)
+    admitted = opened.staff.post(f"/meetings/{opened.id}/participants/{maria.id}/admit")
+    let_in = phone.get(f"/join/{opened.code}/waiting", headers=poll)
+
+    assert still_waiting.status_code == 200
+    assert "<html" not in still_waiting.get_data(as_text=True)
+    assert "let you in shortly" in still_waiting.get_data(as_text=True)
+    assert "HX-Redirect" not in still_waiting.headers
+    assert admitted.status_code == 200
+    assert let_in.status_code == 204
+    assert let_in.headers["HX-Redirect"] == f"/meetings/{opened.id}/board/"
+    assert phone.get(f"/meetings/{opened.id}/board/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("name", "role", "field", "message"),
+    [
+        ("", "parent", "display_name", "Enter the name the others will see"),
+        ("   ", "parent", "display_name", "Enter the name the others will see"),
+        ("M" * 61, "parent", "display_name", "Use at most 60 characters."),
+        ("Maria", "banana", "role", "Choose who you are in this meeting."),
+        ("Maria", "", "role", "Choose who you are in this meeting."),
+        ("Maria", "staff", "role", "Choose who you are in this meeting."),
+    ],
+)
+def test_a_join_form_that_is_not_right_is_explained_and_saves_nothing(
+    opened, phone, name, role, field, message
+):
+    """Each problem is shown next to its field; no participant, no cookie."""
+    before = helpers.footprint(opened.case.id)
+
+    response, _token = join_by_code(phone, opened.code, name, role)
+    page = response.get_data(as_text=True)
+
+    assert response.status_code == 400
+    assert message in _field_error(page, field)
+    assert "There is a problem" in page
+    assert helpers.footprint(opened.case.id) == before
+    assert phone.get_cookie(tokens.cookie_name(opened.id)) is None
+
+
+def test_sixty_characters_are_enough_for_a_name(opened, phone):
+    """The longest name allowed joins."""
+    response, _token = join_by_code(phone, opened.code, "M" * 60, "parent")
+
+    assert response.status_code == 302
+    assert [p.display_name for p in _family_participants(opened.id)] == ["M" * 60]
+
+
+@pytest.mark.parametrize("who", ["another case", "deleted", "unknown", "nonsense"])
+def test_only_someone_of_this_family_map_can_be_chosen(live, facilitator, opened, phone, who):
+    """A person of another case, a deleted one or an id nobody has: refused, nothing saved."""
+    if who == "another case":
+        person_id = _person(factories.make_case(facilitator).id, "Someone Else").id
+    elif who == "deleted":
+        person_id = _person(opened.case.id, "Gran Removed", deleted_at=utcnow()).id
+    else:
+        person_id = 987654 if who == "unknown" else "Leo"
+
+    response, _token = join_by_code(phone, opened.code, "Maria", "parent", person_id=person_id)
+
+    assert response.status_code == 400
+    message = _field_error(response.get_data(as_text=True), "person_id")
+    assert "Choose someone from the family map" in message
+    assert _family_participants(opened.id) == []
+
+
+def test_a_confidential_person_cannot_be_chosen_by_sending_their_id(opened, phone):
+    """A person kept from family screens cannot be claimed by posting their id either."""
+    hidden = _person(opened.case.id, "Uncle Kept Apart", confidential=True)
+
+    response, _token = join_by_code(phone, opened.code, "Maria", "parent", person_id=hidden.id)
+
+    assert response.status_code == 400
+    assert _family_participants(opened.id) == []
+
+
+def test_a_scheduled_meeting_cannot_be_joined_yet(live, phone):
+    """Before the facilitator opens it: a message, no form, and a sent form saves nothing."""
+    page = phone.get(f"/join/{live.code}").get_data(as_text=True)
+    token = helpers.page_csrf(page)
+    sent = phone.post(
+        f"/join/{live.code}",
+        data={"csrf_token": token, "display_name": "Maria", "role": "parent"},
+    )
+
+    assert "hasn't opened yet" in html.unescape(page)
+    assert 'name="display_name"' not in page
+    assert 'name="display_name"' not in sent.get_data(as_text=True)
+    assert _family_participants(live.id) == []
+    assert phone.get_cookie(tokens.cookie_name(live.id)) is None
+
+
+def test_an_ended_meeting_cannot_be_joined(opened, facilitator, phone):
+    """After the meeting: "This meeting has ended.", and no form."""
+    end_meeting(facilitator, opened.meeting)
+
+    response = phone.get(f"/join/{opened.code}")
+    page = response.get_data(as_text=True)
+
+    assert response.status_code == 200
+    assert "This meeting has ended." in page
+    assert 'name="display_name"' not in page
+
+
+def test_joining_without_the_forms_security_token_saves_nothing(opened, phone):
+    """A join form posted without its CSRF token (say, from another site) is refused."""
+    phone.get(f"/join/{opened.code}")
+    before = helpers.footprint(opened.case.id)
+
+    response = phone.post(
+        f"/join/{opened.code}", data={"display_name": "Maria", "role": "parent", "person_id": ""}
+    )
+
+    assert response.status_code == 400
+    assert helpers.footprint(opened.case.id) == before
+    assert count(Participant, meeting_id=opened.id) == 0
+    assert phone.get_cookie(tokens.cookie_name(opened.id)) is None

@@ -1,0 +1,470 @@
+"""The live board over Socket.IO: who may connect, what each screen is pushed, catching up,
+"is editing", presence, removal and the end of the meeting.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from itsdangerous import URLSafeSerializer
+
+from fttm.board.models import Action, Strength
+from fttm.board.sections import SECTIONS
+from fttm.joining import tokens
+from fttm.meetings.models import MeetingStatus, Participant
+from tests import factories
+from tests.board import helpers
+from tests.board.helpers import LiveMeeting, Screen, count, fresh, latest_id
+from tests.conftest import AuthActions
+
+EVERY_SECTION = {"status", *SECTIONS}
+
+
+@pytest.fixture(autouse=True)
+def _fresh_live_state():
+    """Presence, socket registrations and rate counts from other tests do not leak in."""
+    helpers.forget_live_state()
+    yield
+    helpers.forget_live_state()
+
+
+@pytest.fixture
+def live(app, client, auth, facilitator):
+    """A live meeting with the facilitator at the projector."""
+    auth.login(facilitator)
+    meeting = LiveMeeting(app, client, facilitator).start()
+    yield meeting
+    meeting.close()
+
+
+@pytest.fixture
+def maria(live):
+    """Maria, a parent, admitted on her phone."""
+    return live.phone("Maria", "parent")
+
+
+@pytest.fixture
+def nan(live):
+    """Nan, a relative, admitted on her phone."""
+    return live.phone("Nan", "relative")
+
+
+@pytest.fixture
+def other(app, client, facilitator, live):
+    """Another live meeting, of another case of the same team."""
+    meeting = LiveMeeting(app, client, facilitator).start()
+    yield meeting
+    meeting.close()
+
+
+def _presence_of(html: str, name: str) -> str | None:
+    """Whether `name` shows as "online" or "away" in a "Who is here" rendering (None: absent)."""
+    match = re.search(
+        rf'<li class="person (\w+)">(?:(?!</li>).)*?<span class="name">{re.escape(name)}</span>',
+        html,
+        re.S,
+    )
+    return match.group(1) if match else None
+
+
+def _sections(updates: list[dict], name: str) -> list[str]:
+    """The renderings of one section in a list of `board:update` payloads."""
+    return [update["sections"][name] for update in updates if name in update["sections"]]
+
+
+# ---- What each screen is pushed ----
+
+
+def test_a_strength_added_on_one_phone_reaches_the_others_in_their_own_rendering(
+    live, maria, nan, other
+):
+    """Maria adds a strength: Nan's phone and the projector show it; other meetings see nothing."""
+    nan_socket, staff_socket = live.socket(nan), live.socket(live.staff)
+    olga = other.phone("Olga")
+    elsewhere = [other.socket(olga), other.socket(other.staff)]
+    live.drain()
+    other.drain()
+
+    response = maria.add("strength", {"text": "Maria walks Leo to school every day"})
+
+    assert response.status_code == 200
+    seq = live.seq()
+    [family] = nan_socket.updates()
+    assert family["seq"] == seq == int(response.headers["X-Board-Seq"])
+    assert "Maria walks Leo to school every day" in family["sections"]["strengths"]
+    assert "Make confidential" not in family["sections"]["strengths"]
+    [staff] = staff_socket.updates()
+    assert staff["seq"] == seq
+    assert "Maria walks Leo to school every day" in staff["sections"]["strengths"]
+    assert "Make confidential" in staff["sections"]["strengths"]
+    for socket in elsewhere:
+        assert socket.is_connected()
+        assert socket.received() == []
+
+
+def test_a_retried_change_is_pushed_and_saved_once(live, maria, nan):
+    """The same change sent twice with one idempotency key is on the board once, pushed once."""
+    nan_socket = live.socket(nan)
+    live.drain()
+
+    first = maria.add("strength", {"text": "Maria asks for help"}, key="retry-key-0001")
+    again = maria.add("strength", {"text": "Maria asks for help"}, key="retry-key-0001")
+
+    assert (first.status_code, again.status_code) == (200, 200)
+    assert count(Strength, text="Maria asks for help") == 1
+    assert again.get_data(as_text=True).count('class="item-text">Maria asks for help<') == 1
+    assert len(nan_socket.updates()) == 1
+
+
+# ---- Who may connect ----
+
+
+# The meeting under test has id 1: True and 1.0 must not pass for it.
+@pytest.mark.parametrize(
+    "auth_data",
+    [
+        None,
+        {},
+        "garbage",
+        {"meeting": "x"},
+        {"meeting": 987654},
+        {"meeting": True},
+        {"meeting": 1.0},
+    ],
+)
+def test_a_phone_socket_must_name_a_real_meeting(live, maria, auth_data):
+    """No meeting, an unknown one, or nonsense in the auth data: the phone's socket is refused."""
+    assert live.id == 1
+    assert live.socket(maria).is_connected()  # the same phone, asking properly, gets in
+
+    assert not live.socket(maria, auth=auth_data).is_connected()
+
+
+def test_a_waiting_phone_cannot_listen_until_it_is_let_in(live):
+    """A phone that joined but was not admitted yet is refused; once admitted it connects."""
+    waiting = live.phone("Walter", "friend", admit=False)
+
+    assert not live.socket(waiting).is_connected()
+
+    assert live.admit(waiting).status_code == 200
+    assert live.socket(waiting).is_connected()
+
+
+def test_a_removed_phone_cannot_connect_again(live, maria):
+    """After the facilitator removes a phone, its token opens no socket."""
+    assert live.socket(maria).is_connected()
+
+    assert live.remove(maria).status_code == 200
+
+    assert not live.socket(maria).is_connected()
+
+
+def test_a_phone_of_one_meeting_cannot_follow_another(live, maria, other):
+    """Maria's cookie is for her meeting only: not by asking, not by renaming the cookie."""
+    assert not live.socket(maria, auth={"meeting": other.id}).is_connected()
+
+    cookie = maria.browser.get_cookie(tokens.cookie_name(live.id)).value
+    maria.browser.set_cookie(tokens.cookie_name(other.id), cookie)
+    assert not live.socket(maria, auth={"meeting": other.id}).is_connected()
+    assert live.socket(maria).is_connected()
+
+
+def test_a_tampered_or_forged_cookie_is_refused(app, live, maria):
+    """A changed signature, or a token signed with another key, opens nothing."""
+    name = tokens.cookie_name(live.id)
+    genuine = maria.browser.get_cookie(name).value
+    participant = fresh(Participant, maria.participant_id)
+    forged = URLSafeSerializer("not-the-secret", salt=tokens.SALT).dumps(
+        {"m": live.id, "p": participant.id, "n": participant.token_nonce}
+    )
+    payload, _dot, signature = genuine.rpartition(".")
+    tampered = f"{payload}.{signature[:-2]}{'BB' if signature.endswith('AA') else 'AA'}"
+
+    for value in (tampered, forged, "nonsense"):
+        stranger = Screen(app.test_client(), live.id, "Stranger", csrf="")
+        stranger.browser.set_cookie(name, value)
+        assert not live.socket(stranger).is_connected(), value
+
+    assert live.socket(maria).is_connected()
+
+
+@pytest.mark.parametrize(
+    ("origin", "allowed"),
+    [
+        ("https://evil.example", False),
+        ("http://localhost.evil.example", False),
+        ("null", False),
+        ("https://localhost", False),
+        ("http://localhost", True),
+    ],
+)
+def test_only_the_sites_own_pages_may_connect(live, maria, origin, allowed):
+    """A page on another site cannot open a socket with the phone's cookie; our own page can."""
+    socket = live.socket(maria, headers={"Origin": origin})
+
+    assert socket.is_connected() is allowed
+
+
+def test_a_staff_socket_of_another_team_is_refused(app, live):
+    """A caseworker of another team cannot follow this meeting."""
+    stranger = factories.make_user(team=factories.make_team(), name="Otto Other")
+    browser = app.test_client()
+    AuthActions(browser).login(stranger)
+    screen = Screen(browser, live.id, stranger.name, csrf="")
+
+    assert not live.socket(screen).is_connected()
+
+
+# ---- Removal ----
+
+
+def test_a_removed_participant_is_cut_off_and_their_words_stay(live, maria, nan):
+    """Removing Nan tells her phone, closes its socket, stops her token; her strength stays."""
+    assert nan.add("strength", {"text": "Nan cooks every Sunday"}).status_code == 200
+    nan_socket, maria_socket = live.socket(nan), live.socket(maria)
+    live.drain()
+
+    assert live.remove(nan).status_code == 200
+
+    assert ("board:removed", {}) in nan_socket.received()
+    assert not nan_socket.is_connected()
+    assert nan.board().status_code == 404
+    assert nan.add("strength", {"text": "Nan again"}).status_code == 404
+    assert count(Strength, text="Nan again") == 0
+    [who_is_here, *_rest] = _sections(maria_socket.updates(), "participants")
+    assert _presence_of(who_is_here, "Nan") is None
+    assert _presence_of(who_is_here, "Maria") == "online"
+    assert maria_socket.is_connected()
+    for screen in (live.staff, maria):
+        strengths = screen.section("strengths").get_data(as_text=True)
+        assert "Nan cooks every Sunday" in strengths
+        assert re.search(
+            r'Nan cooks every Sunday</p>\s*<p class="item-meta">\s*<span class="author">Nan</span>',
+            strengths,
+        )
+
+
+# ---- Catching up ----
+
+
+def test_a_screen_that_missed_changes_catches_up_alone(live, maria, nan):
+    """A phone saying it saw an older change gets every section, now; nobody else gets anything."""
+    assert maria.add("strength", {"text": "Maria reads to Leo"}).status_code == 200
+    maria_socket, nan_socket, staff_socket = (
+        live.socket(maria),
+        live.socket(nan),
+        live.socket(live.staff),
+    )
+    live.drain()
+    seq = live.seq()
+
+    ack = maria_socket.emit("board:sync", {"since": seq - 1}, callback=True)
+
+    assert ack == {"ok": True, "seq": seq}
+    [update] = maria_socket.updates()
+    assert update["seq"] == seq
+    assert set(update["sections"]) == EVERY_SECTION
+    assert "Maria reads to Leo" in update["sections"]["strengths"]
+    assert "Make confidential" not in update["sections"]["strengths"]
+    assert nan_socket.received() == [] and staff_socket.received() == []
+
+
+def test_a_screen_that_is_up_to_date_gets_nothing_more(live, maria):
+    """Saying the latest change was seen is answered with the current number and nothing else."""
+    assert maria.add("strength", {"text": "Maria reads to Leo"}).status_code == 200
+    socket = live.socket(maria)
+
+    ack = socket.emit("board:sync", {"since": live.seq()}, callback=True)
+
+    assert ack == {"ok": True, "seq": live.seq()}
+    assert socket.received() == []
+
+
+@pytest.mark.parametrize(
+    "payload", ["x", {"since": "3"}, {"since": -1}, None, {"since": 1.5}, {"since": True}, [], {}]
+)
+def test_a_malformed_catch_up_request_is_refused_quietly(live, maria, nan, payload):
+    """Nonsense in `board:sync` gets a refusal for the sender and nothing for anyone."""
+    maria_socket, nan_socket = live.socket(maria), live.socket(nan)
+    live.drain()
+
+    ack = maria_socket.emit("board:sync", payload, callback=True)
+
+    assert isinstance(ack, dict) and ack["ok"] is False
+    assert maria_socket.received() == [] and nan_socket.received() == []
+    assert maria_socket.is_connected()
+
+
+# ---- "<name> is editing" ----
+
+
+def _action(screen: Screen, what: str = "Maria calls the school nurse on Monday") -> int:
+    """Add an action from `screen`; its id."""
+    assert screen.add("action", {"what": what}).status_code == 200
+    return latest_id(Action)
+
+
+def test_others_see_who_is_editing_a_cell_but_the_editor_is_not_told(live, maria, nan):
+    """Maria focuses a cell: Nan's phone and the projector learn her name; her phone does not."""
+    action_id = _action(live.staff)
+    maria_socket, nan_socket, staff_socket = (
+        live.socket(maria),
+        live.socket(nan),
+        live.socket(live.staff),
+    )
+    live.drain()
+    cell = f"action-{action_id}-what"
+
+    ack = maria_socket.emit("board:editing", {"cell": cell, "editing": True}, callback=True)
+
+    assert ack == {"ok": True}
+    expected = ("board:editing", {"cell": cell, "name": "Maria", "editing": True})
+    assert nan_socket.received() == [expected]
+    assert staff_socket.received() == [expected]
+    assert maria_socket.received() == []
+
+
+def test_editing_a_confidential_action_is_told_to_staff_screens_only(live, maria):
+    """Staff editing a confidential action: a second staff screen sees it, phones do not."""
+    action_id = _action(live.staff, "Check the father's probation conditions")
+    assert live.staff.flag("action", action_id, "confidential").status_code == 200
+    maria_socket = live.socket(maria)
+    staff_socket, second_staff_screen = live.socket(live.staff), live.socket(live.staff)
+    live.drain()
+    cell = f"action-{action_id}-who"
+
+    ack = staff_socket.emit("board:editing", {"cell": cell, "editing": True}, callback=True)
+
+    assert ack == {"ok": True}
+    assert second_staff_screen.received() == [
+        ("board:editing", {"cell": cell, "name": live.staff.name, "editing": True})
+    ]
+    assert maria_socket.received() == []
+    # A phone cannot even say it is editing it: for the family, it does not exist.
+    refused = maria_socket.emit("board:editing", {"cell": cell, "editing": True}, callback=True)
+    assert refused["ok"] is False
+    assert second_staff_screen.received() == [] and staff_socket.received() == []
+
+
+@pytest.mark.parametrize(
+    "cell",
+    [
+        "strength-{id}-text",
+        "action-x-what",
+        "action-{id}-WHAT",
+        "action--what",
+        "action-{id}-what-and-more",
+        "action-987654-what",
+        "<script>alert(1)</script>",
+        5,
+        None,
+    ],
+)
+def test_an_unknown_cell_is_refused(live, maria, nan, cell):
+    """A cell id that names no action of this board is refused, and nobody hears of it."""
+    action_id = _action(live.staff)
+    maria_socket, nan_socket = live.socket(maria), live.socket(nan)
+    live.drain()
+    if isinstance(cell, str):
+        cell = cell.format(id=action_id)
+
+    ack = maria_socket.emit("board:editing", {"cell": cell, "editing": True}, callback=True)
+
+    assert ack["ok"] is False
+    assert nan_socket.received() == [] and maria_socket.received() == []
+
+
+def test_an_action_of_another_meeting_is_an_unknown_cell(live, maria, nan, other):
+    """A cell of another case's board is refused like any unknown cell."""
+    elsewhere = _action(other.staff, "Olga books the dentist for Friday")
+    maria_socket, nan_socket = live.socket(maria), live.socket(nan)
+    olga_socket = other.socket(other.phone("Olga"))
+    live.drain()
+    other.drain()
+
+    ack = maria_socket.emit(
+        "board:editing", {"cell": f"action-{elsewhere}-what", "editing": True}, callback=True
+    )
+
+    assert ack["ok"] is False
+    assert nan_socket.received() == [] and olga_socket.received() == []
+
+
+@pytest.mark.parametrize("payload", ["action-1-what", None, ["action-1-what"]])
+def test_an_editing_message_that_is_not_an_object_is_refused(live, maria, nan, payload):
+    """`board:editing` must carry an object with a cell; anything else is refused."""
+    _action(live.staff)
+    maria_socket, nan_socket = live.socket(maria), live.socket(nan)
+    live.drain()
+
+    ack = maria_socket.emit("board:editing", payload, callback=True)
+
+    assert ack["ok"] is False
+    assert nan_socket.received() == []
+
+
+# ---- Presence ----
+
+
+def test_everyone_sees_who_is_online(live, maria, nan):
+    """When Nan's phone connects the others see her online; when it goes, not connected."""
+    maria_socket, staff_socket = live.socket(maria), live.socket(live.staff)
+    live.drain()
+
+    nan_socket = live.socket(nan, drain=False)
+
+    for socket in (maria_socket, staff_socket):
+        [who_is_here] = _sections(socket.updates(), "participants")
+        assert _presence_of(who_is_here, "Nan") == "online"
+        assert _presence_of(who_is_here, "Maria") == "online"
+    nan_socket.disconnect()
+    for socket in (maria_socket, staff_socket):
+        [who_is_here] = _sections(socket.updates(), "participants")
+        assert _presence_of(who_is_here, "Nan") == "away"
+        assert "not connected" in who_is_here
+        assert _presence_of(who_is_here, "Maria") == "online"
+
+
+def test_a_second_tab_does_not_make_anyone_go_offline(live, maria, nan):
+    """Nan with two tabs open stays online when she closes one of them."""
+    maria_socket = live.socket(maria)
+    first, second = live.socket(nan), live.socket(nan)
+    live.drain()
+
+    first.disconnect()
+
+    assert _sections(maria_socket.updates(), "participants") == []
+    assert second.is_connected()
+    page = maria.section("participants").get_data(as_text=True)
+    assert _presence_of(page, "Nan") == "online"
+
+
+# ---- The end of the meeting ----
+
+
+def test_ending_the_meeting_makes_every_family_screen_read_only(live, maria):
+    """The facilitator ends the meeting: phones get every section without forms; writes fail."""
+    assert maria.add("strength", {"text": "Maria keeps every appointment"}).status_code == 200
+    maria_socket = live.socket(maria)
+    live.drain()
+
+    ended = live.staff.post(f"/meetings/{live.id}/end")
+
+    assert ended.status_code == 204
+    assert ended.headers["HX-Redirect"] == f"/meetings/{live.id}/board/"
+    assert helpers.meeting_row(live.id).status == MeetingStatus.ENDED
+    [update] = maria_socket.updates()
+    assert set(update["sections"]) == EVERY_SECTION
+    assert update["seq"] == live.seq()
+    assert "Maria keeps every appointment" in update["sections"]["strengths"]
+    for name, html in update["sections"].items():
+        assert "hx-post" not in html, f"{name} still offers a change"
+        assert 'class="quick-add' not in html, name
+    assert "This meeting has ended" in update["sections"]["status"]
+    before = helpers.footprint(live.case.id)
+    refused = maria.add("strength", {"text": "One more thing"})
+    assert refused.status_code == 403
+    assert "not running" in refused.get_data(as_text=True)
+    assert maria.rate("5").status_code == 403
+    assert helpers.footprint(live.case.id) == before
