@@ -40,6 +40,7 @@
   var editors = {};     // cell -> name of the person editing it
   var inflight = {};    // idempotency key -> the change, until the server answers
   var pending = [];     // changes that could not be sent: retried with the same key
+  var deferred = {};    // section -> pushed HTML held back while someone types in it
 
   function newKey() {
     var bytes = new Uint8Array(16);
@@ -81,8 +82,8 @@
   function keepState(section) {
     var kept = { fields: {}, open: [], focus: null };
     section.querySelectorAll("textarea[id], input[id], select[id]").forEach(function (field) {
-      // Text being sent right now is about to be on the board: do not keep it in the form.
-      if (field.form && field.form.classList.contains("htmx-request")) { return; }
+      // Text being sent (or waiting to be resent) is about to be on the board: don't keep it.
+      if (field.form && (field.form.classList.contains("htmx-request") || field.form.dataset.sending)) { return; }
       if (field.dataset.dirty === "1" || (field.closest("[data-reset]") && field.value)) {
         var base = field.form && field.form.querySelector('[name="base_version"]');
         kept.fields[field.id] = { value: field.value, base: base ? base.value : null };
@@ -125,13 +126,79 @@
     }
   }
 
+  // Someone is typing in a cell of this section, or their save of it is on its way.
+  function busy(section) {
+    var active = document.activeElement;
+    var typing = active && section.contains(active) && active.dataset.dirty === "1";
+    return typing || Boolean(section.querySelector("[data-cell] .htmx-request, [data-cell].htmx-request"));
+  }
+
+  function applyDeferred() {
+    Object.keys(deferred).forEach(function (name) {
+      var section = document.getElementById("section-" + name);
+      if (section && busy(section)) { return; }
+      var html = deferred[name];
+      delete deferred[name];
+      replaceSection(name, html);
+    });
+  }
+
+  function parse(html) {
+    var template = document.createElement("template");
+    template.innerHTML = html.trim();
+    return template.content.firstElementChild;
+  }
+
+  // Whether `fresh` has the same shape as `old` along the path down to `keep`.
+  function aligned(old, fresh, keep) {
+    if (old === keep) { return fresh.nodeType === 1 && fresh.dataset.cell === keep.dataset.cell; }
+    if (old.nodeType !== 1 || fresh.nodeType !== 1 || old.tagName !== fresh.tagName) { return false; }
+    if (old.childNodes.length !== fresh.childNodes.length) { return false; }
+    for (var i = 0; i < old.childNodes.length; i++) {
+      if (old.childNodes[i].contains(keep)) { return aligned(old.childNodes[i], fresh.childNodes[i], keep); }
+    }
+    return false;
+  }
+
+  // Bring `old` up to date with `fresh`, leaving the `keep` subtree (the cell being typed in) as it is.
+  function patchAround(old, fresh, keep) {
+    if (old === keep) { return; }
+    Array.prototype.slice.call(old.attributes).forEach(function (attr) {
+      if (!fresh.hasAttribute(attr.name)) { old.removeAttribute(attr.name); }
+    });
+    Array.prototype.slice.call(fresh.attributes).forEach(function (attr) {
+      if (old.getAttribute(attr.name) !== attr.value) { old.setAttribute(attr.name, attr.value); }
+    });
+    var olds = Array.prototype.slice.call(old.childNodes);
+    var freshes = Array.prototype.slice.call(fresh.childNodes);
+    olds.forEach(function (child, i) {
+      if (child.contains(keep)) { patchAround(child, freshes[i], keep); } else { child.replaceWith(freshes[i]); }
+    });
+  }
+
   function replaceSection(name, html) {
     var old = document.getElementById("section-" + name);
     if (!old) { return; }
+    // Never pull a cell out from under someone typing in it: removing a focused, edited field
+    // makes the browser send its half-typed text. Update everything around that cell instead,
+    // or, when the section's shape changed, wait until they leave the cell.
+    if (busy(old)) {
+      var active = document.activeElement;
+      var cellNow = active && active.closest && active.closest("[data-cell]");
+      var incoming = parse(html);
+      if (cellNow && old.contains(cellNow) && !document.querySelector("[data-cell] .htmx-request") &&
+          incoming && aligned(old, incoming, cellNow)) {
+        patchAround(old, incoming, cellNow);
+        htmx.process(old);
+        markMine(old);
+        showEditors(old);
+      } else {
+        deferred[name] = html;
+      }
+      return;
+    }
     var kept = keepState(old);
-    var template = document.createElement("template");
-    template.innerHTML = html.trim();
-    var fresh = template.content.firstElementChild;
+    var fresh = parse(html);
     if (!fresh) { return; }
     old.replaceWith(fresh);
     htmx.process(fresh);
@@ -176,6 +243,7 @@
     noteSeq(parseInt(xhr.getResponseHeader("X-Board-Seq") || "", 10));
     var saved = xhr.status >= 200 && xhr.status < 300;
     if (saved && socket && !socket.connected) { socket.connect(); }
+    setTimeout(applyDeferred, 0);
     var target = detail.elt.getAttribute("hx-target") || "";
     if (saved && target.indexOf("#section-") === 0) {
       var message = document.getElementById("message-" + target.slice(9));
@@ -185,6 +253,7 @@
 
   document.addEventListener("htmx:sendError", function (event) {
     var key = event.detail.elt.dataset.key;
+    event.detail.elt.dataset.sending = "1";
     if (!key || !inflight[key]) { return; }
     pending.push({ key: key, change: inflight[key] });
     delete inflight[key];
@@ -203,6 +272,9 @@
   }
 
   document.addEventListener("htmx:afterSwap", function (event) {
+    // The sender's own answer is at least as fresh as a push held back for that section.
+    var swapped = event.detail.target && event.detail.target.id;
+    if (swapped && swapped.indexOf("section-") === 0) { delete deferred[swapped.slice(8)]; }
     markMine(event.detail.target.parentElement || document);
     showEditors(document);
   });
@@ -218,10 +290,18 @@
     }
   }
   document.addEventListener("focusin", function (event) { editing(event, true); });
-  document.addEventListener("focusout", function (event) { editing(event, false); });
+  document.addEventListener("focusout", function (event) {
+    editing(event, false);
+    setTimeout(applyDeferred, 0);  // after the cell's own save (if any) has started
+  });
 
   function connect() {
     markMine(document);
+    if (body.dataset.live !== "1") {  // an ended (or not yet open) meeting: nothing will change
+      var box = document.getElementById("connection");
+      if (box) { box.hidden = true; }
+      return;
+    }
     socket = io({ auth: { meeting: meetingId } });
     socket.on("connect", function () {
       showConnection("connected");
