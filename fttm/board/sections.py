@@ -25,7 +25,7 @@ from fttm.board.models import (
 from fttm.board.smart import smart_hints
 from fttm.board.viewer import FAMILY, STAFF
 from fttm.extensions import db
-from fttm.family_map.models import Person
+from fttm.family_map.models import Person, shareable_people
 from fttm.jurisdictions import profile
 from fttm.meetings.commands import SECTIONS as LOCKABLE
 from fttm.meetings.invitations import join_details
@@ -59,15 +59,7 @@ def _rows(model, meeting: Meeting, audience: str, *, deleted: bool = False, orde
 
 def _people(meeting: Meeting) -> list[Person]:
     """The family map's people, for "about whom" and "who does it" choices."""
-    return db.session.scalars(
-        sa.select(Person)
-        .where(
-            Person.case_id == meeting.case_id,
-            Person.deleted_at.is_(None),
-            Person.confidential.is_(False),
-        )
-        .order_by(Person.name)
-    ).all()
+    return shareable_people(meeting.case_id)
 
 
 def _participants(meeting: Meeting) -> list[Participant]:

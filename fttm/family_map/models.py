@@ -141,3 +141,16 @@ class EcomapConnection(BoardItem, db.Model):
     strength: Mapped[ConnectionStrength] = mapped_column(enum_type(ConnectionStrength))
     flow: Mapped[EnergyFlow] = mapped_column(enum_type(EnergyFlow), default=EnergyFlow.NONE)
     note: Mapped[str | None] = mapped_column(sa.String(500))
+
+
+def shareable_people(case_id: int) -> list[Person]:
+    """The case's people who may be shown to everyone (not deleted, not confidential), by name."""
+    return db.session.scalars(
+        sa.select(Person)
+        .where(
+            Person.case_id == case_id,
+            Person.deleted_at.is_(None),
+            Person.confidential.is_(False),
+        )
+        .order_by(Person.name)
+    ).all()

@@ -67,23 +67,8 @@ def join_meeting(
     name = check_joining(meeting, display_name, role, person_id)
     status = ParticipantStatus.ADMITTED if meeting.admit_everyone else ParticipantStatus.WAITING
     with change(meeting.case_id, Actor(name=name, role=role), meeting_id=meeting.id) as current:
-        participant = Participant(
-            meeting_id=meeting.id,
-            display_name=name,
-            role=role,
-            person_id=person_id,
-            status=status,
-            token_nonce=secrets.token_hex(8),
-            admitted_at=utcnow() if status == ParticipantStatus.ADMITTED else None,
-        )
-        db.session.add(participant)
-        db.session.flush()
-        current.actor = actor_for(participant)
-        current.record(
-            "participant.joined",
-            participant,
-            after=snapshot(participant, FIELDS),
-            section="participants",
+        participant = _add_participant(
+            current, meeting, display_name=name, role=role, person_id=person_id, status=status
         )
     logger.info("participant %s joined meeting %s", participant.id, meeting.id)
     return participant
@@ -101,24 +86,35 @@ def join_as_staff(user: User, meeting: Meeting) -> Participant:
     if existing is not None:
         return existing
     with change(meeting.case_id, Actor.for_user(user), meeting_id=meeting.id) as current:
-        participant = Participant(
-            meeting_id=meeting.id,
+        participant = _add_participant(
+            current,
+            meeting,
             display_name=user.name[:NAME_MAX],
             role=STAFF_ROLE,
             user_id=user.id,
             status=ParticipantStatus.ADMITTED,
-            token_nonce=secrets.token_hex(8),
-            admitted_at=utcnow(),
         )
-        db.session.add(participant)
-        db.session.flush()
-        current.actor = actor_for(participant)
-        current.record(
-            "participant.joined",
-            participant,
-            after=snapshot(participant, FIELDS),
-            section="participants",
-        )
+    return participant
+
+
+def _add_participant(current, meeting: Meeting, **fields) -> Participant:
+    """Add someone to the meeting within `current` change; the event is theirs ("joined")."""
+    admitted = fields["status"] == ParticipantStatus.ADMITTED
+    participant = Participant(
+        meeting_id=meeting.id,
+        token_nonce=secrets.token_hex(8),
+        admitted_at=utcnow() if admitted else None,
+        **fields,
+    )
+    db.session.add(participant)
+    db.session.flush()
+    current.actor = actor_for(participant)
+    current.record(
+        "participant.joined",
+        participant,
+        after=snapshot(participant, FIELDS),
+        section="participants",
+    )
     return participant
 
 

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 
 from fttm.board.viewer import participant_from_cookie
 from fttm.extensions import db
-from fttm.family_map.models import Person
+from fttm.family_map.models import shareable_people
 from fttm.forms import options, submit
 from fttm.joining import commands, tokens
 from fttm.jurisdictions import profile
@@ -58,15 +58,7 @@ def _join_form(meeting: Meeting) -> JoinForm:
     """The join form with this meeting's roles and the family map's people (never confidential)."""
     form = JoinForm()
     form.role.choices = options(profile(meeting.case.jurisdiction).choices("participant_roles"))
-    people = db.session.scalars(
-        sa.select(Person)
-        .where(
-            Person.case_id == meeting.case_id,
-            Person.deleted_at.is_(None),
-            Person.confidential.is_(False),
-        )
-        .order_by(Person.name)
-    ).all()
+    people = shareable_people(meeting.case_id)
     form.person_id.choices = options(
         [("", _("Not in the map / rather not say")), *((p.id, p.name) for p in people)]
     )
