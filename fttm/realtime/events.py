@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from flask import current_app, request
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_socketio import join_room
 
@@ -119,7 +120,7 @@ def sync(data=None):
         return {"ok": False}
     since = data.get("since") if isinstance(data, dict) else None
     if not isinstance(since, int) or isinstance(since, bool) or since < 0:
-        return {"ok": False, "error": "since must be a whole number"}
+        return {"ok": False, "error": _("Reload the page to catch up.")}
     from fttm.board.sections import render_sections
 
     seq = last_seq(viewer.meeting.case_id)
@@ -141,18 +142,18 @@ def editing(data=None):
         return {"ok": False}
     # Its own budget (negative key): focus events must not use up a person's budget for changes.
     if not rate_limit.allow(-viewer.participant.id):
-        return {"ok": False, "error": "too many events"}
+        return {"ok": False, "error": _("Too many messages. Wait a moment.")}
     cell = data.get("cell")
     match = CELL.match(cell) if isinstance(cell, str) else None
     if match is None:
-        return {"ok": False, "error": "unknown cell"}
+        return {"ok": False, "error": _("That cell is not on the board.")}
     from fttm.board.models import Action
 
     action = db.session.get(Action, int(match.group(2)))
     if action is None or action.case_id != viewer.meeting.case_id:
-        return {"ok": False, "error": "unknown cell"}
+        return {"ok": False, "error": _("That cell is not on the board.")}
     if action.confidential and not viewer.is_staff:
-        return {"ok": False, "error": "unknown cell"}
+        return {"ok": False, "error": _("That cell is not on the board.")}
     payload = {
         "cell": cell,
         "name": viewer.participant.display_name,
