@@ -112,3 +112,39 @@ def supervisor(team):
 def admin(app):
     """An admin with no team."""
     return factories.make_user(team=None, role="admin", name="Ada Admin")
+
+
+# A live meeting over HTTP and Socket.IO, for the board's page, socket and confidentiality tests.
+
+
+@pytest.fixture(autouse=True)
+def _fresh_live_state():
+    """Presence, socket registrations and rate counts from other tests do not leak in."""
+    from tests.board import helpers  # imports this module: loaded late to avoid a cycle
+
+    helpers.forget_live_state()
+    yield
+    helpers.forget_live_state()
+
+
+@pytest.fixture
+def live(app, client, auth, facilitator):
+    """A live meeting with the facilitator at the projector."""
+    from tests.board.helpers import LiveMeeting
+
+    auth.login(facilitator)
+    meeting = LiveMeeting(app, client, facilitator).start()
+    yield meeting
+    meeting.close()
+
+
+@pytest.fixture
+def maria(live):
+    """Maria, a parent, admitted on her phone."""
+    return live.phone("Maria", "parent")
+
+
+@pytest.fixture
+def nan(live):
+    """Nan, a relative, admitted on her phone."""
+    return live.phone("Nan", "relative")

@@ -15,39 +15,10 @@ from fttm.board.sections import SECTIONS
 from fttm.extensions import db
 from fttm.family_map.models import Person
 from tests.board import helpers
-from tests.board.helpers import LiveMeeting, latest_id
+from tests.board.helpers import latest_id
 
 SECRET = "Father on probation until May"
 EVERY_SECTION = ("status", *SECTIONS)
-
-
-@pytest.fixture(autouse=True)
-def _fresh_live_state():
-    """Presence, socket registrations and rate counts from other tests do not leak in."""
-    helpers.forget_live_state()
-    yield
-    helpers.forget_live_state()
-
-
-@pytest.fixture
-def live(app, client, auth, facilitator):
-    """A live meeting with the facilitator at the projector."""
-    auth.login(facilitator)
-    meeting = LiveMeeting(app, client, facilitator).start()
-    yield meeting
-    meeting.close()
-
-
-@pytest.fixture
-def maria(live):
-    """Maria, a parent, admitted on her phone."""
-    return live.phone("Maria", "parent")
-
-
-@pytest.fixture
-def nan(live):
-    """Nan, a relative, admitted on her phone."""
-    return live.phone("Nan", "relative")
 
 
 def _goal(live) -> str:
