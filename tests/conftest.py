@@ -9,7 +9,10 @@ import pytest
 from flask.testing import FlaskClient
 
 from fttm import create_app
+from fttm.board.viewer import Viewer
 from fttm.extensions import db
+from fttm.joining.commands import join_as_staff
+from fttm.meetings.commands import start_meeting
 from tests import factories
 
 CSRF_FIELD = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
@@ -112,6 +115,29 @@ def supervisor(team):
 def admin(app):
     """An admin with no team."""
     return factories.make_user(team=None, role="admin", name="Ada Admin")
+
+
+# A case with a live meeting, for command-layer tests (a module may define its own `meeting`).
+
+
+@pytest.fixture
+def case(facilitator):
+    """A MiTEAM case of the facilitator's team."""
+    return factories.make_case(facilitator)
+
+
+@pytest.fixture
+def meeting(facilitator, case):
+    """A live meeting of the case."""
+    meeting = factories.make_meeting(facilitator, case)
+    start_meeting(facilitator, meeting)
+    return meeting
+
+
+@pytest.fixture
+def staff(facilitator, meeting) -> Viewer:
+    """The facilitator at the projector."""
+    return Viewer(meeting, join_as_staff(facilitator, meeting), facilitator)
 
 
 # A live meeting over HTTP and Socket.IO, for the board's page, socket and confidentiality tests.

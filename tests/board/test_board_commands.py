@@ -34,26 +34,6 @@ XSS = ["<script>alert(1)</script>", '"><img src=x onerror=alert(1)>', "Tom & Jer
 
 
 @pytest.fixture
-def case(facilitator):
-    """A MiTEAM case of the facilitator's team."""
-    return factories.make_case(facilitator)
-
-
-@pytest.fixture
-def meeting(facilitator, case):
-    """A live meeting of the case."""
-    meeting = factories.make_meeting(facilitator, case)
-    start_meeting(facilitator, meeting)
-    return meeting
-
-
-@pytest.fixture
-def staff(facilitator, meeting) -> Viewer:
-    """The facilitator at the projector."""
-    return Viewer(meeting, join_as_staff(facilitator, meeting), facilitator)
-
-
-@pytest.fixture
 def mum(staff) -> Viewer:
     """Maria, a parent, admitted on her phone."""
     return _family(staff, "Maria", "parent")

@@ -54,26 +54,6 @@ NONSENSE_IDS = ["abc", "-1", "0", "1.5", " 3x", "999999", "999999999999", "1e3",
 
 
 @pytest.fixture
-def case(facilitator):
-    """A MiTEAM case of the facilitator's team."""
-    return factories.make_case(facilitator)
-
-
-@pytest.fixture
-def meeting(facilitator, case):
-    """A live meeting of the case."""
-    meeting = factories.make_meeting(facilitator, case)
-    start_meeting(facilitator, meeting)
-    return meeting
-
-
-@pytest.fixture
-def staff(facilitator, meeting) -> Viewer:
-    """The facilitator at the projector."""
-    return Viewer(meeting, join_as_staff(facilitator, meeting), facilitator)
-
-
-@pytest.fixture
 def goal(staff):
     """A goal of the case's plan."""
     return add_item(staff, "goal", {"text": "The children live safely at home"})

@@ -27,20 +27,6 @@ from tests import factories
 
 
 @pytest.fixture
-def case(facilitator):
-    """A MiTEAM case of the facilitator's team."""
-    return factories.make_case(facilitator)
-
-
-@pytest.fixture
-def meeting(facilitator, case):
-    """A live meeting of the case."""
-    meeting = factories.make_meeting(facilitator, case)
-    start_meeting(facilitator, meeting)
-    return meeting
-
-
-@pytest.fixture
 def host(facilitator, meeting) -> Participant:
     """The facilitator, taking part in the meeting with their account."""
     return join_as_staff(facilitator, meeting)

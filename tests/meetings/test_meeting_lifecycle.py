@@ -22,12 +22,6 @@ from tests import factories
 
 
 @pytest.fixture
-def case(facilitator):
-    """A MiTEAM case of the facilitator's team."""
-    return factories.make_case(facilitator)
-
-
-@pytest.fixture
 def meeting(facilitator, case):
     """A meeting of the case, scheduled for next week."""
     return factories.make_meeting(facilitator, case)
