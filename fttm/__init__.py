@@ -76,6 +76,7 @@ def _register_areas(app: Flask) -> None:
     from fttm.auth.views import bp as auth_bp
     from fttm.board.views import bp as board_bp
     from fttm.cases.views import bp as cases_bp
+    from fttm.family_map.views import bp as family_map_bp
     from fttm.health.views import bp as health_bp
     from fttm.joining.views import bp as joining_bp
     from fttm.meetings.views import bp as meetings_bp
@@ -83,7 +84,16 @@ def _register_areas(app: Flask) -> None:
 
     access.init_app(app)
     publisher.subscribe_once(push_events)
-    for blueprint in (auth_bp, admin_bp, cases_bp, meetings_bp, joining_bp, board_bp, health_bp):
+    for blueprint in (
+        auth_bp,
+        admin_bp,
+        cases_bp,
+        meetings_bp,
+        joining_bp,
+        board_bp,
+        family_map_bp,
+        health_bp,
+    ):
         app.register_blueprint(blueprint)
     cli.init_app(app)
     app.jinja_env.globals["profiles"] = lambda: app.extensions["fttm.jurisdictions"]

@@ -35,16 +35,21 @@ def kind_named(name: str) -> ItemKind:
     return kind
 
 
-def _may_write(viewer: Viewer, kind: ItemKind) -> None:
+def may_write(viewer: Viewer, section: str, *, staff_only: bool = False) -> None:
     """Refuse when the meeting is not running, the section is locked, or it is staff-only."""
     if viewer.read_only:
         raise NotAllowed(_("This meeting is not running: the board can't be changed."))
     if viewer.participant.status != ParticipantStatus.ADMITTED:
         raise NotAllowed(_("You are not in this meeting (any more)."))
-    if kind.staff_only and not viewer.is_staff:
+    if staff_only and not viewer.is_staff:
         raise NotAllowed(_("Only the facilitator writes here."))
-    if kind.section in (viewer.meeting.locked_sections or []) and not viewer.is_staff:
+    if section in (viewer.meeting.locked_sections or []) and not viewer.is_staff:
         raise NotAllowed(_("The facilitator has locked this section for now."))
+
+
+def _may_write(viewer: Viewer, kind: ItemKind) -> None:
+    """`may_write` for a kind of board item."""
+    may_write(viewer, kind.section, staff_only=kind.staff_only)
 
 
 def _item(viewer: Viewer, kind: ItemKind, item_id: int, *, deleted: bool = False):
@@ -65,14 +70,19 @@ def _own_or_staff(viewer: Viewer, item) -> None:
         raise NotAllowed(_("You can change what you added; ask the facilitator about the rest."))
 
 
-def _replayed(viewer: Viewer, kind: ItemKind, key: str | None):
-    """The item an earlier try of this same change (same key) already saved, if any."""
+def replayed(viewer: Viewer, model, key: str | None):
+    """The row an earlier try of this same change (same key) already saved, if any."""
     event = already_applied(viewer.meeting.case_id, key)
     if event is None:
         return None
     if event.actor_participant_id != viewer.participant.id:
         raise NotAllowed(_("That change could not be matched to you. Reload the page."))
-    return db.session.get(kind.model, event.target_id) if event.target_id else viewer.meeting
+    return db.session.get(model, event.target_id) if event.target_id else viewer.meeting
+
+
+def _replayed(viewer: Viewer, kind: ItemKind, key: str | None):
+    """`replayed` for a kind of board item."""
+    return replayed(viewer, kind.model, key)
 
 
 def _fields(kind: ItemKind) -> tuple[str, ...]:

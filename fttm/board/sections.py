@@ -26,13 +26,25 @@ from fttm.board.smart import smart_hints
 from fttm.board.viewer import FAMILY, STAFF
 from fttm.extensions import db
 from fttm.family_map.models import Person, shareable_people
+from fttm.family_map.sections import family_map_context
 from fttm.jurisdictions import profile
 from fttm.meetings.commands import SECTIONS as LOCKABLE
 from fttm.meetings.invitations import join_details
 from fttm.meetings.models import Meeting, MeetingStatus, Participant, ParticipantStatus
 from fttm.realtime import presence
 
-SECTIONS = ("participants", "strengths", "worries", "plan", "safety_plan", "safety_scale", "notes")
+SECTIONS = (
+    "participants",
+    "strengths",
+    "worries",
+    "family_map",
+    "plan",
+    "safety_plan",
+    "safety_scale",
+    "notes",
+)
+# Sections that offer the family map's people as choices ("about whom", "who does it").
+PEOPLE_SECTIONS = ("strengths", "worries", "plan", "safety_plan")
 
 
 def section_titles() -> dict[str, str]:
@@ -40,6 +52,7 @@ def section_titles() -> dict[str, str]:
     return {
         "strengths": _("What's working well"),
         "worries": _("What are we worried about"),
+        "family_map": _("Family map"),
         "plan": _("What needs to happen"),
         "safety_plan": _("Safety plan"),
         "safety_scale": _("Safety scale"),
@@ -114,6 +127,8 @@ def section_context(meeting: Meeting, name: str, audience: str) -> dict:
         }
     if name == "plan":
         return _plan(meeting, audience)
+    if name == "family_map":
+        return family_map_context(meeting, audience)
     if name == "safety_plan":
         steps = _rows(SafetyStep, meeting, audience, order=(SafetyStep.position, SafetyStep.id))
         return {

@@ -38,7 +38,7 @@ def viewer_or_404(meeting: Meeting) -> Viewer:
     return viewer
 
 
-def _viewer(meeting_id: int) -> Viewer:
+def viewer_of_meeting(meeting_id: int) -> Viewer:
     """The person asking about the meeting with this id, or 404."""
     return viewer_or_404(_meeting(meeting_id))
 
@@ -78,7 +78,7 @@ def _board_change(view, fixed_section: str | None):
 
     @wraps(view)
     def wrapped(meeting_id: int, **kwargs):
-        viewer = _viewer(meeting_id)
+        viewer = viewer_of_meeting(meeting_id)
         section = fixed_section or commands.section_of(kwargs.get("kind"))
         if not rate_limit.allow(viewer.participant.id or 0):
             return tell(
@@ -132,7 +132,7 @@ def page(meeting_id: int):
 @bp.get("/sections/<any(status,{}):name>".format(",".join(SECTIONS)))
 def section(meeting_id: int, name: str):
     """One section, fresh (htmx refresh, or catching up)."""
-    viewer = _viewer(meeting_id)
+    viewer = viewer_of_meeting(meeting_id)
     return respond(viewer, name)
 
 

@@ -131,7 +131,7 @@ def cancel_meeting(actor: User, meeting: Meeting) -> Meeting:
 
 LIVE_STATES = (MeetingStatus.OPEN, MeetingStatus.LIVE)
 # The board's sections, in the order they appear; the facilitator can lock any of them.
-SECTIONS = ("strengths", "worries", "plan", "safety_plan", "safety_scale", "notes")
+SECTIONS = ("strengths", "worries", "family_map", "plan", "safety_plan", "safety_scale", "notes")
 
 
 def _set_status(actor: User, meeting: Meeting, new: MeetingStatus, kind: str, **stamps) -> Meeting:

@@ -11,7 +11,7 @@ import logging
 from flask import has_request_context
 
 from fttm.board.commands import last_seq
-from fttm.board.sections import AUDIENCES, SECTIONS, render_sections
+from fttm.board.sections import AUDIENCES, PEOPLE_SECTIONS, SECTIONS, render_sections
 from fttm.extensions import db, socketio
 from fttm.meetings.models import Meeting
 from fttm.realtime import presence
@@ -31,6 +31,8 @@ def sections_for(events) -> set[str]:
             return set(EVERYTHING)
         if event.section in EVERYTHING:
             names.add(event.section)
+        if event.kind.startswith("person."):
+            names.update(PEOPLE_SECTIONS)
         if event.section == "meeting" or event.kind.startswith("section."):
             names.add("status")
     return names

@@ -42,6 +42,30 @@
   var pending = [];     // changes that could not be sent: retried with the same key
   var deferred = {};    // section -> pushed HTML held back while someone types in it
 
+  // Pan and zoom of the family map's pictures: each scrolls in its box; the buttons scale it.
+  var zooms = {};       // figure box id -> zoom factor (absent: fit the screen's width)
+  function applyZoom(root) {
+    root.querySelectorAll(".family-figure-box").forEach(function (box) {
+      var svg = box.querySelector("svg");
+      if (!svg) { return; }
+      if (!zooms[box.id]) { svg.style.removeProperty("width"); svg.style.removeProperty("max-width"); return; }
+      svg.style.maxWidth = "none";
+      svg.style.width = Math.round(parseFloat(svg.getAttribute("width")) * zooms[box.id]) + "px";
+    });
+  }
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-zoom]");
+    var box = button && document.getElementById(button.dataset.figure);
+    var svg = box && box.querySelector("svg");
+    if (!svg) { return; }
+    var natural = parseFloat(svg.getAttribute("width"));
+    var now = zooms[box.id] || svg.getBoundingClientRect().width / natural;
+    var next = { "in": now * 1.4, "out": now / 1.4, "fit": 0 }[button.dataset.zoom];
+    zooms[box.id] = next ? Math.min(Math.max(next, 0.2), 4) : 0;
+    applyZoom(box);
+  });
+  document.addEventListener("htmx:afterSwap", function () { applyZoom(document); });
+
   function newKey() {
     var bytes = new Uint8Array(16);
     window.crypto.getRandomValues(bytes);
@@ -203,6 +227,7 @@
     old.replaceWith(fresh);
     htmx.process(fresh);
     restoreState(fresh, kept);
+    applyZoom(fresh);
     markMine(fresh);
     showEditors(fresh);
   }

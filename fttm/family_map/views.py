@@ -1,0 +1,135 @@
+"""The family map over HTTP: every change as an htmx request answered with the fresh section,
+and the genogram and ecomap as SVG or PNG files to download.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, request
+from flask_babel import gettext as _
+
+from fttm.board.views import board_change, idempotency_key, respond, viewer_of_meeting
+from fttm.errors import Invalid
+from fttm.family_map import commands
+from fttm.family_map.drawing import figure
+from fttm.forms import whole_number
+
+bp = Blueprint("family_map", __name__, url_prefix="/meetings/<int:meeting_id>/board/family-map")
+SECTION = commands.SECTION
+SVG = "image/svg+xml"
+
+
+def _base() -> int:
+    """The version of the row the person was looking at when they started editing."""
+    base = whole_number(request.form.get("base_version", ""))
+    if base is None:
+        raise Invalid({"base_version": _("Reload the page and try again.")})
+    return base
+
+
+def _form() -> dict:
+    form = request.form.to_dict()
+    form.pop("base_version", None)
+    return form
+
+
+@bp.post("/people")
+@board_change(SECTION)
+def add_person(viewer):
+    """Add someone, and how they are related to someone already there."""
+    commands.add_person(viewer, _form(), key=idempotency_key())
+    return respond(viewer, SECTION)
+
+
+@bp.post("/people/<int:person_id>")
+@board_change(SECTION)
+def edit_person(viewer, person_id: int):
+    commands.edit_person(viewer, person_id, _form(), base_version=_base(), key=idempotency_key())
+    return respond(viewer, SECTION)
+
+
+@bp.post("/people/<int:person_id>/<any(delete,restore,confidential,share,left,right,back):what>")
+@board_change(SECTION)
+def person_flag(viewer, person_id: int, what: str):
+    """Remove, restore, mark confidential, share, or nudge someone."""
+    key = idempotency_key()
+    if what == "delete":
+        commands.delete_person(viewer, person_id, key=key)
+    elif what == "restore":
+        commands.restore_person(viewer, person_id, key=key)
+    elif what in ("confidential", "share"):
+        commands.set_person_confidential(viewer, person_id, what == "confidential", key=key)
+    else:
+        commands.nudge_person(viewer, person_id, what, key=key)
+    return respond(viewer, SECTION)
+
+
+@bp.post("/relationships")
+@board_change(SECTION)
+def add_relationship(viewer):
+    commands.add_relationship(viewer, _form(), key=idempotency_key())
+    return respond(viewer, SECTION)
+
+
+@bp.post("/relationships/<int:item_id>")
+@board_change(SECTION)
+def edit_relationship(viewer, item_id: int):
+    commands.edit_relationship(
+        viewer, item_id, _form(), base_version=_base(), key=idempotency_key()
+    )
+    return respond(viewer, SECTION)
+
+
+@bp.post("/connections")
+@board_change(SECTION)
+def add_connection(viewer):
+    commands.add_connection(viewer, _form(), key=idempotency_key())
+    return respond(viewer, SECTION)
+
+
+@bp.post("/connections/<int:item_id>")
+@board_change(SECTION)
+def edit_connection(viewer, item_id: int):
+    commands.edit_connection(viewer, item_id, _form(), base_version=_base(), key=idempotency_key())
+    return respond(viewer, SECTION)
+
+
+@bp.post("/<any(relationship,ecomap_connection):what>/<int:item_id>/<any(delete,restore):action>")
+@board_change(SECTION)
+def line_flag(viewer, what: str, item_id: int, action: str):
+    """Remove or restore a relationship or an ecomap connection."""
+    if action == "delete":
+        commands.remove_line(viewer, what, item_id, key=idempotency_key())
+    else:
+        commands.restore_line(viewer, what, item_id, key=idempotency_key())
+    return respond(viewer, SECTION)
+
+
+@bp.post("/households")
+@board_change(SECTION)
+def add_household(viewer):
+    commands.add_household(viewer, _form(), key=idempotency_key())
+    return respond(viewer, SECTION)
+
+
+@bp.get("/<any(genogram,ecomap):which>.<any(svg,png):extension>")
+def download(meeting_id: int, which: str, extension: str):
+    """The genogram or ecomap as it is now, as this person may see it, as a file."""
+    viewer = viewer_of_meeting(meeting_id)
+    drawing = figure(viewer.meeting, viewer.audience, which, standalone=True)
+    if extension == "svg":
+        body, mimetype = drawing.encode(), SVG
+    else:
+        import cairosvg  # the PNG renderer loads cairo only when a PNG is asked for
+
+        body, mimetype = cairosvg.svg2png(bytestring=drawing.encode(), scale=2), "image/png"
+    if not body:
+        abort(500)
+    name = f"{which}-meeting-{viewer.meeting.id}.{extension}"
+    return Response(
+        body,
+        mimetype=mimetype,
+        headers={
+            "Content-Disposition": f'attachment; filename="{name}"',
+            "Cache-Control": "no-store",
+        },
+    )
