@@ -29,7 +29,7 @@ chromium:
 	@if [ -x "$(CHROMIUM)" ]; then :; \
 	elif [ "$$(id -u)" = 0 ]; then \
 	  echo "Installing Chromium for the browser tests (apt-get)…"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core >/dev/null; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core libcairo2 >/dev/null; \
 	else \
 	  echo "The browser tests need Chromium. Run:  sudo apt-get install -y chromium"; exit 1; \
 	fi
@@ -48,7 +48,7 @@ format: $(VENV)/.installed
 	$(BIN)/ruff check --fix .
 
 bench: $(VENV)/.installed
-	@if [ -d bench ]; then $(BIN)/python -m bench; else echo "The benchmark arrives with issue 6 (bench/)."; fi
+	$(BIN)/python -m bench
 
 # Extract every translatable string into fttm/translations/messages.pot (then update or init a locale).
 messages: $(VENV)/.installed

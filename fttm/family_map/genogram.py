@@ -53,30 +53,42 @@ def age_of(person: PersonNode, year: int) -> int | None:
     return max(end - person.birth_year, 0)
 
 
-def years_of(person: PersonNode) -> str:
+def year_words() -> dict[str, str]:
+    """Short year labels, translated once per drawing (a genogram has dozens of them)."""
+    return {
+        "born": _("b. %(year)s"),
+        "died": _("d. %(year)s"),
+        "married": _("m. %(year)s"),
+        "cohabiting": _("lt. %(year)s"),
+        "separated": _("s. %(year)s"),
+        "divorced": _("d. %(year)s"),
+    }
+
+
+def years_of(person: PersonNode, words: dict[str, str]) -> str:
     """Birth and death years under the name: "1960-2020" (with an en dash), "b. 1990", "d. 2020"."""
     if person.birth_year and person.deceased and person.death_year:
         return f"{person.birth_year}\u2013{person.death_year}"
     if person.birth_year:
-        return _("b. %(year)s", year=person.birth_year)
+        return words["born"] % {"year": person.birth_year}
     if person.deceased and person.death_year:
-        return _("d. %(year)s", year=person.death_year)
+        return words["died"] % {"year": person.death_year}
     return ""
 
 
-def union_years(kind: str, start: int | None, end: int | None) -> str:
+def union_years(kind: str, start: int | None, end: int | None, words: dict[str, str]) -> str:
     """Short dates on a union line: "m. 2010", "m. 2010 d. 2021"."""
-    began = {"cohabiting": _("lt. %(year)s")}.get(kind, _("m. %(year)s"))
-    ended = {"separated": _("s. %(year)s"), "divorced": _("d. %(year)s")}.get(kind)
-    words = []
+    began = words["cohabiting"] if kind == "cohabiting" else words["married"]
+    ended = words.get(kind) if kind in ("separated", "divorced") else None
+    parts = []
     if start:
-        words.append(began % {"year": start})
+        parts.append(began % {"year": start})
     if end and ended:
-        words.append(ended % {"year": end})
-    return " ".join(words)
+        parts.append(ended % {"year": end})
+    return " ".join(parts)
 
 
-def _person(person: PersonNode, x: float, y: float, year: int) -> str:
+def _person(person: PersonNode, x: float, y: float, year: int, words: dict[str, str]) -> str:
     age = age_of(person, year)
     parts = [
         f'<g class="person" data-person="{person.id}"><title>{svg.escape(person.name)}</title>',
@@ -94,11 +106,39 @@ def _person(person: PersonNode, x: float, y: float, year: int) -> str:
     lines = svg.wrap(person.name, 16, 2) if person.name else []
     for number, line in enumerate(lines):
         parts.append(svg.text(x, y + HALF + 15 + 14 * number, line, size=12))
-    years = years_of(person)
+    years = years_of(person, words)
     if years:
         parts.append(svg.text(x, y + HALF + 15 + 14 * len(lines), years, size=10, fill="#52606d"))
     parts.append("</g>")
     return "".join(parts)
+
+
+def _households(layout: Layout) -> str:
+    """Households as tinted regions with a dashed edge: one rounded box per run of neighbours,
+    and a bridge joining the boxes of one household in rows next to each other, so a family
+    living together reads as one shape.
+    """
+    shapes = []
+    for box in layout.boxes:
+        shapes.append(
+            f'<rect x="{svg.number(box.x1)}" y="{svg.number(box.y1)}" '
+            f'width="{svg.number(box.x2 - box.x1)}" height="{svg.number(box.y2 - box.y1)}" '
+            f'rx="14" fill="#eef4fb" stroke="#6a7f99" stroke-width="1.5" stroke-dasharray="5 4">'
+            f"<title>{svg.escape(box.name)}</title></rect>"
+        )
+    for upper in layout.boxes:
+        for lower in layout.boxes:
+            if lower.household_id != upper.household_id or not 0 < lower.y1 - upper.y2 < 120:
+                continue
+            left, right = max(upper.x1, lower.x1) + 14, min(upper.x2, lower.x2) - 14
+            if right - left < 20:
+                continue
+            shapes.append(
+                f'<rect x="{svg.number(left)}" y="{svg.number(upper.y2 - 1)}" '
+                f'width="{svg.number(right - left)}" '
+                f'height="{svg.number(lower.y1 - upper.y2 + 2)}" fill="#eef4fb"/>'
+            )
+    return f'<g class="households">{"".join(shapes)}</g>'
 
 
 def _union(line) -> str:
@@ -156,7 +196,8 @@ def _samples(layout: Layout, family: Family, figure_id: str) -> list[tuple[str, 
             entries.append((_union(Line("union", kind, sample, mid=(38.0, 12.0))), words[kind]))
     words = child_words()
     for kind in ("biological", "adopted", "foster"):
-        if ("child", kind) in kinds and (kind != "biological" or len(kinds) > 1):
+        others = {("child", "adopted"), ("child", "foster")}
+        if ("child", kind) in kinds and (kind != "biological" or kinds & others):
             sample = svg.polyline(
                 [(22, 0), (22, 24)],
                 svg.INK,
@@ -188,25 +229,20 @@ def genogram_svg(
     """The family's genogram as an SVG document, legend included."""
     layout = layout or lay_out(family)
     people = {p.id: p for p in family.people}
+    links = {link.id: link for link in family.links}
+    words = year_words()
     body = [
         f"<defs>{svg.arrow_marker(f'{figure_id}-arrow', svg.EMOTIONAL_COLOURS['violence'])}</defs>"
     ]
-    for box in layout.boxes:
-        body.append(
-            f'<g class="household"><title>{svg.escape(box.name)}</title>'
-            f'<rect x="{svg.number(box.x1)}" y="{svg.number(box.y1)}" '
-            f'width="{svg.number(box.x2 - box.x1)}" height="{svg.number(box.y2 - box.y1)}" '
-            f'rx="14" fill="#eef4fb" stroke="#6a7f99" stroke-width="1.5" '
-            f'stroke-dasharray="5 4"/></g>'
-        )
+    body.append(_households(layout))
     for line in layout.lines:
         if line.group == "union" and len(line.points) == 2:
             body.append(_union(line))
             if line.mid:
                 label = ""
-                link = next((k for k in family.links if k.id == line.link_id), None)
+                link = links.get(line.link_id)
                 if link:
-                    label = union_years(link.kind, link.start_year, link.end_year)
+                    label = union_years(link.kind, link.start_year, link.end_year, words)
                 if label:
                     body.append(
                         svg.text(line.mid[0], line.mid[1] - 8, label, size=9, fill="#52606d")
@@ -221,7 +257,7 @@ def genogram_svg(
         if line.group == "emotional":
             body.append(svg.feeling(line.points, line.kind, f"{figure_id}-arrow"))
     for person_id, (x, y) in sorted(layout.positions.items()):
-        body.append(_person(people[person_id], x, y, year))
+        body.append(_person(people[person_id], x, y, year, words))
     width = max(layout.width, 420)
     key, height = svg.legend(
         _samples(layout, family, figure_id), 20, layout.height, width - 40, _("Legend")

@@ -4,7 +4,7 @@ and the genogram and ecomap as SVG or PNG files to download.
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, request
+from flask import Blueprint, Response, request
 from flask_babel import gettext as _
 
 from fttm.board.views import board_change, idempotency_key, respond, viewer_of_meeting
@@ -119,11 +119,18 @@ def download(meeting_id: int, which: str, extension: str):
     if extension == "svg":
         body, mimetype = drawing.encode(), SVG
     else:
-        import cairosvg  # the PNG renderer loads cairo only when a PNG is asked for
-
+        try:
+            import cairosvg  # loads the system's cairo library only when a PNG is asked for
+        except OSError:  # pragma: no cover - a server without libcairo2
+            return Response(
+                _(
+                    "Pictures can't be made here: the server needs the cairo library. "
+                    "Download the SVG instead."
+                ),
+                status=503,
+                mimetype="text/plain",
+            )
         body, mimetype = cairosvg.svg2png(bytestring=drawing.encode(), scale=2), "image/png"
-    if not body:
-        abort(500)
     name = f"{which}-meeting-{viewer.meeting.id}.{extension}"
     return Response(
         body,
