@@ -111,7 +111,7 @@ def _born(raw: dict, this_year: int, found: _Found) -> int | None:
     if not text:
         return None
     value = whole_number(text, digits=4)
-    if value is not None and len(text) <= 3 and value <= 125:
+    if value is not None and len(text) <= 3 and 0 <= value <= 125:
         return this_year - value
     return _year({"born": text}, "born", this_year, found)
 
@@ -320,10 +320,11 @@ def delete_person(viewer: Viewer, person_id: int, *, key: str | None = None) -> 
     now = utcnow()
     with _change(viewer, key) as current:
         _set(current, person, {"deleted_at": now}, "person.deleted")
+        taken = {"deleted_at": now, "deleted_with_person_id": person.id}
         for relationship in _relationships_of(person.id):
-            _set(current, relationship, {"deleted_at": now}, "relationship.deleted")
+            _set(current, relationship, taken, "relationship.deleted")
         for connection in _connections_of(person.id):
-            _set(current, connection, {"deleted_at": now}, "ecomap_connection.deleted")
+            _set(current, connection, taken, "ecomap_connection.deleted")
     return person
 
 
@@ -333,16 +334,30 @@ def restore_person(viewer: Viewer, person_id: int, *, key: str | None = None) ->
     if (done := replayed(viewer, Person, key)) is not None:
         return done
     person = _live(viewer, Person, person_id, deleted=True)
-    when = person.deleted_at
+    back = {"deleted_at": None, "deleted_with_person_id": None}
     with _change(viewer, key) as current:
         _set(current, person, {"deleted_at": None}, "person.restored")
-        for relationship in _relationships_of(person.id, deleted_at=when):
-            others = {relationship.from_person_id, relationship.to_person_id} - {person.id}
-            if all(db.session.get(Person, other).deleted_at is None for other in others):
-                _set(current, relationship, {"deleted_at": None}, "relationship.restored")
-        for connection in _connections_of(person.id, deleted_at=when):
-            _set(current, connection, {"deleted_at": None}, "ecomap_connection.restored")
+        # Lines that went away with a person (this one or another) come back once both people
+        # are back, unless the family has since drawn something that rules them out.
+        for relationship in _relationships_of(person.id, taken_with_someone=True):
+            if _may_come_back(relationship):
+                _set(current, relationship, back, "relationship.restored")
+        for connection in _connections_of(person.id, taken_with_someone=True):
+            _set(current, connection, back, "ecomap_connection.restored")
     return person
+
+
+def _may_come_back(relationship: Relationship) -> bool:
+    """Whether a removed line can be drawn again: both people on the map, and the family it
+    would make still possible (no cycle, no third biological parent, no second union).
+    """
+    one = db.session.get(Person, relationship.from_person_id)
+    two = db.session.get(Person, relationship.to_person_id)
+    if one.deleted_at is not None or two.deleted_at is not None:
+        return False
+    found = _Found({})
+    _check_relationship(relationship.kind, one, two, found, ignore=relationship.id)
+    return not found.errors
 
 
 def set_person_confidential(
@@ -415,7 +430,6 @@ def _new_relationship(
         start_year=start,
         end_year=end,
         note=note,
-        confidential=one.confidential or two.confidential,
         created_by_participant_id=viewer.participant.id,
         created_by_user_id=viewer.participant.user_id,
     )
@@ -615,12 +629,10 @@ def add_connection(viewer: Viewer, raw: dict, *, key: str | None = None) -> Ecom
     found = _Found({})
     values = _connection_values(viewer, raw, found, new=True)
     found.raise_any()
-    person = db.session.get(Person, values["person_id"]) if values.get("person_id") else None
     with _change(viewer, key) as current:
         connection = EcomapConnection(
             case_id=viewer.meeting.case_id,
             **values,
-            confidential=bool(person and person.confidential),
             created_by_participant_id=viewer.participant.id,
             created_by_user_id=viewer.participant.user_id,
         )
@@ -709,8 +721,23 @@ def restore_line(viewer: Viewer, what: str, item_id: int, *, key: str | None = N
     for person_id in filter(None, people):
         if db.session.get(Person, person_id).deleted_at is not None:
             raise Invalid({"restore": _("Bring the person back first.")})
+    if what == "relationship":
+        found = _Found({})
+        _check_relationship(
+            item.kind,
+            db.session.get(Person, item.from_person_id),
+            db.session.get(Person, item.to_person_id),
+            found,
+            ignore=item.id,
+        )
+        found.raise_any()
     with _change(viewer, key) as current:
-        _set(current, item, {"deleted_at": None}, f"{what}.restored")
+        _set(
+            current,
+            item,
+            {"deleted_at": None, "deleted_with_person_id": None},
+            f"{what}.restored",
+        )
     return item
 
 
@@ -739,11 +766,22 @@ def _live(viewer: Viewer, model, item_id: int, *, deleted: bool = False):
     item = db.session.get(model, item_id)
     if item is None or item.case_id != viewer.meeting.case_id:
         raise NotFound("no such row")
-    if item.confidential and not viewer.is_staff:
+    if not viewer.is_staff and (item.confidential or _touches_confidential(item)):
         raise NotFound("confidential")
     if (item.deleted_at is not None) != deleted:
         raise NotFound("deleted" if item.deleted_at else "not deleted")
     return item
+
+
+def _touches_confidential(item) -> bool:
+    """A line to someone kept off family screens is kept off them too."""
+    if isinstance(item, Relationship):
+        ends = (item.from_person_id, item.to_person_id)
+    elif isinstance(item, EcomapConnection):
+        ends = (item.person_id,)
+    else:
+        return False
+    return any(person_id and db.session.get(Person, person_id).confidential for person_id in ends)
 
 
 def _own_or_staff(viewer: Viewer, item) -> None:
@@ -751,24 +789,25 @@ def _own_or_staff(viewer: Viewer, item) -> None:
         raise NotAllowed(_("You can remove what you added; ask the facilitator about the rest."))
 
 
-def _relationships_of(person_id: int, *, deleted_at=None) -> list[Relationship]:
-    """Lines touching a person: live ones, or those removed at exactly `deleted_at`."""
+def _relationships_of(person_id: int, *, taken_with_someone: bool = False) -> list[Relationship]:
+    """Lines touching a person: the live ones, or those that went away with a person."""
     query = sa.select(Relationship).where(
         sa.or_(Relationship.from_person_id == person_id, Relationship.to_person_id == person_id)
     )
     query = query.where(
-        Relationship.deleted_at == deleted_at
-        if deleted_at is not None
+        Relationship.deleted_with_person_id.is_not(None)
+        if taken_with_someone
         else Relationship.deleted_at.is_(None)
     )
     return db.session.scalars(query.order_by(Relationship.id)).all()
 
 
-def _connections_of(person_id: int, *, deleted_at=None) -> list[EcomapConnection]:
+def _connections_of(person_id: int, *, taken_with_someone: bool = False) -> list[EcomapConnection]:
+    """A person's own ecomap connections: the live ones, or those that went away with them."""
     query = sa.select(EcomapConnection).where(EcomapConnection.person_id == person_id)
     query = query.where(
-        EcomapConnection.deleted_at == deleted_at
-        if deleted_at is not None
+        EcomapConnection.deleted_with_person_id.is_not(None)
+        if taken_with_someone
         else EcomapConnection.deleted_at.is_(None)
     )
     return db.session.scalars(query.order_by(EcomapConnection.id)).all()

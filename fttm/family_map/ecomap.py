@@ -246,7 +246,7 @@ def ecomap_svg(
         end = _edge(target, start, SYSTEM_RADIUS + 2)
         body.append(
             f'<g class="connection" data-connection="{connection.id}"><title>'
-            f"{svg.escape(connection.system_name)}</title>"
+            f"{svg.escape(_title(connection))}</title>"
             + connection_line([start, end], connection.strength, connection.flow, figure_id)
             + "</g>"
         )
@@ -294,6 +294,12 @@ def ecomap_svg(
         figure_id=figure_id,
         css_class="family-figure ecomap",
     )
+
+
+def _title(connection: Connection) -> str:
+    """What a connection's tooltip says: the system, its strength, and the note if any."""
+    words = f"{connection.system_name}: {strength_words()[connection.strength].lower()}"
+    return f"{words}. {connection.note}" if connection.note else words
 
 
 def _samples(connections, figure_id: str) -> list[tuple[str, str]]:

@@ -303,12 +303,16 @@ class _Genogram:
         for child, parents in self.parents_of.items():
             if not parents:
                 continue
-            ranked = sorted(parents, key=lambda p: (BLOOD_RANK.get(self.parentage[(p, child)]), p))
-            best = BLOOD_RANK.get(self.parentage[(ranked[0], child)])
-            first = [p for p in ranked if BLOOD_RANK.get(self.parentage[(p, child)]) == best]
+            ranked = sorted(parents, key=lambda p: (self._rank(p, child), p))
+            best = self._rank(ranked[0], child)
+            first = [p for p in ranked if self._rank(p, child) == best]
             pair = self._united_pair(first)
             main[child] = pair or (first[0],)
         return main
+
+    def _rank(self, parent: int, child: int) -> int:
+        """How close a parent is: biological, adoptive, foster; a kind not known comes last."""
+        return BLOOD_RANK.get(self.parentage[(parent, child)], len(BLOOD_RANK))
 
     def _united_pair(self, parents: list[int]) -> tuple[int, ...] | None:
         """Two of these parents who are partners of each other (in the same row), if any."""

@@ -137,3 +137,25 @@ def deleted_people(case_id: int) -> list[Person]:
         .order_by(None)
         .order_by(Person.deleted_at.desc())
     ).all()
+
+
+def removed_lines(case_id: int, people: dict[int, Person]) -> list[Relationship | EcomapConnection]:
+    """Lines removed on their own (not with a person) between people still on the map, for the
+    facilitator to bring back.
+    """
+    rows = [
+        *db.session.scalars(_live(Relationship, case_id, STAFF, deleted=True)),
+        *db.session.scalars(_live(EcomapConnection, case_id, STAFF, deleted=True)),
+    ]
+    lines = []
+    for row in rows:
+        if row.deleted_with_person_id is not None:
+            continue
+        ends = (
+            (row.from_person_id, row.to_person_id)
+            if isinstance(row, Relationship)
+            else (row.person_id,)
+        )
+        if all(end is None or end in people for end in ends):
+            lines.append(row)
+    return sorted(lines, key=lambda row: row.deleted_at, reverse=True)

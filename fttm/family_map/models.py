@@ -99,6 +99,9 @@ class Relationship(BoardItem, db.Model):
     start_year: Mapped[int | None]
     end_year: Mapped[int | None]
     note: Mapped[str | None] = mapped_column(sa.String(500))
+    # Set when the line went away because this person was taken off the map: it comes back
+    # when the people it joins are back (a line removed on its own stays removed).
+    deleted_with_person_id: Mapped[int | None] = mapped_column(sa.ForeignKey("persons.id"))
 
     @property
     def is_union(self) -> bool:
@@ -141,6 +144,8 @@ class EcomapConnection(BoardItem, db.Model):
     strength: Mapped[ConnectionStrength] = mapped_column(enum_type(ConnectionStrength))
     flow: Mapped[EnergyFlow] = mapped_column(enum_type(EnergyFlow), default=EnergyFlow.NONE)
     note: Mapped[str | None] = mapped_column(sa.String(500))
+    # As for relationships: the person whose removal took this connection with them.
+    deleted_with_person_id: Mapped[int | None] = mapped_column(sa.ForeignKey("persons.id"))
 
 
 def shareable_people(case_id: int) -> list[Person]:

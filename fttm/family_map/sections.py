@@ -8,9 +8,14 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 
 from fttm.board.viewer import STAFF
-from fttm.family_map.drawing import figure, stories
-from fttm.family_map.loading import deleted_people, load_map
-from fttm.family_map.models import EMOTIONAL_KINDS, PARENTAGE_KINDS, UNION_KINDS
+from fttm.family_map.drawing import figure, relation_words, stories
+from fttm.family_map.loading import deleted_people, load_map, removed_lines
+from fttm.family_map.models import (
+    EMOTIONAL_KINDS,
+    PARENTAGE_KINDS,
+    UNION_KINDS,
+    EcomapConnection,
+)
 from fttm.jurisdictions import profile
 from fttm.meetings.models import Meeting
 
@@ -87,4 +92,29 @@ def family_map_context(meeting: Meeting, audience: str) -> dict:
         "kind_choices": kind_choices(),
         "categories": rules.choices("ecomap_categories"),
         "deleted_people": deleted_people(meeting.case_id) if audience == STAFF else [],
+        "removed_lines": _removed(meeting.case_id, family_map.by_id) if audience == STAFF else [],
     }
+
+
+def _removed(case_id: int, people: dict) -> list[tuple[str, str, object]]:
+    """Lines the facilitator may bring back: (kind of row, words, row)."""
+    told = []
+    for row in removed_lines(case_id, people):
+        if isinstance(row, EcomapConnection):
+            who = people[row.person_id].name if row.person_id else _("The household")
+            told.append(("ecomap_connection", f"{who}: {row.system_name}", row))
+        elif row.kind in PARENTAGE_KINDS:
+            words = _(
+                "%(parent)s, parent of %(child)s",
+                parent=people[row.from_person_id].name,
+                child=people[row.to_person_id].name,
+            )
+            told.append(("relationship", words, row))
+        else:
+            words = (
+                people[row.from_person_id].name
+                + ": "
+                + relation_words(row.kind) % {"name": people[row.to_person_id].name}
+            )
+            told.append(("relationship", words, row))
+    return told
