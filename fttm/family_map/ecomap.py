@@ -270,7 +270,7 @@ def ecomap_svg(
             svg.text(
                 system.x,
                 system.y - 22,
-                system.category_label.upper()[:18],
+                (svg.wrap(system.category_label.upper(), 16, 1) or [""])[0],
                 size=8,
                 fill="#52606d",
                 weight="bold",

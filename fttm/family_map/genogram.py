@@ -245,7 +245,7 @@ def genogram_svg(
                     label = union_years(link.kind, link.start_year, link.end_year, words)
                 if label:
                     body.append(
-                        svg.text(line.mid[0], line.mid[1] - 8, label, size=9, fill="#52606d")
+                        svg.text(line.mid[0], line.mid[1] - 14, label, size=9, fill="#52606d")
                     )
         elif line.group == "union":
             body.append(_union(line))

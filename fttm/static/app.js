@@ -45,7 +45,8 @@
   // Pan and zoom of the family map's pictures: each scrolls in its box; the buttons scale it.
   var zooms = {};       // figure box id -> zoom factor (absent: fit the screen's width)
   function applyZoom(root) {
-    root.querySelectorAll(".family-figure-box").forEach(function (box) {
+    var boxes = root.matches && root.matches(".family-figure-box") ? [root] : root.querySelectorAll(".family-figure-box");
+    Array.prototype.forEach.call(boxes, function (box) {
       var svg = box.querySelector("svg");
       if (!svg) { return; }
       if (!zooms[box.id]) { svg.style.removeProperty("width"); svg.style.removeProperty("max-width"); return; }
@@ -108,6 +109,13 @@
     section.querySelectorAll("textarea[id], input[id], select[id]").forEach(function (field) {
       // Text being sent (or waiting to be resent) is about to be on the board: don't keep it.
       if (field.form && (field.form.classList.contains("htmx-request") || field.form.dataset.sending)) { return; }
+      if (field.type === "radio" || field.type === "checkbox") {
+        // A choice made in a form being filled in (say, "Female") survives the push.
+        if (field.closest("[data-reset]") && field.checked !== field.defaultChecked) {
+          kept.fields[field.id] = { checked: field.checked, base: null };
+        }
+        return;
+      }
       if (field.dataset.dirty === "1" || (field.closest("[data-reset]") && field.value)) {
         var base = field.form && field.form.querySelector('[name="base_version"]');
         kept.fields[field.id] = { value: field.value, base: base ? base.value : null };
@@ -128,6 +136,7 @@
     Object.keys(kept.fields).forEach(function (id) {
       var field = section.querySelector("#" + CSS.escape(id));
       if (!field) { return; }
+      if ("checked" in kept.fields[id]) { field.checked = kept.fields[id].checked; return; }
       field.value = kept.fields[id].value;
       field.dataset.dirty = "1";
       var base = field.form && field.form.querySelector('[name="base_version"]');
@@ -302,6 +311,12 @@
     if (swapped && swapped.indexOf("section-") === 0) { delete deferred[swapped.slice(8)]; }
     markMine(event.detail.target.parentElement || document);
     showEditors(document);
+    // A refusal is shown above its section: bring it into view if the form was far below.
+    var target = event.detail.target;
+    if (target.classList && target.classList.contains("section-message") && target.textContent.trim()) {
+      var place = target.getBoundingClientRect();
+      if (place.top < 0 || place.bottom > window.innerHeight) { target.scrollIntoView({ block: "center" }); }
+    }
   });
 
   document.addEventListener("input", function (event) {
