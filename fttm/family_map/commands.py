@@ -575,15 +575,7 @@ def edit_relationship(
     if start is not None and end is not None and end < start:
         found.add("end_year", _("The end can't be before the start."))
     found.raise_any()
-    changed = {n: v for n, v in values.items() if getattr(relationship, n) != v}
-    if not changed:
-        return relationship
-    if base_version != relationship.version:
-        field = next(iter(changed))
-        raise Conflict(relationship, field, getattr(relationship, field))
-    with _change(viewer, key) as current:
-        _set(current, relationship, changed, "relationship.edited")
-    return relationship
+    return _save_edit(viewer, relationship, values, base_version, key, "relationship.edited")
 
 
 # -- ecomap -----------------------------------------------------------------------------------
@@ -658,15 +650,7 @@ def edit_connection(
     found = _Found({})
     values = _connection_values(viewer, raw, found, new=False)
     found.raise_any()
-    changed = {n: v for n, v in values.items() if getattr(connection, n) != v}
-    if not changed:
-        return connection
-    if base_version != connection.version:
-        field = next(iter(changed))
-        raise Conflict(connection, field, getattr(connection, field))
-    with _change(viewer, key) as current:
-        _set(current, connection, changed, "ecomap_connection.edited")
-    return connection
+    return _save_edit(viewer, connection, values, base_version, key, "ecomap_connection.edited")
 
 
 def add_household(viewer: Viewer, raw: dict, *, key: str | None = None) -> Household:
@@ -748,6 +732,21 @@ def _change(viewer: Viewer, key: str | None):
     return change(
         viewer.meeting.case_id, viewer.actor, meeting_id=viewer.meeting.id, idempotency_key=key
     )
+
+
+def _save_edit(viewer: Viewer, item, values: dict, base_version: int, key, event_kind: str):
+    """Save the fields that really change, unless someone changed the row since the editor
+    loaded it (then Conflict, and nothing is overwritten).
+    """
+    changed = {name: value for name, value in values.items() if getattr(item, name) != value}
+    if not changed:
+        return item
+    if base_version != item.version:
+        field = next(iter(changed))
+        raise Conflict(item, field, getattr(item, field))
+    with _change(viewer, key) as current:
+        _set(current, item, changed, event_kind)
+    return item
 
 
 def _set(current, item, values: dict, event_kind: str) -> None:
