@@ -120,6 +120,21 @@ def _generations(family: Family, parents_of, children_of, partners_of) -> dict[i
     """
     ids = [p.id for p in family.people]
     gen = dict.fromkeys(ids, 0)
+    # Partners, their partners and so on stand in one row, so they are lifted together: lifting
+    # one person alone would drag their partners' children down, and with them the person's own
+    # nearest child, round after round.
+    together: dict[int, list[int]] = {}
+    for person in ids:
+        if person in together:
+            continue
+        group, todo = [person], [person]
+        while todo:
+            for partner in partners_of[todo.pop()]:
+                if partner not in group:
+                    group.append(partner)
+                    todo.append(partner)
+        for member in group:
+            together[member] = group
     limit = 4 * len(ids) + 8  # enough for any consistent family; stops on an impossible one
     for _round in range(limit):
         changed = False
@@ -134,15 +149,15 @@ def _generations(family: Family, parents_of, children_of, partners_of) -> dict[i
                     gen[partner] = gen[person]
                     changed = True
         for person in ids:
-            # Someone with no parents drawn sits right above their nearest child; their partners
-            # follow, as long as none of those partners has parents of their own holding them up.
-            if parents_of[person] or not children_of[person]:
+            # Someone with no parents drawn sits right above the nearest child of their group
+            # (they, their partners and so on), as long as nobody in the group has parents of
+            # their own holding them up.
+            group = together[person]
+            if any(parents_of[member] for member in group):
                 continue
-            if any(parents_of[partner] for partner in partners_of[person]):
-                continue
-            lowest = min(gen[child] for child in children_of[person]) - 1
-            if lowest > gen[person]:
-                gen[person] = lowest
+            below = [gen[child] for member in group for child in children_of[member]]
+            if below and min(below) - 1 > gen[person]:
+                gen[person] = min(below) - 1
                 changed = True
         if not changed:
             break
@@ -516,6 +531,10 @@ class _Router:
         # Horizontal runs per gap (gap r is above row r; gap `depth` is below the last row).
         self.runs: dict[int, list[tuple[float, float, int]]] = defaultdict(list)
         self.union_lanes: dict[frozenset, tuple] = {}
+        # Where each lone parent's line comes down, and the channels couples and lone parents
+        # already use, so that no two families' lines come down on top of each other.
+        self.lone_starts: dict[int, tuple[float, tuple]] = {}
+        self.taken: set[float] = set()
 
     # Geometry helpers: a point is (x, ("gap", r) | ("top", r) | ("mid", r) | ("bottom", r)).
 
@@ -548,6 +567,9 @@ class _Router:
         lines: list[_Draft] = []
         for pair, link in sorted(g.unions.items(), key=lambda item: item[1].id):
             lines.append(self._union(tuple(pair), link))
+        for parents in sorted(set(g.families.values())):
+            if len(parents) == 2:
+                self.taken.add(round(self._descent_start(parents)[0], 1))
         for parents in sorted(set(g.families.values())):
             lines.extend(self._descent(parents))
         for (parent, child), kind in sorted(g.parentage.items()):
@@ -598,14 +620,42 @@ class _Router:
             # the children's line comes down the channel next to the left partner.
             neighbour = self.rows[row][self.rows[row].index(a) + 1]
             return (g.x[a] + g.x[neighbour]) / 2, self.union_lanes[frozenset(parents)]
-        parent = parents[0]
-        row = self.rows[g.gen[parent]]
-        index = row.index(parent)
-        partners = set(g.partners_of[parent])
-        right_is_partner = index + 1 < len(row) and row[index + 1] in partners
-        left_is_partner = index > 0 and row[index - 1] in partners
-        side = -1 if right_is_partner and not left_is_partner else 1
-        return g.x[parent] + side * SPACING / 2, ("side", g.gen[parent], parent)
+        return self._lone_start(parents[0])
+
+    def _lone_start(self, parent: int) -> tuple[float, tuple]:
+        """Where a lone parent's line leaves their row: in the channel beside them (the right
+        one first) if it is neither between two partners (that is their couple's place) nor used
+        by another family; failing both, over the row from the top of their symbol to the
+        nearest channel that is neither.
+        """
+        if parent in self.lone_starts:
+            return self.lone_starts[parent]
+        g = self.g
+        number = g.gen[parent]
+        row = self.rows[number]
+        usable = []
+        for left, right in pairwise([None, *row, None]):
+            if left is not None and right is not None and right in g.partners_of[left]:
+                continue
+            for edge, side in ((left, 1), (right, -1)):
+                if edge is not None and round(g.x[edge] + side * SPACING / 2, 1) not in self.taken:
+                    usable.append(g.x[edge] + side * SPACING / 2)
+        x = g.x[parent]
+        beside = [c for c in (x + SPACING / 2, x - SPACING / 2) if c in usable]
+        if beside:
+            start = beside[0], ("side", number, parent)
+        else:
+            if not usable:
+                # Every channel in the row is used: one more beyond the row's right end.
+                usable = [g.x[row[-1]] + SPACING / 2]
+                while round(usable[0], 1) in self.taken:
+                    usable[0] += 2 * LANE
+            channel = min(usable, key=lambda c: (abs(c - x), c))
+            ticket = self.run(number, x, channel, 0)
+            start = channel, ("over", number, parent, ("lane", number, ticket))
+        self.taken.add(round(start[0], 1))
+        self.lone_starts[parent] = start
+        return start
 
     def _descent(
         self,
@@ -637,6 +687,13 @@ class _Router:
                 (start_x, ("mid", parent_row)),
             ]
             drafts.append(stub)
+        elif start[0] == "over":
+            stub = _Draft("descent", "biological", None)
+            parent, start = start[2], start[3]
+            # Off the top's centre (their own child line) and the union and feeling lines' ends.
+            top_x = g.x[parent] + (14 if start_x > g.x[parent] else -14)
+            stub.points = [(top_x, ("top", parent_row)), (top_x, start), (start_x, start)]
+            drafts.append(stub)
         points: list = [(start_x, start if start[0] == "lane" else ("mid", parent_row))]
         x = start_x
         between = range(parent_row + 1, child_row)
@@ -645,7 +702,14 @@ class _Router:
             new_x = self.channel(x, between)
             points += [(x, jog), (new_x, jog)]
             x = new_x
-        xs = [g.x[c] for c in children]
+        # A child drawn lower than their siblings hangs from the bar by a channel of their own,
+        # so the bar reaches that channel rather than the child.
+        drops = {
+            c: self.channel(g.x[c], range(child_row, g.gen[c]))
+            for c in children
+            if g.gen[c] != child_row
+        }
+        xs = [drops.get(c, g.x[c]) for c in children]
         twins = self._twin_points(children)
         bar_xs = [*xs, x]
         bar = trunk.claim(self, child_row, min(bar_xs), max(bar_xs))
@@ -664,7 +728,7 @@ class _Router:
             top_row = g.gen[child]
             if top_row != child_row:
                 # A child drawn lower than their siblings: down a channel from the bar.
-                channel_x = self.channel(g.x[child], range(child_row, top_row))
+                channel_x = drops[child]
                 jog = line.claim(self, top_row, channel_x, g.x[child])
                 line.points = [
                     (channel_x, bar),

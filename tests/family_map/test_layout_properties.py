@@ -51,8 +51,11 @@ def _chance(draw, tenths: int) -> bool:
 
 
 @st.composite
-def families(draw, *, nudged: bool = False, max_people: int = 60) -> Family:
-    """A valid family of 1..max_people people, generation by generation."""
+def families(draw, *, nudged: bool = False, uneven: bool = False, max_people: int = 60) -> Family:
+    """A valid family of 1..max_people people, generation by generation. Partners are of one
+    generation; with `uneven`, sometimes one generation apart (as when one partner's parents
+    and grandparents are drawn but only the other's parents), which the layout must level out.
+    """
     # Sizes spread evenly: big families are where layouts go wrong.
     budget = draw(st.sampled_from(range(1, max_people + 1)))
     # Ids in random order, so that an id says nothing about age or generation.
@@ -112,23 +115,38 @@ def families(draw, *, nudged: bool = False, max_people: int = 60) -> Family:
         person(0, None if _chance(draw, 1) else 1900 + draw(st.integers(-8, 8)))
         for _ in range(founders)
     ]
+    elders_all: set[int] = set()  # everyone with a child
+    older: list[int] = []  # the generation above, for partners one generation apart
+    apart: set[int] = set()  # partners one generation apart, who take no other partner
     for gen in range(6):
         # Couples in this generation: with each other, or with someone marrying in.
         for someone in list(row):
             wanted = (0, 0, 0, 0, 1, 1, 1, 1, 2, 3)[draw(st.integers(0, 9))]
             for _ in range(wanted):
-                if len(partners[someone]) >= 3:
+                if len(partners[someone]) >= 3 or someone in apart:
                     break
                 others = [
                     p
                     for p in row
                     if p != someone
                     and p not in partners[someone]
+                    and p not in apart
                     and len(partners[p]) < 3
                     and not parents[p] & parents[someone]
                 ]
+                if uneven and not partners[someone]:
+                    # Someone of the generation above with no partner or child yet: drawn a row
+                    # lower, beside them, without pulling a parent and child into one row.
+                    others += [
+                        p
+                        for p in older
+                        if not partners[p] and p not in parents[someone] and p not in elders_all
+                    ]
                 if others and _chance(draw, 3):
-                    unite(someone, draw(st.sampled_from(others)), gen)
+                    chosen = draw(st.sampled_from(others))
+                    unite(someone, chosen, gen)
+                    if chosen in older:
+                        apart.update((someone, chosen))
                 elif room():
                     theirs = people[someone]["birth_year"]
                     born = None if theirs is None or _chance(draw, 1) else theirs
@@ -162,16 +180,18 @@ def families(draw, *, nudged: bool = False, max_people: int = 60) -> Family:
                 for parent in elders:
                     link("parentage", kind, parent, child)
                     parents[child].add(parent)
+                    elders_all.add(parent)
                 carers = [p for p in row if p not in parents[child]]
                 if carers and _chance(draw, 1):
                     carer = draw(st.sampled_from(carers))
                     link("parentage", draw(st.sampled_from(CARE_KINDS)), carer, child)
                     parents[child].add(carer)
+                    elders_all.add(carer)
                 children.append(child)
                 previous = child
         if not children:
             break
-        row = children
+        older, row = row, children
     everyone = sorted(people)
     if len(everyone) >= 2:
         for _ in range(draw(st.integers(0, min(8, len(everyone))))):
@@ -180,7 +200,7 @@ def families(draw, *, nudged: bool = False, max_people: int = 60) -> Family:
     return Family(tuple(PersonNode(**p) for p in people.values()), tuple(links), households)
 
 
-any_families = st.one_of(families(), families(nudged=True))
+any_families = st.one_of(families(), families(nudged=True), families(uneven=True))
 
 
 # -- reading a family and a layout ----------------------------------------------------------
@@ -238,30 +258,62 @@ def _on(point, p, q) -> bool:
 
 
 class _Drawing:
-    """The family lines (unions, descents, children) as connected pieces of ink."""
+    """The family lines (unions, descents, children) as connected pieces of ink.
+
+    A line joins the line it hangs from: a child line by its first point, a parent's own short
+    line (from the edge of their symbol) by its first point, a descent line coming down by both
+    its ends; each onto a horizontal piece of another line (a union line, a bar above children)
+    or onto the foot of a descent line. Lines that merely cross or meet just above a child (from
+    a child's adoptive parent, say) are not joined.
+    """
 
     def __init__(self, layout: Layout):
         self.layout = layout
         self.lines = [line for line in layout.lines if line.group in FAMILY_LINES]
         self.owner = list(range(len(self.lines)))
-        # Segments by their fixed coordinate, so an end point finds what it touches quickly.
-        across: dict[float, list] = defaultdict(list)
-        down: dict[float, list] = defaultdict(list)
-        slanted: list = []
+        self.boxes = {p: layout.symbol_box(p) for p in layout.positions}
+        self._touch: dict[bool, dict[int, set[int]]] = {}
+        across: dict[float, list] = defaultdict(list)  # horizontal pieces by their y
+        feet: dict[tuple[float, float], list[int]] = defaultdict(list)  # where descents end
         for index, line in enumerate(self.lines):
+            if line.group == "child":
+                continue
             for p, q in pairwise(line.points):
                 if p[1] == q[1]:
                     across[p[1]].append((index, p, q))
-                elif p[0] == q[0]:
-                    down[p[0]].append((index, p, q))
-                else:
-                    slanted.append((index, p, q))
+            if line.group == "descent" and self._coming_down(line):
+                feet[line.points[-1]].append(index)
         for index, line in enumerate(self.lines):
-            for end in (line.points[0], line.points[-1]):
-                near = [*across.get(end[1], ()), *down.get(end[0], ()), *slanted]
-                for other, p, q in near:
+            for end in self._hangs_by(line):
+                for other, p, q in across.get(end[1], ()):
                     if other != index and _on(end, p, q):
                         self._join(index, other)
+                for other in feet.get(end, ()):
+                    if other != index:
+                        self._join(index, other)
+
+    @staticmethod
+    def _coming_down(line) -> bool:
+        (_x1, y1), (_x2, y2) = line.points[-2], line.points[-1]
+        return y2 > y1
+
+    def _hangs_by(self, line) -> list:
+        first = line.points[0]
+        if line.group == "child":
+            return [first]
+        if line.group != "descent":
+            return []
+        if any(self._at_symbol(first, box) for box in self.boxes.values()):
+            return [first]
+        if self._coming_down(line):
+            return [first, line.points[-1]]
+        return []
+
+    @staticmethod
+    def _at_symbol(point, box) -> bool:
+        x, y = point
+        x1, y1, x2, y2 = box
+        return x1 - TOLERANCE <= x <= x2 + TOLERANCE and y1 - TOLERANCE <= y <= y2 + TOLERANCE
 
     def _find(self, index: int) -> int:
         while self.owner[index] != index:
@@ -280,34 +332,59 @@ class _Drawing:
             if line.group == "child" and _close(line.points[-1], point)
         }
 
+    def people_touched(self, piece: int) -> set[int]:
+        """Everyone with a line of this piece ending on the edge of their symbol."""
+        return self._touched().get(piece, set())
+
+    def elders_touched(self, piece: int) -> set[int]:
+        """Everyone a union or descent line of this piece starts or ends at: the people the
+        piece shows as parents (child lines end at the children).
+        """
+        return self._touched(elders=True).get(piece, set())
+
     def pieces_touching(self, person: int) -> set[int]:
-        """The pieces with an end on the edge of this person's symbol."""
-        x1, y1, x2, y2 = self.layout.symbol_box(person)
-        found = set()
-        for index, line in enumerate(self.lines):
-            for x, y in (line.points[0], line.points[-1]):
-                inside = (
-                    x1 - TOLERANCE <= x <= x2 + TOLERANCE and y1 - TOLERANCE <= y <= y2 + TOLERANCE
-                )
-                if inside:
-                    found.add(self._find(index))
-        return found
+        """The pieces with a line ending on the edge of this person's symbol."""
+        return {piece for piece, people in self._touched().items() if person in people}
+
+    def _touched(self, *, elders: bool = False) -> dict[int, set[int]]:
+        if elders not in self._touch:
+            touched: dict[int, set[int]] = defaultdict(set)
+            for index, line in enumerate(self.lines):
+                if elders and line.group == "child":
+                    continue
+                for end in (line.points[0], line.points[-1]):
+                    for person, box in self.boxes.items():
+                        if self._at_symbol(end, box):
+                            touched[self._find(index)].add(person)
+            self._touch[elders] = touched
+        return self._touch[elders]
 
 
 def _close(p, q) -> bool:
     return abs(p[0] - q[0]) <= TOLERANCE and abs(p[1] - q[1]) <= TOLERANCE
 
 
-def _main_parents(family: Family) -> dict[int, frozenset[int]]:
-    """Each child's closest parents: biological if known, else adoptive, else foster."""
+def _hanging_from(family: Family) -> dict[int, frozenset[int]]:
+    """The couple each child hangs from: two partners among the child's closest parents
+    (biological if known, else adoptive, else foster), the first such pair by id.
+    """
+    couples = {frozenset((k.a, k.b)) for k in _unions(family)}
     by_child: dict[int, list[Link]] = defaultdict(list)
     for link in _parentage(family):
         by_child[link.b].append(link)
-    main = {}
+    hanging = {}
     for child, links in by_child.items():
         best = min(RANK[k.kind] for k in links)
-        main[child] = frozenset(k.a for k in links if RANK[k.kind] == best)
-    return main
+        closest = sorted(k.a for k in links if RANK[k.kind] == best)
+        pairs = [
+            frozenset((one, other))
+            for index, one in enumerate(closest)
+            for other in closest[index + 1 :]
+            if frozenset((one, other)) in couples
+        ]
+        if pairs:
+            hanging[child] = pairs[0]
+    return hanging
 
 
 def _birth_order_key(person: PersonNode) -> tuple:
@@ -379,6 +456,24 @@ def test_every_child_is_joined_to_each_parent(family):
 
 
 @MAIN
+@given(any_families)
+def test_no_child_seems_to_descend_from_someone_else(family):
+    """If this fails, the ink leading up from a child also reaches someone who is not their
+    parent (a lone parent's line drawn down the middle of their couple's line, say), so the child
+    seems to belong to the wrong people.
+    """
+    layout = lay_out(family)
+    drawing = _Drawing(layout)
+    parents: dict[int, set[int]] = defaultdict(set)
+    for link in _parentage(family):
+        parents[link.b].add(link.a)
+    for child in parents:
+        for piece in drawing.pieces_ending_at(_top(layout, child)):
+            strangers = drawing.elders_touched(piece) - parents[child]
+            assert not strangers, (child, strangers)
+
+
+@MAIN
 @given(families())
 def test_siblings_stand_together_oldest_first(family):
     """If this fails, brothers and sisters of the same couple are split up by someone else in
@@ -390,11 +485,9 @@ def test_siblings_stand_together_oldest_first(family):
     layout = lay_out(family)
     people = {p.id: p for p in family.people}
     has_parents = {k.b for k in _parentage(family)}
-    couples = {frozenset((k.a, k.b)) for k in _unions(family)}
     groups: dict[frozenset[int], list[int]] = defaultdict(list)
-    for child, parents in _main_parents(family).items():
-        if len(parents) == 2 and parents in couples:
-            groups[parents].append(child)
+    for child, parents in _hanging_from(family).items():
+        groups[parents].append(child)
     partners: dict[int, set[int]] = defaultdict(set)
     for link in _unions(family):
         partners[link.a].add(link.b)
@@ -656,6 +749,90 @@ def test_three_partners():
     assert layout.rows[0] == [4, 2, 1, 3]
     assert layout.rows[1] == [7, 5, 6]
     assert sorted(line.link_id for line in layout.lines if line.group == "union") == [1, 2, 3]
+    drawing = _Drawing(layout)
+    for link in _parentage(family):
+        assert drawing.pieces_ending_at(_top(layout, link.b)) & drawing.pieces_touching(link.a)
+    boxes = {p: _shrunk(layout, p) for p in layout.positions}
+    for p, q in _segments(layout):
+        assert not any(crosses_interior(p, q, box) for box in boxes.values())
+
+
+def test_lone_parent_between_two_partners():
+    """A mother between her former and her present partner, with a child of each and a child
+    whose father is not on the map: that child's line does not come down the middle of either
+    couple's union line (it would say the child is theirs) but goes over the row to a free place.
+    """
+    people = (
+        PersonNode(1, "Mother", "female", 1975),
+        PersonNode(2, "Former partner", "male", 1972),
+        PersonNode(3, "Partner", "male", 1974),
+        PersonNode(4, "Child of the former", "female", 1996),
+        PersonNode(5, "Child of the partner", "male", 2012),
+        PersonNode(6, "Child, father unknown", "female", 2003),
+    )
+    links = (
+        Link(1, "union", "divorced", 1, 2, 1995, 2000),
+        Link(2, "union", "married", 1, 3, 2010),
+        Link(3, "parentage", "biological", 1, 4),
+        Link(4, "parentage", "biological", 2, 4),
+        Link(5, "parentage", "biological", 1, 5),
+        Link(6, "parentage", "biological", 3, 5),
+        Link(7, "parentage", "biological", 1, 6),
+    )
+    layout = lay_out(Family(people, links))
+    assert layout.rows[0] == [2, 1, 3]
+    drawing = _Drawing(layout)
+    for child, parents in ((4, {1, 2}), (5, {1, 3}), (6, {1})):
+        pieces = drawing.pieces_ending_at(_top(layout, child))
+        assert pieces
+        for piece in pieces:
+            assert drawing.people_touched(piece) - {child} == parents
+    x, y = layout.positions[1]
+    own = next(line for line in layout.lines if line.points[0] == (x - 14, y - HALF))
+    assert own.group == "descent" and own.points[1][1] < y - HALF
+
+
+def test_partners_whose_families_are_drawn_to_different_depths():
+    """Finn, a grandchild of Bo, lives with Gus, a child of Bo's former partner's next partner
+    Cy. Partners share a row, so Gus is drawn a row lower than Cy's children would be; everyone
+    stays below their parents (the rows once ran away, one more round after another).
+    """
+    people = tuple(
+        PersonNode(i, name, "male")
+        for i, name in enumerate(("Bo", "Alex", "Cy", "Dee", "Ed", "Finn", "Gus"), start=1)
+    )
+    links = (
+        Link(1, "union", "divorced", 1, 2, 1918),
+        Link(2, "union", "married", 2, 3, 1919),
+        Link(3, "parentage", "biological", 3, 7),
+        Link(4, "parentage", "biological", 1, 4),
+        Link(5, "union", "married", 5, 4),
+        Link(6, "parentage", "biological", 5, 6),
+        Link(7, "union", "cohabiting", 6, 7, 1977),
+    )
+    layout = lay_out(Family(people, links))
+    assert layout.generation == {1: 0, 2: 0, 3: 0, 4: 1, 5: 1, 6: 2, 7: 2}
+
+
+def test_child_drawn_lower_than_their_siblings():
+    """A child whose partner's family is drawn a generation deeper stands a row below their
+    sibling; their line still leaves from their parent's bar, unbroken, and runs clear of the
+    symbols in the row it passes.
+    """
+    people = tuple(PersonNode(i, f"Person {i}", "male") for i in range(1, 12))
+    links = (
+        Link(1, "parentage", "biological", 1, 3),
+        Link(2, "parentage", "biological", 2, 6),
+        Link(3, "parentage", "biological", 3, 7),
+        Link(4, "parentage", "biological", 3, 8),
+        Link(5, "parentage", "biological", 4, 9),
+        Link(6, "parentage", "biological", 5, 10),
+        Link(7, "parentage", "biological", 5, 11),
+        Link(8, "union", "widowed", 11, 7, 2004),
+    )
+    family = Family(people, links)
+    layout = lay_out(family)
+    assert layout.generation[11] == layout.generation[10] + 1
     drawing = _Drawing(layout)
     for link in _parentage(family):
         assert drawing.pieces_ending_at(_top(layout, link.b)) & drawing.pieces_touching(link.a)
