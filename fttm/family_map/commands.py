@@ -419,7 +419,7 @@ def _new_relationship(
     if start is not None and end is not None and end < start:
         found.add("end_year", _("The end can't be before the start."))
     note = _text(raw, "note", 500, found)
-    _check_relationship(kind, one, two, found)
+    _check_relationship(kind, one, two, found, staff=viewer.is_staff)
     if found.errors:
         return None
     relationship = Relationship(
@@ -439,10 +439,17 @@ def _new_relationship(
 
 
 def _check_relationship(
-    kind: RelationshipKind, one: Person, two: Person, found: _Found, *, ignore: int | None = None
+    kind: RelationshipKind,
+    one: Person,
+    two: Person,
+    found: _Found,
+    *,
+    ignore: int | None = None,
+    staff: bool = True,
 ) -> None:
     """Refuse a line the family could not have: to oneself, a parentage cycle, a third
-    biological parent, a second line of the same sort between two people.
+    biological parent, a second line of the same sort between two people. A refusal caused by
+    someone kept from family screens does not say so to a family member (`staff` False).
     """
     field = "other"
     if one.id == two.id:
@@ -474,7 +481,13 @@ def _check_relationship(
                 and r.id != ignore
             ]
             if len(parents) >= 2:
-                found.add(field, _("%(name)s already has two biological parents.", name=two.name))
+                hidden = any(db.session.get(Person, r.from_person_id).confidential for r in parents)
+                found.add(
+                    field,
+                    _("That line can't be drawn. Ask the facilitator.")
+                    if hidden and not staff
+                    else _("%(name)s already has two biological parents.", name=two.name),
+                )
                 return
         if one.birth_year and two.birth_year and one.birth_year > two.birth_year:
             found.add(field, _("A parent can't be born after their child."))
@@ -563,7 +576,9 @@ def edit_relationship(
                 one = db.session.get(Person, relationship.from_person_id)
                 two = db.session.get(Person, relationship.to_person_id)
                 if kind == RelationshipKind.BIOLOGICAL or kind in EMOTIONAL_KINDS:
-                    _check_relationship(kind, one, two, found, ignore=relationship.id)
+                    _check_relationship(
+                        kind, one, two, found, ignore=relationship.id, staff=viewer.is_staff
+                    )
     this_year = _this_year(viewer)
     for name in ("start_year", "end_year"):
         if name in raw:

@@ -239,6 +239,20 @@ def test_a_third_biological_parent_is_refused(case, staff, mum, family):
     assert (dan.id, family.leo.id, "foster") in _lines(case.id)
 
 
+def test_a_refusal_does_not_reveal_a_hidden_parent(case, staff, mum, family):
+    """Tom, Leo's father, is confidential: a phone adding another birth parent is refused
+    without learning that Leo has a second parent on the map; staff get the plain reason.
+    """
+    set_person_confidential(staff, family.tom.id, True)
+    dan = add_person(mum, {"name": "Dan", "sex": "male", "born": "1980"})
+
+    errors = _refused(case.id, lambda: _relate(mum, dan, "parent:biological", family.leo))
+
+    assert errors == {"other": "That line can't be drawn. Ask the facilitator."}
+    errors = _refused(case.id, lambda: _relate(staff, dan, "parent:biological", family.leo))
+    assert errors == {"other": "Leo already has two biological parents."}
+
+
 def test_a_grandparent_can_adopt_their_grandchild(case, staff, family):
     """Kinship adoption: Gran is Leo's grandmother and becomes his adoptive parent too."""
     line = _relate(staff, family.gran, "parent:adopted", family.leo)
