@@ -14,6 +14,7 @@ from fttm.extensions import db
 from fttm.jurisdictions import profile
 from fttm.meetings import join_codes
 from fttm.meetings.models import Meeting, MeetingPurpose, MeetingStatus
+from fttm.plans.versions import take_version
 from fttm.timestamps import from_local, utcnow
 from fttm.transcript.recorder import Actor, change, snapshot
 
@@ -173,11 +174,24 @@ def start_meeting(actor: User, meeting: Meeting) -> Meeting:
 
 
 def end_meeting(actor: User, meeting: Meeting) -> Meeting:
-    """End the meeting: from now on every family device is read-only."""
+    """End the meeting: from now on every family device is read-only, and the plan as it
+    stands becomes the case's next numbered plan version, in the same transaction.
+    """
     _require_team(actor, meeting.case)
     if meeting.status not in LIVE_STATES:
         raise Invalid({"status": _("Only an open or live meeting can be ended.")})
-    return _set_status(actor, meeting, MeetingStatus.ENDED, "meeting.ended", ended_at=utcnow())
+    with change(meeting.case_id, Actor.for_user(actor), meeting_id=meeting.id) as current:
+        before = {"status": meeting.status.value}
+        meeting.status = MeetingStatus.ENDED
+        meeting.ended_at = utcnow()
+        current.record(
+            "meeting.ended", meeting, before=before, after={"status": "ended"}, section="meeting"
+        )
+        version = take_version(meeting)
+        current.record(
+            "plan_version.taken", version, after={"number": version.number}, section="plan"
+        )
+    return meeting
 
 
 def set_option(actor: User, meeting: Meeting, option: str, value: bool) -> Meeting:
