@@ -80,6 +80,7 @@ def _register_areas(app: Flask) -> None:
     from fttm.health.views import bp as health_bp
     from fttm.joining.views import bp as joining_bp
     from fttm.meetings.views import bp as meetings_bp
+    from fttm.plans.views import bp as plans_bp
     from fttm.realtime.pushes import push_events
 
     access.init_app(app)
@@ -92,6 +93,7 @@ def _register_areas(app: Flask) -> None:
         joining_bp,
         board_bp,
         family_map_bp,
+        plans_bp,
         health_bp,
     ):
         app.register_blueprint(blueprint)

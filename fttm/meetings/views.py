@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from flask import (
     Blueprint,
     abort,
@@ -26,6 +27,7 @@ from fttm.meetings import commands
 from fttm.meetings.forms import CancelForm, MeetingForm
 from fttm.meetings.invitations import join_details
 from fttm.meetings.models import Meeting, MeetingStatus, Participant
+from fttm.plans.models import PlanVersion
 
 bp = Blueprint("meetings", __name__)
 
@@ -78,6 +80,9 @@ def show(meeting_id: int):
         case=meeting.case,
         zone=profile(meeting.case.jurisdiction).zone,
         cancel_form=CancelForm(),
+        plan_version=db.session.scalar(
+            sa.select(PlanVersion).where(PlanVersion.meeting_id == meeting.id)
+        ),
         **join_details(meeting),
     )
 
