@@ -42,6 +42,7 @@ from fttm.models import (
     User,
     Worry,
 )
+from fttm.plans.versions import take_version
 from fttm.timestamps import from_local, utcnow
 from fttm.transcript.recorder import Actor, Change, change, snapshot
 
@@ -419,6 +420,8 @@ def _first_meeting(facilitator: User, case: Case, today: date) -> None:
             before={"status": "live"},
             at=meeting.ended_at,
         )
+        version = take_version(meeting, at=meeting.ended_at)
+        writer.mark("plan_version.taken", version, "plan", {"number": 1}, at=meeting.ended_at)
 
 
 def _family_map(writer: _Writer, year: int) -> None:

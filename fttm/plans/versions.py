@@ -7,6 +7,7 @@ whatever happens to the board afterwards.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -16,6 +17,7 @@ from fttm.extensions import db
 from fttm.family_map.models import Person
 from fttm.meetings.models import Meeting, Participant
 from fttm.plans.models import PlanVersion
+from fttm.timestamps import utcnow
 
 # Per section: the model, and the fields a version keeps (besides id and confidential).
 SECTIONS: dict[str, tuple[type, tuple[str, ...]]] = {
@@ -91,8 +93,10 @@ def snapshot_plan(meeting: Meeting) -> dict[str, Any]:
     return snapshot
 
 
-def take_version(meeting: Meeting) -> PlanVersion:
-    """Number and store the plan as it stands for this meeting (inside the caller's change)."""
+def take_version(meeting: Meeting, *, at: datetime | None = None) -> PlanVersion:
+    """Number and store the plan as it stands for this meeting (inside the caller's change);
+    `at` is when it was taken, for history written after the fact.
+    """
     latest = db.session.scalar(
         sa.select(sa.func.max(PlanVersion.number)).where(PlanVersion.case_id == meeting.case_id)
     )
@@ -101,6 +105,7 @@ def take_version(meeting: Meeting) -> PlanVersion:
         meeting_id=meeting.id,
         number=(latest or 0) + 1,
         snapshot=snapshot_plan(meeting),
+        created_at=at or utcnow(),
     )
     db.session.add(version)
     db.session.flush()
