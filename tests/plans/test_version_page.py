@@ -34,6 +34,7 @@ def test_staff_read_the_version_and_what_changed(client, auth, facilitator, supe
     assert f'href="/meetings/{review.id}/plan"' in shown and "See plan version 2" in shown
     first_page = client.get(f"/meetings/{first.id}/plan").get_data(as_text=True)
     assert "Plan version 1" in first_page and "The first plan for this case" in first_page
+    assert "Since version" not in first_page
 
 
 def test_no_version_or_another_team_is_not_found(client, auth, facilitator, case):
