@@ -162,13 +162,14 @@ def section_context(meeting: Meeting, name: str, audience: str) -> dict:
 def shared_context(meeting: Meeting, audience: str) -> dict:
     """What every section may refer to: people, participants, the profile's vocabularies."""
     participants = _participants(meeting)
+    people = _people(meeting)
     return {
         "meeting": meeting,
         "audience": audience,
         "is_staff": audience == STAFF,
         "profile": profile(meeting.case.jurisdiction),
-        "people": _people(meeting),
-        "people_by_id": {p.id: p for p in _people(meeting)},
+        "people": people,
+        "people_by_id": {p.id: p for p in people},
         "participants_by_id": {p.id: p for p in participants},
         "present": [p for p in participants if p.status == ParticipantStatus.ADMITTED],
         "locked": set(meeting.locked_sections or []),
@@ -176,21 +177,26 @@ def shared_context(meeting: Meeting, audience: str) -> dict:
     }
 
 
-def render_section(meeting: Meeting, name: str, audience: str, **extra) -> Markup:
-    """One section's HTML for one audience (our own template's output, so safe to embed)."""
+def render_section(
+    meeting: Meeting, name: str, audience: str, *, shared: dict | None = None, **extra
+) -> Markup:
+    """One section's HTML for one audience (our own template's output, so safe to embed);
+    `shared` is `shared_context`, when the caller renders several sections.
+    """
     html = render_template(
         f"board/_{name}.html",
         section=name,
-        **shared_context(meeting, audience),
+        **(shared if shared is not None else shared_context(meeting, audience)),
         **section_context(meeting, name, audience),
         **extra,
     )
     return Markup(html)  # noqa: S704 - a rendered template, escaped by Jinja already
 
 
-def render_sections(meeting: Meeting, names, audience: str) -> dict[str, str]:
-    """Several sections' HTML for one audience, by name."""
-    return {name: render_section(meeting, name, audience) for name in names}
+def render_sections(meeting: Meeting, names, audience: str, **extra) -> dict[str, str]:
+    """Several sections' HTML for one audience, by name (what they share is loaded once)."""
+    shared = shared_context(meeting, audience)
+    return {name: render_section(meeting, name, audience, shared=shared, **extra) for name in names}
 
 
 AUDIENCES = (STAFF, FAMILY)

@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 
 from fttm.board import commands, rate_limit
 from fttm.board.items import expand_who
-from fttm.board.sections import SECTIONS, render_section
+from fttm.board.sections import SECTIONS, render_section, render_sections
 from fttm.board.viewer import Viewer, participant_from_cookie, viewer_for
 from fttm.errors import Conflict, Invalid, NotAllowed, NotFound
 from fttm.extensions import db
@@ -116,10 +116,7 @@ def page(meeting_id: int):
         if waiting is not None and waiting.status == ParticipantStatus.WAITING:
             return redirect(url_for("joining.waiting", code=meeting.join_code))
         abort(404)
-    sections = {
-        name: render_section(meeting, name, viewer.audience, viewer=viewer)
-        for name in ("status", *SECTIONS)
-    }
+    sections = render_sections(meeting, ("status", *SECTIONS), viewer.audience, viewer=viewer)
     return render_template(
         "board/page.html",
         viewer=viewer,

@@ -55,8 +55,6 @@ PERSON_FIELDS = (
 )
 RELATIONSHIP_FIELDS = ("kind", "from_person_id", "to_person_id", "start_year", "end_year", "note")
 CONNECTION_FIELDS = ("person_id", "category", "system_name", "strength", "flow", "note")
-# How a relationship is chosen from one person's side: "<relation>:<kind>".
-RELATIONS = ("parent", "child", "partner", "feeling", "harms", "harmed_by")
 
 
 @dataclass

@@ -59,6 +59,16 @@ def strength_words() -> dict[str, str]:
     }
 
 
+def flow_choices() -> dict[str, str]:
+    """Which way energy flows, as the forms offer it."""
+    return {
+        "none": _("No particular direction"),
+        "to_family": _("To the family"),
+        "from_family": _("From the family"),
+        "both": _("Both ways"),
+    }
+
+
 def flow_words() -> dict[str, str]:
     return {
         "none": _("No particular direction"),
@@ -235,6 +245,7 @@ def ecomap_svg(
     if centre_label:
         label_y = cy + 4 if len(layout.people) > 1 else cy + layout.centre_radius - 14
         body.append(svg.text(cx, label_y, centre_label, size=11, weight="bold"))
+    strengths = strength_words()
     for connection in sorted(connections, key=lambda c: c.id):
         system = systems[system_key(connection)]
         target = (system.x, system.y)
@@ -246,7 +257,7 @@ def ecomap_svg(
         end = _edge(target, start, SYSTEM_RADIUS + 2)
         body.append(
             f'<g class="connection" data-connection="{connection.id}"><title>'
-            f"{svg.escape(_title(connection))}</title>"
+            f"{svg.escape(_title(connection, strengths))}</title>"
             + connection_line([start, end], connection.strength, connection.flow, figure_id)
             + "</g>"
         )
@@ -296,9 +307,9 @@ def ecomap_svg(
     )
 
 
-def _title(connection: Connection) -> str:
+def _title(connection: Connection, strengths: dict[str, str]) -> str:
     """What a connection's tooltip says: the system, its strength, and the note if any."""
-    words = f"{connection.system_name}: {strength_words()[connection.strength].lower()}"
+    words = f"{connection.system_name}: {strengths[connection.strength].lower()}"
     return f"{words}. {connection.note}" if connection.note else words
 
 

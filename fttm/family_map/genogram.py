@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 
 from fttm.family_map import svg
-from fttm.family_map.layout import HALF, SYMBOL, Family, Layout, PersonNode, lay_out
+from fttm.family_map.layout import HALF, Family, Layout, Line, PersonNode, lay_out
 
 UNION_DASH = {"cohabiting": "7 5"}
 CHILD_DASH = {"adopted": "7 5", "foster": "1.5 5"}
@@ -191,12 +191,10 @@ def _samples(layout: Layout, family: Family, figure_id: str) -> list[tuple[str, 
     for kind in ("married", "cohabiting", "separated", "divorced", "widowed"):
         if ("union", kind) in kinds:
             sample = [(4.0, 12.0), (40.0, 12.0)]
-            from fttm.family_map.layout import Line
-
             entries.append((_union(Line("union", kind, sample, mid=(38.0, 12.0))), words[kind]))
     words = child_words()
+    others = {("child", "adopted"), ("child", "foster")}
     for kind in ("biological", "adopted", "foster"):
-        others = {("child", "adopted"), ("child", "foster")}
         if ("child", kind) in kinds and (kind != "biological" or kinds & others):
             sample = svg.polyline(
                 [(22, 0), (22, 24)],
@@ -272,6 +270,3 @@ def genogram_svg(
         figure_id=figure_id,
         css_class="family-figure genogram",
     )
-
-
-__all__ = ["SYMBOL", "genogram_svg"]

@@ -41,7 +41,6 @@ class PersonNode:
     deceased: bool = False
     focus: bool = False
     pregnancy_loss: bool = False
-    gender_identity: str | None = None
     household_id: int | None = None
     twin_group: int | None = None
     nudge_x: float = 0.0
@@ -677,7 +676,6 @@ class _Router:
         child_row = min(g.gen[c] for c in children)
         drafts: list[_Draft] = []
         trunk = _Draft("descent", kind or "biological", None)
-        trunk.parents = parents
         if start[0] == "side":
             stub = _Draft("descent", "biological", None)
             parent = start[2]
@@ -722,7 +720,6 @@ class _Router:
             drafts.append(span)
         for child in children:
             line = _Draft("child", kind or g.parentage.get((parents[0], child), "biological"), None)
-            line.child = child
             if extra:
                 line.kind = kind or "biological"
             top_row = g.gen[child]
@@ -898,8 +895,6 @@ class _Draft:
         self.points: list = []
         self.mid = None
         self.forward = True
-        self.parents: tuple[int, ...] = ()
-        self.child: int | None = None
 
     def claim(self, router: _Router, gap: int, x1: float, x2: float) -> tuple:
         """A lane in a gap for a horizontal run from x1 to x2."""

@@ -95,7 +95,6 @@ def node(person: Person) -> PersonNode:
         deceased=person.deceased,
         focus=person.is_focus_child,
         pregnancy_loss=person.is_pregnancy_loss,
-        gender_identity=person.gender_identity,
         household_id=person.household_id,
         twin_group=person.multiple_birth_group,
         nudge_x=person.nudge_x or 0.0,

@@ -9,6 +9,8 @@ from markupsafe import Markup
 
 from fttm.board.viewer import STAFF
 from fttm.family_map.drawing import figure, relation_words, stories
+from fttm.family_map.ecomap import flow_choices, strength_words
+from fttm.family_map.genogram import child_words, feeling_words, union_words
 from fttm.family_map.loading import deleted_people, load_map, removed_lines
 from fttm.family_map.models import (
     EMOTIONAL_KINDS,
@@ -62,8 +64,6 @@ def relation_choices() -> list[tuple[str, list[tuple[str, str]]]]:
 
 def kind_choices() -> dict[str, list[tuple[str, str]]]:
     """The kinds a line can be changed to, within its sort."""
-    from fttm.family_map.genogram import child_words, feeling_words, union_words
-
     sorts = {}
     for group, words in (
         (UNION_KINDS, union_words()),
@@ -91,6 +91,8 @@ def family_map_context(meeting: Meeting, audience: str) -> dict:
         "relation_choices": relation_choices(),
         "kind_choices": kind_choices(),
         "categories": rules.choices("ecomap_categories"),
+        "strength_choices": strength_words(),
+        "flow_choices": flow_choices(),
         "deleted_people": deleted_people(meeting.case_id) if audience == STAFF else [],
         "removed_lines": _removed(meeting.case_id, family_map.by_id) if audience == STAFF else [],
     }
