@@ -24,14 +24,16 @@ run: $(VENV)/.installed
 	$(BIN)/fttm demo --if-empty --site http://$(SITE_HOST):$(PORT)
 	$(BIN)/fttm serve --host $(HOST) --port $(PORT)
 
-# Browser tests drive Debian's Chromium; install it when missing (as root), else say how.
+# Browser tests drive Debian's Chromium, and PDFs need Pango; install them when missing (as root),
+# else say how.
+SYSTEM_PACKAGES = chromium fonts-dejavu-core libcairo2 libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
 chromium:
-	@if [ -x "$(CHROMIUM)" ]; then :; \
+	@if [ -x "$(CHROMIUM)" ] && ldconfig -p | grep -q libpangoft2-1.0.so.0; then :; \
 	elif [ "$$(id -u)" = 0 ]; then \
 	  echo "Installing Chromium for the browser tests (apt-get)…"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core libcairo2 >/dev/null; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(SYSTEM_PACKAGES) >/dev/null; \
 	else \
-	  echo "The browser tests need Chromium. Run:  sudo apt-get install -y chromium"; exit 1; \
+	  echo "The browser tests need Chromium, and PDFs need Pango. Run:  sudo apt-get install -y $(SYSTEM_PACKAGES)"; exit 1; \
 	fi
 
 test: $(VENV)/.installed chromium

@@ -80,8 +80,12 @@ def _register_areas(app: Flask) -> None:
     from fttm.health.views import bp as health_bp
     from fttm.joining.views import bp as joining_bp
     from fttm.meetings.views import bp as meetings_bp
+    from fttm.plans.document_views import bp as plan_documents_bp
     from fttm.plans.views import bp as plans_bp
     from fttm.realtime.pushes import push_events
+    from fttm.reviews.fidelity_views import bp as fidelity_bp
+    from fttm.reviews.views import bp as reviews_bp
+    from fttm.transcript.views import bp as transcript_bp
 
     access.init_app(app)
     publisher.subscribe_once(push_events)
@@ -94,6 +98,10 @@ def _register_areas(app: Flask) -> None:
         board_bp,
         family_map_bp,
         plans_bp,
+        plan_documents_bp,
+        reviews_bp,
+        fidelity_bp,
+        transcript_bp,
         health_bp,
     ):
         app.register_blueprint(blueprint)

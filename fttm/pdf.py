@@ -1,0 +1,57 @@
+"""Printable documents as PDF: the same HTML the browser prints, laid out by WeasyPrint.
+
+Documents are drawn from our own templates and static files only: WeasyPrint never fetches
+anything from the network, so a PDF cannot leak a request or wait on one.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from urllib.parse import urlparse
+
+from flask import Response, current_app, render_template
+
+STATIC_PREFIX = "/static/"
+# WeasyPrint reports every CSS rule it skips (screen-only media queries): only errors matter here.
+logging.getLogger("weasyprint").setLevel(logging.ERROR)
+logging.getLogger("fontTools").setLevel(logging.ERROR)
+
+
+def _static_file(url: str) -> Path:
+    """The app's static file that `url` names; ValueError for anything else."""
+    path = urlparse(url).path
+    static = Path(current_app.static_folder).resolve()
+    if path.startswith(STATIC_PREFIX):
+        wanted = (static / path.removeprefix(STATIC_PREFIX)).resolve()
+        if wanted.is_relative_to(static) and wanted.is_file():
+            return wanted
+    raise ValueError("PDFs may only use the app's own static files")
+
+
+def _fetcher():
+    """WeasyPrint's fetcher, limited to the app's static files (stylesheets, fonts)."""
+    from weasyprint.urls import URLFetcher
+
+    class LocalFilesOnly(URLFetcher):
+        def fetch(self, url, headers=None):
+            return super().fetch(_static_file(url).as_uri(), headers)
+
+    return LocalFilesOnly(allowed_protocols=("file",))
+
+
+def pdf_bytes(html: str) -> bytes:
+    """Lay out `html` (a whole document) as a PDF."""
+    import weasyprint  # loads the system's Pango library only when a PDF is asked for
+
+    document = weasyprint.HTML(string=html, base_url="http://fttm.invalid/", url_fetcher=_fetcher())
+    return document.write_pdf()
+
+
+def pdf_response(template: str, filename: str, **context) -> Response:
+    """Render `template` and send it as a PDF download named `filename`."""
+    body = pdf_bytes(render_template(template, for_pdf=True, **context))
+    response = Response(body, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
