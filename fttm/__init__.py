@@ -75,6 +75,7 @@ def _register_areas(app: Flask) -> None:
     from fttm.auth import access
     from fttm.auth.views import bp as auth_bp
     from fttm.board.views import bp as board_bp
+    from fttm.cases.dashboard_views import bp as dashboard_bp
     from fttm.cases.views import bp as cases_bp
     from fttm.family_map.views import bp as family_map_bp
     from fttm.health.views import bp as health_bp
@@ -93,6 +94,7 @@ def _register_areas(app: Flask) -> None:
         auth_bp,
         admin_bp,
         cases_bp,
+        dashboard_bp,
         meetings_bp,
         joining_bp,
         board_bp,
