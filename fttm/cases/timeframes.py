@@ -57,6 +57,28 @@ def last_plan_date(case: Case, profile: Profile) -> date | None:
     return max(ended).astimezone(profile.zone).date() if ended else None
 
 
+def version_due_on(case: Case, version, timeframe: Timeframe, profile: Profile) -> date | None:
+    """When something about a plan version is due (its endorsement, copies for the family): the
+    timeframe counted from the case's dates, "plan" being the day the version was taken."""
+    dates = {
+        "substantiation": case.substantiation_date,
+        "placement": case.placement_date,
+        "plan": version.created_at.astimezone(profile.zone).date(),
+    }
+    start = _start(timeframe, dates)
+    return None if start is None else profile.deadline(start, timeframe.days)
+
+
+def endorsement_due_on(case: Case, version, profile: Profile) -> date | None:
+    """The day a supervisor must have endorsed the version by."""
+    return version_due_on(case, version, profile.endorsement_due, profile)
+
+
+def copy_due_on(case: Case, version, profile: Profile) -> date | None:
+    """The day the parents and the young person must have had their copy of the version by."""
+    return version_due_on(case, version, profile.copy_to_family_due, profile)
+
+
 def case_deadlines(case: Case, profile: Profile, today: date | None = None) -> list[Deadline]:
     """Every open deadline of the case, soonest first."""
     today = today or profile.today()
