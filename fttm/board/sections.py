@@ -31,6 +31,7 @@ from fttm.jurisdictions import profile
 from fttm.meetings.commands import SECTIONS as LOCKABLE
 from fttm.meetings.invitations import join_details
 from fttm.meetings.models import Meeting, MeetingStatus, Participant, ParticipantStatus
+from fttm.plans import agreement
 from fttm.realtime import presence
 
 SECTIONS = (
@@ -142,11 +143,18 @@ def section_context(meeting: Meeting, name: str, audience: str) -> dict:
         return {"items": [note for note in notes if note.meeting_id == meeting.id]}
     if name == "status":
         showing = meeting.status != MeetingStatus.ENDED and not meeting.join_details_hidden
-        return {
+        context = {
             "join": join_details(meeting) if showing else None,
             "lockable": LOCKABLE,
             "section_titles": section_titles(),
+            "plan_version": None,
         }
+        version = agreement.version_of_meeting(meeting.id)
+        if version is not None:
+            context["plan_version"] = version
+            if audience == STAFF:
+                context.update(agreement.panel_context(version), errors={}, form={})
+        return context
     if name == "participants":
         everyone = _participants(meeting)
         return {

@@ -159,3 +159,31 @@ def shareable_people(case_id: int) -> list[Person]:
         )
         .order_by(Person.name)
     ).all()
+
+
+def focus_child(case_id: int) -> Person | None:
+    """The child the case is about, if the family map marks one."""
+    return db.session.scalar(
+        sa.select(Person)
+        .where(
+            Person.case_id == case_id,
+            Person.is_focus_child.is_(True),
+            Person.deleted_at.is_(None),
+        )
+        .order_by(Person.id)
+        .limit(1)
+    )
+
+
+def parents_of(child: Person) -> list[Person]:
+    """The child's birth and adoptive parents on the map (foster carers are not parents here)."""
+    parent_ids = sa.select(Relationship.from_person_id).where(
+        Relationship.to_person_id == child.id,
+        Relationship.kind.in_([RelationshipKind.BIOLOGICAL, RelationshipKind.ADOPTED]),
+        Relationship.deleted_at.is_(None),
+    )
+    return db.session.scalars(
+        sa.select(Person)
+        .where(Person.id.in_(parent_ids), Person.deleted_at.is_(None))
+        .order_by(Person.name)
+    ).all()

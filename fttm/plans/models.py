@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy import event
@@ -12,6 +12,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from fttm.extensions import db, enum_type
 from fttm.timestamps import UTCDateTime, utcnow
+
+if TYPE_CHECKING:
+    from fttm.auth.models import User
 
 
 class PlanVersion(db.Model):
@@ -87,6 +90,8 @@ class Endorsement(db.Model):
     decision: Mapped[EndorsementDecision] = mapped_column(enum_type(EndorsementDecision))
     comment: Mapped[str | None] = mapped_column(sa.String(2000))
     decided_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    supervisor: Mapped[User] = relationship()
 
 
 class CopyMethod(StrEnum):

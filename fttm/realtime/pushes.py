@@ -21,6 +21,8 @@ logger = logging.getLogger(__name__)
 EVERYTHING = ("status", *SECTIONS)
 # Changes to the meeting itself change what every section offers (read-only, locks).
 WHOLE_BOARD_EVENTS = {"meeting.opened", "meeting.started", "meeting.ended"}
+# The status bar shows the meeting's state, and once it has ended, who agreed with the plan.
+STATUS_SECTIONS = {"meeting", "agreement", "review"}
 
 
 def sections_for(events) -> set[str]:
@@ -33,7 +35,7 @@ def sections_for(events) -> set[str]:
             names.add(event.section)
         if event.kind.startswith("person."):
             names.update(PEOPLE_SECTIONS)
-        if event.section == "meeting" or event.kind.startswith("section."):
+        if event.section in STATUS_SECTIONS or event.kind.startswith("section."):
             names.add("status")
     return names
 

@@ -1,7 +1,58 @@
-"""The supervisor's review: plans waiting for endorsement, endorse or return, and what is due."""
+"""The supervisor's review: plans waiting for endorsement (oldest first), endorse or return."""
 
 from __future__ import annotations
 
-from flask import Blueprint
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from fttm.auth.access import caseworker_required, meeting_or_404
+from fttm.board.views import idempotency_key
+from fttm.errors import Invalid, NotAllowed
+from fttm.extensions import db
+from fttm.plans.views import version_or_404, version_page
+from fttm.reviews.endorsement import DECISION_LABELS, decide, review_queue
 
 bp = Blueprint("reviews", __name__)
+
+
+@bp.get("/reviews")
+@caseworker_required
+def queue():
+    """Plans waiting for the supervisor, and plans returned to the facilitators."""
+    entries = review_queue(current_user.team_id)
+    return render_template(
+        "reviews/queue.html",
+        waiting=[entry for entry in entries if not entry.returned],
+        returned=[entry for entry in entries if entry.returned],
+        decision_labels=DECISION_LABELS,
+    )
+
+
+@bp.post("/meetings/<int:meeting_id>/plan/decision")
+@caseworker_required
+def decision(meeting_id: int):
+    """The supervisor endorses the plan version, or returns it with comments."""
+    meeting = meeting_or_404(current_user, meeting_id)
+    version = version_or_404(meeting)
+    chosen = request.form.get("decision", "")
+    try:
+        decide(current_user, version, chosen, request.form.get("comment"), key=idempotency_key())
+    except Invalid as error:
+        db.session.rollback()
+        return version_page(
+            meeting, status=400, decision_errors=error.errors, decision_form=request.form
+        )
+    except NotAllowed as error:
+        db.session.rollback()
+        return version_page(
+            meeting,
+            status=403,
+            decision_errors={"decision": str(error)},
+            decision_form=request.form,
+        )
+    if chosen == "endorsed":
+        flash(_("You endorsed plan version %(number)d.", number=version.number), "success")
+    else:
+        flash(_("Plan version %(number)d went back to the facilitator.", number=version.number))
+    return redirect(url_for("reviews.queue"))
