@@ -1,0 +1,456 @@
+"""Transcript events told as sentences a supervisor reads: "Maria (Parent) added a strength: “…”".
+
+A sentence names things as they were when the event happened (an action renamed later is
+called by its name of the time), so a `World` walks the case's events in order beside them.
+Unknown kinds of event get a plain generic sentence: telling never fails.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from fttm.board.sections import section_titles
+from fttm.extensions import db
+from fttm.family_map.drawing import relation_words
+from fttm.family_map.ecomap import flow_choices, strength_words
+from fttm.jurisdictions import Profile, profile
+from fttm.meetings.models import PURPOSE_LABELS, Meeting, Participant
+from fttm.templating import local_date, local_datetime
+from fttm.transcript.models import TranscriptEvent
+from fttm.transcript.replay import ReplayedBoard, apply, current_board
+
+logger = logging.getLogger(__name__)
+TITLES = {"action": "what", "person": "name", "household": "name"}
+TITLES |= {"ecomap_connection": "system_name", "participant": "display_name"}
+WHO = ("who_participant_id", "who_person_id", "who_service")
+NOT_DETAILS = frozenset({"id", "confidential", "deleted_at", "position", "nudge_x", "nudge_y"})
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+ISO_MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}T")
+STAFF_ROLES = ("facilitator", "supervisor", "staff", "admin", "system")
+
+
+@dataclass
+class World:
+    """What a sentence needs to name things: the board as it was, participants, the profile."""
+
+    board: ReplayedBoard
+    participants: dict[int, str]
+    rules: Profile
+    zone: ZoneInfo = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.zone = self.rules.zone
+
+    @classmethod
+    def now(cls, case_id: int) -> World:
+        """The case as it is now (for telling one event on its own)."""
+        from fttm.cases.models import Case
+
+        case = db.session.get(Case, case_id)
+        return cls(current_board(case_id), participants_of(case_id), profile(case.jurisdiction))
+
+
+def participants_of(case_id: int) -> dict[int, str]:
+    """Every participant of the case's meetings, by id: their display name."""
+    rows = db.session.execute(
+        sa.select(Participant.id, Participant.display_name)
+        .join(Meeting)
+        .where(Meeting.case_id == case_id)
+    )
+    return dict(rows.all())
+
+
+def role_label(role: str, rules: Profile) -> str:
+    """A role as the reader says it: staff roles translated, family roles from the profile."""
+    staff = {
+        "facilitator": _("Facilitator"),
+        "supervisor": _("Supervisor"),
+        "staff": _("Staff"),
+        "admin": _("Administrator"),
+        "system": _("fttm"),
+    }
+    return staff.get(role) or rules.label("participant_roles", role)
+
+
+def actor_label(event: TranscriptEvent, rules: Profile) -> str:
+    """ "Maria (Parent)": who made the change, with their role."""
+    return _("%(name)s (%(role)s)", name=event.actor_name, role=role_label(event.actor_role, rules))
+
+
+def change_of(kind: str) -> str:
+    """The kind of change an event is: added, edited, removed, restored, confidential or other."""
+    verb = kind.partition(".")[2]
+    if verb in ("made_confidential", "shared"):
+        return "confidential"
+    return {"deleted": "removed"}.get(
+        verb, verb if verb in ("added", "edited", "restored") else "other"
+    )
+
+
+def field_names() -> dict[str, str]:
+    """What each field is called in a sentence ("by when 30 Nov → 5 Dec")."""
+    return {
+        "text": _("words"),
+        "what": _("what"),
+        "who": _("who"),
+        "where_how": _("where and how"),
+        "due_on": _("by when"),
+        "status": _("status"),
+        "goal_id": _("goal"),
+        "objective_id": _("objective"),
+        "need_domain": _("need"),
+        "person_id": _("about"),
+        "kind": _("kind"),
+        "when": _("when"),
+        "trigger": _("if"),
+        "name": _("name"),
+        "sex": _("sex"),
+        "gender_identity": _("gender identity"),
+        "birth_year": _("born"),
+        "deceased": _("died"),
+        "death_year": _("year of death"),
+        "is_focus_child": _("the child the plan is about"),
+        "is_pregnancy_loss": _("pregnancy loss"),
+        "household_id": _("household"),
+        "multiple_birth_group": _("twins with"),
+        "note": _("note"),
+        "from_person_id": _("from"),
+        "to_person_id": _("to"),
+        "start_year": _("since"),
+        "end_year": _("until"),
+        "category": _("kind of system"),
+        "system_name": _("system"),
+        "strength": _("strength"),
+        "flow": _("energy"),
+        "scheduled_at": _("when"),
+        "purpose": _("purpose"),
+        "location": _("where"),
+        "score": _("rating"),
+        "display_name": _("name"),
+        "role": _("role"),
+    }
+
+
+def _word_lists() -> dict[str, str]:
+    """Stored values (statuses, kinds, sexes) in words."""
+    return {
+        "open": _("Open"),
+        "in_progress": _("In progress"),
+        "done": _("Done"),
+        "not_done": _("Not done"),
+        "proactive": _("Proactive"),
+        "reactive": _("Reactive"),
+        "female": _("Female"),
+        "male": _("Male"),
+        "unknown": _("Other or unknown"),
+        "waiting": _("Waiting"),
+        "admitted": _("Admitted"),
+        "removed": _("Removed"),
+        "biological": _("birth parent and child"),
+        "adopted": _("adoptive parent and child"),
+        "foster": _("foster parent and child"),
+        **_line_kinds(),
+    }
+
+
+def _line_kinds() -> dict[str, str]:
+    from fttm.family_map.genogram import feeling_words, union_words
+
+    return {**union_words(), **feeling_words()}
+
+
+class Teller:
+    """Tells events as sentences in the reader's language, naming things as they were."""
+
+    def __init__(self, world: World):
+        self.world = world
+        self.names = field_names()
+        self.words = _word_lists()
+
+    # -- naming ----------------------------------------------------------------------------
+
+    def title(self, kind: str, row: dict | None) -> str:
+        """What an item is called: its words, its name, or the people a line joins."""
+        if not row:
+            return ""
+        if kind == "relationship":
+            return self._line(row)
+        if kind == "ecomap_connection":
+            who = self.world.board.name_of(row.get("person_id")) or _("The household")
+            return f"{who}: {row.get('system_name') or ''}"
+        return str(row.get(TITLES.get(kind, "text")) or "")
+
+    def _line(self, row: dict) -> str:
+        one = self.world.board.name_of(row.get("from_person_id")) or "?"
+        two = self.world.board.name_of(row.get("to_person_id")) or "?"
+        kind = row.get("kind")
+        if kind in ("biological", "adopted", "foster"):
+            words = {
+                "biological": _("%(parent)s, birth parent of %(child)s"),
+                "adopted": _("%(parent)s, adoptive parent of %(child)s"),
+                "foster": _("%(parent)s, foster parent of %(child)s"),
+            }[kind]
+            return words % {"parent": one, "child": two}
+        try:
+            return f"{one}: " + relation_words(kind) % {"name": two}
+        except (KeyError, ValueError):
+            return _("%(one)s and %(two)s", one=one, two=two)
+
+    def value(self, name: str, value) -> str:
+        """One stored value in words: names for ids, labels for keys, dates where the case is."""
+        board, rules = self.world.board, self.world.rules
+        if value is None or value == "" or value == []:
+            return "—"
+        if isinstance(value, bool):
+            return _("yes") if value else _("no")
+        references = {
+            "person_id": "person",
+            "who_person_id": "person",
+            "from_person_id": "person",
+            "to_person_id": "person",
+            "multiple_birth_group": "person",
+            "goal_id": "goal",
+            "objective_id": "objective",
+            "household_id": "household",
+        }
+        if name in references and isinstance(value, int):
+            return self.title(references[name], board.row(references[name], value)) or "?"
+        if name == "who_participant_id" and isinstance(value, int):
+            return self.world.participants.get(value, "?")
+        if name in ("need_domain", "category", "permanency_goal"):
+            vocabulary = {"need_domain": "need_domains", "category": "ecomap_categories"}
+            return rules.label(vocabulary.get(name, "permanency_goals"), value)
+        if name == "role":
+            return role_label(value, rules)
+        if name == "purpose":
+            return str(PURPOSE_LABELS.get(value, value))
+        if name == "strength":
+            return strength_words().get(value, value)
+        if name == "flow":
+            return flow_choices().get(value, value)
+        if name == "locked_sections":
+            titles = section_titles()
+            return ", ".join(titles.get(s, s) for s in value) or "—"
+        if isinstance(value, str) and ISO_DATE.match(value):
+            return local_date(date.fromisoformat(value))
+        if isinstance(value, str) and ISO_MOMENT.match(value):
+            return local_datetime(datetime.fromisoformat(value), self.world.zone)
+        if isinstance(value, str) and value in self.words:
+            return self.words[value]
+        if isinstance(value, str):
+            return f"“{value}”"
+        return str(value) if not isinstance(value, dict | list) else json.dumps(value)
+
+    def who(self, row: dict) -> str:
+        """Who does an action or a safety step: a participant, a person or a service."""
+        for name in WHO:
+            if row.get(name) not in (None, ""):
+                shown = self.value(name, row[name])
+                return shown.strip("“”")
+        return "—"
+
+    def changes(self, before: dict, after: dict, row: dict) -> str:
+        """ "by when 30 Nov → 5 Dec; status Open → Done": what an edit changed."""
+        parts = []
+        if any(name in before for name in WHO):
+            was = {**row, **before}
+            now = {**row, **after}
+            parts.append(f"{self.names['who']} {self.who(was)} → {self.who(now)}")
+        for name, old in before.items():
+            if name in WHO:
+                continue
+            new = after.get(name)
+            label = self.names.get(name, name.replace("_", " "))
+            parts.append(f"{label} {self.value(name, old)} → {self.value(name, new)}")
+        return "; ".join(parts)
+
+    def details(self, kind: str, after: dict) -> str:
+        """The filled-in fields of a new item other than its title, in brackets."""
+        title_field = TITLES.get(kind, "text")
+        parts = []
+        if any(after.get(name) not in (None, "") for name in WHO):
+            parts.append(f"{self.names['who']}: {self.who(after)}")
+        for name, value in after.items():
+            if name in NOT_DETAILS or name in WHO or name == title_field or value in (None, ""):
+                continue
+            if value is False or (kind == "relationship" and name.endswith("person_id")):
+                continue
+            label = self.names.get(name, name.replace("_", " "))
+            parts.append(f"{label}: {self.value(name, value)}")
+        return f" ({'; '.join(parts)})" if parts else ""
+
+    # -- telling ---------------------------------------------------------------------------
+
+    def tell(self, event: TranscriptEvent) -> str:
+        """The event as one sentence, naming things as they were just before it."""
+        try:
+            return self._tell(event)
+        except Exception as error:  # a transcript must always read, whatever the payload
+            logger.warning("event %s (%s) told generically: %s", event.seq, event.kind, type(error))
+            return self.generic(event)
+
+    def generic(self, event: TranscriptEvent) -> str:
+        """A sentence for a kind of event this module does not know."""
+        actor = actor_label(event, self.world.rules)
+        return _("%(actor)s made a change (%(kind)s)", actor=actor, kind=event.kind)
+
+    def _tell(self, event: TranscriptEvent) -> str:
+        kind, _dot, verb = event.kind.partition(".")
+        actor = actor_label(event, self.world.rules)
+        before, after = event.before or {}, event.after or {}
+        special = self._special(event, kind, verb, actor, before, after)
+        if special is not None:
+            return special
+        nouns = item_nouns().get(kind)
+        if nouns is None:
+            return self.generic(event)
+        a_thing, the_thing = nouns
+        row = self.world.board.row(kind, event.target_id) or {}
+        if verb == "added":
+            sentence = _(
+                "%(actor)s added %(thing)s: “%(title)s”",
+                actor=actor,
+                thing=a_thing,
+                title=self.title(kind, {**after, "id": event.target_id}),
+            )
+            sentence += self.details(kind, after)
+            return sentence + (" " + _("(confidential)") if after.get("confidential") else "")
+        thing = the_thing % {"title": self.title(kind, row)}
+        if verb == "edited":
+            return _(
+                "%(actor)s changed %(thing)s: %(changes)s",
+                actor=actor,
+                thing=thing,
+                changes=self.changes(before, after, row),
+            )
+        sentences = {
+            "deleted": _("%(actor)s removed %(thing)s"),
+            "restored": _("%(actor)s restored %(thing)s"),
+            "made_confidential": _("%(actor)s marked %(thing)s confidential"),
+            "shared": _("%(actor)s shared %(thing)s with everyone again"),
+            "nudged": _("%(actor)s moved %(thing)s on the genogram"),
+        }
+        if verb not in sentences:
+            return self.generic(event)
+        return sentences[verb] % {"actor": actor, "thing": thing}
+
+    def _special(self, event, kind, verb, actor, before, after) -> str | None:
+        """Sentences for meetings, participants, sections, ratings, plan versions and cases."""
+        titles = section_titles()
+        name = self.world.participants.get(event.target_id or 0, "?")
+        if kind == "meeting":
+            return self._meeting(verb, actor, before, after)
+        if event.kind == "participant.joined":
+            if after.get("status") == "waiting":
+                return _("%(actor)s asked to join the meeting", actor=actor)
+            return _("%(actor)s joined the meeting", actor=actor)
+        if event.kind == "participant.admitted":
+            return _("%(actor)s let %(name)s in", actor=actor, name=name)
+        if event.kind == "participant.removed":
+            return _("%(actor)s removed %(name)s from the meeting", actor=actor, name=name)
+        if kind == "section" and verb in ("locked", "unlocked"):
+            section = titles.get(event.section or "", event.section or "")
+            if verb == "locked":
+                return _("%(actor)s locked the section “%(section)s”", actor=actor, section=section)
+            return _("%(actor)s unlocked the section “%(section)s”", actor=actor, section=section)
+        if event.kind == "safety_rating.given":
+            if before.get("score") is not None:
+                return _(
+                    "%(actor)s changed their safety rating: %(old)s → %(new)s out of 10",
+                    actor=actor,
+                    old=before["score"],
+                    new=after.get("score"),
+                )
+            return _(
+                "%(actor)s rated safety %(score)s out of 10", actor=actor, score=after.get("score")
+            )
+        if event.kind == "plan_version.taken":
+            return _(
+                "%(actor)s kept the plan as version %(number)s",
+                actor=actor,
+                number=after.get("number"),
+            )
+        if event.kind == "case.opened":
+            return _("%(actor)s opened the case", actor=actor)
+        if event.kind == "case.updated":
+            return _(
+                "%(actor)s changed the case's details: %(changes)s",
+                actor=actor,
+                changes=self.changes(before, after, {}),
+            )
+        return None
+
+    def _meeting(self, verb: str, actor: str, before: dict, after: dict) -> str | None:
+        if verb == "scheduled":
+            when = self.value("scheduled_at", after.get("scheduled_at"))
+            return _("%(actor)s scheduled the meeting for %(when)s", actor=actor, when=when)
+        if verb == "rescheduled":
+            return _(
+                "%(actor)s changed the meeting: %(changes)s",
+                actor=actor,
+                changes=self.changes(before, after, {}),
+            )
+        if verb == "setting_changed":
+            option, value = next(iter(after.items()), (None, None))
+            settings = {
+                ("admit_everyone", True): _("%(actor)s let everyone with the code in at once"),
+                ("admit_everyone", False): _("%(actor)s asked newcomers to wait to be let in"),
+                ("join_details_hidden", True): _("%(actor)s hid the join details"),
+                ("join_details_hidden", False): _("%(actor)s showed the join details again"),
+            }
+            sentence = settings.get((option, value))
+            return sentence % {"actor": actor} if sentence else None
+        sentences = {
+            "cancelled": _("%(actor)s cancelled the meeting"),
+            "opened": _("%(actor)s opened the meeting for joining"),
+            "started": _("%(actor)s started the meeting"),
+            "ended": _("%(actor)s ended the meeting"),
+        }
+        return sentences[verb] % {"actor": actor} if verb in sentences else None
+
+
+def item_nouns() -> dict[str, tuple[str, str]]:
+    """Each kind of item: "a strength" (when added) and "the strength “%(title)s”"."""
+    return {
+        "strength": (_("a strength"), _("the strength “%(title)s”")),
+        "worry": (_("a worry"), _("the worry “%(title)s”")),
+        "goal": (_("a goal"), _("the goal “%(title)s”")),
+        "objective": (_("an objective"), _("the objective “%(title)s”")),
+        "action": (_("an action"), _("the action “%(title)s”")),
+        "safety_step": (_("a safety step"), _("the safety step “%(title)s”")),
+        "note": (_("a note"), _("the note “%(title)s”")),
+        "person": (_("a person to the family map"), _("“%(title)s” on the family map")),
+        "relationship": (_("a line to the family map"), _("the line “%(title)s”")),
+        "ecomap_connection": (_("a connection to the ecomap"), _("the connection “%(title)s”")),
+        "household": (_("a household"), _("the household “%(title)s”")),
+    }
+
+
+def sentence(event: TranscriptEvent, world: World | None = None) -> str:
+    """One event as a sentence (naming things as they are now, if no world is given)."""
+    return Teller(world or World.now(event.case_id)).tell(event)
+
+
+def tell_in_order(
+    world: World, events: list[TranscriptEvent], wanted: set[int], flags=None, flag=None
+) -> dict[int, str]:
+    """Walk `events` (the case's, in order, from the moment `world` shows) and tell the
+    `wanted` ones by seq, each naming things as they were just before it; `flag(board, event)`
+    is noted in `flags` for each wanted event, on the board just after it.
+    """
+    teller, told = Teller(world), {}
+    for event in events:
+        if event.seq in wanted:
+            told[event.seq] = teller.tell(event)
+        apply(world.board, event)
+        if flag is not None and event.seq in wanted:
+            flags[event.seq] = flag(world.board, event)
+    return told
