@@ -2,44 +2,90 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import defer
 
+from fttm import jurisdictions
 from fttm.cases.models import Case
+from fttm.extensions import db
+from fttm.family_map.models import Person, Relationship, RelationshipKind
 from fttm.jurisdictions import Profile, Timeframe
 from fttm.meetings.models import MeetingStatus
+from fttm.plans.models import Endorsement, EndorsementDecision, FamilyCopy, PlanVersion
+
+# A deadline this close is flagged "due soon": a week leaves time to book a visit or a
+# supervision slot before it passes, and matches the dashboard's "next 7 days" group.
+DUE_SOON_DAYS = 7
+# Who is owed a copy of the plan: birth and adoptive parents. Foster carers look after the
+# child but are not the parents the case plan is agreed with.
+COPY_PARENTS = (RelationshipKind.BIOLOGICAL, RelationshipKind.ADOPTED)
 
 
 class DeadlineKind(StrEnum):
-    """The kinds of deadline a case can have before a plan version exists."""
+    """The kinds of deadline a case can have: its plan and reviews, and its latest plan version's
+    endorsement and copies for the family."""
 
     PLAN = "plan"
     REVIEW = "review"
     TRIBE_CONTACT = "tribe_contact"
+    ENDORSEMENT = "endorsement"
+    FAMILY_COPY = "family_copy"
 
 
 DEADLINE_LABELS = {
     DeadlineKind.PLAN: _l("Case plan"),
     DeadlineKind.REVIEW: _l("Plan review"),
     DeadlineKind.TRIBE_CONTACT: _l("Contact the child's tribe or community"),
+    DeadlineKind.ENDORSEMENT: _l("Supervisor endorses the plan"),
+    DeadlineKind.FAMILY_COPY: _l("Copy of the plan to the family"),
 }
 
 
 @dataclass(frozen=True)
 class Deadline:
-    """Something that must happen on a case by a date."""
+    """Something that must happen on a case by a date, seen from `today` where the case is."""
 
     kind: DeadlineKind
     due: date
-    overdue: bool
+    today: date
 
     @property
     def label(self) -> str:
         """What is due, in the reader's language."""
         return str(DEADLINE_LABELS[self.kind])
+
+    @property
+    def days_left(self) -> int:
+        """Days until the due date: 0 on the day, negative once it has passed."""
+        return (self.due - self.today).days
+
+    @property
+    def overdue(self) -> bool:
+        """The due date has passed (on the day itself it is not late yet)."""
+        return self.days_left < 0
+
+    @property
+    def due_soon(self) -> bool:
+        """Not late yet, but due within DUE_SOON_DAYS days."""
+        return 0 <= self.days_left <= DUE_SOON_DAYS
+
+
+@dataclass(frozen=True)
+class PlanProgress:
+    """How far the case's latest plan version has got: endorsed yet, copies given to the family."""
+
+    version: PlanVersion | None = None
+    endorsed: bool = False
+    family_has_copies: bool = False
+
+
+NO_PLAN_YET = PlanProgress()
 
 
 def _start(timeframe: Timeframe, dates: dict[str, date | None]) -> date | None:
@@ -79,9 +125,162 @@ def copy_due_on(case: Case, version, profile: Profile) -> date | None:
     return version_due_on(case, version, profile.copy_to_family_due, profile)
 
 
-def case_deadlines(case: Case, profile: Profile, today: date | None = None) -> list[Deadline]:
-    """Every open deadline of the case, soonest first."""
+# ---- The latest plan versions of many cases, in a few queries ----
+
+
+def _latest_versions(case_ids: list[int]) -> dict[int, PlanVersion]:
+    """Each case's highest-numbered plan version (without its snapshot, which can be large)."""
+    latest = (
+        sa.select(PlanVersion.case_id, sa.func.max(PlanVersion.number).label("number"))
+        .where(PlanVersion.case_id.in_(case_ids))
+        .group_by(PlanVersion.case_id)
+        .subquery()
+    )
+    versions = db.session.scalars(
+        sa.select(PlanVersion)
+        .join(
+            latest,
+            sa.and_(PlanVersion.case_id == latest.c.case_id, PlanVersion.number == latest.c.number),
+        )
+        .options(defer(PlanVersion.snapshot))
+    )
+    return {version.case_id: version for version in versions}
+
+
+def _endorsed(version_ids: list[int]) -> set[int]:
+    """The versions whose latest supervisor decision is "endorsed" (a return reopens it)."""
+    last: dict[int, EndorsementDecision] = {}
+    for version_id, decision in db.session.execute(
+        sa.select(Endorsement.plan_version_id, Endorsement.decision)
+        .where(Endorsement.plan_version_id.in_(version_ids))
+        .order_by(Endorsement.decided_at, Endorsement.id)
+    ):
+        last[version_id] = decision
+    return {v for v, decision in last.items() if decision == EndorsementDecision.ENDORSED}
+
+
+def _name_key(name: str | None) -> str:
+    """A name as compared between a copy's recipient and a person on the map."""
+    return " ".join((name or "").split()).casefold()
+
+
+def _copy_recipients(case_ids: list[int]) -> dict[int, list[tuple[int, str]]]:
+    """Per case, the people owed a copy: the focus child and their living parents on the map.
+
+    A case is left out when its map has no focus child or no parent of them: one copy then counts.
+    """
+    children: dict[int, tuple[int, str]] = {}
+    for case_id, person_id, name in db.session.execute(
+        sa.select(Person.case_id, Person.id, Person.name)
+        .where(
+            Person.case_id.in_(case_ids),
+            Person.is_focus_child.is_(True),
+            Person.deleted_at.is_(None),
+            Person.deceased.is_(False),
+        )
+        .order_by(Person.id.desc())
+    ):
+        children[case_id] = (person_id, name)  # descending: the first focus child wins
+    if not children:
+        return {}
+    case_of_child = {child_id: case_id for case_id, (child_id, _) in children.items()}
+    parents: dict[int, list[tuple[int, str]]] = {}
+    for child_id, person_id, name in db.session.execute(
+        sa.select(Relationship.to_person_id, Person.id, Person.name)
+        .join(Person, Person.id == Relationship.from_person_id)
+        .where(
+            Relationship.to_person_id.in_(list(case_of_child)),
+            Relationship.kind.in_(COPY_PARENTS),
+            Relationship.deleted_at.is_(None),
+            Person.deleted_at.is_(None),
+            Person.deceased.is_(False),
+        )
+        .order_by(Person.id)
+    ):
+        parents.setdefault(case_of_child[child_id], []).append((person_id, name))
+    return {case_id: [children[case_id], *found] for case_id, found in parents.items()}
+
+
+def _copies_given(version_ids: list[int]) -> dict[int, list[tuple[int | None, str]]]:
+    """Per version, who was given a copy: (person on the map or None, recipient's name)."""
+    given: dict[int, list[tuple[int | None, str]]] = {}
+    for version_id, person_id, name in db.session.execute(
+        sa.select(
+            FamilyCopy.plan_version_id, FamilyCopy.person_id, FamilyCopy.recipient_name
+        ).where(FamilyCopy.plan_version_id.in_(version_ids))
+    ):
+        given.setdefault(version_id, []).append((person_id, name))
+    return given
+
+
+def _everyone_has_a_copy(
+    recipients: list[tuple[int, str]] | None, copies: list[tuple[int | None, str]]
+) -> bool:
+    """Whether each person owed a copy got one (matched by person, else by name)."""
+    if not copies:
+        return False
+    if recipients is None:
+        return True
+    people = {person_id for person_id, _ in copies if person_id is not None}
+    names = {_name_key(name) for person_id, name in copies if person_id is None}
+    return all(pid in people or _name_key(name) in names for pid, name in recipients)
+
+
+def plan_progress(case_ids: Iterable[int]) -> dict[int, PlanProgress]:
+    """For each case, its latest plan version and whether it is endorsed and copied to the family;
+    five queries whatever the number of cases."""
+    ids = sorted(set(case_ids))
+    progress = dict.fromkeys(ids, NO_PLAN_YET)
+    versions = _latest_versions(ids) if ids else {}
+    if not versions:
+        return progress
+    version_ids = [version.id for version in versions.values()]
+    endorsed = _endorsed(version_ids)
+    copies = _copies_given(version_ids)
+    recipients = _copy_recipients(list(versions))
+    for case_id, version in versions.items():
+        progress[case_id] = PlanProgress(
+            version=version,
+            endorsed=version.id in endorsed,
+            family_has_copies=_everyone_has_a_copy(
+                recipients.get(case_id), copies.get(version.id, [])
+            ),
+        )
+    return progress
+
+
+# ---- Deadlines ----
+
+
+def _version_deadlines(
+    case: Case, profile: Profile, progress: PlanProgress
+) -> list[tuple[DeadlineKind, date]]:
+    """The latest plan version's open deadlines: its endorsement, the family's copies."""
+    version = progress.version
+    if version is None:
+        return []
+    due_dates = []
+    if not progress.endorsed:
+        due_dates.append((DeadlineKind.ENDORSEMENT, endorsement_due_on(case, version, profile)))
+    if not progress.family_has_copies:
+        due_dates.append((DeadlineKind.FAMILY_COPY, copy_due_on(case, version, profile)))
+    return [(kind, due) for kind, due in due_dates if due is not None]
+
+
+def case_deadlines(
+    case: Case,
+    profile: Profile,
+    today: date | None = None,
+    progress: PlanProgress | None = None,
+) -> list[Deadline]:
+    """Every open deadline of the case, soonest first.
+
+    `progress` is the case's entry of `plan_progress`, for callers listing many cases; without
+    it the case's latest plan version is looked up here.
+    """
     today = today or profile.today()
+    if progress is None:
+        progress = plan_progress([case.id])[case.id]
     plan_on = last_plan_date(case, profile)
     dates = {
         "substantiation": case.substantiation_date,
@@ -102,11 +301,32 @@ def case_deadlines(case: Case, profile: Profile, today: date | None = None) -> l
         start = _start(tribe, dates)
         if start is not None:
             due_dates.append((DeadlineKind.TRIBE_CONTACT, profile.deadline(start, tribe.days)))
-    deadlines = [Deadline(kind, due, due < today) for kind, due in due_dates]
+    due_dates += _version_deadlines(case, profile, progress)
+    deadlines = [Deadline(kind, due, today) for kind, due in due_dates]
     return sorted(deadlines, key=lambda deadline: deadline.due)
 
 
-def next_deadline(case: Case, profile: Profile, today: date | None = None) -> Deadline | None:
+def next_deadline(
+    case: Case,
+    profile: Profile,
+    today: date | None = None,
+    progress: PlanProgress | None = None,
+) -> Deadline | None:
     """The soonest open deadline of the case, if it has one."""
-    deadlines = case_deadlines(case, profile, today)
+    deadlines = case_deadlines(case, profile, today, progress)
     return deadlines[0] if deadlines else None
+
+
+def deadlines_by_case(cases: Sequence[Case]) -> dict[int, list[Deadline]]:
+    """Every open deadline of each case, each seen from today in its own jurisdiction.
+
+    Load the cases with their meetings (selectinload): versions, decisions and copies come here
+    in a few queries for all of them.
+    """
+    progress = plan_progress(case.id for case in cases)
+    return {
+        case.id: case_deadlines(
+            case, jurisdictions.profile(case.jurisdiction), progress=progress[case.id]
+        )
+        for case in cases
+    }

@@ -13,7 +13,7 @@ from fttm.auth.models import Role, User
 from fttm.cases import commands
 from fttm.cases.forms import CaseForm, CaseSearchForm
 from fttm.cases.models import Case
-from fttm.cases.timeframes import case_deadlines, next_deadline
+from fttm.cases.timeframes import case_deadlines, next_deadline, plan_progress
 from fttm.extensions import db
 from fttm.forms import options, submit
 from fttm.jurisdictions import all_profiles, profile
@@ -87,7 +87,12 @@ def index():
             )
         )
     cases = db.session.scalars(query.order_by(Case.family_name).limit(LIST_LIMIT)).all()
-    rows = [(case, next_deadline(case, profile(case.jurisdiction))) for case in cases]
+    # Plan versions, endorsements and copies for every listed case at once, not per row.
+    progress = plan_progress(case.id for case in cases)
+    rows = [
+        (case, next_deadline(case, profile(case.jurisdiction), progress=progress[case.id]))
+        for case in cases
+    ]
     rows.sort(key=lambda row: (row[1] is None, row[1].due if row[1] else None))
     template = "cases/_case_rows.html" if request.headers.get("HX-Request") else "cases/index.html"
     return render_template(
