@@ -112,6 +112,7 @@ class MeetingFidelity:
     """The indicators of one ended meeting."""
 
     meeting: Meeting
+    held_on: date
     indicators: tuple[Indicator, ...]
 
     @property
@@ -170,6 +171,7 @@ def meeting_fidelity(meeting: Meeting) -> MeetingFidelity:
     record = _record(meeting, rules)
     return MeetingFidelity(
         meeting,
+        _held_on(meeting, rules),
         (
             _family_voice(record),
             _team_input(meeting, record),
