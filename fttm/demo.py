@@ -42,6 +42,16 @@ from fttm.models import (
     User,
     Worry,
 )
+from fttm.plans import agreement
+from fttm.plans.models import (
+    Agreement,
+    AgreementResponse,
+    CopyMethod,
+    Endorsement,
+    EndorsementDecision,
+    FamilyCopy,
+    PlanVersion,
+)
 from fttm.plans.versions import take_version
 from fttm.timestamps import from_local, utcnow
 from fttm.transcript.recorder import Actor, Change, change, snapshot
@@ -422,6 +432,81 @@ def _first_meeting(facilitator: User, case: Case, today: date) -> None:
         )
         version = take_version(meeting, at=meeting.ended_at)
         writer.mark("plan_version.taken", version, "plan", {"number": 1}, at=meeting.ended_at)
+        _agreed_endorsed_and_copied(writer, version, meeting.ended_at)
+
+
+# (person key, role, response, comment) given in person at the end of the first meeting.
+AGREEMENTS = (
+    ("ana", "parent", "agreed", "I want Maya home with me and I'll do the parenting course."),
+    ("leo", "young_person", "agreed", None),
+    ("rosa", "relative", "agreed", "I can have Maya after school on Tuesdays and Thursdays."),
+    (
+        "marcus",
+        "parent",
+        "did_not_take_part",
+        "Works night shifts out of state; Jordan went through the plan with him by phone the "
+        "next morning.",
+    ),
+)
+# (person key, method, days after the meeting) a copy of the plan was given.
+COPIES = (
+    ("ana", "in_person", 0),
+    ("maya", "in_person", 0),
+    ("leo", "in_person", 0),
+    ("marcus", "post", 2),
+)
+
+
+def _agreed_endorsed_and_copied(writer: _Writer, version: PlanVersion, ended: datetime) -> None:
+    """Who agreed with the first plan, the supervisor's endorsement, and the family's copies."""
+    for key, role, response, comment in AGREEMENTS:
+        answer = Agreement(
+            plan_version_id=version.id,
+            person_id=writer.person(key),
+            name=writer.keys[key].name,
+            role=role,
+            response=AgreementResponse(response),
+            comment=comment,
+            recorded_by_user_id=writer.user_id,
+            recorded_at=ended,
+        )
+        db.session.add(answer)
+        db.session.flush()
+        after = snapshot(answer, agreement.FIELDS)
+        writer.mark("agreement.recorded", answer, "agreement", after, at=ended)
+    supervisor = db.session.scalar(sa.select(User).where(User.email == STAFF[1][1]))
+    decided = ended + timedelta(days=3)
+    endorsement = Endorsement(
+        plan_version_id=version.id,
+        supervisor_id=supervisor.id,
+        decision=EndorsementDecision.ENDORSED,
+        comment="Clear actions with owners and dates. Good to see Rosa's after-school offer.",
+        decided_at=decided,
+    )
+    db.session.add(endorsement)
+    db.session.flush()
+    writer.mark(
+        "plan_version.endorsed",
+        endorsement,
+        "review",
+        snapshot(endorsement, ("decision", "comment")),
+        at=decided,
+    )
+    for key, method, days in COPIES:
+        given = ended + timedelta(days=days)
+        copy = FamilyCopy(
+            plan_version_id=version.id,
+            person_id=writer.person(key),
+            recipient_name=writer.keys[key].name,
+            method=CopyMethod(method),
+            given_on=given.date(),
+            recorded_by_user_id=writer.user_id,
+            recorded_at=given,
+        )
+        db.session.add(copy)
+        db.session.flush()
+        after = snapshot(copy, ("recipient_name", "method", "given_on"))
+        writer.mark("family_copy.recorded", copy, "plan", after, at=given)
 
 
 def _family_map(writer: _Writer, year: int) -> None:

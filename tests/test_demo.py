@@ -160,8 +160,18 @@ def test_every_board_row_has_its_transcript_event_in_the_past_meeting(seeded):
         assert recorded and all(e.meeting_id == held.id for e in recorded)
     in_meeting = sorted((e for e in events if e.meeting_id == held.id), key=lambda e: e.seq)
     assert in_meeting[0].kind == "meeting.started"
-    assert [e.kind for e in in_meeting[-2:]] == ["meeting.ended", "plan_version.taken"]
-    assert all(held.started_at <= e.at <= held.ended_at for e in in_meeting)
+    kinds = [e.kind for e in in_meeting]
+    taken = kinds.index("plan_version.taken")
+    assert kinds[taken - 1] == "meeting.ended"
+    assert all(held.started_at <= e.at <= held.ended_at for e in in_meeting[: taken + 1])
+    # After the meeting: who agreed, the supervisor's endorsement and the family's copies.
+    afterwards = in_meeting[taken + 1 :]
+    assert {e.kind for e in afterwards} == {
+        "agreement.recorded",
+        "plan_version.endorsed",
+        "family_copy.recorded",
+    }
+    assert all(e.at >= held.ended_at for e in afterwards)
     assert {e.kind for e in events} >= {"case.opened", "meeting.scheduled"}
 
 
