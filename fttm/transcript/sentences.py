@@ -32,6 +32,12 @@ TITLES = {"action": "what", "person": "name", "household": "name"}
 TITLES |= {"ecomap_connection": "system_name", "participant": "display_name"}
 WHO = ("who_participant_id", "who_person_id", "who_service")
 NOT_DETAILS = frozenset({"id", "confidential", "deleted_at", "position", "nudge_x", "nudge_y"})
+# Fields a line's or connection's title already says.
+SHOWN_IN_TITLE = {
+    "relationship": ("kind", "from_person_id", "to_person_id"),
+    "ecomap_connection": ("person_id", "system_name"),
+}
+PLAN_DECISIONS = ("plan_version.endorsed", "plan_version.returned")
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 ISO_MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}T")
 STAFF_ROLES = ("facilitator", "supervisor", "staff", "admin", "system")
@@ -151,6 +157,9 @@ def _word_lists() -> dict[str, str]:
         "female": _("Female"),
         "male": _("Male"),
         "unknown": _("Other or unknown"),
+        "in_person": _("in person"),
+        "post": _("by post"),
+        "email": _("by email"),
         "waiting": _("Waiting"),
         "admitted": _("Admitted"),
         "removed": _("Removed"),
@@ -281,7 +290,7 @@ class Teller:
         for name, value in after.items():
             if name in NOT_DETAILS or name in WHO or name == title_field or value in (None, ""):
                 continue
-            if value is False or (kind == "relationship" and name.endswith("person_id")):
+            if value is False or name in SHOWN_IN_TITLE.get(kind, ()):
                 continue
             label = self.names.get(name, name.replace("_", " "))
             parts.append(f"{label}: {self.value(name, value)}")
@@ -378,6 +387,8 @@ class Teller:
                 actor=actor,
                 number=after.get("number"),
             )
+        if kind in ("agreement", "family_copy") or event.kind in PLAN_DECISIONS:
+            return self._plan(event.kind, actor, after)
         if event.kind == "case.opened":
             return _("%(actor)s opened the case", actor=actor)
         if event.kind == "case.updated":
@@ -385,6 +396,41 @@ class Teller:
                 "%(actor)s changed the case's details: %(changes)s",
                 actor=actor,
                 changes=self.changes(before, after, {}),
+            )
+        return None
+
+    def _plan(self, kind: str, actor: str, after: dict) -> str | None:
+        """Agreements with a plan version, the supervisor's decision, copies given."""
+        comment = f": “{after['comment']}”" if after.get("comment") else ""
+        response = after.get("response")
+        name = after.get("name") or after.get("recipient_name")
+        name = name or self.world.board.name_of(after.get("person_id")) or "?"
+        if kind == "agreement.given":
+            said = {
+                "agreed": _("%(actor)s agreed with the plan"),
+                "disagreed": _("%(actor)s did not agree with the plan"),
+            }.get(response)
+            return said % {"actor": actor} + comment if said else None
+        if kind == "agreement.recorded":
+            said = {
+                "agreed": _("%(actor)s recorded that %(name)s agreed with the plan"),
+                "disagreed": _("%(actor)s recorded that %(name)s did not agree with the plan"),
+                "did_not_take_part": _("%(actor)s recorded that %(name)s did not take part"),
+            }.get(response)
+            return said % {"actor": actor, "name": name} + comment if said else None
+        if kind == "plan_version.endorsed":
+            return _("%(actor)s endorsed the plan", actor=actor) + comment
+        if kind == "plan_version.returned":
+            return _("%(actor)s returned the plan to the facilitator", actor=actor) + comment
+        if kind == "family_copy.recorded":
+            how = self.value("method", after.get("method"))
+            day = self.value("given_on", after.get("given_on"))
+            return _(
+                "%(actor)s recorded that %(name)s was given a copy of the plan (%(how)s, %(day)s)",
+                actor=actor,
+                name=name,
+                how=how,
+                day=day,
             )
         return None
 
@@ -427,7 +473,7 @@ def item_nouns() -> dict[str, tuple[str, str]]:
         "action": (_("an action"), _("the action “%(title)s”")),
         "safety_step": (_("a safety step"), _("the safety step “%(title)s”")),
         "note": (_("a note"), _("the note “%(title)s”")),
-        "person": (_("a person to the family map"), _("“%(title)s” on the family map")),
+        "person": (_("a person to the family map"), _("the person “%(title)s”")),
         "relationship": (_("a line to the family map"), _("the line “%(title)s”")),
         "ecomap_connection": (_("a connection to the ecomap"), _("the connection “%(title)s”")),
         "household": (_("a household"), _("the household “%(title)s”")),
