@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from functools import wraps
 
 import sqlalchemy as sa
 from flask import Blueprint, Response, abort, render_template, request
@@ -19,6 +20,7 @@ from fttm.auth.access import caseworker_required, meeting_or_404
 from fttm.auth.models import User
 from fttm.extensions import db
 from fttm.forms import whole_number
+from fttm.joining import tokens
 from fttm.jurisdictions import profile
 from fttm.meetings.models import Meeting
 from fttm.pdf import pdf_response
@@ -48,6 +50,20 @@ bp = Blueprint("transcript", __name__)
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 READS_SHOWN = 50
 SLIDER_ID = "replay-form"
+
+
+def staff_only(view):
+    """A family phone (its meeting's cookie, no account) gets 404, not a sign-in page: the
+    transcript is for staff only. Everyone else goes on to the caseworker check.
+    """
+
+    @wraps(view)
+    def wrapped(meeting_id: int, **kwargs):
+        if not current_user.is_authenticated and tokens.read(meeting_id) is not None:
+            abort(404)
+        return view(meeting_id, **kwargs)
+
+    return wrapped
 
 
 def _meeting_with_events(meeting_id: int) -> tuple[Meeting, tuple[int, int]]:
@@ -106,6 +122,7 @@ def _listing(meeting: Meeting) -> dict:
 
 
 @bp.get("/meetings/<int:meeting_id>/transcript")
+@staff_only
 @caseworker_required
 def page(meeting_id: int):
     """The transcript page; an htmx request for other filters gets just the list of events."""
@@ -115,10 +132,10 @@ def page(meeting_id: int):
     if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "transcript-list":
         return render_template("transcript/_events.html", **context)
     reads, read_count = reads_of(meeting)
+    context |= _replay_context(meeting, span, span[1])
     return render_template(
         "transcript/page.html",
         **context,
-        **_replay_context(meeting, span, span[1]),
         zone=profile(meeting.case.jurisdiction).zone,
         reads=reads,
         read_count=read_count,
@@ -166,6 +183,7 @@ def _wanted_seq(span: tuple[int, int]) -> int | None:
 
 
 @bp.get("/meetings/<int:meeting_id>/transcript/board")
+@staff_only
 @caseworker_required
 def replay(meeting_id: int):
     """The board as it was right after event `seq` of the meeting, read-only (for the slider)."""
@@ -221,6 +239,7 @@ def _csv_rows(lines: list[Line], meeting: Meeting):
 
 
 @bp.get("/meetings/<int:meeting_id>/transcript.csv")
+@staff_only
 @caseworker_required
 def as_csv(meeting_id: int):
     """The transcript (as filtered) as a spreadsheet, times in the case's time zone."""
@@ -240,6 +259,7 @@ def as_csv(meeting_id: int):
 
 
 @bp.get("/meetings/<int:meeting_id>/transcript.pdf")
+@staff_only
 @caseworker_required
 def as_pdf(meeting_id: int):
     """The transcript (as filtered) as a printable PDF."""
