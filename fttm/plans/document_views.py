@@ -56,7 +56,8 @@ def _safe_name(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9_-]+", "-", text).strip("-") or "case"
 
 
-def _context(version: PlanVersion, is_staff: bool, **extra) -> dict:
+def _context(version: PlanVersion, is_staff: bool, extra: dict | None = None) -> dict:
+    """What the family's copy shows (and, for staff, the copies panel in `extra`)."""
     plan = plan_for_family(version)
     return {
         "plan": plan,
@@ -67,13 +68,14 @@ def _context(version: PlanVersion, is_staff: bool, **extra) -> dict:
         "written_date": written_date,
         "answers": response_words(),
         "for_pdf": False,
-        **extra,
+        **(extra or {}),
     }
 
 
 def _copies_context(version: PlanVersion, *, errors=None, form=None, message="") -> dict:
     """What the "Copies given" panel shows: the copies, who still needs one, the form."""
     return {
+        "version": version,
         "copies": copies_status(version),
         "methods": method_words(),
         "written_date": written_date,
@@ -89,7 +91,7 @@ def family_copy(meeting_id: int):
     meeting, is_staff = _reader(meeting_id)
     version = _version_of(meeting)
     extra = _copies_context(version) if is_staff else {}
-    return render_template("plans/family_copy.html", **_context(version, is_staff, **extra))
+    return render_template("plans/family_copy.html", **_context(version, is_staff, extra))
 
 
 @bp.get("/meetings/<int:meeting_id>/plan/family.pdf")
@@ -132,7 +134,7 @@ def record_family_copy(meeting_id: int):
         context = _copies_context(version, errors=error.errors, form=request.form)
         if htmx:
             return render_template("plans/_copies.html", **context), 400
-        return render_template("plans/family_copy.html", **_context(version, True, **context)), 400
+        return render_template("plans/family_copy.html", **_context(version, True, context)), 400
     message = _("Copy recorded.")
     if not htmx:
         flash(message, "success")
