@@ -330,8 +330,7 @@ class Teller:
                 thing=a_thing,
                 title=self.title(kind, {**after, "id": event.target_id}),
             )
-            sentence += self.details(kind, after)
-            return sentence + (" " + _("(confidential)") if after.get("confidential") else "")
+            return sentence + self.details(kind, after)
         thing = the_thing % {"title": self.title(kind, row)}
         if verb == "edited":
             return _(

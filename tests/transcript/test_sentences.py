@@ -123,7 +123,7 @@ def test_board_changes_read_as_sentences(told):
         "Fran Facilitator (Staff) marked the worry “The flat is cold” confidential"
     ]
     assert told["worry.shared"][0].endswith("with everyone again")
-    assert told["note.added"][0].endswith("“Maria asked for respite” (confidential)")
+    assert told["note.added"][0].endswith("added a note: “Maria asked for respite”")
     assert "(kind: Reactive; if: “If Maria feels overwhelmed”)" in told["safety_step.added"][0]
     assert "who: Landlord" in told["action.added"][0]
 
