@@ -31,7 +31,22 @@ logger = logging.getLogger(__name__)
 TITLES = {"action": "what", "person": "name", "household": "name"}
 TITLES |= {"ecomap_connection": "system_name", "participant": "display_name"}
 WHO = ("who_participant_id", "who_person_id", "who_service")
-NOT_DETAILS = frozenset({"id", "confidential", "deleted_at", "position", "nudge_x", "nudge_y"})
+NOT_DETAILS = frozenset(
+    {
+        "id",
+        "confidential",
+        "deleted_at",
+        "position",
+        "nudge_x",
+        "nudge_y",
+        "cell_versions",
+        "meeting_id",
+        "version",
+        "created_by_participant_id",
+        "created_by_user_id",
+        "deleted_with_person_id",
+    }
+)
 # Fields a line's or connection's title already says.
 SHOWN_IN_TITLE = {
     "relationship": ("kind", "from_person_id", "to_person_id"),
@@ -231,7 +246,8 @@ class Teller:
             "household_id": "household",
         }
         if name in references and isinstance(value, int):
-            return self.title(references[name], board.row(references[name], value)) or "?"
+            title = self.title(references[name], board.row(references[name], value)) or "?"
+            return f"“{title}”" if references[name] in ("goal", "objective") else title
         if name == "who_participant_id" and isinstance(value, int):
             return self.world.participants.get(value, "?")
         if name in ("need_domain", "category", "permanency_goal"):
