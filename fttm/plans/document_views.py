@@ -14,9 +14,10 @@ from fttm.board.viewer import participant_from_cookie
 from fttm.errors import Invalid
 from fttm.extensions import db
 from fttm.forms import whole_number
+from fttm.jurisdictions import profile
 from fttm.meetings.models import Meeting, MeetingStatus, ParticipantStatus
 from fttm.pdf import pdf_response
-from fttm.plans.copies import copies_status, method_words, record_copy
+from fttm.plans.copies import copies_status, method_words, record_copy, version_case
 from fttm.plans.exports import case_plan_text
 from fttm.plans.family_copy import plan_for_family, response_words, written_date
 from fttm.plans.models import PlanVersion
@@ -79,6 +80,7 @@ def _copies_context(version: PlanVersion, *, errors=None, form=None, message="")
         "copies": copies_status(version),
         "methods": method_words(),
         "written_date": written_date,
+        "today": profile(version_case(version).jurisdiction).today(),
         "errors": errors or {},
         "form": form or {},
         "message": message,
