@@ -165,26 +165,25 @@ def _name_key(name: str | None) -> str:
 
 
 def _copy_recipients(case_ids: list[int]) -> dict[int, list[tuple[int, str]]]:
-    """Per case, the people owed a copy: the focus child and their living parents on the map.
+    """Per case, the people owed a copy: each focus child and their living parents on the map.
 
-    A case is left out when its map has no focus child or no parent of them: one copy then counts.
+    A case is left out when its map has no focus child or no parent of one: one copy then counts.
     """
-    children: dict[int, tuple[int, str]] = {}
+    children: dict[int, list[tuple[int, str]]] = {}
+    case_of_child: dict[int, int] = {}
     for case_id, person_id, name in db.session.execute(
-        sa.select(Person.case_id, Person.id, Person.name)
-        .where(
+        sa.select(Person.case_id, Person.id, Person.name).where(
             Person.case_id.in_(case_ids),
             Person.is_focus_child.is_(True),
             Person.deleted_at.is_(None),
             Person.deceased.is_(False),
         )
-        .order_by(Person.id.desc())
     ):
-        children[case_id] = (person_id, name)  # descending: the first focus child wins
+        children.setdefault(case_id, []).append((person_id, name))
+        case_of_child[person_id] = case_id
     if not children:
         return {}
-    case_of_child = {child_id: case_id for case_id, (child_id, _) in children.items()}
-    parents: dict[int, list[tuple[int, str]]] = {}
+    parents: dict[int, dict[int, str]] = {}
     for child_id, person_id, name in db.session.execute(
         sa.select(Relationship.to_person_id, Person.id, Person.name)
         .join(Person, Person.id == Relationship.from_person_id)
@@ -195,10 +194,10 @@ def _copy_recipients(case_ids: list[int]) -> dict[int, list[tuple[int, str]]]:
             Person.deleted_at.is_(None),
             Person.deceased.is_(False),
         )
-        .order_by(Person.id)
     ):
-        parents.setdefault(case_of_child[child_id], []).append((person_id, name))
-    return {case_id: [children[case_id], *found] for case_id, found in parents.items()}
+        if person_id not in case_of_child:  # an older focus child is owed their own copy anyway
+            parents.setdefault(case_of_child[child_id], {})[person_id] = name
+    return {case_id: [*children[case_id], *found.items()] for case_id, found in parents.items()}
 
 
 def _copies_given(version_ids: list[int]) -> dict[int, list[tuple[int | None, str]]]:

@@ -19,7 +19,7 @@ from fttm.cases.timeframes import (
     plan_progress,
 )
 from fttm.extensions import db
-from fttm.family_map.commands import add_person, delete_person
+from fttm.family_map.commands import add_person, delete_person, edit_person
 from fttm.joining.commands import join_as_staff
 from fttm.jurisdictions import profile
 from fttm.meetings import commands as meeting_commands
@@ -316,6 +316,51 @@ def test_a_parent_taken_off_the_map_is_not_owed_a_copy(facilitator, make_plan):
     def family(staff: Viewer) -> None:
         _family(people)(staff)
         delete_person(staff, people["luis"].id)
+
+    version = make_plan(case, _utc(date(2025, 2, 7)), family)
+    _give_copy(version, facilitator, "Maya Rivera", people["maya"])
+    _give_copy(version, facilitator, "Ana Rivera", people["ana"])
+
+    assert COPY not in _due(case, date(2025, 2, 12))
+
+
+def test_each_focus_child_is_owed_a_copy(facilitator, make_plan):
+    """Siblings the plan is about each get their own copy, as their mother does."""
+    case = factories.make_case(facilitator, substantiation_date=date(2025, 1, 10))
+    people: dict = {}
+
+    def family(staff: Viewer) -> None:
+        people["ana"] = add_person(staff, {"name": "Ana Rivera"})
+        for key, name in (("maya", "Maya Rivera"), ("leo", "Leo Rivera")):
+            people[key] = add_person(
+                staff,
+                {
+                    "name": name,
+                    "is_focus_child": "1",
+                    "relation": "child:biological",
+                    "other": str(people["ana"].id),
+                },
+            )
+
+    version = make_plan(case, _utc(date(2025, 2, 7)), family)
+    _give_copy(version, facilitator, "Ana Rivera", people["ana"])
+    _give_copy(version, facilitator, "Maya Rivera", people["maya"])
+    assert COPY in _due(case, date(2025, 2, 12))
+
+    _give_copy(version, facilitator, "Leo Rivera", people["leo"])
+    assert COPY not in _due(case, date(2025, 2, 12))
+
+
+def test_a_parent_who_has_died_is_not_owed_a_copy(facilitator, make_plan):
+    """A father drawn on the genogram as deceased is not waited for."""
+    case = factories.make_case(facilitator, substantiation_date=date(2025, 1, 10))
+    people: dict = {}
+
+    def family(staff: Viewer) -> None:
+        _family(people)(staff)
+        edit = {"name": "Luis Rivera", "deceased": "1"}
+        luis = people["luis"]
+        edit_person(staff, luis.id, edit, base_version=luis.version)
 
     version = make_plan(case, _utc(date(2025, 2, 7)), family)
     _give_copy(version, facilitator, "Maya Rivera", people["maya"])
