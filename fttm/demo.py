@@ -476,6 +476,8 @@ def _agreed_endorsed_and_copied(writer: _Writer, version: PlanVersion, ended: da
         writer.mark("agreement.recorded", answer, "agreement", after, at=ended)
     supervisor = db.session.scalar(sa.select(User).where(User.email == STAFF[1][1]))
     decided = ended + timedelta(days=3)
+    facilitator = writer.current.actor
+    writer.current.actor = Actor.for_user(supervisor)  # the endorsement is the supervisor's
     endorsement = Endorsement(
         plan_version_id=version.id,
         supervisor_id=supervisor.id,
@@ -492,6 +494,7 @@ def _agreed_endorsed_and_copied(writer: _Writer, version: PlanVersion, ended: da
         snapshot(endorsement, ("decision", "comment")),
         at=decided,
     )
+    writer.current.actor = facilitator
     for key, method, days in COPIES:
         given = ended + timedelta(days=days)
         copy = FamilyCopy(

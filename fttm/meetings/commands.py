@@ -81,6 +81,7 @@ def schedule_meeting(
         )
         db.session.add(meeting)
         db.session.flush()
+        current.meeting_id = meeting.id  # its own transcript starts here
         current.record(
             "meeting.scheduled", meeting, after=snapshot(meeting, FIELDS), section="meeting"
         )
@@ -100,7 +101,7 @@ def reschedule_meeting(
     wanted = (scheduled_at, purpose_value, location)
     if (meeting.scheduled_at, meeting.purpose, meeting.location) == wanted:
         return meeting
-    with change(meeting.case_id, Actor.for_user(actor)) as current:
+    with change(meeting.case_id, Actor.for_user(actor), meeting_id=meeting.id) as current:
         before = snapshot(meeting, FIELDS)
         meeting.scheduled_at, meeting.purpose, meeting.location = wanted
         current.record(
@@ -118,7 +119,7 @@ def cancel_meeting(actor: User, meeting: Meeting) -> Meeting:
     _require_team(actor, meeting.case)
     if meeting.status != MeetingStatus.SCHEDULED:
         raise Invalid({"status": _("Only a meeting that has not opened yet can be cancelled.")})
-    with change(meeting.case_id, Actor.for_user(actor)) as current:
+    with change(meeting.case_id, Actor.for_user(actor), meeting_id=meeting.id) as current:
         meeting.status = MeetingStatus.CANCELLED
         current.record(
             "meeting.cancelled",

@@ -102,13 +102,14 @@ def test_a_family_phone_never_gets_the_transcript(live, maria):
     assert reads(live.id) == []
 
 
-def test_a_meeting_never_opened_has_no_transcript_and_ids_are_not_probed(
+def test_a_meeting_not_yet_opened_shows_its_scheduling_and_ids_are_not_probed(
     client, auth, facilitator, case
 ):
     scheduled = factories.make_meeting(facilitator, case)
     auth.login(facilitator)
 
-    assert client.get(f"/meetings/{scheduled.id}/transcript").status_code == 404
+    page = client.get(f"/meetings/{scheduled.id}/transcript").get_data(as_text=True)
+    assert "scheduled the meeting for" in page
     assert client.get("/meetings/999999/transcript").status_code == 404
 
 
