@@ -14,7 +14,7 @@ from sqlalchemy.orm import defer
 from fttm import jurisdictions
 from fttm.cases.models import Case
 from fttm.extensions import db
-from fttm.family_map.models import Person, Relationship, RelationshipKind
+from fttm.family_map.models import plan_families
 from fttm.jurisdictions import Profile, Timeframe
 from fttm.meetings.models import MeetingStatus
 from fttm.plans.models import Endorsement, EndorsementDecision, FamilyCopy, PlanVersion
@@ -24,7 +24,6 @@ from fttm.plans.models import Endorsement, EndorsementDecision, FamilyCopy, Plan
 DUE_SOON_DAYS = 7
 # Who is owed a copy of the plan: birth and adoptive parents. Foster carers look after the
 # child but are not the parents the case plan is agreed with.
-COPY_PARENTS = (RelationshipKind.BIOLOGICAL, RelationshipKind.ADOPTED)
 
 
 class DeadlineKind(StrEnum):
@@ -105,13 +104,18 @@ def last_plan_date(case: Case, profile: Profile) -> date | None:
 
 def version_due_on(case: Case, version, timeframe: Timeframe, profile: Profile) -> date | None:
     """When something about a plan version is due (its endorsement, copies for the family): the
-    timeframe counted from the case's dates, "plan" being the day the version was taken."""
+    timeframe counted from the case's dates, "plan" being the day the version was taken.
+
+    Only the first plan counts from substantiation or placement: a later version (a review's)
+    counts from its own day, or every review's plan would be overdue the day it was made.
+    """
+    plan_day = version.created_at.astimezone(profile.zone).date()
     dates = {
         "substantiation": case.substantiation_date,
         "placement": case.placement_date,
-        "plan": version.created_at.astimezone(profile.zone).date(),
+        "plan": plan_day,
     }
-    start = _start(timeframe, dates)
+    start = _start(timeframe, dates) if version.number == 1 else plan_day
     return None if start is None else profile.deadline(start, timeframe.days)
 
 
@@ -159,7 +163,7 @@ def _endorsed(version_ids: list[int]) -> set[int]:
     return {v for v, decision in last.items() if decision == EndorsementDecision.ENDORSED}
 
 
-def _name_key(name: str | None) -> str:
+def name_key(name: str | None) -> str:
     """A name as compared between a copy's recipient and a person on the map."""
     return " ".join((name or "").split()).casefold()
 
@@ -169,35 +173,11 @@ def _copy_recipients(case_ids: list[int]) -> dict[int, list[tuple[int, str]]]:
 
     A case is left out when its map has no focus child or no parent of one: one copy then counts.
     """
-    children: dict[int, list[tuple[int, str]]] = {}
-    case_of_child: dict[int, int] = {}
-    for case_id, person_id, name in db.session.execute(
-        sa.select(Person.case_id, Person.id, Person.name).where(
-            Person.case_id.in_(case_ids),
-            Person.is_focus_child.is_(True),
-            Person.deleted_at.is_(None),
-            Person.deceased.is_(False),
-        )
-    ):
-        children.setdefault(case_id, []).append((person_id, name))
-        case_of_child[person_id] = case_id
-    if not children:
-        return {}
-    parents: dict[int, dict[int, str]] = {}
-    for child_id, person_id, name in db.session.execute(
-        sa.select(Relationship.to_person_id, Person.id, Person.name)
-        .join(Person, Person.id == Relationship.from_person_id)
-        .where(
-            Relationship.to_person_id.in_(list(case_of_child)),
-            Relationship.kind.in_(COPY_PARENTS),
-            Relationship.deleted_at.is_(None),
-            Person.deleted_at.is_(None),
-            Person.deceased.is_(False),
-        )
-    ):
-        if person_id not in case_of_child:  # an older focus child is owed their own copy anyway
-            parents.setdefault(case_of_child[child_id], {})[person_id] = name
-    return {case_id: [*children[case_id], *found.items()] for case_id, found in parents.items()}
+    return {
+        case_id: [(person.id, person.name) for person in family.everyone]
+        for case_id, family in plan_families(case_ids).items()
+        if family.parents
+    }
 
 
 def _copies_given(version_ids: list[int]) -> dict[int, list[tuple[int | None, str]]]:
@@ -221,8 +201,8 @@ def _everyone_has_a_copy(
     if recipients is None:
         return True
     people = {person_id for person_id, _ in copies if person_id is not None}
-    names = {_name_key(name) for person_id, name in copies if person_id is None}
-    return all(pid in people or _name_key(name) in names for pid, name in recipients)
+    names = {name_key(name) for person_id, name in copies if person_id is None}
+    return all(pid in people or name_key(name) in names for pid, name in recipients)
 
 
 def plan_progress(case_ids: Iterable[int]) -> dict[int, PlanProgress]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import StrEnum
 
 import sqlalchemy as sa
@@ -161,29 +162,66 @@ def shareable_people(case_id: int) -> list[Person]:
     ).all()
 
 
-def focus_child(case_id: int) -> Person | None:
-    """The child the case is about, if the family map marks one."""
-    return db.session.scalar(
+# Whose parents count for a case plan: birth and adoptive parents (foster carers are not parents).
+PLAN_PARENT_KINDS = (RelationshipKind.BIOLOGICAL, RelationshipKind.ADOPTED)
+
+
+@dataclass(frozen=True)
+class PlanFamily:
+    """Whom a case plan is for: the focus children and their parents, living and on the map.
+
+    They are asked whether they agree, a parent who did not take part must have a reason, and
+    each is owed a copy.
+    """
+
+    children: tuple[Person, ...] = ()
+    parents: tuple[Person, ...] = ()
+
+    @property
+    def everyone(self) -> tuple[Person, ...]:
+        """Parents first, then the children."""
+        return (*self.parents, *self.children)
+
+
+def plan_families(case_ids) -> dict[int, PlanFamily]:
+    """Each case's PlanFamily (cases with no focus child are left out); two queries in all."""
+    children = db.session.scalars(
         sa.select(Person)
         .where(
-            Person.case_id == case_id,
+            Person.case_id.in_(list(case_ids)),
             Person.is_focus_child.is_(True),
             Person.deleted_at.is_(None),
+            Person.deceased.is_(False),
         )
         .order_by(Person.id)
-        .limit(1)
-    )
-
-
-def parents_of(child: Person) -> list[Person]:
-    """The child's birth and adoptive parents on the map (foster carers are not parents here)."""
-    parent_ids = sa.select(Relationship.from_person_id).where(
-        Relationship.to_person_id == child.id,
-        Relationship.kind.in_([RelationshipKind.BIOLOGICAL, RelationshipKind.ADOPTED]),
-        Relationship.deleted_at.is_(None),
-    )
-    return db.session.scalars(
-        sa.select(Person)
-        .where(Person.id.in_(parent_ids), Person.deleted_at.is_(None))
-        .order_by(Person.name)
     ).all()
+    if not children:
+        return {}
+    child_ids = {child.id for child in children}
+    parent_rows = db.session.execute(
+        sa.select(Relationship.to_person_id, Person)
+        .join(Person, Person.id == Relationship.from_person_id)
+        .where(
+            Relationship.to_person_id.in_(child_ids),
+            Relationship.kind.in_(PLAN_PARENT_KINDS),
+            Relationship.deleted_at.is_(None),
+            Person.deleted_at.is_(None),
+            Person.deceased.is_(False),
+        )
+        .order_by(Person.name, Person.id)
+    ).all()
+    found: dict[int, tuple[list[Person], dict[int, Person]]] = {}
+    for child in children:
+        found.setdefault(child.case_id, ([], {}))[0].append(child)
+    for _child_id, parent in parent_rows:
+        if parent.id not in child_ids:  # an older focus child is one of the children already
+            found[parent.case_id][1][parent.id] = parent
+    return {
+        case_id: PlanFamily(tuple(kids), tuple(parents.values()))
+        for case_id, (kids, parents) in found.items()
+    }
+
+
+def plan_family(case_id: int) -> PlanFamily:
+    """The case's focus children and their parents (empty when no focus child is marked)."""
+    return plan_families([case_id]).get(case_id, PlanFamily())

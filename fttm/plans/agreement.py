@@ -16,7 +16,7 @@ from fttm.board.viewer import Viewer
 from fttm.cases.models import Case
 from fttm.errors import Invalid, NotAllowed, NotFound
 from fttm.extensions import db
-from fttm.family_map.models import Person, focus_child, parents_of
+from fttm.family_map.models import Person, plan_family
 from fttm.jurisdictions import profile
 from fttm.meetings.models import MeetingStatus, Participant, ParticipantStatus
 from fttm.plans.models import Agreement, AgreementResponse, PlanVersion
@@ -87,8 +87,7 @@ def answerers(version: PlanVersion) -> list[Answerer]:
         )
         .order_by(Participant.joined_at, Participant.id)
     ).all()
-    child = focus_child(version.case_id)
-    parents = parents_of(child) if child else []
+    parents = plan_family(version.case_id).parents
     parent_ids = {p.id for p in parents}
     answers = {_whose(a): a for a in current_agreements(version)}
     rows: list[Answerer] = []

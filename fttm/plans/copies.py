@@ -12,10 +12,10 @@ from flask_babel import gettext as _
 
 from fttm.auth.models import User
 from fttm.cases.models import Case
-from fttm.cases.timeframes import copy_due_on
+from fttm.cases.timeframes import copy_due_on, name_key
 from fttm.errors import Invalid, NotFound
 from fttm.extensions import db
-from fttm.family_map.models import PARENTAGE_KINDS, Person, Relationship
+from fttm.family_map.models import Person, plan_family
 from fttm.jurisdictions import profile
 from fttm.plans.family_copy import local_day, written_date
 from fttm.plans.models import CopyMethod, FamilyCopy, PlanVersion
@@ -50,27 +50,11 @@ class Recipient:
 
 
 def recipients(version: PlanVersion) -> list[Recipient]:
-    """The family map's parents of the focus child, then the focus child or young person."""
-    people = db.session.scalars(
-        sa.select(Person)
-        .where(Person.case_id == version.case_id, Person.deleted_at.is_(None))
-        .order_by(Person.id)
-    ).all()
-    by_id = {person.id: person for person in people}
-    children = [person for person in people if person.is_focus_child]
-    child_ids = {child.id for child in children}
-    parent_ids = db.session.scalars(
-        sa.select(Relationship.from_person_id).where(
-            Relationship.case_id == version.case_id,
-            Relationship.deleted_at.is_(None),
-            Relationship.kind.in_(PARENTAGE_KINDS),
-            Relationship.to_person_id.in_(child_ids),
-        )
-    ).all()
-    parents = sorted(
-        {by_id[i] for i in parent_ids if i in by_id and i not in child_ids}, key=lambda p: p.id
-    )
-    return [Recipient(p, "parent") for p in parents] + [Recipient(c, "child") for c in children]
+    """Who is owed a copy: the focus child's parents, then the focus child or young person."""
+    family = plan_family(version.case_id)
+    return [Recipient(p, "parent") for p in family.parents] + [
+        Recipient(c, "child") for c in family.children
+    ]
 
 
 def _check_when(version: PlanVersion, given_on: date | str | None) -> tuple[date | None, str]:
@@ -203,14 +187,19 @@ def copies_status(version: PlanVersion) -> CopiesStatus:
     rules = profile(case.jurisdiction)
     copies = copies_of(version)
     had = {copy.person_id for copy in copies if copy.person_id is not None}
+    named = {name_key(copy.recipient_name) for copy in copies if copy.person_id is None}
     offered = recipients(version)
-    waiting = [r for r in offered if r.person.id not in had]
+    waiting = [
+        r for r in offered if r.person.id not in had and name_key(r.person.name) not in named
+    ]
+    # With nobody on the map to name, one copy must still be given.
+    waiting_for_anyone = bool(waiting) or not (offered or copies)
     due = copy_due_on(case, version, rules)
     return CopiesStatus(
         copies=list(copies),
-        given=[r for r in offered if r.person.id in had],
+        given=[r for r in offered if r not in waiting],
         waiting=waiting,
         recipients=offered,
         due_on=due,
-        overdue=bool(waiting) and due is not None and due < rules.today(),
+        overdue=waiting_for_anyone and due is not None and due < rules.today(),
     )
