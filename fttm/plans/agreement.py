@@ -19,7 +19,7 @@ from fttm.extensions import db
 from fttm.family_map.models import Person, plan_family
 from fttm.jurisdictions import profile
 from fttm.meetings.models import MeetingStatus, Participant, ParticipantStatus
-from fttm.plans.models import Agreement, AgreementResponse, PlanVersion
+from fttm.plans.models import Agreement, AgreementResponse, EndorsementDecision, PlanVersion
 from fttm.transcript.recorder import Actor, already_applied, change, snapshot
 
 COMMENT_MAX = 1000
@@ -149,11 +149,19 @@ def version_of_meeting(meeting_id: int) -> PlanVersion | None:
     return db.session.scalar(sa.select(PlanVersion).where(PlanVersion.meeting_id == meeting_id))
 
 
+def is_endorsed(version: PlanVersion) -> bool:
+    """Whether the supervisor's latest decision on the version is to endorse it."""
+    decisions = version.endorsements
+    return bool(decisions) and decisions[-1].decision == EndorsementDecision.ENDORSED
+
+
 def _still_open(version: PlanVersion) -> None:
-    """Answers are for the case's newest version only."""
+    """Answers are for the case's newest version, until a supervisor has endorsed it."""
     newest = latest_version(version.case_id)
     if newest is not None and newest.id != version.id:
         raise NotAllowed(_("This plan was replaced by version %(number)d.", number=newest.number))
+    if is_endorsed(version):
+        raise NotAllowed(_("This plan is endorsed: its answers can no longer change."))
 
 
 def _clean_comment(comment: str | None, field: str = "comment") -> str | None:
@@ -287,4 +295,5 @@ def panel_context(version: PlanVersion) -> dict:
         "role_choices": rules.choices("participant_roles"),
         "role_label": lambda key: rules.label("participant_roles", key),
         "agreement_zone": rules.zone,
+        "endorsed": is_endorsed(version),
     }

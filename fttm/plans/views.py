@@ -17,6 +17,7 @@ from fttm.plans import agreement
 from fttm.plans.models import PlanVersion
 from fttm.plans.versions import compare, previous_version
 from fttm.reviews.endorsement import DECISION_LABELS, latest_decision
+from fttm.reviews.fidelity import meeting_fidelity
 
 bp = Blueprint("plans", __name__)
 
@@ -85,6 +86,7 @@ def version_page(
         decision_form=decision_form or {},
         errors={},
         form={},
+        fidelity=meeting_fidelity(meeting),
         **agreement.panel_context(taken),
     )
     return make_response(body, status)
@@ -127,6 +129,7 @@ def record_agreement(meeting_id: int):
         meeting=meeting,
         errors=errors,
         form=form if errors else {},
+        fidelity=meeting_fidelity(meeting),
         **agreement.panel_context(taken),
     )
     return make_response(body, 400 if errors else 200)
@@ -142,6 +145,7 @@ def _my_panel(viewer, *, status: int = 200, errors: dict | None = None, form=Non
         meeting=viewer.meeting,
         version=taken,
         replaced=agreement.latest_version(viewer.meeting.case_id).id != taken.id,
+        endorsed=agreement.is_endorsed(taken),
         mine=mine,
         response_labels=agreement.RESPONSE_LABELS,
         zone=profile(viewer.meeting.case.jurisdiction).zone,

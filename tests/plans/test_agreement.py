@@ -10,6 +10,7 @@ from fttm.extensions import db
 from fttm.family_map.models import Person, Relationship, RelationshipKind
 from fttm.plans.agreement import answerers, current_agreements, unexplained_parents
 from fttm.plans.models import Agreement, PlanVersion
+from fttm.reviews.endorsement import decide
 from fttm.transcript.models import TranscriptEvent
 from tests import factories
 from tests.board.helpers import count, footprint, page_csrf
@@ -199,3 +200,22 @@ def test_other_teams_cannot_record_answers(app, live):
 
     assert response.status_code == 404
     assert count(Agreement) == 0
+
+
+def test_an_endorsed_plans_answers_are_final(live, maria, supervisor):
+    version = _end(live)
+    _answer(maria, "agreed")
+    decide(supervisor, version, "endorsed")
+
+    late = _answer(maria, "disagreed", "Changed my mind")
+    assert late.status_code == 403
+    assert "This plan is endorsed" in late.get_data(as_text=True)
+    in_person = live.staff.post(
+        f"/meetings/{live.id}/plan/agreements",
+        {"who": "other", "name": "Grandpa Joe", "role": "relative", "response": "agreed"},
+    )
+    assert in_person.status_code == 400
+    assert [a.response for a in current_agreements(version)] == ["agreed"]
+    assert "The supervisor has endorsed this plan." in maria.browser.get(
+        f"/meetings/{live.id}/board/agreement"
+    ).get_data(as_text=True)
