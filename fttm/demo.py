@@ -6,6 +6,8 @@ Every name, address and phone number here is invented; phone numbers use the fic
 from __future__ import annotations
 
 import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -17,6 +19,8 @@ from fttm.auth.commands import create_user, team_named
 from fttm.auth.passwords import password_problem
 from fttm.cases.commands import CaseDetails, open_case
 from fttm.extensions import db
+from fttm.joining import commands as joining
+from fttm.joining.commands import actor_for
 from fttm.jurisdictions import profile
 from fttm.meetings import commands as meeting_commands
 from fttm.meetings import join_codes
@@ -32,6 +36,8 @@ from fttm.models import (
     MeetingPurpose,
     MeetingStatus,
     Objective,
+    Participant,
+    ParticipantStatus,
     Person,
     Relationship,
     RelationshipKind,
@@ -132,6 +138,16 @@ ECOMAP = (
     ("court", "Family Court (parenting time)", "stressful", "from_family", "marcus", None),
     ("agency", "Midtown Family Services", "stressful", "both", None, None),
 )
+# (person key, display name, role): who joined the first meeting on their phones.
+PHONES = (("ana", "Ana", "parent"), ("rosa", "Rosa", "relative"), ("leo", "Leo", "young_person"))
+# Who wrote each ecomap connection, strength, worry, action and safety step in that meeting:
+# a family member's key (on their phone), or None for the facilitator.
+ECOMAP_AUTHORS = ("leo", None, "rosa", "ana", "ana", None)
+STRENGTH_AUTHORS = ("ana", "rosa", "leo", "ana")
+WORRY_AUTHORS = (None, "rosa", "leo")
+ACTION_AUTHORS = ("ana", None, "rosa", "leo")
+SAFETY_STEP_AUTHORS = (None, "leo", "rosa", None, "leo")
+
 STRENGTHS = (
     ("ana", "Ana has taken Maya and Leo to every doctor and dentist appointment this year."),
     (
@@ -327,17 +343,36 @@ class _Writer:
     clock: datetime
     step: timedelta = timedelta(minutes=1)
     keys: dict[str, Any] = field(default_factory=dict)
+    phones: dict[str, Participant] = field(default_factory=dict)
 
-    def add(self, kind: str, section: str, item: Any) -> Any:
-        """Add `item` and record `kind`; the time is when it was written in the meeting."""
+    def add(self, kind: str, section: str, item: Any, by: str | None = None) -> Any:
+        """Add `item` and record `kind`; the time is when it was written in the meeting, the
+        author the facilitator or, with `by`, the family member on their phone."""
         self.clock += self.step
-        item.case_id, item.created_by_user_id = self.current.case_id, self.user_id
+        item.case_id = self.current.case_id
+        phone = self.phones.get(by) if by else None
+        if phone is None:
+            item.created_by_user_id = self.user_id
+        else:
+            item.created_by_participant_id = phone.id
         item.created_at = item.updated_at = self.clock
         db.session.add(item)
         db.session.flush()
         fields = tuple(c.key for c in item.__mapper__.column_attrs if c.key not in BOOKKEEPING)
-        self.mark(kind, item, section, snapshot(item, fields), at=self.clock)
+        with self.acting_as(phone):
+            self.mark(kind, item, section, snapshot(item, fields), at=self.clock)
         return item
+
+    @contextmanager
+    def acting_as(self, phone: Participant | None) -> Iterator[None]:
+        """Record events as this participant (the change's own actor when None)."""
+        own = self.current.actor
+        if phone is not None:
+            self.current.actor = actor_for(phone)
+        try:
+            yield
+        finally:
+            self.current.actor = own
 
     def mark(
         self,
@@ -435,7 +470,8 @@ def _first_meeting(facilitator: User, case: Case, today: date) -> None:
         _agreed_endorsed_and_copied(writer, version, meeting.ended_at)
 
 
-# (person key, role, response, comment) given in person at the end of the first meeting.
+# (person key, role, response, comment) at the end of the first meeting: Ana, Rosa and Leo
+# answered on their phones; the facilitator recorded why Marcus did not take part.
 AGREEMENTS = (
     ("ana", "parent", "agreed", "I want Maya home with me and I'll do the parenting course."),
     ("leo", "young_person", "agreed", None),
@@ -459,21 +495,26 @@ COPIES = (
 
 def _agreed_endorsed_and_copied(writer: _Writer, version: PlanVersion, ended: datetime) -> None:
     """Who agreed with the first plan, the supervisor's endorsement, and the family's copies."""
-    for key, role, response, comment in AGREEMENTS:
+    for number, (key, role, response, comment) in enumerate(AGREEMENTS):
+        phone = writer.phones.get(key)
+        at = ended + timedelta(minutes=number + 1)
         answer = Agreement(
             plan_version_id=version.id,
+            participant_id=phone.id if phone else None,
             person_id=writer.person(key),
-            name=writer.keys[key].name,
+            name=phone.display_name if phone else writer.keys[key].name,
             role=role,
             response=AgreementResponse(response),
             comment=comment,
-            recorded_by_user_id=writer.user_id,
-            recorded_at=ended,
+            recorded_by_user_id=None if phone else writer.user_id,
+            recorded_at=at,
         )
         db.session.add(answer)
         db.session.flush()
         after = snapshot(answer, agreement.FIELDS)
-        writer.mark("agreement.recorded", answer, "agreement", after, at=ended)
+        kind = "agreement.given" if phone else "agreement.recorded"
+        with writer.acting_as(phone):
+            writer.mark(kind, answer, "agreement", after, at=at)
     supervisor = db.session.scalar(sa.select(User).where(User.email == STAFF[1][1]))
     decided = ended + timedelta(days=3)
     facilitator = writer.current.actor
@@ -544,7 +585,10 @@ def _family_map(writer: _Writer, year: int) -> None:
                 end_year=year - ended if ended else None,
             ),
         )
-    for category, system, strength, flow, key, note in ECOMAP:
+    _phones_join(writer)
+    for (category, system, strength, flow, key, note), author in zip(
+        ECOMAP, ECOMAP_AUTHORS, strict=True
+    ):
         writer.add(
             "ecomap_connection.added",
             "family_map",
@@ -556,18 +600,57 @@ def _family_map(writer: _Writer, year: int) -> None:
                 person_id=writer.person(key),
                 note=note,
             ),
+            by=author,
+        )
+
+
+def _phones_join(writer: _Writer) -> None:
+    """Once the genogram is drawn, Ana, Rosa and Leo join on their phones, each choosing
+    themselves on the family map, and the facilitator lets them in."""
+    meeting_id = writer.current.meeting_id
+    for key, name, role in PHONES:
+        writer.clock += writer.step
+        phone = Participant(
+            meeting_id=meeting_id,
+            display_name=name,
+            role=role,
+            person_id=writer.person(key),
+            status=ParticipantStatus.ADMITTED,
+            token_nonce=secrets.token_hex(8),
+            joined_at=writer.clock,
+            admitted_at=writer.clock,
+        )
+        db.session.add(phone)
+        db.session.flush()
+        writer.phones[key] = phone
+        with writer.acting_as(phone):
+            joined = snapshot(phone, joining.FIELDS) | {"status": "waiting"}
+            writer.mark("participant.joined", phone, "participants", joined, at=writer.clock)
+        writer.mark(
+            "participant.admitted",
+            phone,
+            "participants",
+            {"status": "admitted"},
+            before={"status": "waiting"},
+            at=writer.clock,
         )
 
 
 def _assessment(writer: _Writer) -> None:
     """What's working well and what we are worried about."""
-    for key, text in STRENGTHS:
-        writer.add("strength.added", "strengths", Strength(text=text, person_id=writer.person(key)))
-    for domain, key, text in WORRIES:
+    for (key, text), author in zip(STRENGTHS, STRENGTH_AUTHORS, strict=True):
+        writer.add(
+            "strength.added",
+            "strengths",
+            Strength(text=text, person_id=writer.person(key)),
+            by=author,
+        )
+    for (domain, key, text), author in zip(WORRIES, WORRY_AUTHORS, strict=True):
         writer.add(
             "worry.added",
             "worries",
             Worry(text=text, need_domain=domain, person_id=writer.person(key)),
+            by=author,
         )
 
 
@@ -594,6 +677,7 @@ def _plan(writer: _Writer, today: date) -> None:
                 due_on=today + timedelta(days=days),
                 position=number,
             ),
+            by=ACTION_AUTHORS[number],
         )
     for number, (kind, key, service, text, when, trigger) in enumerate(SAFETY_STEPS):
         writer.add(
@@ -608,6 +692,7 @@ def _plan(writer: _Writer, today: date) -> None:
                 who_service=service,
                 position=number,
             ),
+            by=SAFETY_STEP_AUTHORS[number],
         )
 
 

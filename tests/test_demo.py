@@ -167,6 +167,7 @@ def test_every_board_row_has_its_transcript_event_in_the_past_meeting(seeded):
     # After the meeting: who agreed, the supervisor's endorsement and the family's copies.
     afterwards = in_meeting[taken + 1 :]
     assert {e.kind for e in afterwards} == {
+        "agreement.given",
         "agreement.recorded",
         "plan_version.endorsed",
         "family_copy.recorded",
