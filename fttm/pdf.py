@@ -11,8 +11,12 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 from flask import Response, current_app, render_template
+from flask_babel import gettext as _
+
+from fttm.error_pages import render_error
 
 STATIC_PREFIX = "/static/"
+logger = logging.getLogger(__name__)
 # WeasyPrint reports every CSS rule it skips (screen-only media queries): only errors matter here.
 logging.getLogger("weasyprint").setLevel(logging.ERROR)
 logging.getLogger("fontTools").setLevel(logging.ERROR)
@@ -49,8 +53,17 @@ def pdf_bytes(html: str) -> bytes:
 
 
 def pdf_response(template: str, filename: str, **context) -> Response:
-    """Render `template` and send it as a PDF download named `filename`."""
-    body = pdf_bytes(render_template(template, for_pdf=True, **context))
+    """Render `template` and send it as a PDF download named `filename` (a clear 503 page when
+    this server lacks the system libraries PDFs need)."""
+    try:
+        body = pdf_bytes(render_template(template, for_pdf=True, **context))
+    except OSError:  # WeasyPrint could not load Pango
+        logger.exception("PDFs need the Pango library: apt-get install libpango-1.0-0")
+        return render_error(
+            503,
+            _("The PDF can't be made on this server"),
+            _("It lacks a system library (Pango). The printable page has the same content."),
+        )
     response = Response(body, mimetype="application/pdf")
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.headers["Cache-Control"] = "no-store"
