@@ -132,7 +132,7 @@ def copy_due_on(case: Case, version, profile: Profile) -> date | None:
 # ---- The latest plan versions of many cases, in a few queries ----
 
 
-def _latest_versions(case_ids: list[int]) -> dict[int, PlanVersion]:
+def latest_versions(case_ids: list[int]) -> dict[int, PlanVersion]:
     """Each case's highest-numbered plan version (without its snapshot, which can be large)."""
     latest = (
         sa.select(PlanVersion.case_id, sa.func.max(PlanVersion.number).label("number"))
@@ -210,7 +210,7 @@ def plan_progress(case_ids: Iterable[int]) -> dict[int, PlanProgress]:
     five queries whatever the number of cases."""
     ids = sorted(set(case_ids))
     progress = dict.fromkeys(ids, NO_PLAN_YET)
-    versions = _latest_versions(ids) if ids else {}
+    versions = latest_versions(ids) if ids else {}
     if not versions:
         return progress
     version_ids = [version.id for version in versions.values()]

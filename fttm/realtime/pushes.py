@@ -12,6 +12,7 @@ from flask import has_request_context
 
 from fttm.board.commands import last_seq
 from fttm.board.sections import AUDIENCES, PEOPLE_SECTIONS, SECTIONS, render_sections
+from fttm.board.viewer import STAFF
 from fttm.extensions import db, socketio
 from fttm.meetings.models import Meeting
 from fttm.realtime import presence
@@ -23,6 +24,9 @@ EVERYTHING = ("status", *SECTIONS)
 WHOLE_BOARD_EVENTS = {"meeting.opened", "meeting.started", "meeting.ended"}
 # The status bar shows the meeting's state, and once it has ended, who agreed with the plan.
 STATUS_SECTIONS = {"meeting", "agreement", "review"}
+# Who agreed and the supervisor's decision show on staff screens only: a phone shows its own
+# answer, which it fetches itself, so pushing to phones would only wipe a half-written answer.
+STAFF_ONLY_SECTIONS = {"agreement", "review"}
 
 
 def sections_for(events) -> set[str]:
@@ -40,10 +44,17 @@ def sections_for(events) -> set[str]:
     return names
 
 
-def push_sections(meeting: Meeting, names, *, seq: int | None = None) -> None:
+def audiences_for(events) -> tuple[str, ...]:
+    """Which audiences a batch of events changes something for."""
+    if all(event.section in STAFF_ONLY_SECTIONS for event in events):
+        return (STAFF,)
+    return AUDIENCES
+
+
+def push_sections(meeting: Meeting, names, *, seq: int | None = None, audiences=AUDIENCES) -> None:
     """Send fresh renderings of some sections to everyone in the meeting, per audience."""
     seq = last_seq(meeting.case_id) if seq is None else seq
-    for audience in AUDIENCES:
+    for audience in audiences:
         socketio.emit(
             "board:update",
             {"seq": seq, "sections": render_sections(meeting, names, audience)},
@@ -62,7 +73,9 @@ def push_events(events) -> None:
         names = sections_for(ours)
         if meeting is None or not names:
             continue
-        push_sections(meeting, names, seq=max(event.seq for event in ours))
+        push_sections(
+            meeting, names, seq=max(event.seq for event in ours), audiences=audiences_for(ours)
+        )
         for event in ours:
             if event.kind == "participant.removed":
                 cut_off(meeting.id, event.target_id)

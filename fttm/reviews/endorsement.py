@@ -13,7 +13,7 @@ from flask_babel import lazy_gettext as _l
 
 from fttm.auth.models import Role, User
 from fttm.cases.models import Case
-from fttm.cases.timeframes import endorsement_due_on
+from fttm.cases.timeframes import endorsement_due_on, latest_versions
 from fttm.errors import Invalid, NotAllowed, NotFound
 from fttm.extensions import db
 from fttm.jurisdictions import profile
@@ -111,21 +111,10 @@ class QueueEntry:
 
 def review_queue(team_id: int, today: date | None = None) -> list[QueueEntry]:
     """Each case's newest plan version that is not endorsed yet, oldest first."""
-    newest = (
-        sa.select(PlanVersion.case_id, sa.func.max(PlanVersion.number).label("number"))
-        .join(Case, Case.id == PlanVersion.case_id)
-        .where(Case.team_id == team_id)
-        .group_by(PlanVersion.case_id)
-        .subquery()
+    case_ids = db.session.scalars(sa.select(Case.id).where(Case.team_id == team_id)).all()
+    versions = sorted(
+        latest_versions(case_ids).values(), key=lambda version: (version.created_at, version.id)
     )
-    versions = db.session.scalars(
-        sa.select(PlanVersion)
-        .join(
-            newest,
-            sa.and_(PlanVersion.case_id == newest.c.case_id, PlanVersion.number == newest.c.number),
-        )
-        .order_by(PlanVersion.created_at, PlanVersion.id)
-    ).all()
     entries = []
     for version in versions:
         decision = latest_decision(version)
