@@ -370,7 +370,7 @@ def test_a_parent_who_did_not_take_part_needs_a_reason(served_app: ServedApp, sc
     tom = answer_line(projector, "Tom Reyes")
     expect(tom.locator(".answer-response")).to_have_text("Did not take part")
     expect(tom.locator(".answer-comment")).to_have_text(TOM_AWAY)
-    expect(tom).to_contain_text("given in person, recorded by staff")
+    expect(tom).to_contain_text("reason recorded by staff")
     expect(panel).to_contain_text("Still to record: why Maria Reyes did not take part.")
     expect(panel.get_by_role("alert")).to_have_count(0)
     screens.shoot(projector, "agree-06-reason-recorded", "projector", at=panel)
