@@ -207,7 +207,11 @@ def join(app: ServedApp, screens: Screens, name: str, role: str, person: str | N
 def end_the_meeting(projector: Page) -> None:
     """The facilitator ends the meeting, saying yes when asked to confirm."""
     projector.once("dialog", lambda dialog: dialog.accept())
-    projector.get_by_role("button", name="End the meeting").click()
+    # Ending reloads the projector's page (so every section becomes read-only): wait for the
+    # reload itself, not only for the words, which a push may show just before it.
+    with projector.expect_navigation():
+        projector.get_by_role("button", name="End the meeting").click()
+    projector.wait_for_load_state()
     expect(projector.get_by_text(ENDED_TEXT)).to_be_visible()
 
 
