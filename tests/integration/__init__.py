@@ -1,0 +1,1 @@
+"""Tests against real infrastructure: real Redis, real PostgreSQL, fttm workers as processes."""
