@@ -8,7 +8,7 @@ CHROMIUM ?= /usr/bin/chromium
 # Where to tell people to go: the server's own address, or this machine when it listens everywhere.
 SITE_HOST := $(if $(filter 0.0.0.0 ::,$(HOST)),127.0.0.1,$(HOST))
 
-.PHONY: run test lint format bench chromium messages clean
+.PHONY: run test lint format bench chromium servers messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,7 +36,19 @@ chromium:
 	  echo "The browser tests need Chromium, and PDFs need Pango. Run:  sudo apt-get install -y $(SYSTEM_PACKAGES)"; exit 1; \
 	fi
 
-test: $(VENV)/.installed chromium
+# The integration tests run two workers on a real Redis and a real PostgreSQL (Debian's packages;
+# their services are never started: the tests start their own in temporary folders).
+SERVER_PACKAGES = redis-server postgresql
+servers:
+	@if command -v redis-server >/dev/null && ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ]; then \
+	  echo "Installing Redis and PostgreSQL for the integration tests (apt-get)…"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(SERVER_PACKAGES) >/dev/null; \
+	else \
+	  echo "The integration tests need Redis and PostgreSQL. Run:  sudo apt-get install -y $(SERVER_PACKAGES)"; exit 1; \
+	fi
+
+test: $(VENV)/.installed chromium servers
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest

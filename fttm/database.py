@@ -12,13 +12,49 @@ from sqlalchemy.pool import StaticPool
 
 from fttm.extensions import db
 
+# PostgreSQL URLs that mean "whichever driver": we pick psycopg2, which psycogreen makes cooperate
+# with eventlet and gevent. `postgres://` is what Heroku-style platforms hand out.
+_ANY_POSTGRES_DRIVER = ("postgres://", "postgresql://")
+PSYCOPG2 = "postgresql+psycopg2://"
+
 
 def url_for_app(app: Flask) -> str:
     """`FTTM_DATABASE_URL` if set, else a SQLite file in the instance folder."""
     url = app.config.get("DATABASE_URL")
     if url:
-        return url
+        return normalized_url(url)
     return f"sqlite:///{Path(app.instance_path) / 'fttm.sqlite3'}"
+
+
+def normalized_url(url: str) -> str:
+    """A database URL with its driver named: `postgres://` and `postgresql://` use psycopg2."""
+    for prefix in _ANY_POSTGRES_DRIVER:
+        if url.startswith(prefix):
+            return PSYCOPG2 + url.removeprefix(prefix)
+    return url
+
+
+def make_driver_cooperative(url: str | None, async_mode: str) -> None:
+    """Let the PostgreSQL driver wait on the event loop, not block it; call before connecting.
+
+    psycopg2 waits for the server inside C code, which would stop every other socket of an
+    eventlet or gevent worker for the length of each query: psycogreen hands that wait to the
+    hub. psycopg 3 does the same by itself under gevent, but not under eventlet.
+    """
+    url = normalized_url(url or "")
+    if not url.startswith("postgresql") or async_mode not in {"eventlet", "gevent"}:
+        return
+    if url.startswith(PSYCOPG2):
+        if async_mode == "eventlet":
+            from psycogreen.eventlet import patch_psycopg
+        else:
+            from psycogreen.gevent import patch_psycopg
+        patch_psycopg()
+    elif async_mode == "eventlet":
+        raise RuntimeError(
+            "psycopg 3 blocks the eventlet server while it waits for PostgreSQL: set "
+            "FTTM_DATABASE_URL to a postgresql:// URL (psycopg2, made cooperative by psycogreen)."
+        )
 
 
 def engine_options(app: Flask) -> dict:

@@ -13,14 +13,24 @@ import warnings
 def main() -> None:
     """Run the fttm command line."""
     serving = len(sys.argv) > 1 and sys.argv[1] == "serve"
+    async_mode = os.environ.get("FTTM_ASYNC_MODE", "eventlet")
     if not serving:
         os.environ.setdefault("FTTM_ASYNC_MODE", "threading")
-    elif os.environ.get("FTTM_ASYNC_MODE", "eventlet") == "eventlet":
+    elif async_mode == "eventlet":
         # The product brief fixes eventlet; its "deprecated, in bugfix mode" banner is known.
         warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated")
         import eventlet
 
         eventlet.monkey_patch()
+    elif async_mode == "gevent":
+        from gevent import monkey
+
+        monkey.patch_all()
+    if serving:
+        from config import settings_for
+        from fttm.database import make_driver_cooperative
+
+        make_driver_cooperative(settings_for().get("DATABASE_URL"), async_mode)
     from fttm.cli import cli
 
     cli(prog_name="fttm")
