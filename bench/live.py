@@ -1,0 +1,235 @@
+"""The live-meeting benchmark: M meetings x N screens editing at R edits/s on a real server.
+
+Runs fttm (or the bare floor) as a subprocess, drives it from separate load processes
+(bench.load), and measures edit → every other screen latency, acknowledgement latency, deliveries,
+errors, server memory per socket and the slowest stall of the server's event loop. The stall is
+measured from outside: a GET /healthz every 20 ms on its own connection; the slowest answer is the
+longest the server kept a ready request waiting.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass
+
+from bench.server import ROOT, Server
+
+
+@dataclass
+class Load:
+    """The shape of one run."""
+
+    meetings: int = 20
+    participants: int = 50
+    rate: float = 2.0
+    seconds: float = 30.0
+    drain: float = 3.0
+    actions: int = 8
+    processes: int = 2
+
+
+def percentile(values: list[float], share: float) -> float | None:
+    """The value below which `share` of `values` lie (nearest rank), or None when empty."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered)) - 1))]
+
+
+class StallProbe(threading.Thread):
+    """GET /healthz every 20 ms on one kept-alive connection; remembers every round trip."""
+
+    def __init__(self, port: int):
+        super().__init__(daemon=True)
+        self.port = port
+        self.times: list[float] = []
+        self.stop = threading.Event()
+
+    def run(self) -> None:
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        while not self.stop.is_set():
+            started = time.monotonic()
+            try:
+                connection.request("GET", "/healthz")
+                connection.getresponse().read()
+            except (OSError, http.client.HTTPException):
+                connection.close()
+                connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+                continue
+            self.times.append((time.monotonic() - started) * 1000)
+            self.stop.wait(0.02)
+
+
+def _start_loaders(server: Server, load: Load) -> list[subprocess.Popen]:
+    """The load processes, each with a share of the meetings."""
+    meetings = server.seeded.get("meetings") or [
+        {"id": number, "code": ""} for number in range(1, load.meetings + 1)
+    ]
+    count = max(1, min(load.processes, len(meetings)))
+    loaders = []
+    for share in range(count):
+        settings = {
+            "url": server.url,
+            "bare": server.bare,
+            "meetings": meetings[share::count],
+            "email": server.seeded.get("email", ""),
+            "password": server.seeded.get("password", ""),
+            "participants": load.participants,
+            "rate": load.rate,
+            "seconds": load.seconds,
+            "drain": load.drain,
+            "actions": load.actions,
+        }
+        loader = subprocess.Popen(
+            [sys.executable, "-m", "bench.load"],
+            cwd=ROOT,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        loader.stdin.write(json.dumps(settings) + "\n")
+        loader.stdin.flush()
+        loaders.append(loader)
+    return loaders
+
+
+def _step(loaders: list[subprocess.Popen], say: str | None, expect: str) -> list[str]:
+    """Tell every loader to go on (if `say`), then wait for each one's answer line."""
+    for loader in loaders:
+        if say:
+            loader.stdin.write(say + "\n")
+            loader.stdin.flush()
+    answers = []
+    for loader in loaders:
+        line = loader.stdout.readline().strip()
+        if not line.startswith(expect):
+            loader.kill()
+            raise RuntimeError(f"a load process stopped before {expect!r}: {line!r}")
+        answers.append(line)
+    return answers
+
+
+def run_live(mode: str, load: Load, *, bare: bool = False) -> dict:
+    """One run: start the server, join and connect everyone, drive the edits, measure."""
+    started = time.monotonic()
+    with Server(mode, bare=bare, meetings=load.meetings) as server:
+        loaders = _start_loaders(server, load)
+        try:
+            _step(loaders, None, "joined")
+            time.sleep(1)
+            rss_before = server.rss_kib()
+            _step(loaders, "connect", "connected")
+            time.sleep(2)  # let the arrivals' presence pushes settle
+            rss_after = server.rss_kib()
+            probe = StallProbe(server.port)
+            probe.start()
+            cpu_before, wall_before = server.cpu_seconds(), time.monotonic()
+            answers = _step(loaders, "go", "result ")
+            server_cpu = (server.cpu_seconds() - cpu_before) / (time.monotonic() - wall_before)
+            probe.stop.set()
+            probe.join()
+        finally:
+            for loader in loaders:
+                loader.stdin.close()
+                loader.wait(timeout=60)
+        results = [json.loads(answer.removeprefix("result ")) for answer in answers]
+        return summarise(
+            mode,
+            bare,
+            load,
+            results,
+            memory=(rss_before, rss_after),
+            probe=probe.times,
+            server_cpu=server_cpu,
+            setup_seconds=time.monotonic() - started,
+        )
+
+
+def summarise(mode, bare, load, results, *, memory, probe, server_cpu, setup_seconds) -> dict:
+    """One run's figures, from every load process's measurements."""
+    latencies = [value for r in results for value in r["latencies_ms"]]
+    acks = [value for r in results for value in r["acks_ms"]]
+    expected = sum(r["expected"] for r in results)
+    received = sum(r["received"] for r in results)
+    errors: dict[str, int] = {}
+    for r in results:
+        for kind, count in r["errors"].items():
+            errors[kind] = errors.get(kind, 0) + count
+    sockets = sum(r["sockets"] for r in results)
+    sent = sum(r["edits_sent"] for r in results)
+    seconds = max(r["seconds"] for r in results)
+    wanted = load.meetings * load.participants
+    error_count = sum(errors.values()) + (wanted - sockets)
+    rounded = lambda value: None if value is None else round(value, 1)  # noqa: E731
+    return {
+        "server": "bare" if bare else "fttm",
+        "mode": mode,
+        "meetings": load.meetings,
+        "participants": load.participants,
+        "rate_per_meeting": load.rate,
+        "seconds": load.seconds,
+        "sockets": sockets,
+        "latency_p50_ms": rounded(percentile(latencies, 0.50)),
+        "latency_p95_ms": rounded(percentile(latencies, 0.95)),
+        "latency_p99_ms": rounded(percentile(latencies, 0.99)),
+        "latency_max_ms": rounded(max(latencies, default=None)),
+        "ack_p50_ms": rounded(percentile(acks, 0.50)),
+        "ack_p95_ms": rounded(percentile(acks, 0.95)),
+        "edits_sent": sent,
+        "edits_per_second": round(sum(r["edits_ok"] for r in results) / seconds, 2),
+        "deliveries_expected": expected,
+        "deliveries_received": received,
+        "deliveries_lost": expected - received,
+        "deliveries_per_second": round(received / seconds, 1),
+        "errors": errors,
+        "error_rate": round(error_count / max(1, sent + wanted), 4),
+        "server_rss_kib_before_sockets": memory[0],
+        "server_rss_kib_after_sockets": memory[1],
+        "server_kib_per_socket": round((memory[1] - memory[0]) / max(1, sockets), 1),
+        "stall_max_ms": rounded(max(probe, default=None)),
+        "stall_probe_p50_ms": rounded(percentile(probe, 0.50)),
+        "server_cpu_share": round(server_cpu, 2),
+        "load_cpu_share": [round(r["cpu_seconds"] / r["seconds"], 2) for r in results],
+        "load_loop_lag_max_ms": [round(r["loop_lag_max_ms"], 1) for r in results],
+        "wall_seconds": round(setup_seconds, 1),
+    }
+
+
+RATIO_FIELDS = ("latency_p50_ms", "latency_p95_ms", "latency_p99_ms", "latency_max_ms")
+RATIO_FIELDS += ("ack_p50_ms", "ack_p95_ms", "server_kib_per_socket", "stall_max_ms")
+
+
+def with_floor(run: dict, floor: dict) -> dict:
+    """Add each figure's ratio to the bare server's under the same load and mode."""
+    ratios = {}
+    for name in RATIO_FIELDS:
+        ours, bare = run.get(name), floor.get(name)
+        ratios[name] = round(ours / bare, 2) if ours is not None and bare else None
+    return {**run, "ratio_to_floor": ratios}
+
+
+def sweep(mode: str, base: Load, steps=(10, 20, 30, 40, 60, 80)) -> dict:
+    """Raise the number of meetings (x N screens) until p95 passes 1 s or errors pass 1%."""
+    runs = []
+    limit = None
+    for meetings in steps:
+        load = Load(**{**base.__dict__, "meetings": meetings})
+        run = run_live(mode, load)
+        runs.append(run)
+        p95 = run["latency_p95_ms"]
+        lost = run["deliveries_lost"] / max(1, run["deliveries_expected"])
+        if p95 is None or p95 > 1000 or run["error_rate"] > 0.01 or lost > 0.01:
+            limit = meetings * base.participants
+            break
+    held = [r["meetings"] * r["participants"] for r in runs if limit is None or r is not runs[-1]]
+    return {
+        "mode": mode,
+        "runs": runs,
+        "broke_at_sockets": limit,
+        "held_sockets": max(held, default=0),
+    }
