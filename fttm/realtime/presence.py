@@ -1,17 +1,58 @@
-"""Who is online in each meeting right now: the sockets each participant has open, per worker.
+"""Who is online in each meeting right now: the sockets each participant has open.
 
-Presence is a live fact, not a record: it is kept in memory. With several workers each knows its
-own sockets; issue 6's Redis queue carries the pushes between them.
+Presence is a live fact, not a record. One worker keeps it in memory. Several workers joined by a
+Redis queue keep it in that Redis, so every worker renders the same "who is here": a sorted set
+per meeting of "participant:socket" members, scored by when the entry lapses unless its worker
+renews it. A worker that dies without closing its sockets therefore stops showing them online
+within `LAPSE_SECONDS`.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
+import time
 from collections import defaultdict
 
+from flask import current_app
+
+from fttm.cluster import shared_redis
+
+logger = logging.getLogger(__name__)
+LAPSE_SECONDS = 90
+RENEW_EVERY_SECONDS = 30
+
 _lock = threading.Lock()
-# meeting id -> participant id -> socket ids
+# meeting id -> participant id -> socket ids (this worker's own sockets, queue or not)
 _sockets: dict[int, dict[int, set[str]]] = defaultdict(lambda: defaultdict(set))
+_renewing: set[int] = set()  # apps whose renewal task runs (by id)
+
+# The participant had no live socket before this one (KEYS[1]: the meeting's set).
+_ARRIVE = """
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. ARGV[3])
+local prefix = ARGV[1] .. ':'
+local first = 1
+for _, member in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], ARGV[3], '+inf')) do
+  if string.sub(member, 1, #prefix) == prefix then first = 0 break end
+end
+redis.call('ZADD', KEYS[1], ARGV[4], prefix .. ARGV[2])
+redis.call('EXPIRE', KEYS[1], ARGV[5])
+return first
+"""
+# The participant's last live socket closed.
+_LEAVE = """
+local prefix = ARGV[1] .. ':'
+if redis.call('ZREM', KEYS[1], prefix .. ARGV[2]) == 0 then return 0 end
+for _, member in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], ARGV[3], '+inf')) do
+  if string.sub(member, 1, #prefix) == prefix then return 0 end
+end
+return 1
+"""
+
+
+def _key(meeting_id: int) -> str:
+    """The Redis key of a meeting's presence."""
+    return f"fttm:presence:{meeting_id}"
 
 
 def arrive(meeting_id: int, participant_id: int, sid: str) -> bool:
@@ -20,29 +61,93 @@ def arrive(meeting_id: int, participant_id: int, sid: str) -> bool:
         sids = _sockets[meeting_id][participant_id]
         first = not sids
         sids.add(sid)
+    redis = shared_redis()
+    if redis is None:
         return first
+    _keep_renewing()
+    now = time.time()
+    lapse = now + LAPSE_SECONDS
+    args = (participant_id, sid, now, lapse, LAPSE_SECONDS * 2)
+    return bool(redis.eval(_ARRIVE, 1, _key(meeting_id), *args))
 
 
 def leave(meeting_id: int, participant_id: int, sid: str) -> bool:
     """A socket closed; True if that was the participant's last one (they are now offline)."""
     with _lock:
         sids = _sockets[meeting_id].get(participant_id)
-        if not sids:
-            return False
-        sids.discard(sid)
+        last = bool(sids) and sid in sids and len(sids) == 1
         if sids:
-            return False
-        del _sockets[meeting_id][participant_id]
-        return True
+            sids.discard(sid)
+            if not sids:
+                del _sockets[meeting_id][participant_id]
+    redis = shared_redis()
+    if redis is None:
+        return last
+    return bool(redis.eval(_LEAVE, 1, _key(meeting_id), participant_id, sid, time.time()))
 
 
 def online(meeting_id: int) -> set[int]:
     """The participants of a meeting with at least one open socket."""
-    with _lock:
-        return {pid for pid, sids in _sockets.get(meeting_id, {}).items() if sids}
+    redis = shared_redis()
+    if redis is None:
+        with _lock:
+            return {pid for pid, sids in _sockets.get(meeting_id, {}).items() if sids}
+    return {int(member.split(":", 1)[0]) for member in _live(redis, meeting_id)}
 
 
 def sockets_of(meeting_id: int, participant_id: int) -> set[str]:
-    """The open sockets of one participant (to cut them when they are removed)."""
+    """The open sockets of one participant, on every worker (to cut them when they are removed)."""
+    redis = shared_redis()
+    if redis is None:
+        with _lock:
+            return set(_sockets.get(meeting_id, {}).get(participant_id, ()))
+    prefix = f"{participant_id}:"
+    return {m.removeprefix(prefix) for m in _live(redis, meeting_id) if m.startswith(prefix)}
+
+
+def _live(redis, meeting_id: int) -> list[str]:
+    """The meeting's presence entries that have not lapsed."""
+    members = redis.zrangebyscore(_key(meeting_id), time.time(), "+inf")
+    return [member.decode() for member in members]
+
+
+def _keep_renewing() -> None:
+    """Start this worker's renewal of its sockets' presence, once per app."""
+    app = current_app._get_current_object()
     with _lock:
-        return set(_sockets.get(meeting_id, {}).get(participant_id, ()))
+        if id(app) in _renewing:
+            return
+        _renewing.add(id(app))
+    from fttm.extensions import socketio
+
+    socketio.start_background_task(_renew_forever, app)
+
+
+def _renew_forever(app) -> None:
+    """Every `RENEW_EVERY_SECONDS`, push back the lapse of this worker's open sockets."""
+    from fttm.extensions import socketio
+
+    while True:
+        socketio.sleep(RENEW_EVERY_SECONDS)
+        try:
+            with app.app_context():
+                _renew(shared_redis())
+        except Exception:  # a Redis hiccup must not end renewal for good
+            logger.exception("presence: renewal failed; retrying")
+
+
+def _renew(redis) -> None:
+    """Push back the lapse of every socket this worker holds open."""
+    with _lock:
+        mine = [
+            (meeting_id, participant_id, sid)
+            for meeting_id, people in _sockets.items()
+            for participant_id, sids in people.items()
+            for sid in sids
+        ]
+    lapse = time.time() + LAPSE_SECONDS
+    with redis.pipeline(transaction=False) as pipe:
+        for meeting_id, participant_id, sid in mine:
+            pipe.zadd(_key(meeting_id), {f"{participant_id}:{sid}": lapse}, xx=True)
+            pipe.expire(_key(meeting_id), LAPSE_SECONDS * 2)
+        pipe.execute()
