@@ -61,8 +61,10 @@ format: $(VENV)/.installed
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+# The benchmark needs the `bench` extra (aiohttp clients, gevent, py-spy); about 10 minutes.
 bench: $(VENV)/.installed
-	$(BIN)/python -m bench
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	$(BIN)/python -m bench all
 
 # Extract every translatable string into fttm/translations/messages.pot (then update or init a locale).
 messages: $(VENV)/.installed

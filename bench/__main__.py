@@ -1,15 +1,25 @@
-"""Run the benchmark: `python -m bench` (or `make bench`)."""
+"""Run the benchmark: `python -m bench [all|live|sweep|pages]` (`make bench` runs `all`).
+
+    python -m bench live --meetings 20 --participants 50 --rate 2 --seconds 30 \
+        --modes eventlet,gevent,threading
+    python -m bench sweep --mode eventlet
+"""
 
 from __future__ import annotations
 
+import argparse
 import json
+import os
 import platform
 import statistics
 import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bench import report
 from bench.family import big_family
+from bench.live import Load, run_live, sweep, with_floor
+from bench.pages import board_pages
 from fttm import create_app
 from fttm.family_map.genogram import genogram_svg
 from fttm.family_map.layout import lay_out
@@ -50,30 +60,54 @@ def genogram(size: int = 60, repeat: int = 200) -> dict:
     }
 
 
-def main() -> None:
-    results = {
+def live_runs(load: Load, modes: list[str]) -> list[dict]:
+    """The load on fttm and on the bare floor, under each async mode, floor ratios added."""
+    runs = []
+    for mode in modes:
+        floor = run_live(mode, load, bare=True)
+        runs.append(floor)
+        runs.append(with_floor(run_live(mode, load), floor))
+    return runs
+
+
+def arguments(argv: list[str] | None = None) -> argparse.Namespace:
+    """What to run, and the load's shape."""
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
+    parser.add_argument("what", nargs="?", default="all", choices=("all", "live", "sweep", "pages"))
+    parser.add_argument("--meetings", type=int, default=20)
+    parser.add_argument("--participants", type=int, default=50, help="screens per meeting")
+    parser.add_argument("--rate", type=float, default=2.0, help="edits per second per meeting")
+    parser.add_argument("--seconds", type=float, default=30.0, help="how long the edits run")
+    parser.add_argument("--processes", type=int, default=2, help="load-generating processes")
+    parser.add_argument("--modes", default="eventlet,gevent,threading")
+    parser.add_argument("--mode", default="eventlet", help="the async mode of the sweep")
+    parser.add_argument("--sweep-seconds", type=float, default=15.0)
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> dict:
+    args = arguments(argv)
+    load = Load(args.meetings, args.participants, args.rate, args.seconds, processes=args.processes)
+    results: dict = {
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
         "python": platform.python_version(),
         "machine": platform.machine(),
-        "genogram": genogram(),
+        "cpus": os.cpu_count(),
     }
-    g = results["genogram"]
-    print("fttm benchmark")
-    print(f"{'measure':<44}{'value':>12}{'target':>12}")
-    print(f"{'genogram: people / lines':<44}{g['people']:>6} / {g['lines']:<4}")
-    print(f"{'genogram layout, median (ms)':<44}{g['layout_median_ms']:>12}")
-    print(
-        f"{'genogram layout + SVG render, median (ms)':<44}"
-        f"{g['layout_and_render_median_ms']:>12}{'<= ' + str(TARGET_MS):>12}"
-        f"  {'met' if g['met'] else 'NOT MET'}"
-    )
-    print(f"{'genogram layout + SVG render, p95 (ms)':<44}{g['layout_and_render_p95_ms']:>12}")
-    print(f"{'genogram SVG size (bytes)':<44}{g['svg_bytes']:>12}")
-    print("The live-meeting load benchmark (sockets, latency, scale-out) arrives with issue 6.")
+    if args.what in ("all", "pages"):
+        results["genogram"] = genogram()
+        results["board"] = board_pages()
+    if args.what in ("all", "live"):
+        results["live"] = live_runs(load, [m for m in args.modes.split(",") if m])
+    if args.what in ("all", "sweep"):
+        swept = Load(**{**load.__dict__, "seconds": args.sweep_seconds})
+        results["sweep"] = sweep(args.mode, swept)
+    report.show(results)
     RESULTS.mkdir(exist_ok=True)
-    path = RESULTS / f"bench-{results['when'].replace(':', '')}.json"
+    path = RESULTS / f"bench-{args.what}-{results['when'].replace(':', '')}.json"
     path.write_text(json.dumps(results, indent=2))
     print(f"Wrote {path}")
+    return results
 
 
 if __name__ == "__main__":

@@ -16,8 +16,9 @@ import sys
 import threading
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
-from bench.server import ROOT, Server
+from bench.server import BIN, ROOT, Server
 
 
 @dataclass
@@ -63,6 +64,7 @@ class StallProbe(threading.Thread):
                 continue
             self.times.append((time.monotonic() - started) * 1000)
             self.stop.wait(0.02)
+        connection.close()
 
 
 def _start_loaders(server: Server, load: Load) -> list[subprocess.Popen]:
@@ -114,10 +116,27 @@ def _step(loaders: list[subprocess.Popen], say: str | None, expect: str) -> list
     return answers
 
 
-def run_live(mode: str, load: Load, *, bare: bool = False) -> dict:
-    """One run: start the server, join and connect everyone, drive the edits, measure."""
+def _profiler(pid: int, seconds: float, path: Path) -> subprocess.Popen:
+    """py-spy sampling the server (idle samples too: time blocked in C shows up)."""
+    return subprocess.Popen(  # noqa: S603 - py-spy from the bench extra
+        [
+            *(str(BIN / "py-spy"), "record", "--pid", str(pid), "--idle", "--format", "raw"),
+            *("--rate", "200", "--duration", str(int(seconds)), "--output", str(path)),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def run_live(
+    mode: str, load: Load, *, bare: bool = False, profile: Path | None = None, env=None
+) -> dict:
+    """One run: start the server, join and connect everyone, drive the edits, measure.
+
+    With `profile`, py-spy records the server during the edits into that file (collapsed stacks).
+    """
     started = time.monotonic()
-    with Server(mode, bare=bare, meetings=load.meetings) as server:
+    with Server(mode, bare=bare, meetings=load.meetings, env=env) as server:
         loaders = _start_loaders(server, load)
         try:
             _step(loaders, None, "joined")
@@ -128,15 +147,19 @@ def run_live(mode: str, load: Load, *, bare: bool = False) -> dict:
             rss_after = server.rss_kib()
             probe = StallProbe(server.port)
             probe.start()
+            spy = profile and _profiler(server.process.pid, load.seconds, profile)
             cpu_before, wall_before = server.cpu_seconds(), time.monotonic()
             answers = _step(loaders, "go", "result ")
             server_cpu = (server.cpu_seconds() - cpu_before) / (time.monotonic() - wall_before)
             probe.stop.set()
             probe.join()
+            if spy:
+                spy.wait(timeout=60)
         finally:
             for loader in loaders:
                 loader.stdin.close()
                 loader.wait(timeout=60)
+                loader.stdout.close()
         results = [json.loads(answer.removeprefix("result ")) for answer in answers]
         return summarise(
             mode,

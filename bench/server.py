@@ -69,12 +69,13 @@ class Server:
     def __enter__(self) -> Server:
         if not self.bare:
             self.seeded = self._setup()
+        self.log_file = self.log.open("w")
         self.process = subprocess.Popen(  # noqa: S603 - our own programs
             self._command(),
             cwd=ROOT,
             env={**self.env, "FTTM_ASYNC_MODE": self.mode},
             stdout=subprocess.DEVNULL,
-            stderr=self.log.open("w"),
+            stderr=self.log_file,
         )
         self._wait_ready()
         return self
@@ -87,6 +88,7 @@ class Server:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+            self.log_file.close()
         self.folder.cleanup()
 
     def _run(self, *command: str) -> str:
@@ -154,6 +156,19 @@ class Server:
         return self.log.read_text(errors="replace")[-chars:]
 
 
+def _raise_eventlet_pool(size: int) -> None:
+    """Measure `fttm serve` as if it passed `max_size=size` to eventlet.wsgi.server.
+
+    eventlet serves at most 1,024 connections at once by default, and every open websocket holds
+    one: past that, new requests (the edits) queue until a socket closes.
+    """
+    import functools
+
+    import eventlet.wsgi
+
+    eventlet.wsgi.server = functools.partial(eventlet.wsgi.server, max_size=size)
+
+
 def serve() -> None:
     """`fttm serve` under the asked async mode (gevent patched first)."""
     mode = sys.argv[sys.argv.index("--mode") + 1]
@@ -163,6 +178,8 @@ def serve() -> None:
         from gevent import monkey
 
         monkey.patch_all()
+    if os.environ.get("FTTM_BENCH_WSGI_MAX_SIZE"):
+        _raise_eventlet_pool(int(os.environ["FTTM_BENCH_WSGI_MAX_SIZE"]))
     from fttm.entry import main
 
     sys.argv = ["fttm", "serve", "--port", port]
