@@ -39,7 +39,9 @@ def make_driver_cooperative(url: str | None, async_mode: str) -> None:
 
     psycopg2 waits for the server inside C code, which would stop every other socket of an
     eventlet or gevent worker for the length of each query: psycogreen hands that wait to the
-    hub. psycopg 3 does the same by itself under gevent, but not under eventlet.
+    hub. (`eventlet.monkey_patch()` installs an equivalent callback itself; we set psycogreen's
+    anyway, so the guarantee does not rest on a default.) psycopg 3 cooperates by itself under
+    gevent, but not under eventlet.
     """
     url = normalized_url(url or "")
     if not url.startswith("postgresql") or async_mode not in {"eventlet", "gevent"}:

@@ -309,10 +309,21 @@ def test_presence_follows_a_phone_leaving_on_the_other_worker(site):
         staff.socket.disconnect()
 
 
-@pytest.mark.parametrize("url", ["postgresql://", "postgres://"])
-def test_psycopg2_waits_for_postgres_without_blocking_the_eventlet_hub(site, url):
+@pytest.mark.parametrize(
+    ("url", "cooperative", "order"),
+    [
+        ("postgresql://", True, "other greenlet,query"),
+        ("postgres://", True, "other greenlet,query"),
+        # The control: with no wait callback, the query holds the whole hub (the test can fail).
+        ("postgresql://", False, "query,other greenlet"),
+    ],
+)
+def test_psycopg2_waits_for_postgres_without_blocking_the_eventlet_hub(
+    site, url, cooperative, order
+):
     """Under `fttm serve` (eventlet), a slow query lets other greenlets run meanwhile."""
     database = site.postgres.url.replace("postgresql://", url)
+    unpatch = "" if cooperative else "psycopg2.extensions.set_wait_callback(None)"
     script = textwrap.dedent(
         f"""
         import eventlet
@@ -320,6 +331,8 @@ def test_psycopg2_waits_for_postgres_without_blocking_the_eventlet_hub(site, url
         import sqlalchemy as sa
         from fttm.database import make_driver_cooperative, normalized_url
         make_driver_cooperative({database!r}, "eventlet")
+        import psycopg2.extensions
+        {unpatch}
         engine = sa.create_engine(normalized_url({database!r}))
         order = []
         def slow():
@@ -342,4 +355,4 @@ def test_psycopg2_waits_for_postgres_without_blocking_the_eventlet_hub(site, url
         [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=False
     )
     assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "other greenlet,query"
+    assert done.stdout.strip() == order
