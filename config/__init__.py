@@ -24,6 +24,9 @@ class Config:
     ALLOWED_ORIGINS: list[str] = []
     # Public address of the site for join links and QR codes ("https://fttm.example.org").
     PUBLIC_URL: str | None = None
+    # How many reverse proxies stand in front of the workers (nginx: 1). Their X-Forwarded-For and
+    # X-Forwarded-Proto are believed only then, so sign-in limits count the real address.
+    TRUSTED_PROXIES = 0
     JURISDICTIONS_DIR = str(JURISDICTIONS_DIR)
     DEFAULT_JURISDICTION = "miteam"
     BABEL_DEFAULT_LOCALE = "en"

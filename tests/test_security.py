@@ -277,3 +277,21 @@ def test_anonymous_pages_also_carry_the_csrf_token(client):
     for path in ("/login", "/join/"):
         headers = json.loads(audit(client.get(path)).body_attrs["hx-headers"])
         assert headers["X-CSRFToken"]
+
+
+def test_forwarded_addresses_count_only_behind_a_trusted_proxy():
+    """Behind nginx (one trusted proxy) each person's own address is seen; without one, a
+    client's X-Forwarded-For is ignored, so nobody can dodge the sign-in limits with it."""
+    from flask import request
+
+    from fttm import create_app
+
+    for proxies, expected in ((0, "127.0.0.1"), (1, "203.0.113.7")):
+        app = create_app({"ENV_NAME": "testing", "TRUSTED_PROXIES": proxies})
+        app.add_url_rule("/whoami", "whoami", lambda: request.remote_addr)
+        answer = app.test_client().get(
+            "/whoami",
+            headers={"X-Forwarded-For": "203.0.113.7"},
+            environ_base={"REMOTE_ADDR": "127.0.0.1"},
+        )
+        assert answer.get_data(as_text=True) == expected
