@@ -12,6 +12,7 @@ import json
 import os
 import platform
 import statistics
+import tempfile
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,6 +21,7 @@ from bench import report
 from bench.family import big_family
 from bench.live import Load, run_live, sweep, with_floor
 from bench.pages import board_pages
+from bench.profile import top
 from fttm import create_app
 from fttm.family_map.genogram import genogram_svg
 from fttm.family_map.layout import lay_out
@@ -60,13 +62,18 @@ def genogram(size: int = 60, repeat: int = 200) -> dict:
     }
 
 
-def live_runs(load: Load, modes: list[str]) -> list[dict]:
+def live_runs(load: Load, modes: list[str], *, env=None, profile: bool = False) -> list[dict]:
     """The load on fttm and on the bare floor, under each async mode, floor ratios added."""
     runs = []
     for mode in modes:
         floor = run_live(mode, load, bare=True)
         runs.append(floor)
-        runs.append(with_floor(run_live(mode, load), floor))
+        name = f"fttm-bench-profile-{mode}-{load.meetings}x{load.participants}.txt"
+        spy = Path(tempfile.gettempdir()) / name if profile else None
+        run = with_floor(run_live(mode, load, env=env, profile=spy), floor)
+        if spy:
+            run["profile"] = {"collapsed_stacks": str(spy), **top(spy, 40)}
+        runs.append(run)
     return runs
 
 
@@ -77,31 +84,41 @@ def arguments(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--meetings", type=int, default=20)
     parser.add_argument("--participants", type=int, default=50, help="screens per meeting")
     parser.add_argument("--rate", type=float, default=2.0, help="edits per second per meeting")
-    parser.add_argument("--seconds", type=float, default=30.0, help="how long the edits run")
+    parser.add_argument("--seconds", type=float, default=20.0, help="how long the edits run")
     parser.add_argument("--processes", type=int, default=2, help="load-generating processes")
     parser.add_argument("--modes", default="eventlet,gevent,threading")
     parser.add_argument("--mode", default="eventlet", help="the async mode of the sweep")
     parser.add_argument("--sweep-seconds", type=float, default=15.0)
+    parser.add_argument(
+        "--wsgi-max-size",
+        type=int,
+        help="serve fttm as if `fttm serve` let eventlet hold this many connections (default 1024)",
+    )
+    parser.add_argument("--profile", action="store_true", help="py-spy the fttm server runs")
     return parser.parse_args(argv)
 
 
 def main(argv: list[str] | None = None) -> dict:
     args = arguments(argv)
     load = Load(args.meetings, args.participants, args.rate, args.seconds, processes=args.processes)
+    env = {"FTTM_BENCH_WSGI_MAX_SIZE": str(args.wsgi_max_size)} if args.wsgi_max_size else None
+    RESULTS.mkdir(exist_ok=True)
     results: dict = {
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
         "python": platform.python_version(),
         "machine": platform.machine(),
         "cpus": os.cpu_count(),
+        "eventlet_wsgi_max_size": args.wsgi_max_size or 1024,
     }
     if args.what in ("all", "pages"):
         results["genogram"] = genogram()
         results["board"] = board_pages()
     if args.what in ("all", "live"):
-        results["live"] = live_runs(load, [m for m in args.modes.split(",") if m])
+        modes = [m for m in args.modes.split(",") if m]
+        results["live"] = live_runs(load, modes, env=env, profile=args.profile)
     if args.what in ("all", "sweep"):
         swept = Load(**{**load.__dict__, "seconds": args.sweep_seconds})
-        results["sweep"] = sweep(args.mode, swept)
+        results["sweep"] = sweep(args.mode, swept, env=env)
     report.show(results)
     RESULTS.mkdir(exist_ok=True)
     path = RESULTS / f"bench-{args.what}-{results['when'].replace(':', '')}.json"

@@ -236,13 +236,13 @@ def with_floor(run: dict, floor: dict) -> dict:
     return {**run, "ratio_to_floor": ratios}
 
 
-def sweep(mode: str, base: Load, steps=(10, 20, 30, 40, 60, 80)) -> dict:
+def sweep(mode: str, base: Load, steps=(5, 10, 20, 30, 40, 60), env=None) -> dict:
     """Raise the number of meetings (x N screens) until p95 passes 1 s or errors pass 1%."""
     runs = []
     limit = None
     for meetings in steps:
         load = Load(**{**base.__dict__, "meetings": meetings})
-        run = run_live(mode, load)
+        run = run_live(mode, load, env=env)
         runs.append(run)
         p95 = run["latency_p95_ms"]
         lost = run["deliveries_lost"] / max(1, run["deliveries_expected"])

@@ -7,9 +7,9 @@ from __future__ import annotations
 from collections import Counter
 
 import sqlalchemy as sa
-from flask import render_template
+from flask import g, render_template
 from flask_babel import gettext as _
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from fttm.board.models import (
     Action,
@@ -167,22 +167,91 @@ def section_context(meeting: Meeting, name: str, audience: str) -> dict:
     raise KeyError(name)
 
 
+class WhoOptions:
+    """The "who does it" <option>s of one rendering, built once and only marked per action.
+
+    The actions table offers every participant, person and service in each row's select: built
+    row by row in Jinja, that loop was a quarter of a push's rendering time.
+    """
+
+    def __init__(self, present: list[Participant], people: list[Person], services) -> None:
+        self.services = [label for _key, label in services]
+        groups = (
+            (_("In this meeting"), [(f"participant:{p.id}", p.display_name) for p in present]),
+            (_("In the family map"), [(f"person:{p.id}", p.name) for p in people]),
+            (_("A service"), [(f"service:{label}", label) for label in self.services]),
+        )
+        self.groups = [
+            (escape(label), [(escape(value), escape(text)) for value, text in options])
+            for label, options in groups
+        ]
+        self.undecided = escape(_("Not decided yet"))
+
+    def __call__(self, action=None) -> Markup:
+        """The options, with this action's current "who" selected."""
+        chosen = _chosen(action)
+        parts = [f'<option value="">{self.undecided}</option>\n']
+        for label, options in self.groups:
+            parts.append(f'<optgroup label="{label}">\n  ')
+            parts.extend(
+                f'<option value="{value}"{" selected" if value == chosen else ""}>{text}</option>'
+                for value, text in options
+            )
+            service = action.who_service if action is not None else None
+            if label is self.groups[-1][0] and service and service not in self.services:
+                parts.append(f'\n  <option value="service:{escape(service)}" selected>')
+                parts.append(f"{escape(service)}</option>")
+            parts.append("\n</optgroup>\n")
+        return Markup("".join(parts))  # noqa: S704 - every piece escaped above
+
+
+def _chosen(action) -> str | None:
+    """The option value of an action's "who" (participant, then person, then service)."""
+    if action is None:
+        return None
+    if action.who_participant_id:
+        return f"participant:{action.who_participant_id}"
+    if action.who_person_id:
+        return f"person:{action.who_person_id}"
+    return f"service:{escape(action.who_service)}" if action.who_service else None
+
+
 def shared_context(meeting: Meeting, audience: str) -> dict:
     """What every section may refer to: people, participants, the profile's vocabularies."""
     participants = _participants(meeting)
     people = _people(meeting)
+    present = [p for p in participants if p.status == ParticipantStatus.ADMITTED]
+    jurisdiction = profile(meeting.case.jurisdiction)
     return {
         "meeting": meeting,
         "audience": audience,
         "is_staff": audience == STAFF,
-        "profile": profile(meeting.case.jurisdiction),
+        "profile": jurisdiction,
         "people": people,
         "people_by_id": {p.id: p for p in people},
         "participants_by_id": {p.id: p for p in participants},
-        "present": [p for p in participants if p.status == ParticipantStatus.ADMITTED],
+        "present": present,
+        "who_options_html": WhoOptions(present, people, jurisdiction.choices("services")),
         "locked": set(meeting.locked_sections or []),
         "read_only": meeting.status not in (MeetingStatus.OPEN, MeetingStatus.LIVE),
     }
+
+
+def remember_rendering(meeting: Meeting, audience: str, seq: int, sections: dict) -> None:
+    """Keep what was just pushed to an audience, for this request's own answer to its sender."""
+    g.setdefault("board_renderings", {})[(meeting.id, audience)] = (seq, sections)
+
+
+def _pushed_rendering(meeting: Meeting, name: str, audience: str) -> Markup | None:
+    """The section as this request just pushed it to the audience, if the board has not changed
+    since: the sender's answer is then the same HTML, not rendered a second time.
+    """
+    seq, sections = g.get("board_renderings", {}).get((meeting.id, audience), (None, {}))
+    if name not in sections:
+        return None
+    from fttm.board.commands import last_seq
+
+    return sections[name] if last_seq(meeting.case_id) == seq else None
 
 
 def render_section(
@@ -191,6 +260,11 @@ def render_section(
     """One section's HTML for one audience (our own template's output, so safe to embed);
     `shared` is `shared_context`, when the caller renders several sections.
     """
+    # Section templates do not read `viewer`: with nothing else asked, a push's HTML will do.
+    if shared is None and not set(extra) - {"viewer"}:
+        pushed = _pushed_rendering(meeting, name, audience)
+        if pushed is not None:
+            return pushed
     html = render_template(
         f"board/_{name}.html",
         section=name,

@@ -11,7 +11,13 @@ import logging
 from flask import has_request_context
 
 from fttm.board.commands import last_seq
-from fttm.board.sections import AUDIENCES, PEOPLE_SECTIONS, SECTIONS, render_sections
+from fttm.board.sections import (
+    AUDIENCES,
+    PEOPLE_SECTIONS,
+    SECTIONS,
+    remember_rendering,
+    render_sections,
+)
 from fttm.board.viewer import STAFF
 from fttm.extensions import db, socketio
 from fttm.meetings.models import Meeting
@@ -55,9 +61,11 @@ def push_sections(meeting: Meeting, names, *, seq: int | None = None, audiences=
     """Send fresh renderings of some sections to everyone in the meeting, per audience."""
     seq = last_seq(meeting.case_id) if seq is None else seq
     for audience in audiences:
+        sections = render_sections(meeting, names, audience)
+        remember_rendering(meeting, audience, seq, sections)
         socketio.emit(
             "board:update",
-            {"seq": seq, "sections": render_sections(meeting, names, audience)},
+            {"seq": seq, "sections": sections},
             to=audience_room(meeting.id, audience),
         )
 
