@@ -62,16 +62,26 @@ def genogram(size: int = 60, repeat: int = 200) -> dict:
     }
 
 
+def _attempt(mode: str, load: Load, **options) -> dict:
+    """A run's figures, or why it could not run (the other runs go on)."""
+    try:
+        return run_live(mode, load, **options)
+    except Exception as error:
+        server = "bare" if options.get("bare") else "fttm"
+        return {"server": server, "mode": mode, "error": str(error)[-500:]}
+
+
 def live_runs(load: Load, modes: list[str], *, env=None, profile: bool = False) -> list[dict]:
     """The load on fttm and on the bare floor, under each async mode, floor ratios added."""
     runs = []
     for mode in modes:
-        floor = run_live(mode, load, bare=True)
+        floor = _attempt(mode, load, bare=True)
         runs.append(floor)
         name = f"fttm-bench-profile-{mode}-{load.meetings}x{load.participants}.txt"
         spy = Path(tempfile.gettempdir()) / name if profile else None
-        run = with_floor(run_live(mode, load, env=env, profile=spy), floor)
-        if spy:
+        run = _attempt(mode, load, env=env, profile=spy)
+        run = with_floor(run, floor)
+        if spy and spy.exists():
             run["profile"] = {"collapsed_stacks": str(spy), **top(spy, 40)}
         runs.append(run)
     return runs

@@ -41,6 +41,9 @@ def live_table(runs: list[dict]) -> list[str]:
     heads = [f"{run['server']} {run['mode']}" for run in runs]
     width = max(18, *(len(h) + 2 for h in heads))
     lines = [f"{'measure':<38}" + "".join(f"{h:>{width}}" for h in heads) + f"{'target':>10}"]
+    for run in runs:
+        if run.get("error"):
+            lines.append(f"{run['server']} {run['mode']} failed: {run['error'].splitlines()[0]}")
     for field, label, target, ratio in LIVE_ROWS:
         cells = "".join(f"{_cell(run, field, ratio):>{width}}" for run in runs)
         lines.append(f"{label:<38}{cells}{target:>10}")
