@@ -41,6 +41,10 @@
   var inflight = {};    // idempotency key -> the change, until the server answers
   var pending = [];     // changes that could not be sent: retried with the same key
   var deferred = {};    // section -> pushed HTML held back while someone types in it
+  // section -> seq of the newest push shown (or held back) there. Pushes can arrive out of order
+  // (two changes rendered at once on a server that waits for its database): an older rendering
+  // must never replace a newer one, or an item vanishes from this screen until the next change.
+  var sectionSeq = {};
 
   // Pan and zoom of the family map's pictures: each scrolls in its box; the buttons scale it.
   var zooms = {};       // figure box id -> zoom factor (absent: fit the screen's width)
@@ -305,6 +309,16 @@
     });
   }
 
+  // The sender's own answer was rendered before a push this screen already shows: that push
+  // holds the change too (it was made after it), so the older answer must not replace it.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var xhr = event.detail.xhr;
+    var target = event.detail.target && event.detail.target.id;
+    if (!xhr || xhr.status !== 200 || !target || target.indexOf("section-") !== 0) { return; }
+    var seq = parseInt(xhr.getResponseHeader("X-Board-Seq") || "", 10);
+    if (seq < (sectionSeq[target.slice(8)] || 0)) { event.detail.shouldSwap = false; }
+  });
+
   document.addEventListener("htmx:afterSwap", function (event) {
     // The sender's own answer is at least as fresh as a push held back for that section.
     var swapped = event.detail.target && event.detail.target.id;
@@ -356,7 +370,13 @@
     });
     socket.on("board:update", function (message) {
       noteSeq(message.seq);
-      Object.keys(message.sections || {}).forEach(function (name) { replaceSection(name, message.sections[name]); });
+      Object.keys(message.sections || {}).forEach(function (name) {
+        if (typeof message.seq === "number") {
+          if (message.seq < (sectionSeq[name] || 0)) { return; }  // older than what is shown
+          sectionSeq[name] = message.seq;
+        }
+        replaceSection(name, message.sections[name]);
+      });
     });
     socket.on("board:editing", function (message) {
       if (message.editing) { editors[message.cell] = message.name; } else { delete editors[message.cell]; }

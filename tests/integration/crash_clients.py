@@ -87,6 +87,8 @@ class Screen:
         self.csrf = ""
         self.last_seq = 0
         self.sections: dict[str, str] = {}
+        self.section_seq: dict[str, int] = {}  # app.js `sectionSeq`: the newest push shown
+        self.stale_answers = 0  # own answers older than a push already shown (not swapped in)
         self.connects = 0
         self.connected = asyncio.Condition()
         self.changes: list[Change] = []
@@ -147,8 +149,14 @@ class Screen:
 
     async def _on_update(self, message: dict) -> None:
         """A push: fresh sections for this screen's audience."""
-        self._note_seq(message.get("seq"))
-        self.sections.update(message.get("sections") or {})
+        seq = message.get("seq")
+        self._note_seq(seq)
+        for name, rendering in (message.get("sections") or {}).items():
+            if isinstance(seq, int):
+                if seq < self.section_seq.get(name, 0):
+                    continue  # older than what the screen shows: pushes can cross on the way
+                self.section_seq[name] = seq
+            self.sections[name] = rendering
 
     def _note_seq(self, seq) -> None:
         """Remember the highest sequence number seen (app.js `noteSeq`)."""
@@ -196,8 +204,13 @@ class Screen:
                 raise Unexpected(f"{self.name}: {status} for {change.path} {change.data}: {body}")
             change.acknowledged = True
             acknowledged.append(change)
-            self._note_seq(int(seq) if seq.isdigit() else None)
-            self.sections[change.section] = body
+            seq = int(seq) if seq.isdigit() else None
+            self._note_seq(seq)
+            # app.js `htmx:beforeSwap`: a push newer than this answer already shows the change.
+            if status == 200 and seq is not None and seq < self.section_seq.get(change.section, 0):
+                self.stale_answers += 1
+            else:
+                self.sections[change.section] = body
             return
 
     async def _next_connect(self, connects_before: int) -> None:
