@@ -1,0 +1,150 @@
+"""Pushes that cross on the way: an older rendering of a section never replaces a newer one.
+
+On a server that waits for its database while rendering (PostgreSQL), two changes made at once can
+reach a phone as pushes in the opposite order, and a sender's own answer can arrive after a push
+that already shows its change. The phone's socket is routed through Playwright so the test can
+deliver pushes in exactly that order; everything else comes from the real server.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from playwright.sync_api import Page, Route, WebSocketRoute, expect
+
+from tests.browser import live
+from tests.browser.live import Screens, ServedApp
+from tests.browser.test_live_board import (
+    BOARD_URL,
+    admit_everyone,
+    cell,
+    expect_connected,
+    expect_fits_screen,
+    fill_join_form,
+    first_action_id,
+    sign_in,
+    start_meeting,
+    strength_items,
+)
+
+pytestmark = pytest.mark.browser
+seeded_demo, served_app, screens = live.seeded_demo, live.served_app, live.screens
+
+SOCKET = re.compile(r"/socket\.io/")
+AHEAD = 100_000  # a sequence number far ahead of anything the demo meeting reaches
+
+
+def strengths_html(real: str, *texts: str) -> str:
+    """The phone's strengths section as the server rendered it, with these texts added on top."""
+    items = "".join(
+        f'<li class="item" id="strength-{900_000 + n}" data-author="">'
+        f'<p class="item-text">{text}</p></li>'
+        for n, text in enumerate(texts)
+    )
+    assert '<ul class="items">' in real
+    return real.replace('<ul class="items">', f'<ul class="items">{items}', 1)
+
+
+def push_frame(seq: int, html: str, section: str) -> str:
+    """A `board:update` as Socket.IO puts it on the websocket."""
+    return "42" + json.dumps(["board:update", {"seq": seq, "sections": {section: html}}])
+
+
+class RoutedSocket:
+    """The phone's websocket, passed through to the server, with a way to push to the page."""
+
+    def __init__(self) -> None:
+        self.route: WebSocketRoute | None = None
+        self.upgraded = False
+
+    def handle(self, route: WebSocketRoute) -> None:
+        """Connect the page's socket to the real server; note when Engine.IO switches to it."""
+        server = route.connect_to_server()
+        self.route = route
+
+        def from_page(message: str | bytes) -> None:
+            if message == "5":  # Engine.IO "upgrade": this websocket now carries the events
+                self.upgraded = True
+            server.send(message)
+
+        route.on_message(from_page)
+
+    def push(self, page: Page, seq: int, html: str, section: str = "strengths") -> None:
+        """Deliver a push to the page as if the server had sent it."""
+        page.wait_for_function("true")  # let Playwright dispatch the route's events first
+        assert self.route is not None and self.upgraded, "the phone's websocket is not in use"
+        self.route.send(push_frame(seq, html, section))
+
+
+def join_phone(app: ServedApp, screens: Screens, socket: RoutedSocket) -> Page:
+    """Ana joins by the link on a phone whose socket goes through `socket`."""
+    context, phone = screens.open("phone", "ana")
+    context.route_web_socket(SOCKET, socket.handle)
+    phone.goto(app.join_url)
+    fill_join_form(phone, "Ana", "Parent", "Ana Rivera")
+    expect(phone).to_have_url(BOARD_URL)
+    expect_connected(phone)
+    phone.wait_for_function("true")
+    for _try in range(50):
+        if socket.upgraded:
+            break
+        phone.wait_for_timeout(100)
+    return phone
+
+
+def test_older_push_and_older_answer_never_replace_a_newer_rendering(
+    served_app: ServedApp, screens: Screens
+):
+    """A phone keeps the newest rendering of a section, whatever order renderings arrive in."""
+    _, projector = screens.open("projector", "projector")
+    sign_in(projector, served_app)
+    start_meeting(projector, served_app, screens)
+    admit_everyone(projector)
+    socket = RoutedSocket()
+    phone = join_phone(served_app, screens, socket)
+
+    real = phone.locator("#section-strengths").evaluate("section => section.outerHTML")
+    # Two pushes cross: the newer one arrives first; the older one must not undo it.
+    socket.push(phone, AHEAD, strengths_html(real, "Rosa drives the children to school"))
+    expect(strength_items(phone, "Rosa drives the children to school")).to_have_count(1)
+    socket.push(phone, AHEAD - 1, strengths_html(real, "An older list without Rosa's line"))
+    phone.wait_for_function("true")
+    expect(strength_items(phone, "Rosa drives the children to school")).to_have_count(1)
+    expect(strength_items(phone, "An older list without Rosa's line")).to_have_count(0)
+
+    # Ana saves a cell; while her save is on its way, a push rendered after it (showing her
+    # words) arrives and is held back (her cell is busy). Her answer, older, must not replace it.
+    action = first_action_id(phone)
+    where = "At Rosa's kitchen table, with Sam there"
+    plan = phone.locator("#section-plan").evaluate("section => section.outerHTML")
+    opening = '<div id="section-plan" class="section-body">'
+    assert opening in plan
+    newer = plan.replace(opening, f'{opening}<p id="pushed-after-save">{where}</p>', 1)
+    newer = re.sub(
+        rf'(<textarea id="action-{action}-where_how"[^>]*>).*?(</textarea>)',
+        lambda match: match[1] + where + match[2],
+        newer,
+        flags=re.S,
+    )
+
+    def answer_after_push(route: Route) -> None:
+        answer = route.fetch()
+        socket.push(phone, AHEAD + 1, newer, "plan")
+        phone.wait_for_timeout(300)  # the push reaches the page before the answer does
+        route.fulfill(response=answer)
+
+    phone.route(re.compile(rf"/board/items/action/{action}$"), answer_after_push)
+    cell(phone, action, "where_how").fill(where)
+    cell(phone, action, "where_how").press("Tab")
+    expect(cell(projector, action, "where_how")).to_have_value(where)
+    expect(phone.locator("#pushed-after-save")).to_have_count(1)
+    expect(cell(phone, action, "where_how")).to_have_value(where)
+
+    row = f"#action-{action}"
+    screens.shoot(phone, "push-order", "phone", at=phone.locator(row))
+    screens.shoot(projector, "push-order", "projector", at=projector.locator(row))
+    for page in (phone, projector):
+        expect_fits_screen(page)
+    assert not screens.errors, screens.errors
