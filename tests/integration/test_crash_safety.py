@@ -38,6 +38,7 @@ PHONES = ("Maria", "Nan", "Leo", "Rosa")
 STRENGTHS_EACH = 10
 CELL_EDITS_EACH = 10
 KILLS = 3
+BURST_TIMEOUT = 90  # seconds; a burst takes about 12
 CONVERGE_TRIES = 100  # x 0.1 s: pushes of the last changes are on their way
 FACILITATOR_EMAIL = "fran.facilitator@agency.example"
 
@@ -177,7 +178,11 @@ async def burst(url: str, meeting: Meeting, killer: Killer, rng: random.Random) 
             )
             for screen in screens
         ]
-        await asyncio.gather(killer.run(acknowledged, kill_points(rng, total)), *people)
+        # Bounded: a screen that never gets its change answered fails the test, never hangs it.
+        await asyncio.wait_for(
+            asyncio.gather(killer.run(acknowledged, kill_points(rng, total)), *people),
+            BURST_TIMEOUT,
+        )
         with in_process(killer.database_url):
             expected = database_items(meeting)
         await converge(screens, expected)
