@@ -224,6 +224,8 @@ def test_no_acknowledged_change_is_lost_or_doubled_when_the_server_is_killed(
         outcome = asyncio.run(burst(killer.worker.url, meeting, killer, rng))
     finally:
         killer.worker.stop()
+    log = killer.worker.log_text()  # every start on the port appends to the same log
+    assert "Traceback" not in log, f"the server logged an exception:\n{log}"
     changes: list[Change] = outcome["changes"]
     assert killer.kills == KILLS
     assert all(change.acknowledged for change in changes)
