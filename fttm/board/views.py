@@ -50,11 +50,16 @@ def idempotency_key() -> str | None:
 
 
 def respond(viewer: Viewer, section: str, *, status: int = 200, **extra):
-    """The section as it is now, for the sender's audience, with the board's sequence number."""
+    """The section as it is now, for the sender's audience, with the board's sequence number.
+
+    The number is read before rendering, so the HTML is never older than the number it carries
+    (a change committed meanwhile may show in the HTML; the screen then simply takes the push).
+    """
+    seq = commands.last_seq(viewer.meeting.case_id)
     response = make_response(
         render_section(viewer.meeting, section, viewer.audience, viewer=viewer, **extra), status
     )
-    response.headers["X-Board-Seq"] = str(commands.last_seq(viewer.meeting.case_id))
+    response.headers["X-Board-Seq"] = str(seq)
     return response
 
 
