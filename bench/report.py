@@ -39,7 +39,7 @@ def _cell(run: dict, field: str, ratio: bool) -> str:
 def live_table(runs: list[dict]) -> list[str]:
     """Measures down, runs across (bare floor and fttm per async mode)."""
     heads = [f"{run['server']} {run['mode']}" for run in runs]
-    width = max(18, *(len(h) + 2 for h in heads))
+    width = max(22, *(len(h) + 2 for h in heads))
     lines = [f"{'measure':<38}" + "".join(f"{h:>{width}}" for h in heads) + f"{'target':>10}"]
     for run in runs:
         if run.get("error"):
