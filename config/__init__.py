@@ -20,6 +20,8 @@ class Config:
     SQLITE_BUSY_TIMEOUT_MS = 5000
     MESSAGE_QUEUE: str | None = None
     ASYNC_MODE = "eventlet"
+    # Connections one worker serves at once: every phone's socket holds one for the meeting.
+    WORKER_CONNECTIONS = 10_000
     # Origins allowed to open a Socket.IO connection, besides the page's own host.
     ALLOWED_ORIGINS: list[str] = []
     # Public address of the site for join links and QR codes ("https://fttm.example.org").

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import sys
 
@@ -65,11 +66,20 @@ def serve(host: str, port: int) -> None:
     if host in {"0.0.0.0", "::"} and (lan := _lan_address()):  # noqa: S104
         click.echo(f"Phones on this network join at http://{lan}:{port}/join")
     if app.config["ASYNC_MODE"] != "eventlet":
+        # Flask ignores app.run() when called from its own command line; this *is* the server.
+        os.environ.pop("FLASK_RUN_FROM_CLI", None)
         socketio.run(app, host=host, port=port, allow_unsafe_werkzeug=True)
         return
     import eventlet.wsgi
 
-    eventlet.wsgi.server(listen(host, port), app, log_output=False)
+    # Every open socket holds one of eventlet's connections: without room for them all, the
+    # changes phones send would queue behind the sockets (eventlet's default is 1,024).
+    eventlet.wsgi.server(
+        listen(host, port),
+        app,
+        log_output=False,
+        max_size=app.config["WORKER_CONNECTIONS"],
+    )
 
 
 def listen(host: str, port: int):

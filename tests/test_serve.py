@@ -43,6 +43,16 @@ def _get_json(url: str) -> dict:
         return json.load(response)
 
 
+def _wait_for_health(port: int) -> dict | None:
+    """The server's /healthz answer, once it is up (None after ~10 s)."""
+    for _ in range(100):
+        try:
+            return _get_json(f"http://127.0.0.1:{port}/healthz")
+        except OSError:
+            time.sleep(0.1)
+    return None
+
+
 def test_serve_answers_health_checks_under_eventlet(server_env):
     """The server `make run` starts comes up, says where to go, and reports a healthy database."""
     port = _free_port()
@@ -54,13 +64,7 @@ def test_serve_answers_health_checks_under_eventlet(server_env):
         text=True,
     )
     try:
-        health = None
-        for _ in range(100):  # up to ~10 s
-            try:
-                health = _get_json(f"http://127.0.0.1:{port}/healthz")
-                break
-            except OSError:
-                time.sleep(0.1)
+        health = _wait_for_health(port)
         assert health == {"status": "ok", "database": "ok", "schema": health["schema"]}
         assert health["schema"], "the served database is migrated"
     finally:
@@ -84,3 +88,22 @@ def test_listening_socket_has_tcp_nodelay():
         check=True,
     )
     assert result.stdout.strip() == "1"
+
+
+def test_serve_runs_the_threading_server_too(server_env):
+    """With `FTTM_ASYNC_MODE=threading`, `fttm serve` really serves (Flask's CLI skips app.run)."""
+    port = _free_port()
+    env = {**server_env, "FTTM_ASYNC_MODE": "threading"}
+    process = subprocess.Popen(
+        [FTTM, "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        health = _wait_for_health(port)
+        assert health is not None and health["status"] == "ok"
+    finally:
+        process.terminate()
+        process.communicate(timeout=10)
