@@ -10,6 +10,7 @@ import logging
 import re
 from dataclasses import dataclass
 
+import sqlalchemy as sa
 from flask import current_app, request
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -23,8 +24,12 @@ from fttm.extensions import db, socketio
 from fttm.meetings.models import Meeting
 from fttm.realtime import presence
 from fttm.realtime.rooms import audience_room, participant_room
+from fttm.transcript.models import TranscriptEvent
 
 logger = logging.getLogger(__name__)
+# How many of the latest changes a reconnecting, up-to-date screen is sent again: pushes of changes
+# made at the same moment may cross on the way, so the newest is not proof of the ones before.
+SYNC_MARGIN = 20
 CELL = re.compile(r"^(action)-(\d{1,12})-([a-z_]{1,20})$")
 
 
@@ -125,9 +130,30 @@ def sync(data=None):
 
     seq = last_seq(viewer.meeting.case_id)
     if since != seq:  # behind, or ahead of a database that was restored: send everything
-        sections = render_sections(viewer.meeting, ("status", *SECTIONS), viewer.audience)
+        names = ("status", *SECTIONS)
+    else:
+        # Up to date by number, but pushes of changes made at the same moment can cross on the
+        # way: the screen may hold the newest push and have missed one just before it (its
+        # server died between them). Send again what the last few changes touched.
+        names = tuple(sorted(_recently_changed(viewer.meeting, since)))
+    if names:
+        sections = render_sections(viewer.meeting, names, viewer.audience)
         socketio.emit("board:update", {"seq": seq, "sections": sections}, to=request.sid)
     return {"ok": True, "seq": seq}
+
+
+def _recently_changed(meeting: Meeting, seq: int) -> set[str]:
+    """The sections the meeting's last SYNC_MARGIN changes up to `seq` touched."""
+    from fttm.realtime.pushes import sections_for
+
+    events = db.session.scalars(
+        sa.select(TranscriptEvent).where(
+            TranscriptEvent.case_id == meeting.case_id,
+            TranscriptEvent.meeting_id == meeting.id,
+            TranscriptEvent.seq > seq - SYNC_MARGIN,
+        )
+    ).all()
+    return sections_for(events) if events else set()
 
 
 @socketio.on("board:editing")
