@@ -32,6 +32,7 @@ from fttm.meetings.commands import SECTIONS as LOCKABLE
 from fttm.meetings.invitations import join_details
 from fttm.meetings.models import Meeting, MeetingStatus, Participant, ParticipantStatus
 from fttm.plans import agreement
+from fttm.plans.versions import version_of_meeting
 from fttm.realtime import presence
 
 SECTIONS = (
@@ -149,7 +150,7 @@ def section_context(meeting: Meeting, name: str, audience: str) -> dict:
             "section_titles": section_titles(),
             "plan_version": None,
         }
-        version = agreement.version_of_meeting(meeting.id)
+        version = version_of_meeting(meeting.id)
         if version is not None:
             context["plan_version"] = version
             if audience == STAFF:

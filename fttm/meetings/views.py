@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import (
     Blueprint,
     abort,
@@ -27,7 +26,7 @@ from fttm.meetings import commands
 from fttm.meetings.forms import CancelForm, MeetingForm
 from fttm.meetings.invitations import join_details
 from fttm.meetings.models import Meeting, MeetingStatus, Participant
-from fttm.plans.models import PlanVersion
+from fttm.plans.versions import version_of_meeting
 
 bp = Blueprint("meetings", __name__)
 
@@ -80,9 +79,7 @@ def show(meeting_id: int):
         case=meeting.case,
         zone=profile(meeting.case.jurisdiction).zone,
         cancel_form=CancelForm(),
-        plan_version=db.session.scalar(
-            sa.select(PlanVersion).where(PlanVersion.meeting_id == meeting.id)
-        ),
+        plan_version=version_of_meeting(meeting.id),
         **join_details(meeting),
     )
 

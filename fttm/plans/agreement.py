@@ -19,7 +19,8 @@ from fttm.extensions import db
 from fttm.family_map.models import Person, plan_family
 from fttm.jurisdictions import profile
 from fttm.meetings.models import MeetingStatus, Participant, ParticipantStatus
-from fttm.plans.models import Agreement, AgreementResponse, EndorsementDecision, PlanVersion
+from fttm.plans.models import Agreement, AgreementResponse, PlanVersion
+from fttm.plans.versions import latest_version
 from fttm.transcript.recorder import Actor, already_applied, change, snapshot
 
 COMMENT_MAX = 1000
@@ -134,25 +135,9 @@ def unexplained_parents(version: PlanVersion) -> list[Answerer]:
     return [row for row in answerers(version) if row.is_parent and not row.explained]
 
 
-def latest_version(case_id: int) -> PlanVersion | None:
-    """The case's newest plan version."""
-    return db.session.scalar(
-        sa.select(PlanVersion)
-        .where(PlanVersion.case_id == case_id)
-        .order_by(PlanVersion.number.desc())
-        .limit(1)
-    )
-
-
-def version_of_meeting(meeting_id: int) -> PlanVersion | None:
-    """The plan version a meeting ended with."""
-    return db.session.scalar(sa.select(PlanVersion).where(PlanVersion.meeting_id == meeting_id))
-
-
 def is_endorsed(version: PlanVersion) -> bool:
     """Whether the supervisor's latest decision on the version is to endorse it."""
-    decisions = version.endorsements
-    return bool(decisions) and decisions[-1].decision == EndorsementDecision.ENDORSED
+    return version.decision is not None and version.decision.decision == "endorsed"
 
 
 def _still_open(version: PlanVersion) -> None:

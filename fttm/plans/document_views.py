@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 
-import sqlalchemy as sa
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -21,6 +20,7 @@ from fttm.plans.copies import copies_status, method_words, record_copy, version_
 from fttm.plans.exports import case_plan_text
 from fttm.plans.family_copy import plan_for_family, response_words, written_date
 from fttm.plans.models import PlanVersion
+from fttm.plans.versions import version_of_meeting
 
 bp = Blueprint("plan_documents", __name__)
 SOMEONE_ELSE = "other"
@@ -28,7 +28,7 @@ SOMEONE_ELSE = "other"
 
 def _version_of(meeting: Meeting) -> PlanVersion:
     """The version an ended meeting took; 404 while it runs or if it took none."""
-    version = db.session.scalar(sa.select(PlanVersion).where(PlanVersion.meeting_id == meeting.id))
+    version = version_of_meeting(meeting.id)
     if meeting.status != MeetingStatus.ENDED or version is None:
         abort(404)
     return version

@@ -33,6 +33,11 @@ class PlanVersion(db.Model):
     agreements: Mapped[list[Agreement]] = relationship(order_by="Agreement.recorded_at")
     endorsements: Mapped[list[Endorsement]] = relationship(order_by="Endorsement.decided_at")
 
+    @property
+    def decision(self) -> Endorsement | None:
+        """The supervisor's latest decision on this version, if any."""
+        return self.endorsements[-1] if self.endorsements else None
+
 
 class ImmutableVersionError(RuntimeError):
     """Raised when code tries to change a plan version after it was taken."""

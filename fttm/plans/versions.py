@@ -112,6 +112,21 @@ def take_version(meeting: Meeting, *, at: datetime | None = None) -> PlanVersion
     return version
 
 
+def latest_version(case_id: int) -> PlanVersion | None:
+    """The case's newest plan version."""
+    return db.session.scalar(
+        sa.select(PlanVersion)
+        .where(PlanVersion.case_id == case_id)
+        .order_by(PlanVersion.number.desc())
+        .limit(1)
+    )
+
+
+def version_of_meeting(meeting_id: int) -> PlanVersion | None:
+    """The plan version a meeting ended with."""
+    return db.session.scalar(sa.select(PlanVersion).where(PlanVersion.meeting_id == meeting_id))
+
+
 def previous_version(version: PlanVersion) -> PlanVersion | None:
     """The case's version just before this one, if any."""
     return db.session.scalar(

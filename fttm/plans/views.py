@@ -15,8 +15,8 @@ from fttm.jurisdictions import profile
 from fttm.meetings.models import Meeting
 from fttm.plans import agreement
 from fttm.plans.models import PlanVersion
-from fttm.plans.versions import compare, previous_version
-from fttm.reviews.endorsement import DECISION_LABELS, latest_decision
+from fttm.plans.versions import compare, latest_version, previous_version, version_of_meeting
+from fttm.reviews.endorsement import DECISION_LABELS
 from fttm.reviews.fidelity import meeting_fidelity
 
 bp = Blueprint("plans", __name__)
@@ -55,7 +55,7 @@ def field_names() -> dict[str, str]:
 
 def version_or_404(meeting: Meeting) -> PlanVersion:
     """The plan version the meeting ended with, or 404."""
-    taken = agreement.version_of_meeting(meeting.id)
+    taken = version_of_meeting(meeting.id)
     if taken is None:
         abort(404)
     return taken
@@ -80,7 +80,7 @@ def version_page(
         changes=compare(before.snapshot if before else None, taken.snapshot),
         section_names=section_names(),
         field_names=field_names(),
-        decision=latest_decision(taken),
+        decision=taken.decision,
         decision_labels=DECISION_LABELS,
         decision_errors=decision_errors or {},
         decision_form=decision_form or {},
@@ -144,7 +144,7 @@ def _my_panel(viewer, *, status: int = 200, errors: dict | None = None, form=Non
         "plans/_my_agreement.html",
         meeting=viewer.meeting,
         version=taken,
-        replaced=agreement.latest_version(viewer.meeting.case_id).id != taken.id,
+        replaced=latest_version(viewer.meeting.case_id).id != taken.id,
         endorsed=agreement.is_endorsed(taken),
         mine=mine,
         response_labels=agreement.RESPONSE_LABELS,

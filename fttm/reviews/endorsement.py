@@ -17,8 +17,9 @@ from fttm.cases.timeframes import endorsement_due_on, latest_versions
 from fttm.errors import Invalid, NotAllowed, NotFound
 from fttm.extensions import db
 from fttm.jurisdictions import profile
-from fttm.plans.agreement import latest_version, unexplained_parents
+from fttm.plans.agreement import unexplained_parents
 from fttm.plans.models import Endorsement, EndorsementDecision, PlanVersion
+from fttm.plans.versions import latest_version
 from fttm.transcript.recorder import Actor, already_applied, change, snapshot
 
 COMMENT_MAX = 2000
@@ -27,11 +28,6 @@ DECISION_LABELS = {
     EndorsementDecision.ENDORSED: _l("Endorsed"),
     EndorsementDecision.RETURNED: _l("Returned to the facilitator"),
 }
-
-
-def latest_decision(version: PlanVersion) -> Endorsement | None:
-    """The supervisor's most recent decision on the version."""
-    return version.endorsements[-1] if version.endorsements else None
 
 
 def decide(
@@ -53,7 +49,7 @@ def decide(
     newest = latest_version(version.case_id)
     if newest is not None and newest.id != version.id:
         raise NotAllowed(_("This plan was replaced by version %(number)d.", number=newest.number))
-    last = latest_decision(version)
+    last = version.decision
     if last is not None and last.decision == EndorsementDecision.ENDORSED:
         raise NotAllowed(_("This plan is already endorsed."))
     text = " ".join((comment or "").split()) or None
@@ -117,7 +113,7 @@ def review_queue(team_id: int, today: date | None = None) -> list[QueueEntry]:
     )
     entries = []
     for version in versions:
-        decision = latest_decision(version)
+        decision = version.decision
         if decision is not None and decision.decision == EndorsementDecision.ENDORSED:
             continue
         case = db.session.get(Case, version.case_id)

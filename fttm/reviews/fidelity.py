@@ -19,7 +19,7 @@ from fttm.extensions import db
 from fttm.family_map.models import Person
 from fttm.jurisdictions import Profile, profile
 from fttm.meetings.models import Meeting, MeetingPurpose, MeetingStatus, ParticipantStatus
-from fttm.plans.models import PlanVersion
+from fttm.plans.versions import version_of_meeting
 from fttm.templating import local_date
 from fttm.transcript.models import TranscriptEvent
 
@@ -166,7 +166,7 @@ def meeting_fidelity(meeting: Meeting) -> MeetingFidelity:
     if meeting.status != MeetingStatus.ENDED:
         raise ValueError("fidelity is measured once a meeting has ended")
     rules = profile(meeting.case.jurisdiction)
-    version = db.session.scalar(sa.select(PlanVersion).where(PlanVersion.meeting_id == meeting.id))
+    version = version_of_meeting(meeting.id)
     plan = version.snapshot if version else {}
     record = _record(meeting, rules)
     return MeetingFidelity(

@@ -32,6 +32,7 @@ from fttm.jurisdictions import profile
 from fttm.meetings import commands as meetings
 from fttm.meetings import join_codes
 from fttm.plans import agreement
+from fttm.plans.versions import version_of_meeting
 from fttm.reviews.endorsement import decide
 from fttm.templating import local_date
 from tests import factories
@@ -432,7 +433,7 @@ def reviews(live_server: LiveServer) -> Reviews:
             )
             phones[name] = admit(staff.participant, phone)
         meetings.end_meeting(facilitator, meeting)
-        version = agreement.version_of_meeting(meeting.id)
+        version = version_of_meeting(meeting.id)
         agreement.answer(Viewer(meeting, phones["Maria"]), version, "agreed", MARIA_SAYS)
         agreement.answer(Viewer(meeting, phones["Nan"]), version, "disagreed", NAN_SAYS)
         agreement.record_in_person(
@@ -447,7 +448,7 @@ def reviews(live_server: LiveServer) -> Reviews:
 
         _, other, _ = _ended_meeting(facilitator, "Okafor")
         meetings.end_meeting(facilitator, other)
-        decide(supervisor, agreement.version_of_meeting(other.id), "returned", WHY_RETURNED)
+        decide(supervisor, version_of_meeting(other.id), "returned", WHY_RETURNED)
         seeded = Reviews(meeting.id, due, other.id)
         db.session.remove()
     return seeded
