@@ -22,6 +22,7 @@ from bench.family import big_family
 from bench.live import Load, run_live, sweep, with_floor
 from bench.pages import board_pages
 from bench.profile import top
+from config import Config
 from fttm import create_app
 from fttm.family_map.genogram import genogram_svg
 from fttm.family_map.layout import lay_out
@@ -99,11 +100,6 @@ def arguments(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--modes", default="eventlet,gevent,threading")
     parser.add_argument("--mode", default="eventlet", help="the async mode of the sweep")
     parser.add_argument("--sweep-seconds", type=float, default=15.0)
-    parser.add_argument(
-        "--wsgi-max-size",
-        type=int,
-        help="serve fttm as if `fttm serve` let eventlet hold this many connections (default 1024)",
-    )
     parser.add_argument("--profile", action="store_true", help="py-spy the fttm server runs")
     return parser.parse_args(argv)
 
@@ -111,24 +107,23 @@ def arguments(argv: list[str] | None = None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> dict:
     args = arguments(argv)
     load = Load(args.meetings, args.participants, args.rate, args.seconds, processes=args.processes)
-    env = {"FTTM_BENCH_WSGI_MAX_SIZE": str(args.wsgi_max_size)} if args.wsgi_max_size else None
     RESULTS.mkdir(exist_ok=True)
     results: dict = {
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
         "python": platform.python_version(),
         "machine": platform.machine(),
         "cpus": os.cpu_count(),
-        "eventlet_wsgi_max_size": args.wsgi_max_size or 1024,
+        "worker_connections": Config.WORKER_CONNECTIONS,
     }
     if args.what in ("all", "pages"):
         results["genogram"] = genogram()
         results["board"] = board_pages()
     if args.what in ("all", "live"):
         modes = [m for m in args.modes.split(",") if m]
-        results["live"] = live_runs(load, modes, env=env, profile=args.profile)
+        results["live"] = live_runs(load, modes, profile=args.profile)
     if args.what in ("all", "sweep"):
         swept = Load(**{**load.__dict__, "seconds": args.sweep_seconds})
-        results["sweep"] = sweep(args.mode, swept, env=env)
+        results["sweep"] = sweep(args.mode, swept)
     report.show(results)
     RESULTS.mkdir(exist_ok=True)
     path = RESULTS / f"bench-{args.what}-{results['when'].replace(':', '')}.json"

@@ -80,9 +80,12 @@ def main() -> None:
         import eventlet
         import eventlet.wsgi
 
+        from config import Config
+
         listener = eventlet.listen(("127.0.0.1", args.port))
         listener.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        eventlet.wsgi.server(listener, app, log_output=False)
+        # As many connections as `fttm serve` allows (eventlet's default is 1,024).
+        eventlet.wsgi.server(listener, app, log_output=False, max_size=Config.WORKER_CONNECTIONS)
     else:
         socketio.run(
             app, host="127.0.0.1", port=args.port, allow_unsafe_werkzeug=True, log_output=False

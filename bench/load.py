@@ -46,7 +46,10 @@ class Screen:
     def on_update(self, data) -> None:
         """A board:update arrived: note when each edit's token was first seen."""
         now = time.monotonic()
-        for html in (data or {}).get("sections", {}).values():
+        data = data or {}
+        renderings = [*data.get("sections", {}).values()]
+        renderings += [item["html"] for item in data.get("items", [])]  # an edit's item alone
+        for html in renderings:
             for token in TOKEN.findall(html):
                 self.seen.setdefault(token, now)
 

@@ -156,34 +156,6 @@ class Server:
         return self.log.read_text(errors="replace")[-chars:]
 
 
-def _raise_eventlet_pool(size: int) -> None:
-    """Measure `fttm serve` as if it passed `max_size=size` to eventlet.wsgi.server.
-
-    eventlet serves at most 1,024 connections at once by default, and every open websocket holds
-    one: past that, new requests (the edits) queue until a socket closes.
-    """
-    import functools
-
-    import eventlet.wsgi
-
-    eventlet.wsgi.server = functools.partial(eventlet.wsgi.server, max_size=size)
-
-
-def _let_flask_run_under_the_cli() -> None:
-    """Work around `fttm serve` in threading mode doing nothing: Flask-SocketIO then calls
-    `app.run()`, which Flask ignores inside a `flask` CLI command (FLASK_RUN_FROM_CLI is set).
-    """
-    import flask
-
-    run = flask.Flask.run
-
-    def run_anyway(self, *args, **kwargs):
-        os.environ.pop("FLASK_RUN_FROM_CLI", None)
-        return run(self, *args, **kwargs)
-
-    flask.Flask.run = run_anyway
-
-
 def serve() -> None:
     """`fttm serve` under the asked async mode (gevent patched first)."""
     mode = sys.argv[sys.argv.index("--mode") + 1]
@@ -193,10 +165,6 @@ def serve() -> None:
         from gevent import monkey
 
         monkey.patch_all()
-    if mode == "threading":
-        _let_flask_run_under_the_cli()
-    if os.environ.get("FTTM_BENCH_WSGI_MAX_SIZE"):
-        _raise_eventlet_pool(int(os.environ["FTTM_BENCH_WSGI_MAX_SIZE"]))
     from fttm.entry import main
 
     sys.argv = ["fttm", "serve", "--port", port]

@@ -11,6 +11,7 @@ from flask import g, render_template
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
+from fttm.board.items import KINDS
 from fttm.board.models import (
     Action,
     Goal,
@@ -47,6 +48,16 @@ SECTIONS = (
 )
 # Sections that offer the family map's people as choices ("about whom", "who does it").
 PEOPLE_SECTIONS = ("strengths", "worries", "plan", "safety_plan")
+# Kinds of item whose edit is sent to screens as that item alone (its section may be long, and
+# the actions table repeats every "who" choice in each row), with the fields whose change moves
+# the item elsewhere in its section: then the whole section is sent.
+PUSHED_ALONE = {
+    "strength": frozenset(),
+    "worry": frozenset(),
+    "note": frozenset(),
+    "action": frozenset({"goal_id", "objective_id"}),
+    "safety_step": frozenset({"kind"}),
+}
 
 
 def section_titles() -> dict[str, str]:
@@ -217,16 +228,16 @@ def _chosen(action) -> str | None:
     return f"service:{escape(action.who_service)}" if action.who_service else None
 
 
-def shared_context(meeting: Meeting, audience: str) -> dict:
-    """What every section may refer to: people, participants, the profile's vocabularies."""
+def board_basics(meeting: Meeting) -> dict:
+    """What every section may refer to, the same for every audience: people, participants, the
+    profile's vocabularies. Loaded once for a push to both audiences.
+    """
     participants = _participants(meeting)
-    people = _people(meeting)
+    people = _people(meeting)  # shareable people only, whoever reads
     present = [p for p in participants if p.status == ParticipantStatus.ADMITTED]
     jurisdiction = profile(meeting.case.jurisdiction)
     return {
         "meeting": meeting,
-        "audience": audience,
-        "is_staff": audience == STAFF,
         "profile": jurisdiction,
         "people": people,
         "people_by_id": {p.id: p for p in people},
@@ -235,6 +246,15 @@ def shared_context(meeting: Meeting, audience: str) -> dict:
         "who_options_html": WhoOptions(present, people, jurisdiction.choices("services")),
         "locked": set(meeting.locked_sections or []),
         "read_only": meeting.status not in (MeetingStatus.OPEN, MeetingStatus.LIVE),
+    }
+
+
+def shared_context(meeting: Meeting, audience: str, basics: dict | None = None) -> dict:
+    """What every section may refer to, for one audience (`basics`: `board_basics`, if loaded)."""
+    return {
+        **(basics if basics is not None else board_basics(meeting)),
+        "audience": audience,
+        "is_staff": audience == STAFF,
     }
 
 
@@ -276,10 +296,43 @@ def render_section(
     return Markup(html)  # noqa: S704 - a rendered template, escaped by Jinja already
 
 
-def render_sections(meeting: Meeting, names, audience: str, **extra) -> dict[str, str]:
+def render_sections(
+    meeting: Meeting, names, audience: str, *, basics: dict | None = None, **extra
+) -> dict[str, str]:
     """Several sections' HTML for one audience, by name (what they share is loaded once)."""
-    shared = shared_context(meeting, audience)
+    shared = shared_context(meeting, audience, basics)
     return {name: render_section(meeting, name, audience, shared=shared, **extra) for name in names}
+
+
+def render_item(meeting: Meeting, kind: str, item, audience: str, *, basics: dict | None = None):
+    """One item's HTML for one audience, exactly as its section shows it."""
+    html = render_template(
+        "board/item.html",
+        kind=kind,
+        item=item,
+        section=KINDS[kind].section,
+        smart_hints=smart_hints,
+        **shared_context(meeting, audience, basics),
+    )
+    return Markup(html.strip())  # noqa: S704 - a rendered template, escaped by Jinja already
+
+
+def item_element_id(kind: str, item_id: int) -> str:
+    """The id of an item's element on the board page."""
+    return f"{kind}-{item_id}"
+
+
+def remember_item(meeting: Meeting, audience: str, seq: int, element_id: str, html) -> None:
+    """Keep an item just pushed to an audience, for this request's own answer to its sender."""
+    g.setdefault("board_item_renderings", {})[(meeting.id, audience, element_id)] = (seq, html)
+
+
+def pushed_item(meeting: Meeting, audience: str, element_id: str, seq: int) -> Markup | None:
+    """The item as this request just pushed it to the audience, if the board is still at `seq`."""
+    pushed_seq, html = g.get("board_item_renderings", {}).get(
+        (meeting.id, audience, element_id), (None, None)
+    )
+    return html if pushed_seq == seq else None
 
 
 AUDIENCES = (STAFF, FAMILY)

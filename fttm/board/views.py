@@ -14,7 +14,15 @@ from flask_babel import gettext as _
 
 from fttm.board import commands, rate_limit
 from fttm.board.items import expand_who
-from fttm.board.sections import SECTIONS, render_section, render_sections
+from fttm.board.sections import (
+    PUSHED_ALONE,
+    SECTIONS,
+    item_element_id,
+    pushed_item,
+    render_item,
+    render_section,
+    render_sections,
+)
 from fttm.board.viewer import Viewer, participant_from_cookie, viewer_for
 from fttm.errors import Conflict, Invalid, NotAllowed, NotFound
 from fttm.extensions import db
@@ -60,6 +68,22 @@ def respond(viewer: Viewer, section: str, *, status: int = 200, **extra):
         render_section(viewer.meeting, section, viewer.audience, viewer=viewer, **extra), status
     )
     response.headers["X-Board-Seq"] = str(seq)
+    return response
+
+
+def respond_item(viewer: Viewer, kind: str, item):
+    """The item as it is now, put in place of itself on the sender's screen: an edit that leaves
+    the item where it is answers with that item, as its push did, not with the whole section.
+    """
+    seq = commands.last_seq(viewer.meeting.case_id)
+    element = item_element_id(kind, item.id)
+    html = pushed_item(viewer.meeting, viewer.audience, element, seq)
+    if html is None:
+        html = render_item(viewer.meeting, kind, item, viewer.audience)
+    response = make_response(html)
+    response.headers["X-Board-Seq"] = str(seq)
+    response.headers["HX-Retarget"] = f"#{element}"
+    response.headers["HX-Reswap"] = "outerHTML"
     return response
 
 
@@ -155,7 +179,11 @@ def edit(viewer: Viewer, kind: str, item_id: int):
     if base is None:
         raise Invalid({"base_version": _("Reload the page and try again.")})
     versions = dict.fromkeys(form, base)
-    commands.edit_item(viewer, kind, item_id, form, base_versions=versions, key=idempotency_key())
+    item = commands.edit_item(
+        viewer, kind, item_id, form, base_versions=versions, key=idempotency_key()
+    )
+    if kind in PUSHED_ALONE and not PUSHED_ALONE[kind] & set(form) and item.deleted_at is None:
+        return respond_item(viewer, kind, item)
     return respond(viewer, commands.section_of(kind))
 
 

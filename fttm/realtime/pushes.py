@@ -1,7 +1,8 @@
 """Pushing committed changes to every screen of the meeting: the publisher's subscriber.
 
 Each change names its section; that section is rendered once per audience and sent to that
-audience's room. Family rooms get the family rendering, which never contains confidential items.
+audience's room. An edit that leaves its item in place sends that item alone. Family rooms get the
+family rendering, which never contains confidential items.
 """
 
 from __future__ import annotations
@@ -11,11 +12,17 @@ import logging
 from flask import has_request_context
 
 from fttm.board.commands import last_seq
+from fttm.board.items import KINDS
 from fttm.board.sections import (
     AUDIENCES,
     PEOPLE_SECTIONS,
+    PUSHED_ALONE,
     SECTIONS,
+    board_basics,
+    item_element_id,
+    remember_item,
     remember_rendering,
+    render_item,
     render_sections,
 )
 from fttm.board.viewer import STAFF
@@ -57,11 +64,44 @@ def audiences_for(events) -> tuple[str, ...]:
     return AUDIENCES
 
 
+def items_alone(events) -> list[tuple[str, int]] | None:
+    """The items a batch of edits changed, when each can be sent alone (None: send sections)."""
+    found: list[tuple[str, int]] = []
+    for event in events:
+        kind, _dot, what = event.kind.partition(".")
+        if what != "edited" or kind not in PUSHED_ALONE or event.target_id is None:
+            return None
+        if PUSHED_ALONE[kind] & set(event.after or {}):
+            return None  # it moves within its section
+        if (kind, event.target_id) not in found:
+            found.append((kind, event.target_id))
+    return found
+
+
+def push_items(meeting: Meeting, found: list[tuple[str, int]], *, seq: int) -> None:
+    """Send fresh renderings of some items to everyone in the meeting who may see them."""
+    basics = board_basics(meeting)
+    items = [(kind, db.session.get(KINDS[kind].model, item_id)) for kind, item_id in found]
+    for audience in AUDIENCES:
+        pushed = []
+        for kind, item in items:
+            if item is None or (item.confidential and audience != STAFF):
+                continue
+            element = item_element_id(kind, item.id)
+            html = render_item(meeting, kind, item, audience, basics=basics)
+            remember_item(meeting, audience, seq, element, html)
+            pushed.append({"section": KINDS[kind].section, "id": element, "html": html})
+        if pushed:
+            message = {"seq": seq, "items": pushed}
+            socketio.emit("board:update", message, to=audience_room(meeting.id, audience))
+
+
 def push_sections(meeting: Meeting, names, *, seq: int | None = None, audiences=AUDIENCES) -> None:
     """Send fresh renderings of some sections to everyone in the meeting, per audience."""
     seq = last_seq(meeting.case_id) if seq is None else seq
+    basics = board_basics(meeting)
     for audience in audiences:
-        sections = render_sections(meeting, names, audience)
+        sections = render_sections(meeting, names, audience, basics=basics)
         remember_rendering(meeting, audience, seq, sections)
         socketio.emit(
             "board:update",
@@ -81,9 +121,11 @@ def push_events(events) -> None:
         names = sections_for(ours)
         if meeting is None or not names:
             continue
-        push_sections(
-            meeting, names, seq=max(event.seq for event in ours), audiences=audiences_for(ours)
-        )
+        seq = max(event.seq for event in ours)
+        if (found := items_alone(ours)) is not None:
+            push_items(meeting, found, seq=seq)
+        else:
+            push_sections(meeting, names, seq=seq, audiences=audiences_for(ours))
         for event in ours:
             if event.kind == "participant.removed":
                 cut_off(meeting.id, event.target_id)

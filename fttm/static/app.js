@@ -40,11 +40,15 @@
   var editors = {};     // cell -> name of the person editing it
   var inflight = {};    // idempotency key -> the change, until the server answers
   var pending = [];     // changes that could not be sent: retried with the same key
-  var deferred = {};    // section -> pushed HTML held back while someone types in it
+  var deferred = {};    // element id -> { html, done }: a push held back while someone types in it
   // section -> seq of the newest push shown (or held back) there. Pushes can arrive out of order
   // (two changes rendered at once on a server that waits for its database): an older rendering
   // must never replace a newer one, or an item vanishes from this screen until the next change.
   var sectionSeq = {};
+  // An edit that leaves its item in place is pushed as that item alone. element id -> { seq,
+  // section, html } of the newest such push: a section push older than it must not bring the
+  // item's older text back, so the item is put in again after it.
+  var itemPushes = {};
 
   // Pan and zoom of the family map's pictures: each scrolls in its box; the buttons scale it.
   var zooms = {};       // figure box id -> zoom factor (absent: fit the screen's width)
@@ -97,6 +101,7 @@
 
   function markMine(root) {
     if (!me) { return; }
+    if (root.matches && root.matches('[data-author="' + me + '"]')) { root.classList.add("mine"); }
     root.querySelectorAll('[data-author="' + me + '"]').forEach(function (el) { el.classList.add("mine"); });
   }
 
@@ -150,7 +155,7 @@
     });
     kept.open.forEach(function (key) {
       var parts = key.split(" ");
-      var owner = section.querySelector("#" + CSS.escape(parts[0]));
+      var owner = section.id === parts[0] ? section : section.querySelector("#" + CSS.escape(parts[0]));
       var details = owner && owner.querySelector("details." + parts.slice(1).join("."));
       if (details) { details.open = true; }
     });
@@ -171,12 +176,12 @@
   }
 
   function applyDeferred() {
-    Object.keys(deferred).forEach(function (name) {
-      var section = document.getElementById("section-" + name);
-      if (section && busy(section)) { return; }
-      var html = deferred[name];
-      delete deferred[name];
-      replaceSection(name, html);
+    Object.keys(deferred).forEach(function (id) {
+      var element = document.getElementById(id);
+      if (element && busy(element)) { return; }
+      var held = deferred[id];
+      delete deferred[id];
+      replaceElement(id, held.html, held.done);
     });
   }
 
@@ -213,8 +218,10 @@
     });
   }
 
-  function replaceSection(name, html) {
-    var old = document.getElementById("section-" + name);
+  // Put pushed HTML in place of the element `id` (a section, or an item pushed alone); `done`
+  // runs once it is in.
+  function replaceElement(id, html, done) {
+    var old = document.getElementById(id);
     if (!old) { return; }
     // Never pull a cell out from under someone typing in it: removing a focused, edited field
     // makes the browser send its half-typed text. Update everything around that cell instead,
@@ -229,8 +236,9 @@
         htmx.process(old);
         markMine(old);
         showEditors(old);
+        if (done) { done(); }
       } else {
-        deferred[name] = html;
+        deferred[id] = { html: html, done: done };
       }
       return;
     }
@@ -243,6 +251,27 @@
     applyZoom(fresh);
     markMine(fresh);
     showEditors(fresh);
+    if (done) { done(); }
+  }
+
+  function replaceSection(name, html, seq) {
+    replaceElement("section-" + name, html, function () { reapplyItems(name, seq); });
+  }
+
+  // A section at `seq` is in: put back the items of it pushed alone since.
+  function reapplyItems(name, seq) {
+    Object.keys(itemPushes).forEach(function (id) {
+      var item = itemPushes[id];
+      if (item.section !== name) { return; }
+      if (typeof seq === "number" && item.seq > seq) { replaceElement(id, item.html); } else { delete itemPushes[id]; }
+    });
+  }
+
+  function takeItem(seq, item) {
+    if (seq < (sectionSeq[item.section] || 0)) { return; }  // the section shown is newer
+    if (itemPushes[item.id] && seq < itemPushes[item.id].seq) { return; }
+    itemPushes[item.id] = { seq: seq, section: item.section, html: item.html };
+    replaceElement(item.id, item.html);
   }
 
   function formValues(detail) {
@@ -313,16 +342,30 @@
   // holds the change too (it was made after it), so the older answer must not replace it.
   document.addEventListener("htmx:beforeSwap", function (event) {
     var xhr = event.detail.xhr;
-    var target = event.detail.target && event.detail.target.id;
-    if (!xhr || xhr.status !== 200 || !target || target.indexOf("section-") !== 0) { return; }
+    var element = event.detail.target;
+    var target = element && element.id;
+    if (!xhr || xhr.status !== 200 || !target) { return; }
     var seq = parseInt(xhr.getResponseHeader("X-Board-Seq") || "", 10);
-    if (seq < (sectionSeq[target.slice(8)] || 0)) { event.detail.shouldSwap = false; }
+    if (target.indexOf("section-") === 0) {
+      if (seq < (sectionSeq[target.slice(8)] || 0)) { event.detail.shouldSwap = false; }
+      return;
+    }
+    // An item answered alone: not over a newer push of that item or of its section.
+    var section = element.closest(".section-body");
+    var newer = itemPushes[target] ? itemPushes[target].seq : 0;
+    if (section && section.id.indexOf("section-") === 0) {
+      newer = Math.max(newer, sectionSeq[section.id.slice(8)] || 0);
+    }
+    if (seq < newer) { event.detail.shouldSwap = false; }
   });
 
   document.addEventListener("htmx:afterSwap", function (event) {
     // The sender's own answer is at least as fresh as a push held back for that section.
     var swapped = event.detail.target && event.detail.target.id;
-    if (swapped && swapped.indexOf("section-") === 0) { delete deferred[swapped.slice(8)]; }
+    if (swapped) { delete deferred[swapped]; }
+    if (swapped && swapped.indexOf("section-") === 0) {
+      reapplyItems(swapped.slice(8), parseInt(event.detail.xhr.getResponseHeader("X-Board-Seq") || "", 10));
+    }
     markMine(event.detail.target.parentElement || document);
     showEditors(document);
     // A refusal is shown above its section: bring it into view if the form was far below.
@@ -375,8 +418,9 @@
           if (message.seq < (sectionSeq[name] || 0)) { return; }  // older than what is shown
           sectionSeq[name] = message.seq;
         }
-        replaceSection(name, message.sections[name]);
+        replaceSection(name, message.sections[name], message.seq);
       });
+      (message.items || []).forEach(function (item) { takeItem(message.seq, item); });
     });
     socket.on("board:editing", function (message) {
       if (message.editing) { editors[message.cell] = message.name; } else { delete editors[message.cell]; }

@@ -52,6 +52,12 @@ def push_frame(seq: int, html: str, section: str) -> str:
     return "42" + json.dumps(["board:update", {"seq": seq, "sections": {section: html}}])
 
 
+def item_frame(seq: int, section: str, element_id: str, html: str) -> str:
+    """A `board:update` carrying one item alone, as Socket.IO puts it on the websocket."""
+    item = {"section": section, "id": element_id, "html": html}
+    return "42" + json.dumps(["board:update", {"seq": seq, "items": [item]}])
+
+
 class RoutedSocket:
     """The phone's websocket, passed through to the server, with a way to push to the page."""
 
@@ -73,9 +79,17 @@ class RoutedSocket:
 
     def push(self, page: Page, seq: int, html: str, section: str = "strengths") -> None:
         """Deliver a push to the page as if the server had sent it."""
+        self.send(page, push_frame(seq, html, section))
+
+    def push_item(self, page: Page, seq: int, section: str, element_id: str, html: str) -> None:
+        """Deliver an item pushed alone to the page as if the server had sent it."""
+        self.send(page, item_frame(seq, section, element_id, html))
+
+    def send(self, page: Page, frame: str) -> None:
+        """Put a frame on the page's websocket."""
         page.wait_for_function("true")  # let Playwright dispatch the route's events first
         assert self.route is not None and self.upgraded, "the phone's websocket is not in use"
-        self.route.send(push_frame(seq, html, section))
+        self.route.send(frame)
 
 
 def join_phone(app: ServedApp, screens: Screens, socket: RoutedSocket) -> Page:
@@ -94,16 +108,21 @@ def join_phone(app: ServedApp, screens: Screens, socket: RoutedSocket) -> Page:
     return phone
 
 
+def live_meeting(app: ServedApp, screens: Screens) -> tuple[Page, Page, RoutedSocket]:
+    """The projector starts the meeting and lets everyone in; Ana joins on a routed phone."""
+    _, projector = screens.open("projector", "projector")
+    sign_in(projector, app)
+    start_meeting(projector, app, screens)
+    admit_everyone(projector)
+    socket = RoutedSocket()
+    return projector, join_phone(app, screens, socket), socket
+
+
 def test_older_push_and_older_answer_never_replace_a_newer_rendering(
     served_app: ServedApp, screens: Screens
 ):
     """A phone keeps the newest rendering of a section, whatever order renderings arrive in."""
-    _, projector = screens.open("projector", "projector")
-    sign_in(projector, served_app)
-    start_meeting(projector, served_app, screens)
-    admit_everyone(projector)
-    socket = RoutedSocket()
-    phone = join_phone(served_app, screens, socket)
+    projector, phone, socket = live_meeting(served_app, screens)
 
     real = phone.locator("#section-strengths").evaluate("section => section.outerHTML")
     # Two pushes cross: the newer one arrives first; the older one must not undo it.
@@ -147,4 +166,49 @@ def test_older_push_and_older_answer_never_replace_a_newer_rendering(
     screens.shoot(projector, "push-order", "projector", at=projector.locator(row))
     for page in (phone, projector):
         expect_fits_screen(page)
+    assert not screens.errors, screens.errors
+
+
+def test_an_item_pushed_alone_survives_an_older_section_push(
+    served_app: ServedApp, screens: Screens
+):
+    """An edit pushed as its item alone, then an older rendering of the whole section: the
+    phone shows the edit; and an item older than the section shown is not put in.
+    """
+    _projector, phone, socket = live_meeting(served_app, screens)
+    action = first_action_id(phone)
+    row = phone.locator(f"#action-{action}")
+    before = row.evaluate("row => row.outerHTML")
+    old_what = cell(phone, action, "what").input_value()
+
+    edited = re.sub(
+        rf'(<textarea id="action-{action}-what"[^>]*>).*?(</textarea>)',
+        lambda match: match[1] + "Call the school on Monday at 9" + match[2],
+        before,
+        flags=re.S,
+    )
+    assert edited != before
+    page_seq = phone.evaluate("() => parseInt(document.body.dataset.seq, 10)")
+    plan = phone.locator("#section-plan").evaluate("section => section.outerHTML")
+    socket.push_item(phone, AHEAD, "plan", f"action-{action}", edited)
+    expect(cell(phone, action, "what")).to_have_value("Call the school on Monday at 9")
+
+    # The whole plan as rendered before that edit arrives late: the row keeps the edit.
+    socket.push(
+        phone, AHEAD - 1, plan.replace("</h2>", "</h2><p id='late-plan'>late</p>", 1), "plan"
+    )
+    expect(phone.locator("#late-plan")).to_have_count(1)
+    expect(cell(phone, action, "what")).to_have_value("Call the school on Monday at 9")
+
+    # A newer whole plan, then an item older than it: the item is not put in.
+    socket.push(phone, AHEAD + 2, plan, "plan")
+    expect(phone.locator("#late-plan")).to_have_count(0)
+    expect(cell(phone, action, "what")).to_have_value(old_what)
+    socket.push_item(phone, AHEAD + 1, "plan", f"action-{action}", edited)
+    phone.wait_for_timeout(300)
+    expect(cell(phone, action, "what")).to_have_value(old_what)
+    assert page_seq < AHEAD
+
+    screens.shoot(phone, "push-order-item", "phone", at=row)
+    expect_fits_screen(phone)
     assert not screens.errors, screens.errors

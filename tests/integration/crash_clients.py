@@ -4,7 +4,8 @@ Each screen has an HTTP session (its cookies: a staff sign-in or a phone's parti
 python-socketio websocket. Like app.js, it sends every change as an htmx POST with an
 `Idempotency-Key`; a change that got no answer stays pending and is sent again, with the same key,
 once the socket has reconnected; on every (re)connect the socket says the last `seq` it saw
-(`board:sync`); pushed sections and the sender's own answers replace the sections it holds.
+(`board:sync`); pushed sections and the sender's own answers replace the sections it holds, and an
+item pushed (or answered) alone replaces that item within its section.
 """
 
 from __future__ import annotations
@@ -29,6 +30,22 @@ ACTION_CELL = re.compile(
 # Sections the burst changes: what each screen holds of them is compared with the database.
 WATCHED = ("strengths", "plan")
 REQUEST_TIMEOUT = aiohttp.ClientTimeout(total=15)
+
+
+def replace_element(page: str, element_id: str, fresh: str) -> str:
+    """`page` with its element `element_id` (an item's <li> or <tr>) replaced by `fresh`."""
+    at = page.find(f'id="{element_id}"')
+    if at < 0:
+        return page
+    start = page.rfind("<", 0, at)
+    tag = re.match(r"<(\w+)", page[start:]).group(1)
+    depth = 0
+    for mark in re.finditer(rf"<(/?){tag}\b", page[start:]):
+        depth += -1 if mark.group(1) else 1
+        if depth == 0:
+            end = page.index(">", start + mark.end()) + 1
+            return page[:start] + fresh + page[end:]
+    return page
 
 
 class Unexpected(AssertionError):
@@ -88,6 +105,8 @@ class Screen:
         self.last_seq = 0
         self.sections: dict[str, str] = {}
         self.section_seq: dict[str, int] = {}  # app.js `sectionSeq`: the newest push shown
+        # app.js `itemPushes`: element id -> (seq, section, html) of items pushed alone
+        self.item_pushes: dict[str, tuple[int, str, str]] = {}
         self.stale_answers = 0  # own answers older than a push already shown (not swapped in)
         self.connects = 0
         self.connected = asyncio.Condition()
@@ -157,6 +176,30 @@ class Screen:
                     continue  # older than what the screen shows: pushes can cross on the way
                 self.section_seq[name] = seq
             self.sections[name] = rendering
+            self._reapply_items(name, seq)
+        for item in message.get("items") or []:
+            if seq < self.section_seq.get(item["section"], 0):
+                continue  # the section held is newer
+            if seq < self.item_pushes.get(item["id"], (0,))[0]:
+                continue
+            self.item_pushes[item["id"]] = (seq, item["section"], item["html"])
+            self._put_item(item["section"], item["id"], item["html"])
+
+    def _put_item(self, section: str, element_id: str, rendering: str) -> None:
+        """An item alone, in place of itself in its section."""
+        self.sections[section] = replace_element(
+            self.sections.get(section, ""), element_id, rendering
+        )
+
+    def _reapply_items(self, section: str, seq) -> None:
+        """A section at `seq` is in: put back its items pushed alone since (app.js)."""
+        for element_id, (item_seq, item_section, rendering) in list(self.item_pushes.items()):
+            if item_section != section:
+                continue
+            if isinstance(seq, int) and item_seq > seq:
+                self._put_item(section, element_id, rendering)
+            else:
+                del self.item_pushes[element_id]
 
     def _note_seq(self, seq) -> None:
         """Remember the highest sequence number seen (app.js `noteSeq`)."""
@@ -195,6 +238,7 @@ class Screen:
                     body = await answer.text()
                     status = answer.status
                     seq = answer.headers.get("X-Board-Seq", "")
+                    item_id = answer.headers.get("HX-Retarget", "").removeprefix("#")
             except (TimeoutError, aiohttp.ClientError):
                 change.failed_at = datetime.now(UTC)
                 # app.js: htmx:sendError puts the change in `pending`; sent again on connect.
@@ -207,10 +251,16 @@ class Screen:
             seq = int(seq) if seq.isdigit() else None
             self._note_seq(seq)
             # app.js `htmx:beforeSwap`: a push newer than this answer already shows the change.
-            if status == 200 and seq is not None and seq < self.section_seq.get(change.section, 0):
+            newer = self.section_seq.get(change.section, 0)
+            if item_id:  # the edited item alone
+                newer = max(newer, self.item_pushes.get(item_id, (0,))[0])
+            if status == 200 and seq is not None and seq < newer:
                 self.stale_answers += 1
+            elif item_id:
+                self._put_item(change.section, item_id, body)
             else:
                 self.sections[change.section] = body
+                self._reapply_items(change.section, seq)
             return
 
     async def _next_connect(self, connects_before: int) -> None:

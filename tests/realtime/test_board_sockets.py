@@ -9,7 +9,7 @@ import re
 import pytest
 from itsdangerous import URLSafeSerializer
 
-from fttm.board.models import Action, Strength
+from fttm.board.models import Action, SafetyStep, Strength
 from fttm.board.sections import SECTIONS
 from fttm.joining import tokens
 from fttm.meetings.models import MeetingStatus, Participant
@@ -73,6 +73,95 @@ def test_a_strength_added_on_one_phone_reaches_the_others_in_their_own_rendering
     for socket in elsewhere:
         assert socket.is_connected()
         assert socket.received() == []
+
+
+def _item_of(update: dict, element_id: str) -> str:
+    """The HTML of one item pushed alone in a `board:update`."""
+    [item] = [item for item in update["items"] if item["id"] == element_id]
+    return item["html"]
+
+
+def test_an_edit_sends_the_item_alone_and_the_sender_gets_that_item(live, maria, nan):
+    """Editing a strength or an action's cell sends that item alone, in each audience's
+    rendering; the sender's answer is that same item, put in place of itself.
+    """
+    maria.add("strength", {"text": "Maria walks Leo to school"})
+    strength = latest_id(Strength)
+    live.staff.add("action", {"what": "Call the school", "who": ""})
+    action = latest_id(Action)
+    nan_socket, staff_socket = live.socket(nan), live.socket(live.staff)
+    live.drain()
+
+    edited = maria.edit(
+        "strength", strength, {"text": "Maria walks Leo and Mia", "base_version": "1"}
+    )
+    cell = nan.edit("action", action, {"what": "Call the school on Monday", "base_version": "0"})
+
+    assert edited.status_code == 200 and cell.status_code == 200
+    assert edited.headers["HX-Retarget"] == f"#strength-{strength}"
+    assert edited.headers["HX-Reswap"] == "outerHTML"
+    assert edited.get_data(as_text=True).startswith(f'<li class="item" id="strength-{strength}"')
+    assert cell.headers["HX-Retarget"] == f"#action-{action}"
+    family, family_cell = nan_socket.updates()
+    staff, staff_cell = staff_socket.updates()
+    for update in (family, family_cell, staff, staff_cell):
+        assert "sections" not in update
+    assert family["seq"] == int(edited.headers["X-Board-Seq"])
+    assert family_cell["seq"] == int(cell.headers["X-Board-Seq"]) == family["seq"] + 1
+    assert family["items"] == [
+        {
+            "section": "strengths",
+            "id": f"strength-{strength}",
+            "html": edited.get_data(as_text=True),
+        }
+    ]
+    assert "Maria walks Leo and Mia" in _item_of(staff, f"strength-{strength}")
+    assert "Make confidential" in _item_of(staff, f"strength-{strength}")
+    assert "Make confidential" not in _item_of(family, f"strength-{strength}")
+    row = _item_of(family_cell, f"action-{action}")
+    assert row.startswith(f'<tr id="action-{action}"') and row.endswith("</tr>")
+    assert "Call the school on Monday" in row
+    # The item alone is exactly what its section shows.
+    assert row in fresh_section(nan, "plan")
+    assert _item_of(staff, f"strength-{strength}") in fresh_section(live.staff, "strengths")
+
+
+def fresh_section(screen: Screen, name: str) -> str:
+    """A section as the server renders it for this screen now."""
+    return screen.section(name).get_data(as_text=True)
+
+
+def test_an_edit_of_a_confidential_item_reaches_staff_screens_only(live, maria):
+    """Family screens are sent nothing when a confidential item is edited."""
+    live.staff.add("strength", {"text": "Staff-only context", "confidential": "1"})
+    strength = latest_id(Strength)
+    maria_socket, staff_socket = live.socket(maria), live.socket(live.staff)
+    live.drain()
+
+    live.staff.edit(
+        "strength", strength, {"text": "Staff-only context, updated", "base_version": "1"}
+    )
+
+    assert maria_socket.updates() == []
+    [staff] = staff_socket.updates()
+    assert "Staff-only context, updated" in _item_of(staff, f"strength-{strength}")
+
+
+def test_an_edit_that_moves_an_item_sends_its_whole_section(live, maria, nan):
+    """A safety step changed from everyday to "what if" moves column: its section is sent."""
+    live.staff.add("safety_step", {"kind": "proactive", "text": "Gran checks in at 8"})
+    step = latest_id(SafetyStep)
+    nan_socket = live.socket(nan)
+    live.drain()
+
+    moved = live.staff.edit(
+        "safety_step", step, {"kind": "reactive", "trigger": "Mum is late", "base_version": "1"}
+    )
+
+    assert moved.status_code == 200 and "HX-Retarget" not in moved.headers
+    [update] = nan_socket.updates()
+    assert "items" not in update
+    assert "Gran checks in at 8" in update["sections"]["safety_plan"]
 
 
 def test_a_retried_change_is_pushed_and_saved_once(live, maria, nan):
