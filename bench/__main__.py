@@ -72,7 +72,7 @@ def _attempt(mode: str, load: Load, **options) -> dict:
         return {"server": server, "mode": mode, "error": str(error)[-500:]}
 
 
-def live_runs(load: Load, modes: list[str], *, env=None, profile: bool = False) -> list[dict]:
+def live_runs(load: Load, modes: list[str], *, profile: bool = False) -> list[dict]:
     """The load on fttm and on the bare floor, under each async mode, floor ratios added."""
     runs = []
     for mode in modes:
@@ -80,7 +80,7 @@ def live_runs(load: Load, modes: list[str], *, env=None, profile: bool = False) 
         runs.append(floor)
         name = f"fttm-bench-profile-{mode}-{load.meetings}x{load.participants}.txt"
         spy = Path(tempfile.gettempdir()) / name if profile else None
-        run = _attempt(mode, load, env=env, profile=spy)
+        run = _attempt(mode, load, profile=spy)
         run = with_floor(run, floor)
         if spy and spy.exists():
             run["profile"] = {"collapsed_stacks": str(spy), **top(spy, 40)}

@@ -58,6 +58,9 @@ PUSHED_ALONE = {
     "action": frozenset({"goal_id", "objective_id"}),
     "safety_step": frozenset({"kind"}),
 }
+# Kinds of item that, once added, are also sent alone: each shows in a plain list, in the order
+# they were added, so screens put the new one in its list (other additions send the section).
+ADDED_ALONE = ("strength", "worry", "safety_step")
 
 
 def section_titles() -> dict[str, str]:
@@ -187,10 +190,15 @@ class WhoOptions:
     """
 
     def __init__(self, present: list[Participant], people: list[Person], services) -> None:
+        self.present, self.people = present, people
         self.services = [label for _key, label in services]
+        self.groups: list | None = None  # built when first asked: many pushes need none
+
+    def _build(self) -> None:
+        """Escape every option once."""
         groups = (
-            (_("In this meeting"), [(f"participant:{p.id}", p.display_name) for p in present]),
-            (_("In the family map"), [(f"person:{p.id}", p.name) for p in people]),
+            (_("In this meeting"), [(f"participant:{p.id}", p.display_name) for p in self.present]),
+            (_("In the family map"), [(f"person:{p.id}", p.name) for p in self.people]),
             (_("A service"), [(f"service:{label}", label) for label in self.services]),
         )
         self.groups = [
@@ -201,6 +209,8 @@ class WhoOptions:
 
     def __call__(self, action=None) -> Markup:
         """The options, with this action's current "who" selected."""
+        if self.groups is None:
+            self._build()
         chosen = _chosen(action)
         parts = [f'<option value="">{self.undecided}</option>\n']
         for label, options in self.groups:
@@ -228,15 +238,18 @@ def _chosen(action) -> str | None:
     return f"service:{escape(action.who_service)}" if action.who_service else None
 
 
-def board_basics(meeting: Meeting) -> dict:
+def board_basics(meeting: Meeting, seq: int | None = None) -> dict:
     """What every section may refer to, the same for every audience: people, participants, the
-    profile's vocabularies. Loaded once for a push to both audiences.
+    profile's vocabularies. Loaded once for a push to both audiences and, given the board's `seq`,
+    kept for the rest of the request (the sender's answer) while the board stays at that number.
     """
+    if seq is not None and (kept := g.get("board_basics")) and kept[0] == (meeting.id, seq):
+        return kept[1]
     participants = _participants(meeting)
     people = _people(meeting)  # shareable people only, whoever reads
     present = [p for p in participants if p.status == ParticipantStatus.ADMITTED]
     jurisdiction = profile(meeting.case.jurisdiction)
-    return {
+    basics = {
         "meeting": meeting,
         "profile": jurisdiction,
         "people": people,
@@ -247,6 +260,9 @@ def board_basics(meeting: Meeting) -> dict:
         "locked": set(meeting.locked_sections or []),
         "read_only": meeting.status not in (MeetingStatus.OPEN, MeetingStatus.LIVE),
     }
+    if seq is not None:
+        g.board_basics = ((meeting.id, seq), basics)
+    return basics
 
 
 def shared_context(meeting: Meeting, audience: str, basics: dict | None = None) -> dict:
@@ -276,10 +292,16 @@ def _pushed_rendering(meeting: Meeting, name: str, audience: str) -> Markup | No
 
 
 def render_section(
-    meeting: Meeting, name: str, audience: str, *, shared: dict | None = None, **extra
+    meeting: Meeting,
+    name: str,
+    audience: str,
+    *,
+    shared: dict | None = None,
+    basics: dict | None = None,
+    **extra,
 ) -> Markup:
     """One section's HTML for one audience (our own template's output, so safe to embed);
-    `shared` is `shared_context`, when the caller renders several sections.
+    `shared` is `shared_context` and `basics` `board_basics`, when the caller has them.
     """
     # Section templates do not read `viewer`: with nothing else asked, a push's HTML will do.
     if shared is None and not set(extra) - {"viewer"}:
@@ -289,7 +311,7 @@ def render_section(
     html = render_template(
         f"board/_{name}.html",
         section=name,
-        **(shared if shared is not None else shared_context(meeting, audience)),
+        **(shared if shared is not None else shared_context(meeting, audience, basics)),
         **section_context(meeting, name, audience),
         **extra,
     )
@@ -315,6 +337,13 @@ def render_item(meeting: Meeting, kind: str, item, audience: str, *, basics: dic
         **shared_context(meeting, audience, basics),
     )
     return Markup(html.strip())  # noqa: S704 - a rendered template, escaped by Jinja already
+
+
+def item_list_id(kind: str, item) -> str | None:
+    """The id of the list a screen puts this item in when it does not show it yet (None: none)."""
+    if kind not in ADDED_ALONE:
+        return None
+    return f"items-{item.kind.value}" if kind == "safety_step" else f"items-{KINDS[kind].section}"
 
 
 def item_element_id(kind: str, item_id: int) -> str:

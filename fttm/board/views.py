@@ -17,6 +17,7 @@ from fttm.board.items import expand_who
 from fttm.board.sections import (
     PUSHED_ALONE,
     SECTIONS,
+    board_basics,
     item_element_id,
     pushed_item,
     render_item,
@@ -64,9 +65,11 @@ def respond(viewer: Viewer, section: str, *, status: int = 200, **extra):
     (a change committed meanwhile may show in the HTML; the screen then simply takes the push).
     """
     seq = commands.last_seq(viewer.meeting.case_id)
-    response = make_response(
-        render_section(viewer.meeting, section, viewer.audience, viewer=viewer, **extra), status
+    basics = board_basics(viewer.meeting, seq)
+    html = render_section(
+        viewer.meeting, section, viewer.audience, basics=basics, viewer=viewer, **extra
     )
+    response = make_response(html, status)
     response.headers["X-Board-Seq"] = str(seq)
     return response
 
@@ -79,7 +82,8 @@ def respond_item(viewer: Viewer, kind: str, item):
     element = item_element_id(kind, item.id)
     html = pushed_item(viewer.meeting, viewer.audience, element, seq)
     if html is None:
-        html = render_item(viewer.meeting, kind, item, viewer.audience)
+        basics = board_basics(viewer.meeting, seq)
+        html = render_item(viewer.meeting, kind, item, viewer.audience, basics=basics)
     response = make_response(html)
     response.headers["X-Board-Seq"] = str(seq)
     response.headers["HX-Retarget"] = f"#{element}"

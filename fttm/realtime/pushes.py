@@ -14,12 +14,14 @@ from flask import has_request_context
 from fttm.board.commands import last_seq
 from fttm.board.items import KINDS
 from fttm.board.sections import (
+    ADDED_ALONE,
     AUDIENCES,
     PEOPLE_SECTIONS,
     PUSHED_ALONE,
     SECTIONS,
     board_basics,
     item_element_id,
+    item_list_id,
     remember_item,
     remember_rendering,
     render_item,
@@ -69,10 +71,12 @@ def items_alone(events) -> list[tuple[str, int]] | None:
     found: list[tuple[str, int]] = []
     for event in events:
         kind, _dot, what = event.kind.partition(".")
-        if what != "edited" or kind not in PUSHED_ALONE or event.target_id is None:
+        if kind not in PUSHED_ALONE or event.target_id is None:
             return None
-        if PUSHED_ALONE[kind] & set(event.after or {}):
+        if what == "edited" and PUSHED_ALONE[kind] & set(event.after or {}):
             return None  # it moves within its section
+        if what not in ("edited", "added") or (what == "added" and kind not in ADDED_ALONE):
+            return None
         if (kind, event.target_id) not in found:
             found.append((kind, event.target_id))
     return found
@@ -80,7 +84,7 @@ def items_alone(events) -> list[tuple[str, int]] | None:
 
 def push_items(meeting: Meeting, found: list[tuple[str, int]], *, seq: int) -> None:
     """Send fresh renderings of some items to everyone in the meeting who may see them."""
-    basics = board_basics(meeting)
+    basics = board_basics(meeting, seq)
     items = [(kind, db.session.get(KINDS[kind].model, item_id)) for kind, item_id in found]
     for audience in AUDIENCES:
         pushed = []
@@ -90,7 +94,14 @@ def push_items(meeting: Meeting, found: list[tuple[str, int]], *, seq: int) -> N
             element = item_element_id(kind, item.id)
             html = render_item(meeting, kind, item, audience, basics=basics)
             remember_item(meeting, audience, seq, element, html)
-            pushed.append({"section": KINDS[kind].section, "id": element, "html": html})
+            pushed.append(
+                {
+                    "section": KINDS[kind].section,
+                    "id": element,
+                    "html": html,
+                    "list": item_list_id(kind, item),
+                }
+            )
         if pushed:
             message = {"seq": seq, "items": pushed}
             socketio.emit("board:update", message, to=audience_room(meeting.id, audience))
@@ -99,7 +110,7 @@ def push_items(meeting: Meeting, found: list[tuple[str, int]], *, seq: int) -> N
 def push_sections(meeting: Meeting, names, *, seq: int | None = None, audiences=AUDIENCES) -> None:
     """Send fresh renderings of some sections to everyone in the meeting, per audience."""
     seq = last_seq(meeting.case_id) if seq is None else seq
-    basics = board_basics(meeting)
+    basics = board_basics(meeting, seq)
     for audience in audiences:
         sections = render_sections(meeting, names, audience, basics=basics)
         remember_rendering(meeting, audience, seq, sections)

@@ -48,7 +48,7 @@
   // An edit that leaves its item in place is pushed as that item alone. element id -> { seq,
   // section, html } of the newest such push: a section push older than it must not bring the
   // item's older text back, so the item is put in again after it.
-  var itemPushes = {};
+  var itemPushes = {};  // (a new item also names the list it goes in)
 
   // Pan and zoom of the family map's pictures: each scrolls in its box; the buttons scale it.
   var zooms = {};       // figure box id -> zoom factor (absent: fit the screen's width)
@@ -263,15 +263,33 @@
     Object.keys(itemPushes).forEach(function (id) {
       var item = itemPushes[id];
       if (item.section !== name) { return; }
-      if (typeof seq === "number" && item.seq > seq) { replaceElement(id, item.html); } else { delete itemPushes[id]; }
+      if (typeof seq === "number" && item.seq > seq) { putItem(item); } else { delete itemPushes[id]; }
     });
+  }
+
+  // An item in place of itself or, when this screen does not show it yet, added to its list in
+  // the order of the items' numbers (the order they were added in).
+  function putItem(item) {
+    if (document.getElementById(item.id)) { replaceElement(item.id, item.html); return; }
+    var list = item.list && document.getElementById(item.list);
+    var fresh = list && parse(item.html);
+    if (!fresh) { return; }
+    var number = function (element) { return parseInt(element.id.split("-").pop(), 10); };
+    var later = Array.prototype.filter.call(list.children, function (child) {
+      return child.id && number(child) > number(fresh);
+    })[0];
+    list.querySelectorAll(":scope > .empty-item").forEach(function (empty) { empty.remove(); });
+    list.insertBefore(fresh, later || null);
+    htmx.process(fresh);
+    markMine(fresh);
+    showEditors(fresh);
   }
 
   function takeItem(seq, item) {
     if (seq < (sectionSeq[item.section] || 0)) { return; }  // the section shown is newer
     if (itemPushes[item.id] && seq < itemPushes[item.id].seq) { return; }
-    itemPushes[item.id] = { seq: seq, section: item.section, html: item.html };
-    replaceElement(item.id, item.html);
+    itemPushes[item.id] = { seq: seq, section: item.section, html: item.html, id: item.id, list: item.list };
+    putItem(itemPushes[item.id]);
   }
 
   function formValues(detail) {

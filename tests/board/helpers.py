@@ -79,6 +79,17 @@ def fresh(model, item_id: int):
     return db.session.get(model, item_id)
 
 
+def pushed(updates: list[dict], section: str) -> str:
+    """Everything pushed of one section in some `board:update`s: its renderings and its items
+    sent alone, one after the other.
+    """
+    parts = []
+    for update in updates:
+        parts.append(update.get("sections", {}).get(section, ""))
+        parts += [item["html"] for item in update.get("items", []) if item["section"] == section]
+    return "".join(parts)
+
+
 class Socket(SocketIOTestClient):
     """A Socket.IO test client whose events each run in a fresh context, as on a real server.
 

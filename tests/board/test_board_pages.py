@@ -522,7 +522,7 @@ def test_typed_markup_is_shown_as_text_everywhere(app, live, maria, nan, payload
         "the projector": live.staff.board().get_data(as_text=True),
         "a phone": nan.board().get_data(as_text=True),
         "the fragment": nan.section("strengths").get_data(as_text=True),
-        "the push": "".join(u["sections"].get("strengths", "") for u in nan_socket.updates()),
+        "the push": helpers.pushed(nan_socket.updates(), "strengths"),
         "the sender's own board": mallory.board().get_data(as_text=True),
         "who is here": live.staff.section("participants").get_data(as_text=True),
     }

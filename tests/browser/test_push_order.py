@@ -43,8 +43,9 @@ def strengths_html(real: str, *texts: str) -> str:
         f'<p class="item-text">{text}</p></li>'
         for n, text in enumerate(texts)
     )
-    assert '<ul class="items">' in real
-    return real.replace('<ul class="items">', f'<ul class="items">{items}', 1)
+    opening = '<ul class="items" id="items-strengths">'
+    assert opening in real
+    return real.replace(opening, f"{opening}{items}", 1)
 
 
 def push_frame(seq: int, html: str, section: str) -> str:
@@ -52,9 +53,9 @@ def push_frame(seq: int, html: str, section: str) -> str:
     return "42" + json.dumps(["board:update", {"seq": seq, "sections": {section: html}}])
 
 
-def item_frame(seq: int, section: str, element_id: str, html: str) -> str:
+def item_frame(seq: int, section: str, element_id: str, html: str, into=None) -> str:
     """A `board:update` carrying one item alone, as Socket.IO puts it on the websocket."""
-    item = {"section": section, "id": element_id, "html": html}
+    item = {"section": section, "id": element_id, "html": html, "list": into}
     return "42" + json.dumps(["board:update", {"seq": seq, "items": [item]}])
 
 
@@ -81,9 +82,9 @@ class RoutedSocket:
         """Deliver a push to the page as if the server had sent it."""
         self.send(page, push_frame(seq, html, section))
 
-    def push_item(self, page: Page, seq: int, section: str, element_id: str, html: str) -> None:
+    def push_item(self, page: Page, seq: int, section: str, element_id: str, html: str, into=None):
         """Deliver an item pushed alone to the page as if the server had sent it."""
-        self.send(page, item_frame(seq, section, element_id, html))
+        self.send(page, item_frame(seq, section, element_id, html, into))
 
     def send(self, page: Page, frame: str) -> None:
         """Put a frame on the page's websocket."""
@@ -208,6 +209,17 @@ def test_an_item_pushed_alone_survives_an_older_section_push(
     phone.wait_for_timeout(300)
     expect(cell(phone, action, "what")).to_have_value(old_what)
     assert page_seq < AHEAD
+
+    # New strengths sent alone go into the list in the order they were added, whatever order
+    # they arrive in.
+    for number, text in ((900_002, "Sam cooks on Sundays"), (900_001, "Rosa reads at bedtime")):
+        html = f'<li class="item" id="strength-{number}"><p class="item-text">{text}</p></li>'
+        socket.push_item(
+            phone, AHEAD + 3, "strengths", f"strength-{number}", html, "items-strengths"
+        )
+    expect(strength_items(phone, "Sam cooks on Sundays")).to_have_count(1)
+    ids = phone.locator("#items-strengths > li[id]").evaluate_all("items => items.map(i => i.id)")
+    assert ids[-2:] == ["strength-900001", "strength-900002"]
 
     screens.shoot(phone, "push-order-item", "phone", at=row)
     expect_fits_screen(phone)

@@ -32,11 +32,17 @@ WATCHED = ("strengths", "plan")
 REQUEST_TIMEOUT = aiohttp.ClientTimeout(total=15)
 
 
-def replace_element(page: str, element_id: str, fresh: str) -> str:
-    """`page` with its element `element_id` (an item's <li> or <tr>) replaced by `fresh`."""
+def replace_element(page: str, element_id: str, fresh: str, into: str | None = None) -> str:
+    """`page` with its element `element_id` (an item's <li> or <tr>) replaced by `fresh`; or,
+    when `page` does not have it, `fresh` added at the end of the list `into` (app.js `putItem`).
+    """
     at = page.find(f'id="{element_id}"')
     if at < 0:
-        return page
+        opening = re.search(rf'<ul [^>]*id="{into}"[^>]*>', page) if into else None
+        if opening is None:
+            return page
+        end = page.index("</ul>", opening.end())
+        return page[:end] + fresh + page[end:]
     start = page.rfind("<", 0, at)
     tag = re.match(r"<(\w+)", page[start:]).group(1)
     depth = 0
@@ -105,8 +111,8 @@ class Screen:
         self.last_seq = 0
         self.sections: dict[str, str] = {}
         self.section_seq: dict[str, int] = {}  # app.js `sectionSeq`: the newest push shown
-        # app.js `itemPushes`: element id -> (seq, section, html) of items pushed alone
-        self.item_pushes: dict[str, tuple[int, str, str]] = {}
+        # app.js `itemPushes`: element id -> (seq, section, html, list) of items pushed alone
+        self.item_pushes: dict[str, tuple[int, str, str, str | None]] = {}
         self.stale_answers = 0  # own answers older than a push already shown (not swapped in)
         self.connects = 0
         self.connected = asyncio.Condition()
@@ -182,22 +188,22 @@ class Screen:
                 continue  # the section held is newer
             if seq < self.item_pushes.get(item["id"], (0,))[0]:
                 continue
-            self.item_pushes[item["id"]] = (seq, item["section"], item["html"])
-            self._put_item(item["section"], item["id"], item["html"])
+            self.item_pushes[item["id"]] = (seq, item["section"], item["html"], item.get("list"))
+            self._put_item(item["section"], item["id"], item["html"], item.get("list"))
 
-    def _put_item(self, section: str, element_id: str, rendering: str) -> None:
-        """An item alone, in place of itself in its section."""
+    def _put_item(self, section: str, element_id: str, rendering: str, into=None) -> None:
+        """An item alone, in place of itself in its section (or new, in its list)."""
         self.sections[section] = replace_element(
-            self.sections.get(section, ""), element_id, rendering
+            self.sections.get(section, ""), element_id, rendering, into
         )
 
     def _reapply_items(self, section: str, seq) -> None:
         """A section at `seq` is in: put back its items pushed alone since (app.js)."""
-        for element_id, (item_seq, item_section, rendering) in list(self.item_pushes.items()):
+        for element_id, (item_seq, item_section, rendering, into) in list(self.item_pushes.items()):
             if item_section != section:
                 continue
             if isinstance(seq, int) and item_seq > seq:
-                self._put_item(section, element_id, rendering)
+                self._put_item(section, element_id, rendering, into)
             else:
                 del self.item_pushes[element_id]
 

@@ -45,13 +45,26 @@ def _sections(updates: list[dict], name: str) -> list[str]:
     return [update["sections"][name] for update in updates if name in update["sections"]]
 
 
+def _item_of(update: dict, element_id: str) -> str:
+    """The HTML of one item pushed alone in a `board:update`."""
+    [item] = [item for item in update["items"] if item["id"] == element_id]
+    return item["html"]
+
+
+def fresh_section(screen: Screen, name: str) -> str:
+    """A section as the server renders it for this screen now."""
+    return screen.section(name).get_data(as_text=True)
+
+
 # ---- What each screen is pushed ----
 
 
 def test_a_strength_added_on_one_phone_reaches_the_others_in_their_own_rendering(
     live, maria, nan, other
 ):
-    """Maria adds a strength: Nan's phone and the projector show it; other meetings see nothing."""
+    """Maria adds a strength: Nan's phone and the projector are sent it alone, to add to their
+    list; Maria's own answer is the whole section; other meetings see nothing.
+    """
     nan_socket, staff_socket = live.socket(nan), live.socket(live.staff)
     olga = other.phone("Olga")
     elsewhere = [other.socket(olga), other.socket(other.staff)]
@@ -61,24 +74,23 @@ def test_a_strength_added_on_one_phone_reaches_the_others_in_their_own_rendering
     response = maria.add("strength", {"text": "Maria walks Leo to school every day"})
 
     assert response.status_code == 200
-    seq = live.seq()
+    assert 'id="section-strengths"' in response.get_data(as_text=True)
+    seq, strength = live.seq(), latest_id(Strength)
     [family] = nan_socket.updates()
     assert family["seq"] == seq == int(response.headers["X-Board-Seq"])
-    assert "Maria walks Leo to school every day" in family["sections"]["strengths"]
-    assert "Make confidential" not in family["sections"]["strengths"]
+    [item] = family["items"]
+    assert item["id"] == f"strength-{strength}" and item["list"] == "items-strengths"
+    assert "Maria walks Leo to school every day" in item["html"]
+    assert "Make confidential" not in item["html"]
+    assert item["html"] in response.get_data(as_text=True)
     [staff] = staff_socket.updates()
     assert staff["seq"] == seq
-    assert "Maria walks Leo to school every day" in staff["sections"]["strengths"]
-    assert "Make confidential" in staff["sections"]["strengths"]
+    assert "Maria walks Leo to school every day" in _item_of(staff, f"strength-{strength}")
+    assert "Make confidential" in _item_of(staff, f"strength-{strength}")
+    assert 'id="items-strengths"' in fresh_section(nan, "strengths")
     for socket in elsewhere:
         assert socket.is_connected()
         assert socket.received() == []
-
-
-def _item_of(update: dict, element_id: str) -> str:
-    """The HTML of one item pushed alone in a `board:update`."""
-    [item] = [item for item in update["items"] if item["id"] == element_id]
-    return item["html"]
 
 
 def test_an_edit_sends_the_item_alone_and_the_sender_gets_that_item(live, maria, nan):
@@ -113,8 +125,10 @@ def test_an_edit_sends_the_item_alone_and_the_sender_gets_that_item(live, maria,
             "section": "strengths",
             "id": f"strength-{strength}",
             "html": edited.get_data(as_text=True),
+            "list": "items-strengths",
         }
     ]
+    assert family_cell["items"][0]["list"] is None  # actions are grouped: a new one sends all
     assert "Maria walks Leo and Mia" in _item_of(staff, f"strength-{strength}")
     assert "Make confidential" in _item_of(staff, f"strength-{strength}")
     assert "Make confidential" not in _item_of(family, f"strength-{strength}")
@@ -124,11 +138,6 @@ def test_an_edit_sends_the_item_alone_and_the_sender_gets_that_item(live, maria,
     # The item alone is exactly what its section shows.
     assert row in fresh_section(nan, "plan")
     assert _item_of(staff, f"strength-{strength}") in fresh_section(live.staff, "strengths")
-
-
-def fresh_section(screen: Screen, name: str) -> str:
-    """A section as the server renders it for this screen now."""
-    return screen.section(name).get_data(as_text=True)
 
 
 def test_an_edit_of_a_confidential_item_reaches_staff_screens_only(live, maria):
@@ -148,11 +157,16 @@ def test_an_edit_of_a_confidential_item_reaches_staff_screens_only(live, maria):
 
 
 def test_an_edit_that_moves_an_item_sends_its_whole_section(live, maria, nan):
-    """A safety step changed from everyday to "what if" moves column: its section is sent."""
-    live.staff.add("safety_step", {"kind": "proactive", "text": "Gran checks in at 8"})
-    step = latest_id(SafetyStep)
+    """A new safety step is sent alone, to its column's list; changed from everyday to "what if"
+    it moves column, and its section is sent. A new action (actions are grouped) sends the plan.
+    """
     nan_socket = live.socket(nan)
     live.drain()
+    live.staff.add("safety_step", {"kind": "proactive", "text": "Gran checks in at 8"})
+    step = latest_id(SafetyStep)
+    [added] = nan_socket.updates()
+    assert added["items"][0]["id"] == f"safety_step-{step}"
+    assert added["items"][0]["list"] == "items-proactive"
 
     moved = live.staff.edit(
         "safety_step", step, {"kind": "reactive", "trigger": "Mum is late", "base_version": "1"}
@@ -162,6 +176,10 @@ def test_an_edit_that_moves_an_item_sends_its_whole_section(live, maria, nan):
     [update] = nan_socket.updates()
     assert "items" not in update
     assert "Gran checks in at 8" in update["sections"]["safety_plan"]
+    assert 'id="items-reactive"' in update["sections"]["safety_plan"]
+    live.staff.add("action", {"what": "Call the school", "who": ""})
+    [action] = nan_socket.updates()
+    assert "items" not in action and "Call the school" in action["sections"]["plan"]
 
 
 def test_a_retried_change_is_pushed_and_saved_once(live, maria, nan):
