@@ -15,10 +15,12 @@ from flask_babel import gettext as _
 from fttm.board import commands, rate_limit
 from fttm.board.items import expand_who
 from fttm.board.sections import (
+    ADDED_ALONE,
     PUSHED_ALONE,
     SECTIONS,
     board_basics,
     item_element_id,
+    item_list_id,
     pushed_item,
     render_item,
     render_section,
@@ -75,8 +77,10 @@ def respond(viewer: Viewer, section: str, *, status: int = 200, **extra):
 
 
 def respond_item(viewer: Viewer, kind: str, item):
-    """The item as it is now, put in place of itself on the sender's screen: an edit that leaves
-    the item where it is answers with that item, as its push did, not with the whole section.
+    """The item as it is now, for the sender's screen to put in as it does the item's push: an
+    edit that leaves the item where it is, or a new item of a plain list, answers with that item,
+    not the whole section. app.js reads the X-Board- headers; htmx itself swaps nothing, since
+    the form that sent the change may have been replaced meanwhile.
     """
     seq = commands.last_seq(viewer.meeting.case_id)
     element = item_element_id(kind, item.id)
@@ -85,9 +89,15 @@ def respond_item(viewer: Viewer, kind: str, item):
         basics = board_basics(viewer.meeting, seq)
         html = render_item(viewer.meeting, kind, item, viewer.audience, basics=basics)
     response = make_response(html)
-    response.headers["X-Board-Seq"] = str(seq)
-    response.headers["HX-Retarget"] = f"#{element}"
-    response.headers["HX-Reswap"] = "outerHTML"
+    response.headers.update(
+        {
+            "X-Board-Seq": str(seq),
+            "X-Board-Item": element,
+            "X-Board-Section": commands.section_of(kind),
+            "X-Board-List": item_list_id(kind, item) or "",
+            "HX-Reswap": "none",
+        }
+    )
     return response
 
 
@@ -170,7 +180,10 @@ def section(meeting_id: int, name: str):
 @board_change()
 def add(viewer: Viewer, kind: str):
     """Add an item to a section."""
-    commands.add_item(viewer, kind, expand_who(request.form.to_dict()), key=idempotency_key())
+    form = expand_who(request.form.to_dict())
+    item = commands.add_item(viewer, kind, form, key=idempotency_key())
+    if kind in ADDED_ALONE and item.deleted_at is None:
+        return respond_item(viewer, kind, item)
     return respond(viewer, commands.section_of(kind))
 
 

@@ -327,6 +327,10 @@
     showPending();
     noteSeq(parseInt(xhr.getResponseHeader("X-Board-Seq") || "", 10));
     var saved = xhr.status >= 200 && xhr.status < 300;
+    // A quick-add form answered with its new item alone (its section stays): empty it.
+    if (saved && xhr.getResponseHeader("X-Board-Item") && detail.elt.matches("form[data-reset]")) {
+      detail.elt.reset();
+    }
     if (saved && socket && !socket.connected) { socket.connect(); }
     setTimeout(applyDeferred, 0);
     var target = detail.elt.getAttribute("hx-target") || "";
@@ -360,21 +364,25 @@
   // holds the change too (it was made after it), so the older answer must not replace it.
   document.addEventListener("htmx:beforeSwap", function (event) {
     var xhr = event.detail.xhr;
-    var element = event.detail.target;
-    var target = element && element.id;
-    if (!xhr || xhr.status !== 200 || !target) { return; }
+    var target = event.detail.target && event.detail.target.id;
+    if (!xhr || xhr.status !== 200) { return; }
     var seq = parseInt(xhr.getResponseHeader("X-Board-Seq") || "", 10);
-    if (target.indexOf("section-") === 0) {
-      if (seq < (sectionSeq[target.slice(8)] || 0)) { event.detail.shouldSwap = false; }
+    var item = xhr.getResponseHeader("X-Board-Item");
+    if (item) {
+      // An item answered alone is put in as its push is: in place, or new into its list, and
+      // never over a newer rendering of it or of its section.
+      event.detail.shouldSwap = false;
+      takeItem(seq, {
+        id: item,
+        section: xhr.getResponseHeader("X-Board-Section"),
+        list: xhr.getResponseHeader("X-Board-List") || null,
+        html: xhr.responseText
+      });
       return;
     }
-    // An item answered alone: not over a newer push of that item or of its section.
-    var section = element.closest(".section-body");
-    var newer = itemPushes[target] ? itemPushes[target].seq : 0;
-    if (section && section.id.indexOf("section-") === 0) {
-      newer = Math.max(newer, sectionSeq[section.id.slice(8)] || 0);
+    if (target && target.indexOf("section-") === 0 && seq < (sectionSeq[target.slice(8)] || 0)) {
+      event.detail.shouldSwap = false;
     }
-    if (seq < newer) { event.detail.shouldSwap = false; }
   });
 
   document.addEventListener("htmx:afterSwap", function (event) {

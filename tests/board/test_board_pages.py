@@ -12,7 +12,7 @@ import pytest
 
 from fttm.board.items import KINDS
 from fttm.board.models import Action, SafetyRating, Strength
-from fttm.board.sections import SECTIONS
+from fttm.board.sections import ADDED_ALONE, SECTIONS
 from fttm.meetings.models import MeetingStatus, Participant, ParticipantStatus
 from tests import factories
 from tests.board import helpers
@@ -148,14 +148,22 @@ ADDS = [
 
 @pytest.mark.parametrize(("kind", "form"), ADDS, ids=[f"{k}-{i}" for i, (k, _f) in enumerate(ADDS)])
 def test_a_phone_adds_an_item_and_gets_its_section_back(live, maria, kind, form):
-    """Saved: the answer is the section with the new item and the board's sequence number."""
+    """Saved: the answer is the new item alone for a plain list (strengths, worries, safety
+    steps), or the section with the new item (actions are grouped), and the board's number.
+    """
     before = count(KINDS[kind].model)
 
     response = maria.add(kind, form, key="add-key-12345")
 
     assert response.status_code == 200
     fragment = response.get_data(as_text=True)
-    assert f'id="section-{KINDS[kind].section}"' in fragment
+    if kind in ADDED_ALONE:
+        element = f"{kind}-{latest_id(KINDS[kind].model)}"
+        assert response.headers["X-Board-Item"] == element
+        assert fragment.startswith("<li ") and f'id="{element}"' in fragment
+        assert f'id="{response.headers["X-Board-List"]}"' in maria.board().get_data(as_text=True)
+    else:
+        assert f'id="section-{KINDS[kind].section}"' in fragment
     assert html.escape(form.get("text") or form["what"]) in fragment
     assert response.headers["X-Board-Seq"] == str(live.seq())
     assert count(KINDS[kind].model) == before + 1

@@ -184,12 +184,17 @@ class Screen:
             self.sections[name] = rendering
             self._reapply_items(name, seq)
         for item in message.get("items") or []:
-            if seq < self.section_seq.get(item["section"], 0):
-                continue  # the section held is newer
-            if seq < self.item_pushes.get(item["id"], (0,))[0]:
-                continue
-            self.item_pushes[item["id"]] = (seq, item["section"], item["html"], item.get("list"))
-            self._put_item(item["section"], item["id"], item["html"], item.get("list"))
+            self._take_item(seq, item)
+
+    def _take_item(self, seq: int, item: dict) -> bool:
+        """An item alone (pushed, or the sender's answer), unless what is held is newer."""
+        if seq < self.section_seq.get(item["section"], 0):
+            return False  # the section held is newer
+        if seq < self.item_pushes.get(item["id"], (0,))[0]:
+            return False
+        self.item_pushes[item["id"]] = (seq, item["section"], item["html"], item.get("list"))
+        self._put_item(item["section"], item["id"], item["html"], item.get("list"))
+        return True
 
     def _put_item(self, section: str, element_id: str, rendering: str, into=None) -> None:
         """An item alone, in place of itself in its section (or new, in its list)."""
@@ -244,7 +249,12 @@ class Screen:
                     body = await answer.text()
                     status = answer.status
                     seq = answer.headers.get("X-Board-Seq", "")
-                    item_id = answer.headers.get("HX-Retarget", "").removeprefix("#")
+                    item = {
+                        "id": answer.headers.get("X-Board-Item"),
+                        "section": answer.headers.get("X-Board-Section"),
+                        "list": answer.headers.get("X-Board-List") or None,
+                        "html": body,
+                    }
             except (TimeoutError, aiohttp.ClientError):
                 change.failed_at = datetime.now(UTC)
                 # app.js: htmx:sendError puts the change in `pending`; sent again on connect.
@@ -257,13 +267,13 @@ class Screen:
             seq = int(seq) if seq.isdigit() else None
             self._note_seq(seq)
             # app.js `htmx:beforeSwap`: a push newer than this answer already shows the change.
-            newer = self.section_seq.get(change.section, 0)
-            if item_id:  # the edited item alone
-                newer = max(newer, self.item_pushes.get(item_id, (0,))[0])
-            if status == 200 and seq is not None and seq < newer:
+            if item["id"] and status == 200 and seq is not None:  # the item alone (app.js)
+                if not self._take_item(seq, item):
+                    self.stale_answers += 1
+            elif (
+                status == 200 and seq is not None and seq < self.section_seq.get(change.section, 0)
+            ):
                 self.stale_answers += 1
-            elif item_id:
-                self._put_item(change.section, item_id, body)
             else:
                 self.sections[change.section] = body
                 self._reapply_items(change.section, seq)
