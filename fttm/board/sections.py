@@ -26,7 +26,7 @@ from fttm.board.models import (
 from fttm.board.smart import smart_hints
 from fttm.board.viewer import FAMILY, STAFF
 from fttm.extensions import db
-from fttm.family_map.models import Person, shareable_people
+from fttm.family_map.models import Person, is_shareable, shareable_people
 from fttm.family_map.sections import family_map_context
 from fttm.jurisdictions import profile
 from fttm.meetings.commands import SECTIONS as LOCKABLE
@@ -238,6 +238,16 @@ def _chosen(action) -> str | None:
     return f"service:{escape(action.who_service)}" if action.who_service else None
 
 
+def _meeting_basics(meeting: Meeting) -> dict:
+    """The meeting's own state every rendering reads: its profile, locks, whether it runs."""
+    return {
+        "meeting": meeting,
+        "profile": profile(meeting.case.jurisdiction),
+        "locked": set(meeting.locked_sections or []),
+        "read_only": meeting.status not in (MeetingStatus.OPEN, MeetingStatus.LIVE),
+    }
+
+
 def board_basics(meeting: Meeting, seq: int | None = None) -> dict:
     """What every section may refer to, the same for every audience: people, participants, the
     profile's vocabularies. Loaded once for a push to both audiences and, given the board's `seq`,
@@ -248,17 +258,14 @@ def board_basics(meeting: Meeting, seq: int | None = None) -> dict:
     participants = _participants(meeting)
     people = _people(meeting)  # shareable people only, whoever reads
     present = [p for p in participants if p.status == ParticipantStatus.ADMITTED]
-    jurisdiction = profile(meeting.case.jurisdiction)
-    basics = {
-        "meeting": meeting,
-        "profile": jurisdiction,
+    basics = _meeting_basics(meeting)
+    services = basics["profile"].choices("services")
+    basics |= {
         "people": people,
         "people_by_id": {p.id: p for p in people},
         "participants_by_id": {p.id: p for p in participants},
         "present": present,
-        "who_options_html": WhoOptions(present, people, jurisdiction.choices("services")),
-        "locked": set(meeting.locked_sections or []),
-        "read_only": meeting.status not in (MeetingStatus.OPEN, MeetingStatus.LIVE),
+        "who_options_html": WhoOptions(present, people, services),
     }
     if seq is not None:
         g.board_basics = ((meeting.id, seq), basics)
@@ -326,15 +333,44 @@ def render_sections(
     return {name: render_section(meeting, name, audience, shared=shared, **extra) for name in names}
 
 
+def item_basics(meeting: Meeting, kind: str, item, seq: int | None = None) -> dict:
+    """What one item's template refers to, loaded for that item alone: the participant and the
+    person it names (as the whole board would show them). An action row offers every "who"
+    choice, so it gets the whole board's `board_basics`.
+    """
+    if kind == "action":
+        return board_basics(meeting, seq)
+    named = ("created_by_participant_id", "who_participant_id")
+    participant_ids = {getattr(item, name, None) for name in named} - {None}
+    person_ids = {getattr(item, name, None) for name in ("person_id", "who_person_id")} - {None}
+    participants = db.session.scalars(
+        sa.select(Participant).where(
+            Participant.meeting_id == meeting.id, Participant.id.in_(participant_ids)
+        )
+    ).all()
+    people = [db.session.get(Person, person_id) for person_id in person_ids]
+    people = [person for person in people if is_shareable(person, meeting.case_id)]
+    basics = _meeting_basics(meeting)
+    return basics | {
+        "people": people,
+        "people_by_id": {p.id: p for p in people},
+        "participants_by_id": {p.id: p for p in participants},
+        "present": [],
+        "who_options_html": WhoOptions([], [], ()),
+    }
+
+
 def render_item(meeting: Meeting, kind: str, item, audience: str, *, basics: dict | None = None):
-    """One item's HTML for one audience, exactly as its section shows it."""
+    """One item's HTML for one audience, exactly as its section shows it (`basics`: what
+    `item_basics` loaded for it).
+    """
     html = render_template(
         "board/item.html",
         kind=kind,
         item=item,
         section=KINDS[kind].section,
         smart_hints=smart_hints,
-        **shared_context(meeting, audience, basics),
+        **shared_context(meeting, audience, basics or item_basics(meeting, kind, item)),
     )
     return Markup(html.strip())  # noqa: S704 - a rendered template, escaped by Jinja already
 

@@ -86,8 +86,7 @@ def respond_item(viewer: Viewer, kind: str, item):
     element = item_element_id(kind, item.id)
     html = pushed_item(viewer.meeting, viewer.audience, element, seq)
     if html is None:
-        basics = board_basics(viewer.meeting, seq)
-        html = render_item(viewer.meeting, kind, item, viewer.audience, basics=basics)
+        html = render_item(viewer.meeting, kind, item, viewer.audience)
     response = make_response(html)
     response.headers.update(
         {

@@ -162,6 +162,16 @@ def shareable_people(case_id: int) -> list[Person]:
     ).all()
 
 
+def is_shareable(person: Person | None, case_id: int) -> bool:
+    """Whether this person of the case is one `shareable_people` lists."""
+    return (
+        person is not None
+        and person.case_id == case_id
+        and person.deleted_at is None
+        and not person.confidential
+    )
+
+
 # Whose parents count for a case plan: birth and adoptive parents (foster carers are not parents).
 PLAN_PARENT_KINDS = (RelationshipKind.BIOLOGICAL, RelationshipKind.ADOPTED)
 

@@ -20,6 +20,7 @@ from fttm.board.sections import (
     PUSHED_ALONE,
     SECTIONS,
     board_basics,
+    item_basics,
     item_element_id,
     item_list_id,
     remember_item,
@@ -84,15 +85,17 @@ def items_alone(events) -> list[tuple[str, int]] | None:
 
 def push_items(meeting: Meeting, found: list[tuple[str, int]], *, seq: int) -> None:
     """Send fresh renderings of some items to everyone in the meeting who may see them."""
-    basics = board_basics(meeting, seq)
     items = [(kind, db.session.get(KINDS[kind].model, item_id)) for kind, item_id in found]
+    basics = {
+        (kind, item.id): item_basics(meeting, kind, item, seq) for kind, item in items if item
+    }
     for audience in AUDIENCES:
         pushed = []
         for kind, item in items:
             if item is None or (item.confidential and audience != STAFF):
                 continue
             element = item_element_id(kind, item.id)
-            html = render_item(meeting, kind, item, audience, basics=basics)
+            html = render_item(meeting, kind, item, audience, basics=basics[(kind, item.id)])
             remember_item(meeting, audience, seq, element, html)
             pushed.append(
                 {

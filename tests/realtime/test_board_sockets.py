@@ -11,6 +11,8 @@ from itsdangerous import URLSafeSerializer
 
 from fttm.board.models import Action, SafetyStep, Strength
 from fttm.board.sections import SECTIONS
+from fttm.extensions import db
+from fttm.family_map.models import Person
 from fttm.joining import tokens
 from fttm.meetings.models import MeetingStatus, Participant
 from fttm.realtime.events import SYNC_MARGIN
@@ -140,6 +142,35 @@ def test_an_edit_sends_the_item_alone_and_the_sender_gets_that_item(live, maria,
     # The item alone is exactly what its section shows.
     assert row in fresh_section(nan, "plan")
     assert _item_of(staff, f"strength-{strength}") in fresh_section(live.staff, "strengths")
+
+
+def test_an_item_alone_names_people_as_its_section_does(live, maria, nan):
+    """A strength about someone, pushed alone, says who it is about and who wrote it, exactly as
+    the whole section would; someone since kept from the family is not named to phones.
+    """
+    gran = Person(case_id=live.case.id, name="Gran Ines")
+    kept = Person(case_id=live.case.id, name="Uncle Lars")
+    db.session.add_all([gran, kept])
+    db.session.commit()
+    gran_id, kept_id = gran.id, kept.id
+    maria.add("strength", {"text": "Gran cooks on Sundays", "person_id": str(gran_id)})
+    maria.add("strength", {"text": "Lars fixes the bikes", "person_id": str(kept_id)})
+    about_gran, about_lars = latest_id(Strength) - 1, latest_id(Strength)
+    db.session.get(Person, kept_id).confidential = True
+    db.session.commit()
+    nan_socket = live.socket(nan)
+    live.drain()
+
+    maria.edit("strength", about_gran, {"text": "Gran cooks every Sunday", "base_version": "1"})
+    maria.edit("strength", about_lars, {"text": "Lars fixes every bike", "base_version": "1"})
+
+    first, second = nan_socket.updates()
+    gran_item = _item_of(first, f"strength-{about_gran}")
+    assert "About Gran Ines" in gran_item and "Maria" in gran_item
+    lars_item = _item_of(second, f"strength-{about_lars}")
+    assert "Lars fixes every bike" in lars_item and "Uncle Lars" not in lars_item
+    section = fresh_section(nan, "strengths")
+    assert gran_item in section and lars_item in section
 
 
 def test_an_edit_of_a_confidential_item_reaches_staff_screens_only(live, maria):
