@@ -136,12 +136,15 @@ class Screen:
             self.arrived.notify_all()
 
     def wait_for(self, text: str) -> dict:
-        """The first push (so far or to come) whose sections contain `text`."""
+        """The first push (so far or to come) whose sections or items contain `text`."""
+
+        def renderings(update: dict) -> list[str]:
+            items = [item["html"] for item in update.get("items", [])]
+            return [*update.get("sections", {}).values(), *items]
 
         def found():
             return next(
-                (u for u in self.updates if any(text in html for html in u["sections"].values())),
-                None,
+                (u for u in self.updates if any(text in html for html in renderings(u))), None
             )
 
         with self.arrived:
