@@ -53,16 +53,22 @@ def _wait_for_health(port: int) -> dict | None:
     return None
 
 
-def test_serve_answers_health_checks_under_eventlet(server_env):
-    """The server `make run` starts comes up, says where to go, and reports a healthy database."""
+def _serve(env: dict) -> tuple[subprocess.Popen, int]:
+    """`fttm serve` on a free loopback port, its output captured; and that port."""
     port = _free_port()
     process = subprocess.Popen(
         [FTTM, "serve", "--port", str(port)],
-        env=server_env,
+        env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
     )
+    return process, port
+
+
+def test_serve_answers_health_checks_under_eventlet(server_env):
+    """The server `make run` starts comes up, says where to go, and reports a healthy database."""
+    process, port = _serve(server_env)
     try:
         health = _wait_for_health(port)
         assert health == {"status": "ok", "database": "ok", "schema": health["schema"]}
@@ -92,15 +98,7 @@ def test_listening_socket_has_tcp_nodelay():
 
 def test_serve_runs_the_threading_server_too(server_env):
     """With `FTTM_ASYNC_MODE=threading`, `fttm serve` really serves (Flask's CLI skips app.run)."""
-    port = _free_port()
-    env = {**server_env, "FTTM_ASYNC_MODE": "threading"}
-    process = subprocess.Popen(
-        [FTTM, "serve", "--port", str(port)],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    process, port = _serve({**server_env, "FTTM_ASYNC_MODE": "threading"})
     try:
         health = _wait_for_health(port)
         assert health is not None and health["status"] == "ok"

@@ -63,6 +63,15 @@ PUSHED_ALONE = {
 ADDED_ALONE = ("strength", "worry", "safety_step")
 
 
+def sent_alone(kind: str, change: str, fields) -> bool:
+    """Whether a change ("added" or "edited", of these fields) to an item of this kind is sent to
+    screens, and answered to its sender, as that item alone rather than its whole section.
+    """
+    if change == "added":
+        return kind in ADDED_ALONE
+    return change == "edited" and kind in PUSHED_ALONE and not PUSHED_ALONE[kind] & set(fields)
+
+
 def section_titles() -> dict[str, str]:
     """Each section's heading, in the reader's language."""
     return {
@@ -355,8 +364,6 @@ def item_basics(meeting: Meeting, kind: str, item, seq: int | None = None) -> di
         "people": people,
         "people_by_id": {p.id: p for p in people},
         "participants_by_id": {p.id: p for p in participants},
-        "present": [],
-        "who_options_html": WhoOptions([], [], ()),
     }
 
 

@@ -15,8 +15,6 @@ from flask_babel import gettext as _
 from fttm.board import commands, rate_limit
 from fttm.board.items import expand_who
 from fttm.board.sections import (
-    ADDED_ALONE,
-    PUSHED_ALONE,
     SECTIONS,
     board_basics,
     item_element_id,
@@ -25,6 +23,7 @@ from fttm.board.sections import (
     render_item,
     render_section,
     render_sections,
+    sent_alone,
 )
 from fttm.board.viewer import Viewer, participant_from_cookie, viewer_for
 from fttm.errors import Conflict, Invalid, NotAllowed, NotFound
@@ -181,7 +180,7 @@ def add(viewer: Viewer, kind: str):
     """Add an item to a section."""
     form = expand_who(request.form.to_dict())
     item = commands.add_item(viewer, kind, form, key=idempotency_key())
-    if kind in ADDED_ALONE and item.deleted_at is None:
+    if sent_alone(kind, "added", form) and item.deleted_at is None:
         return respond_item(viewer, kind, item)
     return respond(viewer, commands.section_of(kind))
 
@@ -198,7 +197,7 @@ def edit(viewer: Viewer, kind: str, item_id: int):
     item = commands.edit_item(
         viewer, kind, item_id, form, base_versions=versions, key=idempotency_key()
     )
-    if kind in PUSHED_ALONE and not PUSHED_ALONE[kind] & set(form) and item.deleted_at is None:
+    if sent_alone(kind, "edited", form) and item.deleted_at is None:
         return respond_item(viewer, kind, item)
     return respond(viewer, commands.section_of(kind))
 

@@ -14,10 +14,8 @@ from flask import has_request_context
 from fttm.board.commands import last_seq
 from fttm.board.items import KINDS
 from fttm.board.sections import (
-    ADDED_ALONE,
     AUDIENCES,
     PEOPLE_SECTIONS,
-    PUSHED_ALONE,
     SECTIONS,
     board_basics,
     item_basics,
@@ -27,6 +25,7 @@ from fttm.board.sections import (
     remember_rendering,
     render_item,
     render_sections,
+    sent_alone,
 )
 from fttm.board.viewer import STAFF
 from fttm.extensions import db, socketio
@@ -71,12 +70,8 @@ def items_alone(events) -> list[tuple[str, int]] | None:
     """The items a batch of edits changed, when each can be sent alone (None: send sections)."""
     found: list[tuple[str, int]] = []
     for event in events:
-        kind, _dot, what = event.kind.partition(".")
-        if kind not in PUSHED_ALONE or event.target_id is None:
-            return None
-        if what == "edited" and PUSHED_ALONE[kind] & set(event.after or {}):
-            return None  # it moves within its section
-        if what not in ("edited", "added") or (what == "added" and kind not in ADDED_ALONE):
+        kind, _dot, change = event.kind.partition(".")
+        if event.target_id is None or not sent_alone(kind, change, event.after or {}):
             return None
         if (kind, event.target_id) not in found:
             found.append((kind, event.target_id))

@@ -45,10 +45,10 @@
   // (two changes rendered at once on a server that waits for its database): an older rendering
   // must never replace a newer one, or an item vanishes from this screen until the next change.
   var sectionSeq = {};
-  // An edit that leaves its item in place is pushed as that item alone. element id -> { seq,
-  // section, html } of the newest such push: a section push older than it must not bring the
-  // item's older text back, so the item is put in again after it.
-  var itemPushes = {};  // (a new item also names the list it goes in)
+  // An edited item, or a new item of a plain list, is pushed alone. element id -> { seq, id,
+  // section, list, html } of the newest such push: a section push older than it must not bring
+  // the item's older text back (or drop the new item), so the item is put in again after it.
+  var itemPushes = {};
 
   // Pan and zoom of the family map's pictures: each scrolls in its box; the buttons scale it.
   var zooms = {};       // figure box id -> zoom factor (absent: fit the screen's width)
@@ -288,7 +288,7 @@
   function takeItem(seq, item) {
     if (seq < (sectionSeq[item.section] || 0)) { return; }  // the section shown is newer
     if (itemPushes[item.id] && seq < itemPushes[item.id].seq) { return; }
-    itemPushes[item.id] = { seq: seq, section: item.section, html: item.html, id: item.id, list: item.list };
+    itemPushes[item.id] = { seq: seq, id: item.id, section: item.section, list: item.list, html: item.html };
     putItem(itemPushes[item.id]);
   }
 
