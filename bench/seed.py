@@ -45,11 +45,12 @@ def seed(meetings: int) -> dict:
                 facilitator_id=facilitator.id,
             ),
         )
-        day = datetime.now(profile(case.jurisdiction).zone).date()
+        # An hour from now in the case's zone: schedule_meeting refuses a time already past.
+        soon = datetime.now(profile(case.jurisdiction).zone) + timedelta(hours=1)
         meeting = schedule_meeting(
             facilitator,
             case,
-            local_time=datetime(day.year, day.month, day.day, 10, 0),
+            local_time=soon.replace(tzinfo=None, second=0, microsecond=0),
             purpose="initial_plan",
             location="Benchmark room",
         )
