@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from fttm.board.viewer import Viewer
 from fttm.extensions import db
 from fttm.joining.commands import join_as_staff
+from fttm.jurisdictions import profile
 from fttm.meetings.commands import end_meeting, start_meeting
 from fttm.plans.copies import record_copy
 from fttm.plans.exports import FORMAT, FORMAT_VERSION, case_plan_json
@@ -48,7 +49,7 @@ def test_the_export_downloads_as_a_json_file_with_every_version(client, planned,
         planned.version,
         person_id=planned.people["maria"],
         method="in_person",
-        given_on=date.today(),
+        given_on=profile("miteam").today(),
     )
     second = second_version(planned, facilitator)
 
@@ -72,7 +73,7 @@ def test_the_export_downloads_as_a_json_file_with_every_version(client, planned,
     assert first["agreements"][1]["recorded_in_person"] is True
     assert [e["decision"] for e in first["endorsements"]] == ["endorsed"]
     assert first["copies"][0]["recipient_name"] == "Maria Lopez"
-    assert first["copies"][0]["given_on"] == date.today().isoformat()
+    assert first["copies"][0]["given_on"] == profile("miteam").today().isoformat()
     assert latest["agreements"] == [] and latest["copies"] == []
 
 
