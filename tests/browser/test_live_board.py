@@ -383,6 +383,35 @@ def test_retried_strength_is_not_put_back_in_the_box(served_app: ServedApp, scre
     assert screens.errors == [], "\n".join(screens.errors)
 
 
+def test_new_action_whose_push_beats_its_answer_leaves_the_box_empty(
+    served_app: ServedApp, screens: Screens
+):
+    """The push of Ana's new action replaces the plan section while her answer is on its way
+    (htmx then drops the answer, aimed at the section the push replaced): the push alone must
+    leave her box empty, not put her sent words back, and list the action once.
+    """
+    meeting = gather(served_app, screens)
+    ana = meeting.ana.page
+    what = "Ana calls the housing office on Monday about the boiler"
+
+    def answer_late(route: Route) -> None:
+        """Let the server save the action (and push it), but answer the phone a second later."""
+        response = route.fetch()
+        ana.wait_for_timeout(1_000)
+        route.fulfill(response=response)
+
+    ana.route("**/board/items/action", answer_late)
+    box = ana.get_by_label("Add an action: what exactly will be done?")
+    box.fill(what)
+    ana.get_by_role("button", name="Add action").click()
+    for page in meeting.pages.values():
+        expect(page.locator("#section-plan textarea", has_text=what)).to_have_count(1)
+    ana.wait_for_timeout(1_500)  # the late answer has come and gone
+    expect(box).to_have_value("")
+    expect(ana.locator("#section-plan textarea", has_text=what)).to_have_count(1)
+    assert screens.errors == [], "\n".join(screens.errors)
+
+
 def test_confidential_worry_leaves_the_phones(served_app: ServedApp, screens: Screens):
     """Marked confidential, a worry stays on the projector, flagged, and is gone from phones."""
     meeting = gather(served_app, screens)
