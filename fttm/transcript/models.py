@@ -45,6 +45,9 @@ class TranscriptEvent(db.Model):
     before: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
     after: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
     idempotency_key: Mapped[str | None] = mapped_column(sa.String(64))
+    # What the key was sent with: a hash of the actor, meeting, method, path and fields, so the
+    # same key with another request is refused rather than answered with this change.
+    request_fingerprint: Mapped[str | None] = mapped_column(sa.String(64))
 
 
 class TranscriptRead(db.Model):
