@@ -23,7 +23,7 @@ def create_app(config: dict | None = None) -> Flask:
     from jinja2 import StrictUndefined
 
     from config import refuse_default_secret, settings_for
-    from fttm import database, error_pages, security, templating
+    from fttm import database, error_pages, routing, security, templating
     from fttm.extensions import babel, csrf, db, login_manager, migrate, socketio
     from fttm.jurisdictions import load_profiles
 
@@ -61,6 +61,7 @@ def create_app(config: dict | None = None) -> Flask:
     if app.testing:
         app.jinja_env.undefined = StrictUndefined
 
+    routing.init_app(app)  # before any route is added: every <int:...> is a bounded id
     _register_areas(app)
     security.init_app(app)
     templating.init_app(app)

@@ -9,16 +9,22 @@ from typing import TypeVar
 from wtforms.fields.choices import SelectChoice
 
 from fttm.errors import Invalid
+from fttm.routing import MAX_ID
 
 T = TypeVar("T")
 
 
 def whole_number(raw: object, *, digits: int = 12) -> int | None:
-    """A whole number typed as ASCII digits ("12", "-3"); None for anything else ("²", "1e3")."""
+    """A whole number typed as ASCII digits ("12", "-3") that every database can store; None for
+    anything else ("²", "1e3", "2147483648").
+    """
     text = str(raw).strip() if raw is not None else ""
     if not re.fullmatch(rf"-?[0-9]{{1,{digits}}}", text):
         return None
-    return int(text)
+    number = int(text)
+    # Ids, versions and sequence numbers go to the database: past PostgreSQL's integer they
+    # would be a driver error (500), so they are refused here like any other nonsense.
+    return number if -MAX_ID <= number <= MAX_ID else None
 
 
 def options(pairs: Iterable[tuple[object, object]]) -> list[SelectChoice]:
@@ -30,10 +36,9 @@ def optional_int(value: object) -> int | None:
     """Coerce a select's value to an id, with the empty choice meaning "none"."""
     if value in (None, "", "None"):
         return None
-    try:
-        return int(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return -1  # an id no row has: the command reports it as a choice not in the list
+    number = whole_number(value)
+    # -1 is an id no row has: the command reports it as a choice not in the list.
+    return -1 if number is None else number
 
 
 def show_errors(form, error: Invalid) -> None:

@@ -24,6 +24,7 @@ from fttm.extensions import db, socketio
 from fttm.meetings.models import Meeting
 from fttm.realtime import presence
 from fttm.realtime.rooms import audience_room, participant_room
+from fttm.routing import MAX_ID
 from fttm.transcript.models import TranscriptEvent
 
 logger = logging.getLogger(__name__)
@@ -58,8 +59,8 @@ def origin_allowed() -> bool:
 def _meeting_from(auth) -> Meeting | None:
     """The meeting a socket asks to follow (its id in the connection's auth data)."""
     raw = auth.get("meeting") if isinstance(auth, dict) else None
-    if not isinstance(raw, int) or isinstance(raw, bool):
-        return None
+    if not isinstance(raw, int) or isinstance(raw, bool) or not 0 < raw <= MAX_ID:
+        return None  # past the database's integer range, a query would crash: no such meeting
     return db.session.get(Meeting, raw)
 
 
