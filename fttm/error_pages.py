@@ -9,6 +9,8 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from fttm.idempotency import KeyMalformed, KeyReused
+
 logger = logging.getLogger(__name__)
 
 MESSAGES = {
@@ -28,6 +30,10 @@ MESSAGES = {
         lambda: _("That can't be done here"),
         lambda: _("Use the buttons and links on the page."),
     ),
+    422: (
+        lambda: _("That change could not be saved"),
+        lambda: _("Reload the page and try again."),
+    ),
     429: (lambda: _("Too many attempts"), lambda: _("Wait a few minutes and try again.")),
     500: (
         lambda: _("Something went wrong on our side"),
@@ -40,6 +46,8 @@ def init_app(app: Flask) -> None:
     """Render every HTTP error, and a stale or missing CSRF token, as a clear page."""
     app.register_error_handler(CSRFError, csrf_error)
     app.register_error_handler(HTTPException, http_error)
+    app.register_error_handler(KeyMalformed, key_refused)
+    app.register_error_handler(KeyReused, key_refused)
 
 
 def render_error(status: int, title: str, detail: str):
@@ -74,3 +82,12 @@ def csrf_error(error: CSRFError):
             "Reload the page and send it again."
         ),
     )
+
+
+def key_refused(error: KeyMalformed | KeyReused):
+    """A change whose Idempotency-Key was broken (400) or belongs to another change (422)."""
+    from fttm.extensions import db
+
+    db.session.rollback()
+    status = 400 if isinstance(error, KeyMalformed) else 422
+    return render_error(status, MESSAGES[422][0](), str(error))

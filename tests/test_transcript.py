@@ -11,6 +11,7 @@ from fttm import publisher
 from fttm.cases.commands import FIELDS, CaseDetails, update_case
 from fttm.cases.models import Case
 from fttm.extensions import db
+from fttm.idempotency import AppliedMeanwhile
 from fttm.meetings.models import MeetingStatus
 from fttm.transcript.models import AppendOnlyError, TranscriptEvent
 from fttm.transcript.recorder import Actor, already_applied, change
@@ -277,12 +278,13 @@ def test_a_retried_change_is_found_by_its_idempotency_key(facilitator):
         case.family_name = "Keyed"
         first = current.record("case.updated", case, after={"family_name": "Keyed"})
         second = current.record("case.updated", case, after={"note": "second part"})
-    found = already_applied(case.id, "edit-7f3a")
+    actor = Actor.for_user(facilitator)
+    found = already_applied(case.id, "edit-7f3a", actor)
     assert found is not None and found.id == first.id
     assert second.idempotency_key is None
-    assert already_applied(case.id, "edit-0000") is None
-    assert already_applied(other.id, "edit-7f3a") is None
-    assert already_applied(case.id, None) is None
+    assert already_applied(case.id, "edit-0000", actor) is None
+    assert already_applied(other.id, "edit-7f3a", actor) is None
+    assert already_applied(case.id, None, actor) is None
 
 
 def test_an_idempotency_key_cannot_be_applied_twice(facilitator, published):
@@ -294,7 +296,7 @@ def test_an_idempotency_key_cannot_be_applied_twice(facilitator, published):
         current.record("case.updated", case, after={"family_name": "Once"})
     published.clear()
     with (
-        pytest.raises(sa.exc.IntegrityError),
+        pytest.raises(AppliedMeanwhile),
         change(case.id, actor, idempotency_key="edit-7f3a") as current,
     ):
         case.family_name = "Twice"

@@ -15,10 +15,12 @@ from fttm.board.viewer import Viewer
 from fttm.errors import Conflict, Invalid, NotAllowed, NotFound
 from fttm.extensions import db
 from fttm.forms import whole_number
+from fttm.idempotency import RequestKey
 from fttm.meetings.models import ParticipantStatus
+from fttm.row_versions import bump, claim, reread
 from fttm.timestamps import utcnow
 from fttm.transcript.models import TranscriptEvent
-from fttm.transcript.recorder import already_applied, change, snapshot
+from fttm.transcript.recorder import already_applied, change, replayed_row, snapshot
 
 
 def section_of(kind_name: str | None) -> str:
@@ -70,17 +72,19 @@ def _own_or_staff(viewer: Viewer, item) -> None:
         raise NotAllowed(_("You can change what you added; ask the facilitator about the rest."))
 
 
-def replayed(viewer: Viewer, model, key: str | None):
-    """The row an earlier try of this same change (same key) already saved, if any."""
-    event = already_applied(viewer.meeting.case_id, key)
-    if event is None:
+def replayed(viewer: Viewer, model, key: RequestKey | str | None):
+    """The row an earlier try of this same change (same key, same person, same request) saved,
+    if any, checked now as any row is: of this case, of this kind, and one the viewer may see.
+    """
+    row = replayed_row(viewer.meeting.case_id, key, viewer.actor, model)
+    if row is None:
         return None
-    if event.actor_participant_id != viewer.participant.id:
-        raise NotAllowed(_("That change could not be matched to you. Reload the page."))
-    return db.session.get(model, event.target_id) if event.target_id else viewer.meeting
+    if row.confidential and not viewer.is_staff:
+        raise NotFound("confidential")
+    return row
 
 
-def _replayed(viewer: Viewer, kind: ItemKind, key: str | None):
+def _replayed(viewer: Viewer, kind: ItemKind, key: RequestKey | str | None):
     """`replayed` for a kind of board item."""
     return replayed(viewer, kind.model, key)
 
@@ -90,7 +94,7 @@ def _fields(kind: ItemKind) -> tuple[str, ...]:
     return tuple(field.name for field in kind.fields)
 
 
-def add_item(viewer: Viewer, kind_name: str, raw: dict, *, key: str | None = None):
+def add_item(viewer: Viewer, kind_name: str, raw: dict, *, key: RequestKey | str | None = None):
     """Add a strength, worry, goal, objective, action, safety step or note."""
     kind = kind_named(kind_name)
     _may_write(viewer, kind)
@@ -131,7 +135,7 @@ def edit_item(
     raw: dict,
     *,
     base_versions: dict[str, int],
-    key: str | None = None,
+    key: RequestKey | str | None = None,
 ):
     """Change some fields of an item, each against the version its editor started from.
 
@@ -146,27 +150,23 @@ def edit_item(
     if kind.name != "action":
         _own_or_staff(viewer, item)
     values = clean(kind, raw, viewer.meeting, partial=True, staff=viewer.is_staff)
-    cells = dict(item.cell_versions or {}) if kind.name == "action" else {}
-    for name in values:
-        seen = base_versions.get(name)
-        version_key = kind.field(name).version_key
-        current_version = cells.get(version_key, 0) if kind.name == "action" else item.version
-        if seen is None or seen != current_version:
-            raise Conflict(item, name, getattr(item, name))
+    _check_versions(kind, item, values, base_versions)
     changed = {name: value for name, value in values.items() if getattr(item, name) != value}
     if not changed:
         return item
     with change(
         viewer.meeting.case_id, viewer.actor, meeting_id=viewer.meeting.id, idempotency_key=key
     ) as current:
+        _claim_versions(kind, item, values, base_versions)
+        changed = {name: value for name, value in values.items() if getattr(item, name) != value}
         before = snapshot(item, tuple(changed))
         for name, value in changed.items():
             setattr(item, name, value)
-        for version_key in {kind.field(name).version_key for name in changed}:
-            cells[version_key] = cells.get(version_key, 0) + 1
         if kind.name == "action":
+            cells = dict(item.cell_versions or {})
+            for version_key in {kind.field(name).version_key for name in changed}:
+                cells[version_key] = cells.get(version_key, 0) + 1
             item.cell_versions = cells
-        item.version += 1
         current.record(
             f"{kind.name}.edited",
             item,
@@ -177,6 +177,36 @@ def edit_item(
     return item
 
 
+def _check_versions(kind: ItemKind, item, values: dict, base_versions: dict[str, int]) -> None:
+    """Conflict when a field was changed since its editor loaded it: an action's cells each have
+    their own version, any other item has one for all its fields.
+    """
+    cells = (item.cell_versions or {}) if kind.name == "action" else {}
+    for name in values:
+        seen = base_versions.get(name)
+        if kind.name == "action":
+            current_version = cells.get(kind.field(name).version_key, 0)
+        else:
+            current_version = item.version
+        if seen is None or seen != current_version:
+            raise Conflict(item, name, getattr(item, name))
+
+
+def _claim_versions(kind: ItemKind, item, values: dict, base_versions: dict[str, int]) -> None:
+    """Take the row for this edit in one atomic step, or Conflict: a cell of an action is checked
+    again whenever the row moved on meanwhile (another cell's edit is no conflict).
+    """
+    for _attempt in range(5):
+        if claim(item, item.version):
+            return
+        reread(item)  # someone changed the row meanwhile: are these fields still free?
+        _check_versions(kind, item, values, base_versions)
+        if kind.name != "action":
+            break  # its one version moved on, so _check_versions raised; never reached
+    field = next(iter(values))
+    raise Conflict(item, field, getattr(item, field))
+
+
 def _flag(
     viewer: Viewer,
     kind_name: str,
@@ -185,7 +215,7 @@ def _flag(
     *,
     deleted: bool,
     staff_only: bool,
-    key: str | None,
+    key: RequestKey | str | None,
     **values,
 ):
     """Set bookkeeping flags on an item (deleted, confidential) with their transcript event."""
@@ -201,9 +231,9 @@ def _flag(
         viewer.meeting.case_id, viewer.actor, meeting_id=viewer.meeting.id, idempotency_key=key
     ) as current:
         before = snapshot(item, tuple(values))
+        bump(item)
         for name, value in values.items():
             setattr(item, name, value)
-        item.version += 1
         current.record(
             event_kind,
             item,
@@ -214,7 +244,9 @@ def _flag(
     return item
 
 
-def delete_item(viewer: Viewer, kind_name: str, item_id: int, *, key: str | None = None):
+def delete_item(
+    viewer: Viewer, kind_name: str, item_id: int, *, key: RequestKey | str | None = None
+):
     """Delete an item (softly: the facilitator can restore it, the transcript keeps it)."""
     return _flag(
         viewer,
@@ -228,7 +260,9 @@ def delete_item(viewer: Viewer, kind_name: str, item_id: int, *, key: str | None
     )
 
 
-def restore_item(viewer: Viewer, kind_name: str, item_id: int, *, key: str | None = None):
+def restore_item(
+    viewer: Viewer, kind_name: str, item_id: int, *, key: RequestKey | str | None = None
+):
     """Bring a deleted item back (facilitator only)."""
     return _flag(
         viewer,
@@ -243,7 +277,12 @@ def restore_item(viewer: Viewer, kind_name: str, item_id: int, *, key: str | Non
 
 
 def set_confidential(
-    viewer: Viewer, kind_name: str, item_id: int, confidential: bool, *, key: str | None = None
+    viewer: Viewer,
+    kind_name: str,
+    item_id: int,
+    confidential: bool,
+    *,
+    key: RequestKey | str | None = None,
 ):
     """Mark an item confidential (staff only see it) or share it with everyone again."""
     return _flag(
@@ -258,7 +297,9 @@ def set_confidential(
     )
 
 
-def rate_safety(viewer: Viewer, raw_score: str, *, key: str | None = None) -> SafetyRating:
+def rate_safety(
+    viewer: Viewer, raw_score: str, *, key: RequestKey | str | None = None
+) -> SafetyRating:
     """A participant's private 0 to 10 safety rating; rating again replaces their earlier one."""
     if viewer.read_only:
         raise NotAllowed(_("This meeting is not running: the board can't be changed."))
@@ -269,10 +310,7 @@ def rate_safety(viewer: Viewer, raw_score: str, *, key: str | None = None) -> Sa
     score = whole_number(raw_score, digits=2)
     if score is None or not 0 <= score <= 10:
         raise Invalid({"score": _("Choose a number from 0 to 10.")})
-    earlier = already_applied(viewer.meeting.case_id, key)
-    if earlier is not None:
-        if earlier.actor_participant_id != viewer.participant.id:
-            raise NotAllowed(_("That change could not be matched to you. Reload the page."))
+    if already_applied(viewer.meeting.case_id, key, viewer.actor) is not None:
         return _rating_of(viewer)
     rating = _rating_of(viewer)
     with change(

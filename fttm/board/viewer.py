@@ -60,14 +60,15 @@ def participant_from_cookie(meeting: Meeting) -> Participant | None:
 
 
 def viewer_for(meeting: Meeting) -> Viewer | None:
-    """The staff member or admitted participant asking, or None if they may not see the board."""
+    """The staff member or admitted participant asking, or None if they may not see the board.
+
+    Looking writes nothing: staff of the team who have not taken part yet see the board as an
+    unsaved stand-in participant, and join the meeting with their first change (`joined`).
+    """
     if current_user.is_authenticated and current_user.is_staff_of_cases:
         if current_user.team_id != meeting.case.team_id:
             return None
-        if meeting.status in (MeetingStatus.OPEN, MeetingStatus.LIVE):
-            participant = joining.join_as_staff(current_user, meeting)
-        else:
-            participant = _existing_staff_participant(current_user, meeting)
+        participant = _existing_staff_participant(current_user, meeting)
         return Viewer(meeting, participant, current_user._get_current_object())
     participant = participant_from_cookie(meeting)
     if participant is None or participant.status != ParticipantStatus.ADMITTED:
@@ -75,8 +76,18 @@ def viewer_for(meeting: Meeting) -> Viewer | None:
     return Viewer(meeting, participant)
 
 
+def joined(viewer: Viewer) -> Viewer:
+    """The viewer as a participant with a row of their own, for making a change: staff who have
+    only looked so far join the running meeting now (their first change), with its event.
+    """
+    if viewer.participant.id is not None or not viewer.is_staff or viewer.read_only:
+        return viewer
+    participant = joining.join_as_staff(viewer.user, viewer.meeting)
+    return Viewer(viewer.meeting, participant, viewer.user)
+
+
 def _existing_staff_participant(user: User, meeting: Meeting) -> Participant:
-    """Staff reading a board that is not open: an unsaved stand-in participant (no writes)."""
+    """Staff's participant in the meeting, or an unsaved stand-in while they only look."""
     for participant in meeting.participants:
         if participant.user_id == user.id:
             return participant

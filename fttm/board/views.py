@@ -6,7 +6,6 @@ change is explained to its sender alone, next to the section it was about.
 
 from __future__ import annotations
 
-import re
 from functools import wraps
 
 from flask import Blueprint, abort, make_response, redirect, render_template, request, url_for
@@ -25,14 +24,14 @@ from fttm.board.sections import (
     render_sections,
     sent_alone,
 )
-from fttm.board.viewer import Viewer, participant_from_cookie, viewer_for
+from fttm.board.viewer import Viewer, joined, participant_from_cookie, viewer_for
 from fttm.errors import Conflict, Invalid, NotAllowed, NotFound
 from fttm.extensions import db
 from fttm.forms import whole_number
+from fttm.idempotency import AppliedMeanwhile, KeyMalformed, KeyReused, RequestKey, request_key
 from fttm.meetings.models import Meeting, ParticipantStatus
 
 bp = Blueprint("board", __name__, url_prefix="/meetings/<int:meeting_id>/board")
-KEY = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 
 
 def _meeting(meeting_id: int) -> Meeting:
@@ -53,10 +52,11 @@ def viewer_of_meeting(meeting_id: int) -> Viewer:
     return viewer_or_404(_meeting(meeting_id))
 
 
-def idempotency_key() -> str | None:
-    """The client's key for this change, so a retry after a lost answer is applied once."""
-    key = request.headers.get("Idempotency-Key", "")
-    return key if KEY.match(key) else None
+def idempotency_key() -> RequestKey | None:
+    """The client's key for this change, so a retry after a lost answer is applied once
+    (`KeyMalformed` when it is broken: never treated as if there were none).
+    """
+    return request_key()
 
 
 def respond(viewer: Viewer, section: str, *, status: int = 200, **extra):
@@ -81,6 +81,10 @@ def respond_item(viewer: Viewer, kind: str, item):
     not the whole section. app.js reads the X-Board- headers; htmx itself swaps nothing, since
     the form that sent the change may have been replaced meanwhile.
     """
+    if item.deleted_at is not None or (item.confidential and not viewer.is_staff):
+        # A replay of a change to an item deleted or made confidential since: the section as
+        # this person may see it now.
+        return respond(viewer, commands.section_of(kind))
     seq = commands.last_seq(viewer.meeting.case_id)
     element = item_element_id(kind, item.id)
     html = pushed_item(viewer.meeting, viewer.audience, element, seq)
@@ -119,7 +123,7 @@ def _board_change(view, fixed_section: str | None):
 
     @wraps(view)
     def wrapped(meeting_id: int, **kwargs):
-        viewer = viewer_of_meeting(meeting_id)
+        viewer = joined(viewer_of_meeting(meeting_id))
         section = fixed_section or commands.section_of(kwargs.get("kind"))
         if not rate_limit.allow(viewer.participant.id or 0):
             return tell(
@@ -128,10 +132,14 @@ def _board_change(view, fixed_section: str | None):
                 429,
             )
         try:
-            return view(viewer, **kwargs)
-        except Invalid as error:
+            return replayed_when_raced(view, viewer, **kwargs)
+        except (Invalid, KeyMalformed) as error:
             db.session.rollback()
-            return tell(section, list(error.errors.values()), 400)
+            messages = list(error.errors.values()) if isinstance(error, Invalid) else [str(error)]
+            return tell(section, messages, 400)
+        except KeyReused as error:
+            db.session.rollback()
+            return tell(section, [str(error)], 422)
         except NotAllowed as error:
             db.session.rollback()
             return tell(section, [str(error)], 403)
@@ -145,6 +153,17 @@ def _board_change(view, fixed_section: str | None):
             )
 
     return wrapped
+
+
+def replayed_when_raced(view, *args, **kwargs):
+    """Run a change's view; if another try of the same change (same key) committed while this
+    one ran, run it once more: it then finds that change and answers as a replay.
+    """
+    try:
+        return view(*args, **kwargs)
+    except AppliedMeanwhile:
+        db.session.rollback()
+        return view(*args, **kwargs)
 
 
 @bp.get("/")

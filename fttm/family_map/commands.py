@@ -33,6 +33,7 @@ from fttm.family_map.models import (
 )
 from fttm.forms import whole_number
 from fttm.jurisdictions import profile
+from fttm.row_versions import bump, claim, reread
 from fttm.timestamps import utcnow
 from fttm.transcript.recorder import change, snapshot
 
@@ -265,7 +266,7 @@ def edit_person(
         field = next(iter(changed))
         raise Conflict(person, field, getattr(person, field))
     with _change(viewer, key) as current:
-        _set(current, person, changed, "person.edited")
+        _set(current, person, changed, "person.edited", seen=base_version)
         if twin is not None and twin.multiple_birth_group is None:
             _set(current, twin, {"multiple_birth_group": twin.id}, "person.edited")
     return person
@@ -758,16 +759,23 @@ def _save_edit(viewer: Viewer, item, values: dict, base_version: int, key, event
         field = next(iter(changed))
         raise Conflict(item, field, getattr(item, field))
     with _change(viewer, key) as current:
-        _set(current, item, changed, event_kind)
+        _set(current, item, changed, event_kind, seen=base_version)
     return item
 
 
-def _set(current, item, values: dict, event_kind: str) -> None:
-    """Change some fields of a row and record the event, with before and after."""
+def _set(current, item, values: dict, event_kind: str, *, seen: int | None = None) -> None:
+    """Change some fields of a row and record the event, with before and after. With `seen`, the
+    version the editor loaded: if the row moved on since, Conflict and nothing is written.
+    """
+    if seen is None:
+        bump(item)
+    elif not claim(item, seen):
+        reread(item)
+        field = next(iter(values))
+        raise Conflict(item, field, getattr(item, field))
     before = snapshot(item, tuple(values))
     for name, value in values.items():
         setattr(item, name, value)
-    item.version += 1
     current.record(
         event_kind, item, before=before, after=snapshot(item, tuple(values)), section=SECTION
     )

@@ -17,6 +17,7 @@ from flask_login import current_user
 
 from fttm.auth.access import case_or_404, caseworker_required, meeting_or_404
 from fttm.board import views as board_views
+from fttm.board.viewer import joined
 from fttm.errors import Invalid
 from fttm.extensions import db
 from fttm.forms import submit
@@ -140,6 +141,8 @@ def _control(meeting_id: int, action, *args, section: str = "status"):
             return board_views.tell(section, [message], 400)
         flash(message, "error")
         return redirect(url_for("meetings.show", meeting_id=meeting.id))
+    if action in (commands.open_meeting, commands.start_meeting):
+        joining.join_as_staff(current_user, meeting)  # who runs the meeting takes part in it
     board = url_for("board.page", meeting_id=meeting.id)
     if request.headers.get("HX-Request") and action not in LIFECYCLE:
         return board_views.respond(board_views.viewer_or_404(meeting), section)
@@ -189,7 +192,7 @@ def participant(meeting_id: int, participant_id: int, step: str):
     person = db.session.get(Participant, participant_id)
     if person is None or person.meeting_id != meeting.id:
         abort(404)
-    viewer = board_views.viewer_or_404(meeting)
+    viewer = joined(board_views.viewer_or_404(meeting))
     try:
         (joining.admit if step == "admit" else joining.remove)(viewer.participant, person)
     except Invalid as error:

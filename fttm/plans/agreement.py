@@ -21,7 +21,7 @@ from fttm.jurisdictions import profile
 from fttm.meetings.models import MeetingStatus, Participant, ParticipantStatus
 from fttm.plans.models import Agreement, AgreementResponse, PlanVersion
 from fttm.plans.versions import latest_version
-from fttm.transcript.recorder import Actor, already_applied, change, snapshot
+from fttm.transcript.recorder import Actor, change, replayed_row, snapshot
 
 COMMENT_MAX = 1000
 NAME_MAX = 120
@@ -159,8 +159,12 @@ def _clean_comment(comment: str | None, field: str = "comment") -> str | None:
 
 def _record(version: PlanVersion, actor: Actor, kind: str, key: str | None, **fields) -> Agreement:
     """Save one answer with its transcript event; a retry with the same key saves nothing new."""
-    if (done := already_applied(version.case_id, key)) is not None:
-        return db.session.get(Agreement, done.target_id)
+
+    def of_this_version(row: Agreement) -> bool:
+        return row.plan_version_id == version.id
+
+    if (done := replayed_row(version.case_id, key, actor, Agreement, of_this_version)) is not None:
+        return done
     with change(
         version.case_id, actor, meeting_id=version.meeting_id, idempotency_key=key
     ) as current:

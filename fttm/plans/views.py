@@ -11,6 +11,7 @@ from fttm.board import rate_limit
 from fttm.board.views import idempotency_key, viewer_of_meeting
 from fttm.errors import Invalid, NotAllowed, NotFound
 from fttm.extensions import db
+from fttm.idempotency import AppliedMeanwhile
 from fttm.jurisdictions import profile
 from fttm.meetings.models import Meeting
 from fttm.plans import agreement
@@ -118,6 +119,8 @@ def record_agreement(meeting_id: int):
             role=form.get("role", ""),
             key=idempotency_key(),
         )
+    except AppliedMeanwhile:
+        db.session.rollback()  # the same answer, sent twice at once: the other try saved it
     except Invalid as error:
         db.session.rollback()
         errors = error.errors
@@ -185,6 +188,8 @@ def give_agreement(meeting_id: int):
             request.form.get("comment"),
             key=idempotency_key(),
         )
+    except AppliedMeanwhile:
+        db.session.rollback()  # the same answer, sent twice at once: the other try saved it
     except Invalid as error:
         db.session.rollback()
         return _my_panel(viewer, status=400, errors=error.errors, form=request.form)

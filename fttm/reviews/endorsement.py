@@ -20,7 +20,7 @@ from fttm.jurisdictions import profile
 from fttm.plans.agreement import unexplained_parents
 from fttm.plans.models import Endorsement, EndorsementDecision, PlanVersion
 from fttm.plans.versions import latest_version
-from fttm.transcript.recorder import Actor, already_applied, change, snapshot
+from fttm.transcript.recorder import Actor, change, replayed_row, snapshot
 
 COMMENT_MAX = 2000
 FIELDS = ("decision", "comment")
@@ -44,8 +44,12 @@ def decide(
         raise NotFound("case of another team")
     if supervisor.role != Role.SUPERVISOR:
         raise NotAllowed(_("Only a supervisor can endorse or return a plan."))
-    if (done := already_applied(version.case_id, key)) is not None:
-        return db.session.get(Endorsement, done.target_id)
+    actor = Actor.for_user(supervisor)
+    done = replayed_row(
+        version.case_id, key, actor, Endorsement, lambda row: row.plan_version_id == version.id
+    )
+    if done is not None:
+        return done
     newest = latest_version(version.case_id)
     if newest is not None and newest.id != version.id:
         raise NotAllowed(_("This plan was replaced by version %(number)d.", number=newest.number))

@@ -10,6 +10,7 @@ from fttm.auth.access import caseworker_required, meeting_or_404
 from fttm.board.views import idempotency_key
 from fttm.errors import Invalid, NotAllowed
 from fttm.extensions import db
+from fttm.idempotency import AppliedMeanwhile
 from fttm.plans.views import version_or_404, version_page
 from fttm.reviews.endorsement import DECISION_LABELS, decide, review_queue
 
@@ -38,6 +39,8 @@ def decision(meeting_id: int):
     chosen = request.form.get("decision", "")
     try:
         decide(current_user, version, chosen, request.form.get("comment"), key=idempotency_key())
+    except AppliedMeanwhile:
+        db.session.rollback()  # the same decision, sent twice at once: the other try saved it
     except Invalid as error:
         db.session.rollback()
         return version_page(

@@ -5,7 +5,7 @@ then publish. Commands in every area go through `change()`.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -16,6 +16,7 @@ import sqlalchemy as sa
 
 from fttm import publisher
 from fttm.extensions import db
+from fttm.idempotency import AppliedMeanwhile, KeyReused, RequestKey, as_key
 from fttm.transcript.models import TranscriptEvent
 
 logger = logging.getLogger(__name__)
@@ -62,7 +63,7 @@ class Change:
     case_id: int | None
     actor: Actor
     meeting_id: int | None
-    idempotency_key: str | None
+    key: RequestKey | None
     events: list[TranscriptEvent] = field(default_factory=list)
 
     def record(
@@ -94,7 +95,8 @@ class Change:
             before=before,
             after=after,
             # Only the first event of a change carries the key: one retry, one change.
-            idempotency_key=None if self.events else self.idempotency_key,
+            idempotency_key=None if self.events or not self.key else self.key.value,
+            request_fingerprint=None if self.events or not self.key else self.key.fingerprint,
         )
         db.session.add(event)
         self.events.append(event)
@@ -129,15 +131,55 @@ def live_meeting_id(case_id: int) -> int | None:
     )
 
 
-def already_applied(case_id: int, idempotency_key: str | None) -> TranscriptEvent | None:
-    """The event an earlier try of this change wrote, if that try was committed."""
-    if not idempotency_key:
+def already_applied(
+    case_id: int, idempotency_key: RequestKey | str | None, actor: Actor
+) -> TranscriptEvent | None:
+    """The event an earlier try of this change wrote, if that try was committed.
+
+    A key belongs to one actor, one meeting and one request: found with anything else (another
+    person, or the same person's other change), it is refused with `KeyReused`.
+    """
+    key = as_key(idempotency_key)
+    if key is None:
         return None
-    return db.session.scalar(
+    event = db.session.scalar(
         sa.select(TranscriptEvent).where(
-            TranscriptEvent.case_id == case_id, TranscriptEvent.idempotency_key == idempotency_key
+            TranscriptEvent.case_id == case_id, TranscriptEvent.idempotency_key == key.value
         )
     )
+    if event is None:
+        return None
+    same_actor = (event.actor_user_id, event.actor_participant_id) == (
+        actor.user_id,
+        actor.participant_id,
+    )
+    if not same_actor or event.request_fingerprint != key.fingerprint:
+        raise KeyReused()
+    return event
+
+
+def replayed_row(
+    case_id: int,
+    key: RequestKey | str | None,
+    actor: Actor,
+    model,
+    belongs: Callable[[Any], bool] | None = None,
+):
+    """The `model` row an earlier try of this change (same key, actor and request) saved, if any.
+
+    The row is loaded only if the event says it is of that kind, and only if it belongs where it
+    is asked for (`belongs`; by default, to this case); anything else is refused with
+    `KeyReused`, never answered with some other row.
+    """
+    event = already_applied(case_id, key, actor)
+    if event is None:
+        return None
+    row = db.session.get(model, event.target_id) if event.target_id is not None else None
+    if event.target_type != model.__name__ or row is None:
+        raise KeyReused()
+    if not (belongs(row) if belongs else row.case_id == case_id):
+        raise KeyReused()
+    return row
 
 
 @contextmanager
@@ -146,22 +188,40 @@ def change(
     actor: Actor,
     *,
     meeting_id: int | None = None,
-    idempotency_key: str | None = None,
+    idempotency_key: RequestKey | str | None = None,
 ) -> Iterator[Change]:
     """Run one change to a case in a transaction: commit it with its events, then publish them.
 
     `case_id` is None only while the block creates the case; it then sets `case_id` itself.
-    If the block raises, everything is rolled back and nothing is published.
+    If the block raises, everything is rolled back and nothing is published. If another try of
+    the same change (same key) committed first, `AppliedMeanwhile` says to answer as a replay.
     """
     if meeting_id is None and case_id is not None:
         meeting_id = live_meeting_id(case_id)
-    current = Change(case_id, actor, meeting_id, idempotency_key)
+    current = Change(case_id, actor, meeting_id, as_key(idempotency_key))
     try:
         yield current
         if not current.events:
             raise RuntimeError("a change must record at least one transcript event")
         db.session.commit()
+    except sa.exc.IntegrityError:
+        db.session.rollback()
+        if current.key and current.case_id and _key_taken(current.case_id, current.key):
+            raise AppliedMeanwhile() from None
+        raise
     except BaseException:
         db.session.rollback()
         raise
     publisher.publish(current.events)
+
+
+def _key_taken(case_id: int, key: RequestKey) -> bool:
+    """Whether an event of the case now carries this key (a racing try of the change won)."""
+    return (
+        db.session.scalar(
+            sa.select(TranscriptEvent.id).where(
+                TranscriptEvent.case_id == case_id, TranscriptEvent.idempotency_key == key.value
+            )
+        )
+        is not None
+    )
