@@ -21,9 +21,11 @@ CONTENT_SECURITY_POLICY = "; ".join(
 
 
 def init_app(app: Flask) -> None:
-    """Add the security headers to every response; believe forwarded addresses only from the
-    number of reverse proxies the deployment says it has."""
+    """Add the security headers to every response, Socket.IO's included; believe forwarded
+    addresses only from the number of reverse proxies the deployment says it has."""
     app.after_request(add_security_headers)
+    # Socket.IO answers outside Flask (its middleware never reaches after_request).
+    app.wsgi_app = SocketHeaders(app.wsgi_app, page_headers(app.config["SESSION_COOKIE_SECURE"]))
     proxies = app.config["TRUSTED_PROXIES"]
     if proxies:
         from werkzeug.middleware.proxy_fix import ProxyFix
@@ -31,18 +33,53 @@ def init_app(app: Flask) -> None:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
 
 
+def page_headers(secure: bool) -> list[tuple[str, str]]:
+    """No inline script, no framing, no sniffing; join codes in URLs never leak as a Referer;
+    served over HTTPS (secure cookies), browsers are told to stay on HTTPS."""
+    headers = [
+        ("Content-Security-Policy", CONTENT_SECURITY_POLICY),
+        ("X-Content-Type-Options", "nosniff"),
+        ("X-Frame-Options", "DENY"),
+        ("Referrer-Policy", "no-referrer"),
+        ("Permissions-Policy", "camera=(), microphone=(), geolocation=()"),
+    ]
+    if secure:
+        headers.append(("Strict-Transport-Security", "max-age=31536000; includeSubDomains"))
+    return headers
+
+
 def add_security_headers(response: Response) -> Response:
-    """No inline script, no framing, no sniffing; join codes in URLs never leak as a Referer."""
-    response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["X-Frame-Options"] = "DENY"
-    response.headers["Referrer-Policy"] = "no-referrer"
-    response.headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
-    if current_app.config["SESSION_COOKIE_SECURE"]:
-        response.headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
+    """Every page's security headers; HTML is never cached (it may name the family)."""
+    for name, value in page_headers(current_app.config["SESSION_COOKIE_SECURE"]):
+        response.headers[name] = value
     if "text/html" in response.content_type:
         response.headers.setdefault("Cache-Control", "no-store")
     return response
+
+
+class SocketHeaders:
+    """WSGI middleware: every answer under /socket.io/ (the long-polling handshake, its polls and
+    posts, its errors) carries the page headers too, and is never cached: a poll carries board
+    HTML."""
+
+    PREFIX = "/socket.io"
+
+    def __init__(self, wsgi_app, headers: list[tuple[str, str]]) -> None:
+        self.wsgi_app = wsgi_app
+        self.headers = [*headers, ("Cache-Control", "no-store")]
+
+    def __call__(self, environ, start_response):
+        """Pass the request on; add the headers to Socket.IO's answer as it starts."""
+        if not environ.get("PATH_INFO", "").startswith(self.PREFIX):
+            return self.wsgi_app(environ, start_response)
+
+        def start_with_headers(status, headers, exc_info=None):
+            if not status.startswith("101"):  # a WebSocket upgrade is not a page
+                present = {name.lower() for name, _value in headers}
+                headers = [*headers, *((n, v) for n, v in self.headers if n.lower() not in present)]
+            return start_response(status, headers, exc_info)
+
+        return self.wsgi_app(environ, start_with_headers)
 
 
 def pick_locale() -> str | None:

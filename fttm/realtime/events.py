@@ -2,27 +2,33 @@
 
 Flask's before_request hooks do not run for socket events, so every handler checks who is asking,
 from the database, every time. Changes to the board never travel this way: they are htmx requests.
+Every event a screen sends is first counted against its socket's and its person's budgets
+(fttm.realtime.budgets), so one phone cannot stall the meeting by flooding it.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
+import threading
 from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask import current_app, request
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_socketio import join_room
+from flask_socketio import ConnectionRefusedError, join_room
 
-from fttm.board import rate_limit
 from fttm.board.commands import last_seq
 from fttm.board.sections import SECTIONS
 from fttm.board.viewer import Viewer, viewer_for
 from fttm.extensions import db, socketio
 from fttm.meetings.models import Meeting
 from fttm.realtime import presence
+from fttm.realtime.budgets import UNKNOWN, budgets_of
+from fttm.realtime.renderings import Board, shared_renderings
 from fttm.realtime.rooms import audience_room, participant_room
 from fttm.routing import MAX_ID
 from fttm.transcript.models import TranscriptEvent
@@ -36,13 +42,24 @@ CELL = re.compile(r"^(action)-(\d{1,12})-([a-z_]{1,20})$")
 
 @dataclass(frozen=True)
 class Connection:
-    """What a socket was let in as."""
+    """What a socket was let in as: a participant, or staff looking on with no participant row
+    yet (`participant_id` None; staff sockets also keep their account's id)."""
 
     meeting_id: int
-    participant_id: int
+    participant_id: int | None
+    user_id: int | None = None
+
+    @property
+    def person(self) -> str:
+        """Whose budget the socket's events count against (all their tabs together)."""
+        if self.participant_id is None:  # staff may look on at several meetings at once
+            return f"meeting:{self.meeting_id}:user:{self.user_id}"
+        return f"participant:{self.participant_id}"
 
 
 _connections: dict[str, Connection] = {}
+_syncing: set[str] = set()  # sockets whose catch-up is being answered
+_syncing_lock = threading.Lock()
 
 
 def origin_allowed() -> bool:
@@ -71,14 +88,26 @@ def current_viewer() -> Viewer | None:
         return None
     meeting = db.session.get(Meeting, connection.meeting_id)
     viewer = viewer_for(meeting) if meeting else None
-    if viewer is None or viewer.participant.id != connection.participant_id:
+    if viewer is None or not _still_the_same(viewer, connection):
         return None
     return viewer
 
 
+def _still_the_same(viewer: Viewer, connection: Connection) -> bool:
+    """Whether the socket's person is who is asking now: staff by their account (they may have
+    had no participant row when they connected, or have one since), others by participant."""
+    if connection.user_id is not None:
+        return viewer.is_staff and viewer.user.id == connection.user_id
+    return viewer.participant.id is not None and viewer.participant.id == connection.participant_id
+
+
 @socketio.on("connect")
 def connect(auth=None):
-    """A screen opens its socket for one meeting: a staff session or a participant token."""
+    """A screen opens its socket for one meeting: a staff session or a participant token.
+
+    Staff only looking at a board may have no participant row: they get the staff rendering but
+    no participant room and no "online" entry (they are not taking part).
+    """
     if not origin_allowed():
         logger.info("socket refused: origin not allowed")
         return False
@@ -87,13 +116,20 @@ def connect(auth=None):
         # A signed-in member of staff may connect without a meeting (nothing to receive yet).
         return bool(current_user.is_authenticated)
     viewer = viewer_for(meeting)
-    if viewer is None or viewer.participant.id is None:
+    if viewer is None or (viewer.participant.id is None and not viewer.is_staff):
         logger.info("socket refused for meeting %s", meeting.id)
         return False
-    _connections[request.sid] = Connection(meeting.id, viewer.participant.id)
+    user_id = viewer.user.id if viewer.is_staff else None
+    connection = Connection(meeting.id, viewer.participant.id, user_id)
+    if wait := budgets_of().wait("connect", request.sid, connection.person):
+        budgets_of().socket_closed(request.sid)
+        raise ConnectionRefusedError({"message": _too_many(wait)["error"], "retry_after": wait})
+    _connections[request.sid] = connection
     join_room(audience_room(meeting.id, viewer.audience))
-    join_room(participant_room(viewer.participant.id))
-    if presence.arrive(meeting.id, viewer.participant.id, request.sid):
+    if connection.participant_id is None:
+        return True
+    join_room(participant_room(connection.participant_id))
+    if presence.arrive(meeting.id, connection.participant_id, request.sid):
         _push_presence(meeting)
     return True
 
@@ -101,8 +137,11 @@ def connect(auth=None):
 @socketio.on("disconnect")
 def disconnect(reason=None):
     """A screen went away; when it was someone's last, the others see them go offline."""
+    budgets_of().socket_closed(request.sid)
     connection = _connections.pop(request.sid, None)
-    if connection and presence.leave(connection.meeting_id, connection.participant_id, request.sid):
+    if connection is None or connection.participant_id is None:
+        return
+    if presence.leave(connection.meeting_id, connection.participant_id, request.sid):
         meeting = db.session.get(Meeting, connection.meeting_id)
         if meeting is not None:
             _push_presence(meeting)
@@ -115,20 +154,70 @@ def _push_presence(meeting: Meeting) -> None:
     push_sections(meeting, ("participants",))
 
 
-@socketio.on("board:sync")
+def _too_many(wait: int) -> dict:
+    """The refusal of an event over its sender's budget: why, and when to try again."""
+    return {"ok": False, "error": _("Too many messages. Wait a moment."), "retry_after": wait}
+
+
+def client_event(name: str):
+    """Declare the handler of an event screens send: each one is counted against its socket's
+    and its person's budgets before it runs, and refused, saying why, when over them."""
+
+    def declare(handler):
+        @functools.wraps(handler)
+        def counted(*args):
+            connection = _connections.get(request.sid)
+            person = connection.person if connection else None
+            if wait := budgets_of().wait(name, request.sid, person):
+                return _too_many(wait)
+            return handler(*args)
+
+        return socketio.on(name)(counted)
+
+    return declare
+
+
+@socketio.on("*")
+def unknown_event(event, *args):
+    """A message fttm has no handler for: refused, and counted so a flood of them is cut short."""
+    connection = _connections.get(request.sid)
+    person = connection.person if connection else None
+    if wait := budgets_of().wait(UNKNOWN, request.sid, person):
+        return _too_many(wait)
+    return {"ok": False, "error": _("fttm does not know that message.")}
+
+
+@client_event("board:sync")
 def sync(data=None):
     """A screen (re)connected and says the last change it saw; it gets every section if behind.
 
-    Sent by: each board page on connect. Received back: `board:update` to this socket only.
+    One at a time per socket: a second while the first is answered is refused (the first brings
+    the board anyway). Sent by: each board page on connect. Received back: `board:update` to
+    this socket only.
     """
+    with _syncing_lock:
+        if request.sid in _syncing:
+            return {
+                "ok": False,
+                "error": _("Already catching up. Wait for the board to arrive."),
+                "retry_after": 1,
+            }
+        _syncing.add(request.sid)
+    try:
+        return _catch_up(data)
+    finally:
+        with _syncing_lock:
+            _syncing.discard(request.sid)
+
+
+def _catch_up(data) -> dict:
+    """Answer one catch-up request: the sections this screen is missing, to it alone."""
     viewer = current_viewer()
     if viewer is None:
         return {"ok": False}
     since = data.get("since") if isinstance(data, dict) else None
     if not isinstance(since, int) or isinstance(since, bool) or since < 0:
         return {"ok": False, "error": _("Reload the page to catch up.")}
-    from fttm.board.sections import render_sections
-
     seq = last_seq(viewer.meeting.case_id)
     if since != seq:  # behind, or ahead of a database that was restored: send everything
         names = ("status", *SECTIONS)
@@ -138,9 +227,20 @@ def sync(data=None):
         # server died between them). Send again what the last few changes touched.
         names = tuple(sorted(_recently_changed(viewer.meeting, since)))
     if names:
-        sections = render_sections(viewer.meeting, names, viewer.audience)
+        sections = _shared_sections(viewer, seq, names)
         socketio.emit("board:update", {"seq": seq, "sections": sections}, to=request.sid)
     return {"ok": True, "seq": seq}
+
+
+def _shared_sections(viewer: Viewer, seq: int, names) -> dict:
+    """The sections as this viewer's audience sees them at `seq` in their language, rendered once
+    for every screen that asks for the same (the audience is part of what is shared)."""
+    from fttm.board.sections import render_sections
+
+    board = Board(viewer.meeting.id, seq, viewer.audience, str(get_locale()))
+    return shared_renderings().sections(
+        board, names, lambda missing: render_sections(viewer.meeting, missing, viewer.audience)
+    )
 
 
 def _recently_changed(meeting: Meeting, seq: int) -> set[str]:
@@ -157,7 +257,7 @@ def _recently_changed(meeting: Meeting, seq: int) -> set[str]:
     return sections_for(events) if events else set()
 
 
-@socketio.on("board:editing")
+@client_event("board:editing")
 def editing(data=None):
     """Someone started or stopped editing a cell; the others see "<name> is editing".
 
@@ -167,9 +267,6 @@ def editing(data=None):
     viewer = current_viewer()
     if viewer is None or viewer.read_only or not isinstance(data, dict):
         return {"ok": False}
-    # Its own budget (negative key): focus events must not use up a person's budget for changes.
-    if not rate_limit.allow(-viewer.participant.id):
-        return {"ok": False, "error": _("Too many messages. Wait a moment.")}
     cell = data.get("cell")
     match = CELL.match(cell) if isinstance(cell, str) else None
     if match is None:
