@@ -44,10 +44,24 @@ class Config:
     PERMANENT_SESSION_LIFETIME = 12 * 60 * 60
     WTF_CSRF_TIME_LIMIT = 12 * 60 * 60
 
-    # Failed sign-ins: this many within the window lock sign-in for that account or address.
+    # Failed sign-ins, throttled as NIST SP 800-63B §5.2.2 asks (see fttm/auth/throttle.py):
+    # free tries on one account from one address; after them each failure doubles that
+    # address's wait for that account, from the first wait up to the longest.
     LOGIN_FAILURES_PER_ACCOUNT = 5
-    LOGIN_FAILURES_PER_ADDRESS = 20
+    LOGIN_FIRST_WAIT_SECONDS = 60
+    LOGIN_LONGEST_WAIT_SECONDS = 60 * 60
+    # NIST's bound: consecutive failures of one account (from any address) that lock it.
+    LOGIN_ACCOUNT_FAILURE_LIMIT = 100
+    # How long a failure counts towards the waits and the bound above.
+    LOGIN_FAILURE_MEMORY_SECONDS = 24 * 60 * 60
+    # Against password spraying: failures from one address, on any accounts, within the window.
+    # Generous, so a whole office behind one address never waits for its colleagues' typos.
+    LOGIN_FAILURES_PER_ADDRESS = 100
     LOGIN_FAILURE_WINDOW_SECONDS = 15 * 60
+    # Wrong join codes: this many from one address start a wait until the window that began with
+    # the first of them is over. Enough for a few typos; far too few to find a code by guessing.
+    JOIN_CODE_TRIES_PER_ADDRESS = 8
+    JOIN_CODE_TRY_WINDOW_SECONDS = 15 * 60
 
     LOG_LEVEL = "INFO"
 
@@ -66,6 +80,7 @@ class Testing(Config):
     DATABASE_URL = "sqlite://"
     LOGIN_FAILURES_PER_ACCOUNT = 3
     LOGIN_FAILURES_PER_ADDRESS = 6
+    LOGIN_ACCOUNT_FAILURE_LIMIT = 10
 
 
 class Production(Config):

@@ -2,9 +2,11 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
+from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField
+from wtforms.validators import AnyOf, Regexp
 
 from fttm.auth.models import Role
+from fttm.auth.throttle import KINDS
 from fttm.forms import optional_int, options
 
 ROLE_LABELS = {
@@ -38,3 +40,10 @@ class TeamForm(FlaskForm):
     """Create a team."""
 
     name = StringField(_l("Team name"))
+
+
+class ClearSignInLimitForm(FlaskForm):
+    """Let an account or an address try to sign in again at once."""
+
+    kind = HiddenField(validators=[AnyOf(KINDS)])
+    key = HiddenField(validators=[Regexp(r"^[0-9a-f]{64}$")])

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import logging
+import math
+import unicodedata
+from urllib.parse import unquote, urlsplit
 
 import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
@@ -13,22 +16,38 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from fttm.auth import throttle
 from fttm.auth.forms import LoginForm
-from fttm.auth.models import Role, User
+from fttm.auth.models import Role, User, new_session_nonce
 from fttm.extensions import db
 from fttm.timestamps import utcnow
 
 logger = logging.getLogger(__name__)
 bp = Blueprint("auth", __name__)
 
+# Longer than any page of ours; a longer `next` is someone's experiment.
+MAX_NEXT_LENGTH = 2000
 # Checked when the email matches no account, so a wrong email takes as long as a wrong password.
 _NO_SUCH_USER_HASH = generate_password_hash("no such user")
 
 
 def _safe_next(target: str | None) -> str | None:
-    """Only follow `next` to a path on this site."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return None
+    """`next` if it is a plain path on this site, else None.
+
+    Browsers forgive a lot: they drop tabs and newlines from a URL, read a backslash as a slash
+    and "//host" as another site, so "/%09/evil" or "/%5Cevil" would leave the site. Refuse
+    anything that is not one slash followed by printable, space-free text, before and after
+    decoding, with neither scheme nor host.
+    """
+    if not target or len(target) > MAX_NEXT_LENGTH:
+        return None
+    for text in (target, unquote(target)):
+        if not text.startswith("/") or text.startswith("//") or "\\" in text:
+            return None
+        if any(char.isspace() or unicodedata.category(char).startswith("C") for char in text):
+            return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return None
+    return target
 
 
 @bp.get("/")
@@ -43,25 +62,21 @@ def home():
 
 @bp.route("/login", methods=["GET", "POST"])
 def login():
-    """Sign in with email and password; repeated failures lock sign-in for a while."""
+    """Sign in with email and password; repeated failures make that address wait a while."""
     if current_user.is_authenticated:
         return redirect(url_for("auth.home"))
     form = LoginForm()
-    status = 200
+    next_page = _safe_next(request.args.get("next"))
+    status, headers = 200, {}
     if form.validate_on_submit():
         email = form.email.data.strip().lower()
         address = request.remote_addr or "unknown"
-        wait = throttle.minutes_locked(email, address)
         user = db.session.scalar(sa.select(User).where(User.email == email))
-        if wait:
+        until = throttle.wait_until(email, address, since=user.last_login_at if user else None)
+        if until:
             status = 429
-            form.form_errors.append(
-                ngettext(
-                    "Too many failed sign-in attempts. Try again in %(num)d minute.",
-                    "Too many failed sign-in attempts. Try again in %(num)d minutes.",
-                    wait,
-                )
-            )
+            headers["Retry-After"] = str(throttle.seconds_until(until))
+            form.form_errors.append(_wait_message(throttle.minutes_until(until)))
         elif user is None or not user.check_password(form.password.data):
             if user is None:
                 check_password_hash(_NO_SUCH_USER_HASH, form.password.data)
@@ -74,24 +89,46 @@ def login():
                 _("This account has been disabled. Ask your administrator to enable it.")
             )
         else:
-            throttle.clear_failures(email)
+            throttle.forget_failures(email, address)
             user.last_login_at = utcnow()
             db.session.commit()
             session.clear()
             login_user(user)
             logger.info("user %s signed in", user.id)
-            return redirect(_safe_next(request.args.get("next")) or url_for("auth.home"))
+            return redirect(next_page or url_for("auth.home"))
     elif request.method == "POST":
         status = 400
-    return render_template("auth/login.html", form=form), status
+    return render_template("auth/login.html", form=form, next_page=next_page), status, headers
+
+
+def _wait_message(minutes: int) -> str:
+    """How long to wait before trying again, in minutes, or hours when it is long."""
+    if minutes <= 90:
+        return ngettext(
+            "Too many failed sign-in attempts. Try again in %(num)d minute.",
+            "Too many failed sign-in attempts. Try again in %(num)d minutes.",
+            minutes,
+        )
+    return ngettext(
+        "Too many failed sign-in attempts. Try again in %(num)d hour.",
+        "Too many failed sign-in attempts. Try again in %(num)d hours.",
+        math.ceil(minutes / 60),
+    )
 
 
 @bp.post("/logout")
 @login_required
 def logout():
-    """End the session on this device."""
-    logger.info("user %s signed out", current_user.id)
+    """End the session: its cookie stops working on this device and any copy of it.
+
+    The session names the user's nonce, and a new nonce makes every session that names the old
+    one worthless (see access.load_user), so a copied cookie dies with the sign-out.
+    """
+    user = current_user._get_current_object()
+    user.session_nonce = new_session_nonce()
+    db.session.commit()
+    logger.info("user %s signed out", user.id)
     logout_user()
     session.clear()
-    flash(_("You have signed out."), "info")
+    flash(_("You have signed out, on this device and any other."), "info")
     return redirect(url_for("auth.login"))
