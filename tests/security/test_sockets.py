@@ -119,6 +119,20 @@ def test_an_unknown_event_is_refused_with_a_reason_and_counted(live, maria):
     assert socket.is_connected()
 
 
+def test_a_phone_reconnecting_in_a_loop_is_refused_for_a_while(live, maria, nan):
+    """Each arrival tells everyone who is here: a phone opening and closing its socket in a loop
+    is refused after a while; Nan's phone still connects."""
+    opened = []
+    for _ in range(40):
+        socket = live.socket(maria, drain=False)
+        opened.append(socket.is_connected())
+        if socket.is_connected():
+            socket.disconnect()
+
+    assert opened[0] and not all(opened)
+    assert live.socket(nan).is_connected()
+
+
 def test_a_screen_has_one_catch_up_in_flight(live, maria):
     """A second catch-up sent while the first is being answered is refused, saying why; the first
     is answered in full."""
