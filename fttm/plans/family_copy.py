@@ -2,7 +2,9 @@
 family's strengths first, with nothing confidential and no one's safety rating in it.
 
 Everything here is read from the version's snapshot (what people agreed to), except the family
-map, which is drawn as the family sees it now.
+map, which is drawn as the family sees it now. Confidential means confidential when the version
+was taken OR now: a person or item made confidential after the meeting leaves every copy printed
+from then on, and someone confidential then stays out even if shared since.
 """
 
 from __future__ import annotations
@@ -23,10 +25,10 @@ from fttm.cases.models import Case
 from fttm.extensions import db
 from fttm.family_map.drawing import PersonStory, Told, figure, stories
 from fttm.family_map.loading import load_map
-from fttm.family_map.models import Person
 from fttm.jurisdictions import Profile, profile
 from fttm.meetings.models import Meeting, Participant
 from fttm.plans.agreement import current_agreements
+from fttm.plans.confidential import Hidden, hidden_from_family, map_without
 from fttm.plans.models import (
     Agreement,
     AgreementResponse,
@@ -121,33 +123,36 @@ class PlanForFamily:
     household_words: list[Told] = field(default_factory=list)
 
 
-def _shared(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The items everyone may read: confidential ones never leave the server for a family."""
-    return [item for item in items if not item.get("confidential")]
+def _shared(snapshot: dict[str, Any], section: str, hidden: Hidden) -> list[dict[str, Any]]:
+    """The section's items everyone may read: confidential ones, then or now, never leave the
+    server for a family.
+    """
+    gone = hidden.items.get(section, frozenset())
+    return [
+        item
+        for item in snapshot.get(section, [])
+        if not item.get("confidential") and item["id"] not in gone
+    ]
 
 
-def _hidden_names(snapshot: dict[str, Any]) -> set[str]:
-    """Names of confidential people that no shared person also has: never printed as "who"."""
-    people = snapshot.get("people", {}).values()
-    shared = {p["name"] for p in people if not p.get("confidential")}
-    return {p["name"] for p in people if p.get("confidential") and p["name"] not in shared}
-
-
-def _about(item: dict[str, Any], snapshot: dict[str, Any]) -> str:
+def _about(item: dict[str, Any], snapshot: dict[str, Any], hidden: Hidden) -> str:
     """The shared person a strength or worry is about, if any."""
     person = snapshot.get("people", {}).get(str(item.get("person_id")))
-    return person["name"] if person and not person.get("confidential") else ""
+    return person["name"] if person and item.get("person_id") not in hidden.people else ""
 
 
-def _who(item: dict[str, Any], hidden: set[str]) -> str:
+def _who(item: dict[str, Any], hidden: Hidden) -> str:
+    """Who does it; blank when that is someone confidential. The step itself stays: it is part of
+    the plan the family agreed to (the board showed it to them the same way, with no one named).
+    """
     who = item.get("who") or ""
-    return "" if who in hidden else who
+    return "" if who in hidden.names else who
 
 
-def _actions(snapshot: dict[str, Any], hidden: set[str]) -> list[ActionRow]:
+def _actions(snapshot: dict[str, Any], hidden: Hidden) -> list[ActionRow]:
     words = status_words()
     rows = []
-    for item in _shared(snapshot.get("actions", [])):
+    for item in _shared(snapshot, "actions", hidden):
         due_on = item.get("due_on")
         rows.append(
             ActionRow(
@@ -163,38 +168,29 @@ def _actions(snapshot: dict[str, Any], hidden: set[str]) -> list[ActionRow]:
     return rows
 
 
-def _goals(snapshot: dict[str, Any]) -> list[dict[str, Any]]:
+def _goals(snapshot: dict[str, Any], hidden: Hidden) -> list[dict[str, Any]]:
     """Shared goals, each with its shared objectives."""
-    objectives = _shared(snapshot.get("objectives", []))
+    objectives = _shared(snapshot, "objectives", hidden)
     return [
         {"text": goal["text"], "objectives": [o for o in objectives if o["goal_id"] == goal["id"]]}
-        for goal in _shared(snapshot.get("goals", []))
+        for goal in _shared(snapshot, "goals", hidden)
     ]
 
 
-def _safety(snapshot: dict[str, Any], kind: str, hidden: set[str]) -> list[dict[str, Any]]:
+def _safety(snapshot: dict[str, Any], kind: str, hidden: Hidden) -> list[dict[str, Any]]:
     return [
         {**step, "who": _who(step, hidden)}
-        for step in _shared(snapshot.get("safety_steps", []))
+        for step in _shared(snapshot, "safety_steps", hidden)
         if step.get("kind") == kind
     ]
 
 
-def _confidential_people(case_id: int) -> set[int]:
-    return set(
-        db.session.scalars(
-            sa.select(Person.id).where(Person.case_id == case_id, Person.confidential.is_(True))
-        )
-    )
-
-
-def _agreements(version: PlanVersion, rules: Profile) -> list[AgreementLine]:
+def _agreements(version: PlanVersion, rules: Profile, hidden: Hidden) -> list[AgreementLine]:
     """Each person's latest answer, leaving out anyone the family may not know is on the map.
 
     A reason why someone did not take part is the facilitator's note, not the person's own
     words: it stays with staff.
     """
-    hidden = _confidential_people(version.case_id)
     answers = response_words()
     lines = []
     for agreement in current_agreements(version):
@@ -215,13 +211,13 @@ def _agreements(version: PlanVersion, rules: Profile) -> list[AgreementLine]:
     return lines
 
 
-def _is_hidden(agreement: Agreement, hidden: set[int]) -> bool:
-    if agreement.person_id in hidden:
+def _is_hidden(agreement: Agreement, hidden: Hidden) -> bool:
+    if agreement.person_id in hidden.people or agreement.name in hidden.names:
         return True
     if agreement.participant_id is None:
         return False
     participant = db.session.get(Participant, agreement.participant_id)
-    return participant is not None and participant.person_id in hidden
+    return participant is not None and participant.person_id in hidden.people
 
 
 def latest_endorsement(version: PlanVersion) -> Endorsement | None:
@@ -245,8 +241,8 @@ def plan_for_family(version: PlanVersion) -> PlanForFamily:
     case = meeting.case
     rules = profile(case.jurisdiction)
     snapshot = version.snapshot
-    hidden = _hidden_names(snapshot)
-    family_map = load_map(case.id, FAMILY, rules)
+    hidden = hidden_from_family(version, meeting)
+    family_map = map_without(load_map(case.id, FAMILY, rules), hidden)
     people_words, household_words = stories(family_map, rules.today().year)
     endorsement = latest_endorsement(version)
     endorsed = endorsement is not None and endorsement.decision == EndorsementDecision.ENDORSED
@@ -260,18 +256,18 @@ def plan_for_family(version: PlanVersion) -> PlanForFamily:
         permanency_goal=rules.label("permanency_goals", case.permanency_goal),
         review_on=written_date(review_due_on(version, rules)),
         strengths=[
-            {"text": s["text"], "about": _about(s, snapshot)}
-            for s in _shared(snapshot.get("strengths", []))
+            {"text": s["text"], "about": _about(s, snapshot, hidden)}
+            for s in _shared(snapshot, "strengths", hidden)
         ],
         worries=[
-            {"text": w["text"], "about": _about(w, snapshot)}
-            for w in _shared(snapshot.get("worries", []))
+            {"text": w["text"], "about": _about(w, snapshot, hidden)}
+            for w in _shared(snapshot, "worries", hidden)
         ],
-        goals=_goals(snapshot),
+        goals=_goals(snapshot, hidden),
         actions=_actions(snapshot, hidden),
         every_day=_safety(snapshot, "proactive", hidden),
         if_then=_safety(snapshot, "reactive", hidden),
-        agreements=_agreements(version, rules),
+        agreements=_agreements(version, rules, hidden),
         endorsed_on=(
             written_date(local_day(endorsement.decided_at, rules.zone)) if endorsed else None
         ),
