@@ -426,9 +426,23 @@
       return;
     }
     socket = io({ auth: { meeting: meetingId } });
+    var syncAgain = null;
+    function sync() {
+      clearTimeout(syncAgain);
+      socket.emit("board:sync", { since: lastSeq }, function (answer) {
+        if (!answer || answer.ok) { return; }
+        // Refused for now (too many messages, or a catch-up already on its way): ask again when
+        // the server says; refused for good: say why.
+        if (typeof answer.retry_after === "number") {
+          syncAgain = setTimeout(function () { if (socket.connected) { sync(); } }, answer.retry_after * 1000);
+        } else if (answer.error) {
+          announce(answer.error);
+        }
+      });
+    }
     socket.on("connect", function () {
       showConnection("connected");
-      socket.emit("board:sync", { since: lastSeq });
+      sync();
       retryPending();
     });
     socket.on("disconnect", function () { showConnection(navigator.onLine ? "reconnecting" : "offline"); });
