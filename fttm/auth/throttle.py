@@ -151,14 +151,20 @@ def minutes_until(moment: datetime) -> int:
     return math.ceil(seconds_until(moment) / 60)
 
 
-def record_failure(email: str, address: str) -> None:
-    """Remember one failed sign-in, and forget those too old to matter."""
+def record_failure(email: str, address: str) -> int:
+    """Remember one failed sign-in (its id), and forget those too old to matter."""
     now = utcnow()
     oldest = now - max(_memory(), _address_window())
     db.session.execute(sa.delete(FailedLogin).where(FailedLogin.at < oldest))
-    db.session.add(
-        FailedLogin(account_key=account_key(email), address_key=address_key(address), at=now)
-    )
+    failure = FailedLogin(account_key=account_key(email), address_key=address_key(address), at=now)
+    db.session.add(failure)
+    db.session.commit()
+    return failure.id
+
+
+def withdraw(failure_id: int) -> None:
+    """Take back an attempt counted as failed before its password turned out right."""
+    db.session.execute(sa.delete(FailedLogin).where(FailedLogin.id == failure_id))
     db.session.commit()
 
 

@@ -74,31 +74,40 @@ def login():
         user = db.session.scalar(sa.select(User).where(User.email == email))
         until = throttle.wait_until(email, address, since=user.last_login_at if user else None)
         if until:
-            status = 429
-            headers["Retry-After"] = str(throttle.seconds_until(until))
+            status, headers["Retry-After"] = 429, str(throttle.seconds_until(until))
             form.form_errors.append(_wait_message(throttle.minutes_until(until)))
-        elif user is None or not user.check_password(form.password.data):
-            if user is None:
-                check_password_hash(_NO_SUCH_USER_HASH, form.password.data)
-            throttle.record_failure(email, address)
-            status = 401
-            form.form_errors.append(_("That email and password do not match an account."))
-        elif not user.active:
-            status = 403
-            form.form_errors.append(
-                _("This account has been disabled. Ask your administrator to enable it.")
-            )
         else:
-            throttle.forget_failures(email, address)
-            user.last_login_at = utcnow()
-            db.session.commit()
-            session.clear()
-            login_user(user)
-            logger.info("user %s signed in", user.id)
-            return redirect(next_page or url_for("auth.home"))
+            status = _check_password(form, user, email, address)
+            if status == 200:
+                return redirect(next_page or url_for("auth.home"))
     elif request.method == "POST":
         status = 400
     return render_template("auth/login.html", form=form, next_page=next_page), status, headers
+
+
+def _check_password(form: LoginForm, user: User | None, email: str, address: str) -> int:
+    """Sign `user` in if the password is theirs (200), or say why not on the form (401, 403)."""
+    # Counted as failed before the (slow) password check, so guesses sent side by side see
+    # each other's attempts rather than all slipping through together.
+    attempt = throttle.record_failure(email, address)
+    if user is None or not user.check_password(form.password.data):
+        if user is None:
+            check_password_hash(_NO_SUCH_USER_HASH, form.password.data)
+        form.form_errors.append(_("That email and password do not match an account."))
+        return 401
+    if not user.active:
+        throttle.withdraw(attempt)
+        form.form_errors.append(
+            _("This account has been disabled. Ask your administrator to enable it.")
+        )
+        return 403
+    throttle.forget_failures(email, address)
+    user.last_login_at = utcnow()
+    db.session.commit()
+    session.clear()
+    login_user(user)
+    logger.info("user %s signed in", user.id)
+    return 200
 
 
 def _wait_message(minutes: int) -> str:

@@ -282,6 +282,7 @@ def test_disabled_account_is_told_so_only_with_the_right_password(client, facili
     assert response.status_code == 403
     assert DISABLED in response.get_data(as_text=True)
     assert not _signed_in(client)
+    assert _failures() == 0, "the right password is not counted as a guess"
     guess = _sign_in(client, facilitator.email, "guess guess guess")
     assert guess.status_code == 401
     assert DISABLED not in guess.get_data(as_text=True)
