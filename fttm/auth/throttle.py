@@ -10,7 +10,7 @@ wait, and sign-in from an address waits for the longest that applies:
   Someone guessing from one address is slowed to about one try an hour, and only that address
   waits: the real person, anywhere else, still signs in.
 - account: NIST's bound on consecutive failures (since the last successful sign-in), for guessing
-  spread over many addresses. One address cannot reach it (about 30 tries a day at most).
+  spread over many addresses. One address cannot reach it (at most about 35 tries a day).
 - address: a generous limit on failures across all accounts, against password spraying. An office
   behind one address never comes near it by typos.
 

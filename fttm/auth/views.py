@@ -139,5 +139,5 @@ def logout():
     logger.info("user %s signed out", user.id)
     logout_user()
     session.clear()
-    flash(_("You have signed out, on this device and any other."), "info")
+    flash(_("You have signed out. Your other devices are signed out too."), "info")
     return redirect(url_for("auth.login"))

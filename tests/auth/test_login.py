@@ -297,9 +297,9 @@ def test_sign_out_ends_the_session(client, auth, facilitator):
     assert response.status_code == 302
     assert response.headers["Location"] == "/login"
     assert not _signed_in(client)
-    assert "You have signed out, on this device and any other." in client.get("/login").get_data(
-        as_text=True
-    )
+    assert "You have signed out. Your other devices are signed out too." in client.get(
+        "/login"
+    ).get_data(as_text=True)
 
 
 def test_sign_out_by_get_is_refused(client, auth, facilitator):
