@@ -186,6 +186,13 @@ def page(meeting_id: int):
     )
 
 
+@bp.post("/take-part")
+def take_part(meeting_id: int):
+    """Staff of the team who were only looking join the running meeting (an explicit step)."""
+    joined(viewer_of_meeting(meeting_id))
+    return redirect(url_for("board.page", meeting_id=meeting_id))
+
+
 @bp.get("/sections/<any(status,{}):name>".format(",".join(SECTIONS)))
 def section(meeting_id: int, name: str):
     """One section, fresh (htmx refresh, or catching up)."""

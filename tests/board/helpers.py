@@ -20,6 +20,7 @@ from fttm.board.commands import last_seq
 from fttm.board.items import KINDS
 from fttm.board.models import SafetyRating
 from fttm.extensions import db, socketio
+from fttm.joining.commands import join_as_staff
 from fttm.meetings.commands import start_meeting
 from fttm.meetings.models import Meeting, Participant
 from fttm.realtime import events as socket_events
@@ -208,13 +209,18 @@ class LiveMeeting:
         return self.meeting.join_code
 
     def start(self) -> LiveMeeting:
-        """Start the meeting and put the facilitator (signed in on `staff_browser`) at the board."""
+        """Start the meeting and put the facilitator (signed in on `staff_browser`) at the board;
+        starting it makes them take part, as the meeting page's Start button does.
+        """
         start_meeting(self.facilitator, self.meeting)
+        join_as_staff(self.facilitator, self.meeting)
         self.staff_arrives()
         return self
 
     def staff_arrives(self) -> Screen:
-        """The facilitator opens the board: they take part and their page gives the CSRF token."""
+        """The facilitator opens the board: their page gives the CSRF token (looking writes
+        nothing: they take part if they started the meeting or once they change something).
+        """
         page = self.staff.board()
         assert page.status_code == 200, page.status_code
         self.staff.csrf = page_csrf(page.get_data(as_text=True))

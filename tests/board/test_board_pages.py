@@ -508,7 +508,7 @@ def test_the_same_change_sent_twice_with_one_key_is_saved_once(live, maria, nan)
     assert count(Strength, text="Maria asks for help") == 2
     # Someone else's key never replays (nor reveals) Maria's change.
     stolen = nan.add("strength", {"text": "Nan's words"}, key="key-of-maria-1")
-    assert stolen.status_code == 403
+    assert stolen.status_code == 422
     assert count(Strength, text="Nan's words") == 0
 
 

@@ -41,6 +41,7 @@ from fttm.family_map.models import (
     Relationship,
     RelationshipKind,
 )
+from fttm.idempotency import KeyReused
 from fttm.joining.commands import admit, join_meeting
 from fttm.jurisdictions import profile
 from fttm.meetings.commands import end_meeting, lock_section
@@ -1132,8 +1133,8 @@ def test_someone_else_s_key_is_not_their_change(case, mum, aunt):
     add_person(mum, {"name": "Kim"}, key="shared-key")
 
     assert _refused(
-        case.id, lambda: add_person(aunt, {"name": "Kim"}, key="shared-key"), NotAllowed
-    ).startswith("That change could not be matched to you.")
+        case.id, lambda: add_person(aunt, {"name": "Kim"}, key="shared-key"), KeyReused
+    ).startswith("This change reused the key of a different change")
 
 
 # ---- locks and the end of the meeting ----
