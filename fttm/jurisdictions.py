@@ -62,6 +62,9 @@ class Profile:
     review_every_days: int
     tribe_contact: Timeframe | None
     vocabularies: dict[str, tuple[Option, ...]]
+    # Days after a meeting ends that its family phones may still answer the plan and open
+    # their copy; past them a phone's token opens nothing (fttm/joining/tokens.py).
+    family_access_days: int = 30
 
     def options(self, vocabulary: str) -> tuple[Option, ...]:
         """The entries of one vocabulary, in the profile's order."""
@@ -144,6 +147,11 @@ def parse_profile(data: dict, source: str) -> Profile:
     if not isinstance(review, int) or review <= 0:
         raise ProfileError(f"{source}: timeframes.review_every_days must be a positive number")
     tribe = frames.get("tribe_contact")
+    access = frames.get("family_access_days_after_meeting", Profile.family_access_days)
+    if not isinstance(access, int) or isinstance(access, bool) or access < 1:
+        raise ProfileError(
+            f"{source}: timeframes.family_access_days_after_meeting must be a positive number"
+        )
     try:
         return Profile(
             id=data["id"],
@@ -157,6 +165,7 @@ def parse_profile(data: dict, source: str) -> Profile:
             ),
             review_every_days=review,
             tribe_contact=_timeframe(tribe, "timeframes.tribe_contact") if tribe else None,
+            family_access_days=access,
             vocabularies={name: _vocabulary(data.get(name), name) for name in VOCABULARIES},
         )
     except ProfileError as error:

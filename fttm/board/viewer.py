@@ -47,14 +47,15 @@ class Viewer:
 
 
 def participant_from_cookie(meeting: Meeting) -> Participant | None:
-    """The phone's participant in this meeting, whatever its status, if its token is genuine."""
+    """The phone's participant in this meeting, whatever its status, if its token is genuine,
+    still alive (through the meeting and the profile's days after it) and not revoked."""
     token = tokens.read(meeting.id)
-    if token is None:
+    if token is None or not tokens.alive(meeting, token):
         return None
-    participant = db.session.get(Participant, token[0])
+    participant = db.session.get(Participant, token.participant_id)
     if participant is None or participant.meeting_id != meeting.id:
         return None
-    if participant.token_nonce != token[1]:
+    if not tokens.nonce_matches(participant, token):
         return None
     return participant
 

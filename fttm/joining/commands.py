@@ -9,9 +9,9 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from fttm.auth.models import User
-from fttm.errors import Invalid, NotFound
+from fttm.errors import Invalid, NotAllowed, NotFound
 from fttm.extensions import db
-from fttm.family_map.models import Person
+from fttm.family_map.models import Person, is_shareable
 from fttm.jurisdictions import profile
 from fttm.meetings.models import Meeting, MeetingStatus, Participant, ParticipantStatus
 from fttm.timestamps import utcnow
@@ -34,7 +34,7 @@ def actor_for(participant: Participant) -> Actor:
     )
 
 
-def check_joining(meeting: Meeting, display_name: str, role: str, person_id: int | None) -> str:
+def check_joining(meeting: Meeting, display_name: str, role: str) -> str:
     """The tidied display name, or Invalid naming each field that is not right."""
     errors: dict[str, str] = {}
     name = " ".join((display_name or "").split())
@@ -44,31 +44,35 @@ def check_joining(meeting: Meeting, display_name: str, role: str, person_id: int
         errors["display_name"] = _("Use at most %(count)d characters.", count=NAME_MAX)
     if not profile(meeting.case.jurisdiction).has("participant_roles", role):
         errors["role"] = _("Choose who you are in this meeting.")
-    if person_id is not None and not db.session.scalar(
-        sa.select(Person.id).where(
-            Person.id == person_id,
-            Person.case_id == meeting.case_id,
-            Person.deleted_at.is_(None),
-            Person.confidential.is_(False),
-        )
-    ):
-        errors["person_id"] = _("Choose someone from the family map, or leave it empty.")
     if errors:
         raise Invalid(errors)
     return name
 
 
-def join_meeting(
-    meeting: Meeting, *, display_name: str, role: str, person_id: int | None = None
-) -> Participant:
-    """A phone joins with a name and a role; it waits to be admitted unless everyone is."""
+def check_person(meeting: Meeting, person_id: int | None) -> None:
+    """Invalid unless `person_id` is None or someone of the meeting's family map whom everyone
+    may see: a confidential person is never linked to a phone, which would then be told of them.
+    """
+    if person_id is None:
+        return
+    person = db.session.get(Person, person_id) if 0 < person_id < 2**31 else None
+    if not is_shareable(person, meeting.case_id):
+        raise Invalid({"person_id": _("Choose someone from the family map, or leave it empty.")})
+
+
+def join_meeting(meeting: Meeting, *, display_name: str, role: str) -> Participant:
+    """A phone joins with a name and a role; it waits to be admitted unless everyone is.
+
+    It says who it is in the family map only once it is in (`say_who_i_am`), or the facilitator
+    says so when letting it in (`admit`): a phone is shown no name of the family before that.
+    """
     if meeting.status not in JOINABLE:
         raise Invalid({"meeting": _("This meeting is not open for joining.")})
-    name = check_joining(meeting, display_name, role, person_id)
+    name = check_joining(meeting, display_name, role)
     status = ParticipantStatus.ADMITTED if meeting.admit_everyone else ParticipantStatus.WAITING
     with change(meeting.case_id, Actor(name=name, role=role), meeting_id=meeting.id) as current:
         participant = _add_participant(
-            current, meeting, display_name=name, role=role, person_id=person_id, status=status
+            current, meeting, display_name=name, role=role, status=status
         )
     logger.info("participant %s joined meeting %s", participant.id, meeting.id)
     return participant
@@ -124,7 +128,9 @@ def _staff_participant_change(actor: Participant, participant: Participant, kind
         raise NotFound("only the meeting's staff manage participants")
     if participant.user_id is not None:
         raise Invalid({"participant": _("Staff accounts cannot be admitted or removed.")})
-    before = snapshot(participant, ("status",))  # never the token nonce: it is a secret
+    # Never the token nonce: it is a secret.
+    shown = ("status", "person_id") if "person_id" in values else ("status",)
+    before = snapshot(participant, shown)
     with change(
         participant.meeting.case_id, actor_for(actor), meeting_id=participant.meeting_id
     ) as current:
@@ -134,23 +140,52 @@ def _staff_participant_change(actor: Participant, participant: Participant, kind
             kind,
             participant,
             before=before,
-            after=snapshot(participant, ("status",)),
+            after=snapshot(participant, shown),
             section="participants",
         )
     return participant
 
 
-def admit(actor: Participant, participant: Participant) -> Participant:
-    """Let a waiting phone into the meeting."""
+def admit(
+    actor: Participant, participant: Participant, person_id: int | None = None
+) -> Participant:
+    """Let a waiting phone into the meeting, saying who they are in the family map if known."""
     if participant.status != ParticipantStatus.WAITING:
         raise Invalid({"participant": _("Only someone who is waiting can be admitted.")})
+    check_person(participant.meeting, person_id)
+    linked = {"person_id": person_id} if person_id is not None else {}
     return _staff_participant_change(
         actor,
         participant,
         "participant.admitted",
         status=ParticipantStatus.ADMITTED,
         admitted_at=utcnow(),
+        **linked,
     )
+
+
+def say_who_i_am(participant: Participant, person_id: int | None) -> Participant:
+    """An admitted phone says who it is in the family map, or that it is nobody there."""
+    if participant.user_id is not None or participant.status != ParticipantStatus.ADMITTED:
+        raise NotFound("only an admitted family phone says who it is")
+    meeting = participant.meeting
+    if meeting.status not in JOINABLE:
+        raise NotAllowed(_("The meeting has ended: ask the facilitator to change this."))
+    check_person(meeting, person_id)
+    if person_id == participant.person_id:
+        return participant  # nothing changes, so nothing to record
+    before = snapshot(participant, ("person_id",))
+    with change(meeting.case_id, actor_for(participant), meeting_id=meeting.id) as current:
+        participant.person_id = person_id
+        current.record(
+            "participant.identified",
+            participant,
+            before=before,
+            after=snapshot(participant, ("person_id",)),
+            section="participants",
+        )
+    logger.info("participant %s said who they are in meeting %s", participant.id, meeting.id)
+    return participant
 
 
 def remove(actor: Participant, participant: Participant) -> Participant:

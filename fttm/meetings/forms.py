@@ -5,7 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateTimeLocalField, SelectField, StringField
 from wtforms.validators import Optional
 
-from fttm.forms import optional_int, options
+from fttm.forms import options
 from fttm.meetings.models import PURPOSE_LABELS
 
 
@@ -28,26 +28,3 @@ class MeetingForm(FlaskForm):
 
 class CancelForm(FlaskForm):
     """A button that cancels a meeting (the form carries only the CSRF token)."""
-
-
-class JoinCodeForm(FlaskForm):
-    """The code a family member types at /join."""
-
-    class Meta:
-        csrf = False
-
-    code = StringField(_l("Meeting code"))
-
-
-class JoinForm(FlaskForm):
-    """What a phone says about itself when joining: a name, a role, who they are in the family."""
-
-    display_name = StringField(
-        _l("Your name"), description=_l("As the others know you, like “Maria” or “Nan”.")
-    )
-    role = SelectField(_l("You are here as"), validate_choice=False)
-    person_id = SelectField(
-        _l("Who you are in the family map (optional)"),
-        coerce=optional_int,
-        validate_choice=False,
-    )

@@ -20,7 +20,7 @@ from fttm.board import views as board_views
 from fttm.board.viewer import joined
 from fttm.errors import Invalid
 from fttm.extensions import db
-from fttm.forms import submit
+from fttm.forms import optional_int, submit
 from fttm.joining import commands as joining
 from fttm.jurisdictions import profile
 from fttm.meetings import commands
@@ -194,7 +194,11 @@ def participant(meeting_id: int, participant_id: int, step: str):
         abort(404)
     viewer = joined(board_views.viewer_or_404(meeting))
     try:
-        (joining.admit if step == "admit" else joining.remove)(viewer.participant, person)
+        if step == "admit":  # the "Let in" form may say who they are in the family map
+            linked = optional_int(request.form.get("person_id"))
+            joining.admit(viewer.participant, person, linked)
+        else:
+            joining.remove(viewer.participant, person)
     except Invalid as error:
         db.session.rollback()
         return board_views.tell("participants", list(error.errors.values()), 400)

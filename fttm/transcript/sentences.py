@@ -306,6 +306,8 @@ class Teller:
             return _("%(actor)s let %(name)s in", actor=actor, name=name)
         if event.kind == "participant.removed":
             return _("%(actor)s removed %(name)s from the meeting", actor=actor, name=name)
+        if event.kind == "participant.identified":
+            return _("%(actor)s said who they are in the family map", actor=actor)
         if kind == "section" and verb in ("locked", "unlocked"):
             section = titles.get(event.section or "", event.section or "")
             if verb == "locked":

@@ -26,7 +26,7 @@ from fttm.board.viewer import Viewer
 from fttm.errors import Conflict, NotAllowed
 from fttm.extensions import db
 from fttm.family_map.models import Person
-from fttm.joining.commands import admit, join_as_staff, join_meeting, remove
+from fttm.joining.commands import admit, join_as_staff, join_meeting, remove, say_who_i_am
 from fttm.meetings.commands import end_meeting, lock_section, set_option, start_meeting
 from fttm.meetings.models import Meeting
 from fttm.transcript.models import TranscriptEvent
@@ -128,11 +128,14 @@ def _person(case, name: str) -> Person:
     return person
 
 
-def _family(staff: Viewer, name: str, role: str, **kwargs) -> Viewer:
-    """A phone that joined by code and was admitted (at once, or by the facilitator)."""
-    participant = join_meeting(staff.meeting, display_name=name, role=role, **kwargs)
+def _family(staff: Viewer, name: str, role: str, person_id: int | None = None) -> Viewer:
+    """A phone that joined by code and was admitted (at once, or by the facilitator, who says
+    who they are in the family map; let in at once, the phone says so itself)."""
+    participant = join_meeting(staff.meeting, display_name=name, role=role)
     if participant.status == "waiting":
-        admit(staff.participant, participant)
+        admit(staff.participant, participant, person_id)
+    elif person_id is not None:
+        say_who_i_am(participant, person_id)
     return Viewer(staff.meeting, participant)
 
 

@@ -428,10 +428,8 @@ def reviews(live_server: LiveServer) -> Reviews:
         people = reyes_family(case.id)
         phones = {}
         for name, role, person in (("Maria", "parent", people["maria"]), ("Nan", "relative", None)):
-            phone = join_meeting(
-                meeting, display_name=name, role=role, person_id=person.id if person else None
-            )
-            phones[name] = admit(staff.participant, phone)
+            phone = join_meeting(meeting, display_name=name, role=role)
+            phones[name] = admit(staff.participant, phone, person.id if person else None)
         meetings.end_meeting(facilitator, meeting)
         version = version_of_meeting(meeting.id)
         agreement.answer(Viewer(meeting, phones["Maria"]), version, "agreed", MARIA_SAYS)

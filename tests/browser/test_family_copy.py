@@ -65,8 +65,8 @@ def ended(live_server: LiveServer) -> EndedMeeting:
             "safety_step",
             {"kind": "reactive", "trigger": "Maya feels scared", "text": "She calls Aunt Rosa"},
         )
-        phone = join_meeting(meeting, display_name="Ana", role="parent", person_id=ana.id)
-        admit(staff.participant, phone)
+        phone = join_meeting(meeting, display_name="Ana", role="parent")
+        admit(staff.participant, phone, ana.id)
         end_meeting(facilitator, meeting)
         result = EndedMeeting(
             meeting.id,

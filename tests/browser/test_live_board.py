@@ -149,11 +149,10 @@ def admit_everyone(projector: Page) -> None:
     expect(button).to_have_attribute("aria-pressed", "true")
 
 
-def fill_join_form(page: Page, name: str, role: str, person: str) -> None:
-    """Say who one is, and ask to join."""
+def fill_join_form(page: Page, name: str, role: str) -> None:
+    """Say who one is, and ask to join (who one is in the family map comes once let in)."""
     page.get_by_label("Your name").fill(name)
     page.get_by_label("You are here as").select_option(label=role)
-    page.get_by_label("Who you are in the family map (optional)").select_option(label=person)
     page.get_by_role("button", name="Join").click()
 
 
@@ -185,14 +184,16 @@ def gather(app: ServedApp, screens: Screens, *, admit_by_hand: bool = False) -> 
     expect(ana.get_by_role("heading", name="Join the family meeting")).to_be_visible()
     if admit_by_hand:
         screens.shoot(ana, "02-join-form", "phone")
-    fill_join_form(ana, "Ana", "Parent", "Ana Rivera")
+    fill_join_form(ana, "Ana", "Parent")
     if admit_by_hand:
         expect(ana.get_by_text(WAITING_TEXT)).to_be_visible()
         screens.shoot(ana, "03-waiting", "phone")
         expect(waiting_person(projector, "Ana")).to_be_visible()
         participants = projector.locator("#section-participants")
         screens.shoot(projector, "03-waiting", "projector", at=participants)
-        waiting_person(projector, "Ana").get_by_role("button", name="Let in").click()
+        ana_waiting = waiting_person(projector, "Ana")
+        ana_waiting.get_by_label("In the family map (optional)").select_option(label="Ana Rivera")
+        ana_waiting.get_by_role("button", name="Let in").click()
         expect(waiting_person(projector, "Ana")).to_have_count(0)
         admit_everyone(projector)
     # The waiting page asks every 3 s whether its person was let in.
@@ -200,7 +201,7 @@ def gather(app: ServedApp, screens: Screens, *, admit_by_hand: bool = False) -> 
 
     rosa_context, rosa = screens.open("phone", "rosa")
     rosa.goto(app.join_url)
-    fill_join_form(rosa, "Rosa", "Relative", "Rosa Delgado")
+    fill_join_form(rosa, "Rosa", "Relative")
     expect(rosa).to_have_url(BOARD_URL)
 
     meeting = Meeting(projector, Phone("Ana", ana_context, ana), Phone("Rosa", rosa_context, rosa))

@@ -98,7 +98,7 @@ def join_phone(app: ServedApp, screens: Screens, socket: RoutedSocket) -> Page:
     context, phone = screens.open("phone", "ana")
     context.route_web_socket(SOCKET, socket.handle)
     phone.goto(app.join_url)
-    fill_join_form(phone, "Ana", "Parent", "Ana Rivera")
+    fill_join_form(phone, "Ana", "Parent")
     expect(phone).to_have_url(BOARD_URL)
     expect_connected(phone)
     phone.wait_for_function("true")

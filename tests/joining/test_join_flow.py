@@ -13,8 +13,6 @@ from fttm.family_map.models import Person
 from fttm.joining import tokens
 from fttm.meetings.commands import end_meeting, open_meeting, set_option
 from fttm.meetings.models import Participant, ParticipantStatus
-from fttm.timestamps import utcnow
-from tests import factories
 from tests.board import helpers
 from tests.board.helpers import LiveMeeting, count, join_by_code
 
@@ -97,11 +95,11 @@ def _field_error(page: str, field: str) -> str:
     return html.unescape(match.group(1)) if match else ""
 
 
-def test_the_join_form_asks_for_a_name_a_role_and_who_you_are(opened, phone):
-    """An open meeting's join page: name, the profile's roles, the family map's shared people."""
-    leo = _person(opened.case.id, "Leo (age 9)")
+def test_the_join_form_asks_for_a_name_and_a_role_and_names_nobody(opened, phone):
+    """An open meeting's join page: a name and the profile's roles; nobody of the family map,
+    who is chosen only once the phone is let in."""
+    _person(opened.case.id, "Leo (age 9)")
     _person(opened.case.id, "Uncle Kept Apart", confidential=True)
-    _person(opened.case.id, "Gran Removed", deleted_at=utcnow())
 
     response = phone.get(f"/join/{opened.code}")
     page = response.get_data(as_text=True)
@@ -110,9 +108,8 @@ def test_the_join_form_asks_for_a_name_a_role_and_who_you_are(opened, phone):
     assert re.search(r'<label[^>]*for="display_name"[^>]*>\s*Your name\s*</label>', page)
     assert re.search(r'<input[^>]*id="display_name"[^>]*name="display_name"', page)
     assert _options(page, "role") == ROLES
-    people = _options(page, "person_id")
-    assert people == {"": "Not in the map / rather not say", str(leo.id): "Leo (age 9)"}
-    assert "Uncle Kept Apart" not in page and "Gran Removed" not in page
+    assert "person_id" not in page
+    assert "Leo" not in page and "Uncle Kept Apart" not in page
     assert 'name="csrf_token"' in page
 
 
@@ -146,15 +143,15 @@ def test_joining_gives_the_phone_its_cookie_and_a_seat_in_the_waiting_room(opene
     assert (board.status_code, board.headers["Location"]) == (302, f"/join/{opened.code}/waiting")
 
 
-def test_joining_as_someone_in_the_family_map_links_the_participant(opened, phone):
-    """Choosing who you are in the family map links the participant to that person."""
+def test_a_person_sent_with_the_join_form_is_ignored(opened, phone):
+    """A phone cannot claim someone of the family map before it is let in, even by posting an id."""
     leo = _person(opened.case.id, "Leo (age 9)")
 
     response, _token = join_by_code(phone, opened.code, "Leo", "young_person", person_id=leo.id)
 
     assert response.status_code == 302
     [participant] = _family_participants(opened.id)
-    assert (participant.role, participant.person_id) == ("young_person", leo.id)
+    assert (participant.role, participant.person_id) == ("young_person", None)
 
 
 def test_with_admit_everyone_the_phone_lands_on_the_board(opened, facilitator, phone):
@@ -249,34 +246,6 @@ def test_sixty_characters_are_enough_for_a_name(opened, phone):
     assert [p.display_name for p in _family_participants(opened.id)] == ["M" * 60]
 
 
-@pytest.mark.parametrize("who", ["another case", "deleted", "unknown", "nonsense"])
-def test_only_someone_of_this_family_map_can_be_chosen(live, facilitator, opened, phone, who):
-    """A person of another case, a deleted one or an id nobody has: refused, nothing saved."""
-    if who == "another case":
-        person_id = _person(factories.make_case(facilitator).id, "Someone Else").id
-    elif who == "deleted":
-        person_id = _person(opened.case.id, "Gran Removed", deleted_at=utcnow()).id
-    else:
-        person_id = 987654 if who == "unknown" else "Leo"
-
-    response, _token = join_by_code(phone, opened.code, "Maria", "parent", person_id=person_id)
-
-    assert response.status_code == 400
-    message = _field_error(response.get_data(as_text=True), "person_id")
-    assert "Choose someone from the family map" in message
-    assert _family_participants(opened.id) == []
-
-
-def test_a_confidential_person_cannot_be_chosen_by_sending_their_id(opened, phone):
-    """A person kept from family screens cannot be claimed by posting their id either."""
-    hidden = _person(opened.case.id, "Uncle Kept Apart", confidential=True)
-
-    response, _token = join_by_code(phone, opened.code, "Maria", "parent", person_id=hidden.id)
-
-    assert response.status_code == 400
-    assert _family_participants(opened.id) == []
-
-
 def test_a_scheduled_meeting_cannot_be_joined_yet(live, phone):
     """Before the facilitator opens it: a message, no form, and a sent form saves nothing."""
     page = phone.get(f"/join/{live.code}").get_data(as_text=True)
@@ -294,15 +263,34 @@ def test_a_scheduled_meeting_cannot_be_joined_yet(live, phone):
 
 
 def test_an_ended_meeting_cannot_be_joined(opened, facilitator, phone):
-    """After the meeting: "This meeting has ended.", and no form."""
+    """After the meeting its code opens nothing: a stranger is told no meeting has it."""
     end_meeting(facilitator, opened.meeting)
 
     response = phone.get(f"/join/{opened.code}")
     page = response.get_data(as_text=True)
 
-    assert response.status_code == 200
-    assert "This meeting has ended." in page
+    assert response.status_code == 404
+    assert "No meeting has this code" in page
     assert 'name="display_name"' not in page
+
+
+def test_after_the_meeting_its_link_takes_an_admitted_phone_to_the_board(opened, phone):
+    """Someone who was in the meeting opens the join link again afterwards: their board, where
+    they can answer the plan, not "no meeting has this code"."""
+    join_by_code(phone, opened.code, "Maria", "parent")
+    opened.staff_arrives()
+    [maria] = _family_participants(opened.id)
+    assert (
+        opened.staff.post(f"/meetings/{opened.id}/participants/{maria.id}/admit").status_code == 200
+    )
+    end_meeting(opened.facilitator, opened.meeting)
+
+    response = phone.get(f"/join/{opened.code}")
+
+    assert (response.status_code, response.headers["Location"]) == (
+        302,
+        f"/meetings/{opened.id}/board/",
+    )
 
 
 def test_joining_without_the_forms_security_token_saves_nothing(opened, phone):

@@ -105,22 +105,11 @@ def test_an_open_meeting_can_be_joined_before_it_starts(facilitator, case):
         ("role", {"role": ""}),
         ("role", {"role": "staff"}),
         ("role", {"role": "Parent"}),
-        ("person_id", {"person_id": "other case"}),
-        ("person_id", {"person_id": "deleted"}),
-        ("person_id", {"person_id": 999_999}),
     ],
 )
-def test_a_bad_answer_is_refused_by_field_and_nothing_is_saved(
-    facilitator, case, meeting, field, values
-):
+def test_a_bad_answer_is_refused_by_field_and_nothing_is_saved(case, meeting, field, values):
     """Each wrong answer names its field; no participant and no event are written."""
-    other_case = factories.make_case(facilitator)
-    people = {
-        "other case": _person(other_case, "Stranger").id,
-        "deleted": _person(case, "Removed Uncle", deleted=True).id,
-    }
-    answers = {"display_name": "Maria", "role": "parent", "person_id": None, **values}
-    answers["person_id"] = people.get(answers["person_id"], answers["person_id"])
+    answers = {"display_name": "Maria", "role": "parent", **values}
     before = len(_events(case.id))
 
     with pytest.raises(Invalid) as refused:
@@ -131,29 +120,26 @@ def test_a_bad_answer_is_refused_by_field_and_nothing_is_saved(
     assert len(_events(case.id)) == before
 
 
-def test_every_bad_answer_is_named_at_once(facilitator, meeting):
-    """Name, role and person are all reported in one refusal."""
-    stranger = _person(factories.make_case(facilitator), "Stranger")
-
+def test_every_bad_answer_is_named_at_once(meeting):
+    """Name and role are both reported in one refusal."""
     with pytest.raises(Invalid) as refused:
-        join_meeting(meeting, display_name="", role="wizard", person_id=stranger.id)
+        join_meeting(meeting, display_name="", role="wizard")
 
-    assert set(refused.value.errors) == {"display_name", "role", "person_id"}
+    assert set(refused.value.errors) == {"display_name", "role"}
 
 
 @pytest.mark.parametrize("role", ["parent", "young_person", "relative", "friend", "other"])
-def test_a_joiner_picks_a_role_and_optionally_who_they_are(case, meeting, role):
-    """A good answer saves the tidied name, the role and the chosen person of the family map."""
-    mum = _person(case, "Maria Lopez")
+def test_a_joiner_gives_a_name_and_a_role_and_is_nobody_in_the_map_yet(case, meeting, role):
+    """A good answer saves the tidied name and the role; who they are in the family map is
+    said only once they are let in."""
+    _person(case, "Maria Lopez")
 
-    participant = join_meeting(
-        meeting, display_name="  Maria \t Lopez  ", role=role, person_id=mum.id
-    )
+    participant = join_meeting(meeting, display_name="  Maria \t Lopez  ", role=role)
 
     assert (participant.display_name, participant.role, participant.person_id) == (
         "Maria Lopez",
         role,
-        mum.id,
+        None,
     )
     assert participant.user_id is None and participant.token_nonce
 

@@ -140,7 +140,9 @@ def test_a_retried_answer_is_saved_once(live, maria):
 
 def test_facilitator_records_in_person_answers_and_a_parents_absence(live):
     _leo, mum, tom = _family(live.case.id)
-    maria = live.phone("Maria", "parent", person_id=str(mum.id))
+    maria = live.phone("Maria", "parent", admit=False)
+    let_in = f"/meetings/{live.id}/participants/{maria.participant_id}/admit"
+    assert live.staff.post(let_in, {"person_id": str(mum.id)}).status_code == 200
     version = _end(live)
     rows = {row.name: row for row in answerers(version)}
     assert "Maria Reyes" not in rows  # she is on the map and in the meeting: asked once
