@@ -1,4 +1,4 @@
-"""Idempotency keys replay only their own change, to their own sender, as that sender may see it now.
+"""Idempotency keys replay only their own change, to their sender, as the sender may see it now.
 
 Tried as an attacker would: a phone kept the key of one change (a household) and sent it again
 with a change of another kind (a strength). The replay loaded whatever strength had the
