@@ -7,13 +7,10 @@ so 2**31 must be refused as surely as 2**63, and the same checks run on a real P
 from __future__ import annotations
 
 import re
-import secrets
-from collections.abc import Iterator
 
 import pytest
 import sqlalchemy as sa
 
-from fttm import create_app
 from fttm.board.commands import add_item
 from fttm.board.models import Strength
 from fttm.board.viewer import Viewer
@@ -22,7 +19,7 @@ from fttm.family_map.commands import add_person
 from fttm.joining.commands import join_as_staff
 from fttm.meetings.models import Meeting
 from tests.board.helpers import LiveMeeting, Screen, fresh, latest_id
-from tests.conftest import SeparateRequestClient, post_form
+from tests.conftest import post_form
 
 # 2**31 overflows PostgreSQL's integer, 2**63 SQLite's (and bigint), 10**30 everything.
 TOO_BIG = (2**31, 2**63, 10**30)
@@ -31,49 +28,10 @@ ARGUMENT = re.compile(r"<(?:(\w+)(?:\(([^)]*)\))?:)?(\w+)>")
 WORDS = {"kind": "strength", "section": "strengths"}
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def app(request, tmp_path) -> Iterator:
-    """The app in testing mode on a fresh database: a SQLite file, then a real PostgreSQL."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'fttm-test.sqlite3'}"
-    else:
-        url = request.getfixturevalue("postgres_database")
-    app = create_app({"ENV_NAME": "testing", "DATABASE_URL": url, "SECRET_KEY": "test-secret-key"})
-    app.test_client_class = SeparateRequestClient
-    # A crash must come back as the 500 page a person would see, not as an exception in the test.
-    app.config["PROPAGATE_EXCEPTIONS"] = False
-    with app.app_context():
-        db.create_all()
-        yield app
-        db.session.remove()
-        db.engine.dispose()
-
-
-@pytest.fixture(scope="module")
-def postgres_server():
-    """One real PostgreSQL for this module (skipped, with how to install it, when absent)."""
-    from tests.integration import servers
-
-    with servers.postgres_server() as server:
-        yield server
-
-
 @pytest.fixture
-def postgres_database(postgres_server) -> str:
-    """A fresh, empty database on the module's PostgreSQL."""
-    import psycopg2
-
-    name = f"fttm_{secrets.token_hex(6)}"
-    connection = psycopg2.connect(
-        host="127.0.0.1", port=postgres_server.port, user="fttm", dbname="fttm"
-    )
-    try:
-        connection.autocommit = True
-        with connection.cursor() as cursor:
-            cursor.execute(f"CREATE DATABASE {name} OWNER fttm")
-    finally:
-        connection.close()
-    return f"postgresql://fttm@127.0.0.1:{postgres_server.port}/{name}"
+def app(app_on_each_database):
+    """Every test here runs on SQLite, then on a real PostgreSQL."""
+    return app_on_each_database
 
 
 @pytest.fixture
