@@ -261,7 +261,7 @@ def test_rescheduling_saves_and_records_before_and_after(client, signed_in, case
 
 
 def test_cancelling_stops_the_join_code(client, signed_in, case):
-    """A cancelled meeting says so, to staff and to anyone opening its join link."""
+    """A cancelled meeting says so to staff; its join link opens nothing, as an unknown code."""
     meeting = factories.make_meeting(signed_in, case)
     show = f"/meetings/{meeting.id}"
 
@@ -273,8 +273,9 @@ def test_cancelling_stops_the_join_code(client, signed_in, case):
     assert [(e.before, e.after) for e in _events("meeting.cancelled")] == [
         ({"status": "scheduled"}, {"status": "cancelled"})
     ]
-    joining = client.get(f"/join/{meeting.join_code}").get_data(as_text=True)
-    assert "This meeting was cancelled" in joining
+    joining = client.get(f"/join/{meeting.join_code}")
+    assert joining.status_code == 404
+    assert "No meeting has this code" in joining.get_data(as_text=True)
 
 
 def test_a_cancelled_meeting_cannot_be_changed_or_cancelled_again(client, signed_in, case):
