@@ -51,6 +51,9 @@ def create_app(config: dict | None = None) -> Flask:
     # to each new server, but a handler declared after the first init_app reaches only that server.
     from fttm.realtime import events  # noqa: F401
 
+    # Flask-SocketIO keeps the message queue's client manager of an earlier init_app in its
+    # options: drop it, so each app gets the queue its own settings name (or none).
+    socketio.server_options.pop("client_manager", None)
     socketio.init_app(
         app,
         async_mode=app.config["ASYNC_MODE"],
