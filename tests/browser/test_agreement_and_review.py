@@ -192,16 +192,23 @@ def status_swaps(page: Page) -> int:
 
 
 def join(app: ServedApp, screens: Screens, name: str, role: str, person: str | None) -> Page:
-    """A family member opens the meeting's link on their phone and joins (everyone is let in)."""
+    """A family member opens the meeting's link on their phone and joins (everyone is let in),
+    then says who they are in the family map.
+    """
     _, phone = screens.open("phone", name.lower())
     phone.goto(app.join_url)
     phone.get_by_label("Your name").fill(name)
     phone.get_by_label("You are here as").select_option(label=role)
-    if person:
-        phone.get_by_label("Who you are in the family map (optional)").select_option(label=person)
     phone.get_by_role("button", name="Join").click()
     expect(phone).to_have_url(BOARD_URL)
     expect_connected(phone)
+    if person:
+        # Once let in, a phone says who it is in the family map, from its own corner of the board.
+        corner = phone.locator("#who-i-am")
+        corner.scroll_into_view_if_needed()
+        corner.get_by_label("Who you are in the family map").select_option(label=person)
+        corner.get_by_role("button", name="Save").click()
+        expect(corner.get_by_text(f"You are {person} in the family map.")).to_be_visible()
     return phone
 
 
