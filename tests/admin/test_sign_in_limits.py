@@ -37,6 +37,9 @@ def _fail(client, email: str, times: int = 1) -> None:
 def _limits_section(client) -> str:
     """The text of the sign-in limits section of the accounts page."""
     page = client.get("/admin/users").get_data(as_text=True)
+    # Once in the page's body, below the accounts: never in its <title>, never twice.
+    assert re.search(r"<title>\s*Accounts · fttm</title>", page), "the page's title is broken"
+    assert page.count('id="sign-in-limits"') == 1
     section = re.search(r'<section[^>]*id="sign-in-limits".*?</section>', page, re.S)
     assert section, "no sign-in limits section"
     return html.unescape(section[0])
