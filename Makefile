@@ -8,7 +8,7 @@ CHROMIUM ?= /usr/bin/chromium
 # Where to tell people to go: the server's own address, or this machine when it listens everywhere.
 SITE_HOST := $(if $(filter 0.0.0.0 ::,$(HOST)),127.0.0.1,$(HOST))
 
-.PHONY: run test lint format bench chromium servers messages clean
+.PHONY: run test lint format bench fuzz chromium servers messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -65,6 +65,12 @@ format: $(VENV)/.installed
 bench: $(VENV)/.installed
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
 	$(BIN)/python -m bench all
+
+# The security property test (tests/security/test_stateful.py) with many more random examples than
+# CI runs: devices of every kind acting at random, checked after every step. About 20 minutes.
+FUZZ_EXAMPLES ?= 500
+fuzz: $(VENV)/.installed
+	FTTM_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest -q -p no:cacheprovider tests/security/test_stateful.py
 
 # Extract every translatable string into fttm/translations/messages.pot (then update or init a locale).
 messages: $(VENV)/.installed
