@@ -1,8 +1,9 @@
-"""Run the benchmark: `python -m bench [all|live|sweep|pages]` (`make bench` runs `all`).
+"""Run the benchmark: `python -m bench [all|live|sweep|pages|hostile]` (`make bench` runs `all`).
 
     python -m bench live --meetings 20 --participants 50 --rate 2 --seconds 30 \
         --modes eventlet,gevent,threading
     python -m bench sweep --mode eventlet
+    python -m bench hostile --meetings 5 --participants 20 --seconds 15 --mode eventlet
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from pathlib import Path
 
 from bench import report
 from bench.family import big_family
+from bench.hostile import FLOOD, hostile_runs
 from bench.live import Load, run_live, sweep, with_floor
 from bench.pages import board_pages
 from bench.profile import top
@@ -91,16 +93,24 @@ def live_runs(load: Load, modes: list[str], *, profile: bool = False) -> list[di
 def arguments(argv: list[str] | None = None) -> argparse.Namespace:
     """What to run, and the load's shape."""
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
-    parser.add_argument("what", nargs="?", default="all", choices=("all", "live", "sweep", "pages"))
+    parser.add_argument(
+        "what", nargs="?", default="all", choices=("all", "live", "sweep", "pages", "hostile")
+    )
     parser.add_argument("--meetings", type=int, default=20)
     parser.add_argument("--participants", type=int, default=50, help="screens per meeting")
     parser.add_argument("--rate", type=float, default=2.0, help="edits per second per meeting")
     parser.add_argument("--seconds", type=float, default=20.0, help="how long the edits run")
     parser.add_argument("--processes", type=int, default=2, help="load-generating processes")
     parser.add_argument("--modes", default="eventlet,gevent,threading")
-    parser.add_argument("--mode", default="eventlet", help="the async mode of the sweep")
+    parser.add_argument("--mode", default="eventlet", help="the async mode of sweep and hostile")
     parser.add_argument("--sweep-seconds", type=float, default=15.0)
     parser.add_argument("--profile", action="store_true", help="py-spy the fttm server runs")
+    parser.add_argument(
+        "--flood-rate",
+        type=float,
+        default=FLOOD["syncs_per_second"],
+        help="catch-ups, and 'is editing' messages, the hostile phone sends per second (each)",
+    )
     return parser.parse_args(argv)
 
 
@@ -121,6 +131,10 @@ def main(argv: list[str] | None = None) -> dict:
     if args.what in ("all", "live"):
         modes = [m for m in args.modes.split(",") if m]
         results["live"] = live_runs(load, modes, profile=args.profile)
+    if args.what in ("all", "hostile"):
+        rate = args.flood_rate
+        flood = {"syncs_per_second": rate, "editing_per_second": rate}
+        results["hostile"] = hostile_runs(args.mode, load, flood=flood)
     if args.what in ("all", "sweep"):
         swept = Load(**{**load.__dict__, "seconds": args.sweep_seconds})
         results["sweep"] = sweep(args.mode, swept)

@@ -67,11 +67,16 @@ class StallProbe(threading.Thread):
         connection.close()
 
 
-def _start_loaders(server: Server, load: Load) -> list[subprocess.Popen]:
-    """The load processes, each with a share of the meetings."""
+def _start_loaders(
+    server: Server, load: Load, hostile: dict | None = None
+) -> list[subprocess.Popen]:
+    """The load processes, each with a share of the meetings (and `hostile`: bench.hostile's
+    extra phone, in the first meeting)."""
     meetings = server.seeded.get("meetings") or [
         {"id": number, "code": ""} for number in range(1, load.meetings + 1)
     ]
+    if hostile is not None:
+        hostile = {**hostile, "meeting": meetings[0]["id"]}
     count = max(1, min(load.processes, len(meetings)))
     loaders = []
     for share in range(count):
@@ -86,6 +91,7 @@ def _start_loaders(server: Server, load: Load) -> list[subprocess.Popen]:
             "seconds": load.seconds,
             "drain": load.drain,
             "actions": load.actions,
+            "hostile": hostile,
         }
         loader = subprocess.Popen(
             [sys.executable, "-m", "bench.load"],
@@ -129,15 +135,22 @@ def _profiler(pid: int, seconds: float, path: Path) -> subprocess.Popen:
 
 
 def run_live(
-    mode: str, load: Load, *, bare: bool = False, profile: Path | None = None, env=None
+    mode: str,
+    load: Load,
+    *,
+    bare: bool = False,
+    profile: Path | None = None,
+    env=None,
+    hostile: dict | None = None,
 ) -> dict:
     """One run: start the server, join and connect everyone, drive the edits, measure.
 
-    With `profile`, py-spy records the server during the edits into that file (collapsed stacks).
+    With `profile`, py-spy records the server during the edits into that file (collapsed stacks);
+    with `hostile`, an extra phone joins the first meeting (see bench.hostile).
     """
     started = time.monotonic()
     with Server(mode, bare=bare, meetings=load.meetings, env=env) as server:
-        loaders = _start_loaders(server, load)
+        loaders = _start_loaders(server, load, hostile)
         try:
             _step(loaders, None, "joined")
             time.sleep(1)
@@ -176,6 +189,8 @@ def run_live(
 def summarise(mode, bare, load, results, *, memory, probe, server_cpu, setup_seconds) -> dict:
     """One run's figures, from every load process's measurements."""
     latencies = [value for r in results for value in r["latencies_ms"]]
+    near_hostile = [value for r in results for value in r.get("hostile_meeting_latencies_ms", ())]
+    floods = [r["flood"] for r in results if r.get("flood")]
     acks = [value for r in results for value in r["acks_ms"]]
     expected = sum(r["expected"] for r in results)
     received = sum(r["received"] for r in results)
@@ -220,6 +235,9 @@ def summarise(mode, bare, load, results, *, memory, probe, server_cpu, setup_sec
         "load_cpu_share": [round(r["cpu_seconds"] / r["seconds"], 2) for r in results],
         "load_loop_lag_max_ms": [round(r["loop_lag_max_ms"], 1) for r in results],
         "wall_seconds": round(setup_seconds, 1),
+        "hostile_meeting_latency_p95_ms": rounded(percentile(near_hostile, 0.95)),
+        "hostile_meeting_latency_p99_ms": rounded(percentile(near_hostile, 0.99)),
+        "flood": floods[0] if floods else None,
     }
 
 

@@ -24,6 +24,8 @@ import aiohttp
 import socketio
 from yarl import URL
 
+from bench.hostile import HostilePhone
+
 TOKEN = re.compile(r"bk\d+x\d+q")
 FORM_CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 PAGE_CSRF = re.compile(r"\"X-CSRFToken\": \"([^\"]+)\"")
@@ -42,6 +44,7 @@ class Screen:
     seen: dict[str, float] = field(default_factory=dict)
     strength: tuple[int, int] | None = None  # (id, version) of this phone's own strength
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    hostile: bool = False  # the flooding phone: it sends no measured edits and is not measured
 
     def on_update(self, data) -> None:
         """A board:update arrived: note when each edit's token was first seen."""
@@ -87,6 +90,10 @@ class Load:
         self.meetings = [Meeting(m["id"], m["code"]) for m in settings["meetings"]]
         self.errors: dict[str, int] = {}
         self.connector: aiohttp.TCPConnector | None = None
+        # {"meeting": id, "flood": bool, rates...}: an extra phone in that meeting, which floods
+        # the server when "flood" is set and sits quietly otherwise (the run to compare with).
+        self.hostile = settings.get("hostile")
+        self.flood: HostilePhone | None = None
 
     def error(self, kind: str) -> None:
         """Count one error of a kind."""
@@ -109,6 +116,10 @@ class Load:
         for meeting in self.meetings:
             for index in range(self.s["participants"]):
                 screen = Screen(index, self.session())
+                meeting.screens.append(screen)
+                jobs.append(self._join(gate, meeting, screen))
+            if self.hostile and self.hostile["meeting"] == meeting.id and not self.bare:
+                screen = Screen(self.s["participants"], self.session(), hostile=True)
                 meeting.screens.append(screen)
                 jobs.append(self._join(gate, meeting, screen))
         await asyncio.gather(*jobs)
@@ -207,10 +218,14 @@ class Load:
         usage = resource.getrusage(resource.RUSAGE_SELF)
         started = time.monotonic()
         tasks: list[asyncio.Task] = []
+        if self.hostile and self.hostile["flood"]:
+            tasks.append(asyncio.create_task(self._flood()))
         await asyncio.gather(
             *(self._meeting_edits(m, position, tasks) for position, m in enumerate(self.meetings))
         )
         await asyncio.gather(*tasks)
+        if self.flood is not None:
+            self.flood.stop()
         sending = time.monotonic() - started
         done = resource.getrusage(resource.RUSAGE_SELF)
         cpu = done.ru_utime + done.ru_stime - usage.ru_utime - usage.ru_stime
@@ -219,6 +234,7 @@ class Load:
         lag.cancel()
         return {
             **self._measure(),
+            "flood": self.flood.figures() if self.flood else None,
             "seconds": sending,
             "cpu_seconds": cpu,
             "loop_lag_max_ms": self.lag_max * 1000,
@@ -231,6 +247,7 @@ class Load:
         # Meetings start staggered so the server sees a steady stream, not bursts.
         start = time.monotonic() + interval * position / max(1, len(self.meetings))
         senders = meeting.screens if self.bare else meeting.screens[1:]
+        senders = [screen for screen in senders if not screen.hostile]
         for number in range(round(self.s["seconds"] * rate)):
             delay = start + number * interval - time.monotonic()
             if delay > 0:
@@ -304,10 +321,22 @@ class Load:
 
     lag_max = 0.0
 
-    def _measure(self) -> dict:
-        """Latencies of every (edit, other screen) pair, acks, and what never arrived."""
-        latencies, acks, expected, received, sent, ok = [], [], 0, 0, 0, 0
+    async def _flood(self) -> None:
+        """The hostile phone floods its meeting for as long as the others edit."""
         for meeting in self.meetings:
+            for screen in meeting.screens:
+                if screen.hostile and screen.sio is not None:
+                    cell = f"action-{meeting.actions[0][0]}-what" if meeting.actions else ""
+                    self.flood = HostilePhone(self, meeting, screen, self.hostile, cell)
+                    await self.flood.run(self.s["seconds"])
+
+    def _measure(self) -> dict:
+        """Latencies of every (edit, other honest screen) pair, acks, and what never arrived; the
+        hostile phone's meeting's latencies also apart."""
+        latencies, acks, expected, received, sent, ok = [], [], 0, 0, 0, 0
+        near_hostile = []  # the latencies of the hostile phone's own meeting
+        for meeting in self.meetings:
+            shared = any(screen.hostile for screen in meeting.screens)
             for edit in meeting.edits:
                 sent += 1
                 if edit.status != 200:
@@ -315,20 +344,23 @@ class Load:
                 ok += 1
                 acks.append((edit.acked - edit.sent) * 1000)
                 for screen in meeting.screens:
-                    if screen.index == edit.sender:
+                    if screen.index == edit.sender or screen.hostile:
                         continue
                     expected += 1
                     if (seen := screen.seen.get(edit.token)) is not None:
                         received += 1
                         latencies.append((seen - edit.sent) * 1000)
+                        if shared:
+                            near_hostile.append(latencies[-1])
         return {
             "latencies_ms": latencies,
+            "hostile_meeting_latencies_ms": near_hostile,
             "acks_ms": acks,
             "expected": expected,
             "received": received,
             "edits_sent": sent,
             "edits_ok": ok,
-            "sockets": sum(1 for m in self.meetings for s in m.screens if s.sio),
+            "sockets": sum(1 for m in self.meetings for s in m.screens if s.sio and not s.hostile),
             "errors": self.errors,
         }
 

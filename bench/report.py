@@ -69,6 +69,46 @@ def sweep_table(swept: dict) -> list[str]:
     return lines
 
 
+# (field, label) of the honest screens' figures, calm and with the hostile phone flooding.
+HOSTILE_ROWS = (
+    ("sockets", "honest sockets connected"),
+    ("edits_per_second", "honest edits/s achieved"),
+    ("latency_p50_ms", "edit -> other screens p50 (ms)"),
+    ("latency_p95_ms", "edit -> other screens p95 (ms)"),
+    ("latency_p99_ms", "edit -> other screens p99 (ms)"),
+    ("hostile_meeting_latency_p95_ms", "  in the flooded meeting, p95 (ms)"),
+    ("hostile_meeting_latency_p99_ms", "  in the flooded meeting, p99 (ms)"),
+    ("ack_p95_ms", "ack p95 (ms)"),
+    ("deliveries_lost", "deliveries lost"),
+    ("error_rate", "error rate"),
+    ("stall_max_ms", "slowest stall, /healthz probe (ms)"),
+    ("server_cpu_share", "server CPU (cores)"),
+)
+
+
+def hostile_table(hostile: dict) -> list[str]:
+    """The honest screens with the extra phone quiet and flooding, then what the flood got."""
+    calm, flooded, ratio = hostile["calm"], hostile["flooded"], hostile["ratio"]
+    lines = [
+        f"hostile phone ({hostile['mode']}): {calm.get('meetings')} meetings x "
+        f"{calm.get('participants')} screens + 1 phone flooding "
+        + ", ".join(
+            f"{k.replace('_per_second', '')} {v}/s" for k, v in hostile["flood_rates"].items()
+        ),
+        f"{'honest screens':<38}{'calm':>14}{'flooded':>14}{'ratio':>10}",
+    ]
+    for run in (calm, flooded):
+        if run.get("error"):
+            lines.append(f"a run failed: {run['error'].splitlines()[0]}")
+    for field, label in HOSTILE_ROWS:
+        times = ratio.get(field)
+        cells = f"{_cell(calm, field, False):>14}{_cell(flooded, field, False):>14}"
+        lines.append(f"{label:<38}{cells}{'' if times is None else f'x{times}':>10}")
+    for kind, count in (flooded.get("flood") or {}).items():
+        lines.append(f"  flood: {kind:<60}{count:>8}")
+    return lines
+
+
 def static_table(results: dict) -> list[str]:
     """Genogram, board render and phone page weight."""
     lines = []
@@ -105,6 +145,10 @@ def show(results: dict) -> None:
     if results.get("live"):
         print()
         for line in live_table(results["live"]):
+            print(line)
+    if results.get("hostile"):
+        print()
+        for line in hostile_table(results["hostile"]):
             print(line)
     if results.get("sweep"):
         print()
