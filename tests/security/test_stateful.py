@@ -530,6 +530,21 @@ class KeepThemClosed(RuleBasedStateMachine):
         if who == "staff" and flag in ("confidential", "share"):
             (self.hidden.add if flag == "confidential" else self.hidden.discard)(target)
 
+    @rule(
+        index=st.integers(0, 1000),
+        what=st.sampled_from(("confidential", "share", "new")),
+        people=st.booleans(),
+        kind=st.sampled_from(BOARD_KINDS),
+    )
+    def keep_from_family(self, index, what, people, kind):
+        """The facilitator keeps an item or a person from family screens, shares one again, or
+        adds something confidential (the moves that decide what phones may be sent).
+        """
+        if what == "new":
+            self.add("staff", "person" if people else kind, confidential=True)
+        else:
+            self.flag("staff", "ours", index, what, people)
+
     def _refused_where_it_must_be(self, device, response, where, what) -> None:
         """Outsiders are refused. A row of another case, or an id past the integer range, is not
         found (404); a phone may instead be told it can't do that at all (403).
