@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 
+from fttm import create_app
 from fttm.auth.models import User
 from fttm.board.models import SafetyRating
 from fttm.cases.models import Case
@@ -143,24 +144,41 @@ def new_meeting(app: Flask, team_name: str, markers: Markers) -> tuple[LiveMeeti
     return live.start(), facilitator
 
 
+def fresh_app(base: Flask) -> Flask:
+    """A new app like `base` (same database file, same secret, so cookies stay valid): what the
+    app keeps in memory (socket budgets, shared renderings) starts empty, as in a new worker.
+    """
+    app = create_app(
+        {
+            "ENV_NAME": "testing",
+            "DATABASE_URL": base.config["SQLALCHEMY_DATABASE_URI"],
+            "SECRET_KEY": base.config["SECRET_KEY"],
+        }
+    )
+    app.test_client_class = base.test_client_class
+    return app
+
+
 class Snapshot:
     """The database file and every browser's cookies as they were: each example starts there."""
 
     def __init__(self, app: Flask, browsers: list[FlaskClient]):
-        self.app = app
         self.database = sqlite3.connect(":memory:")
         with _database_file(app) as live:
             live.backup(self.database)
         # The test client keeps its cookies in `_cookies`; there is no public way to copy a jar.
-        self.cookies = {id(b): (b, dict(b._cookies)) for b in browsers}
+        self.cookies = {id(browser): dict(browser._cookies) for browser in browsers}
 
-    def restore(self) -> None:
-        """Put the database and the cookies back as they were."""
-        with _database_file(self.app) as live:
+    def restore(self, app: Flask) -> None:
+        """Put the app's database back as it was."""
+        with _database_file(app) as live:
             self.database.backup(live)
-        for browser, cookies in self.cookies.values():
-            browser._cookies.clear()
-            browser._cookies.update(cookies)
+
+    def browser(self, app: Flask, was: FlaskClient) -> FlaskClient:
+        """A browser of `app` holding the cookies `was` held."""
+        browser = app.test_client()
+        browser._cookies.update(self.cookies[id(was)])
+        return browser
 
 
 class _database_file:

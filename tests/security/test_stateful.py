@@ -19,9 +19,10 @@ from __future__ import annotations
 
 import copy
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import sqlalchemy as sa
+from flask import Flask
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
@@ -137,17 +138,17 @@ def _new_item_form(kind: str, word: str) -> dict:
 class KeepThemClosed(RuleBasedStateMachine):
     """Two teams' live meetings, and every kind of device acting on them at random."""
 
-    def __init__(self, app, template: dict):
+    def __init__(self, base: Flask, template: dict):
         super().__init__()
-        self.app = app
+        # A new app for each example, as each test gets one: nothing kept in its memory (socket
+        # budgets, shared renderings keyed by sequence number) outlives the database it came from.
+        self.app = helpers.fresh_app(base)
+        self.context = self.app.app_context()
+        self.context.push()
         forget_live_state()
-        # Each example starts afresh, as each test gets a new app: no socket budget spent before.
-        app.extensions.pop("fttm.socket_budgets", None)
         self.connects: dict[str, int] = {}
         self.errors = helpers.ErrorLog().attach()
-        self.ready = (
-            False  # while building, devices change roles: what they are sent is not checked
-        )
+        self.ready = False  # while building, devices change roles: what they are sent is unchecked
         if not template:
             self._build()
             template.update(self._as_template())
@@ -186,16 +187,19 @@ class KeepThemClosed(RuleBasedStateMachine):
 
     def _start_from(self, template: dict) -> None:
         """This example's world: the snapshot, fresh sockets, what the tests know of it."""
-        template["snapshot"].restore()
+        snapshot = template["snapshot"]
+        snapshot.restore(self.app)
         self.words = copy.deepcopy(template["words"])
         self.hidden, self.keyed = set(template["hidden"]), list(template["keyed"])
         markers, self.key_number = template["numbers"]
         self.markers = Markers(markers)
         self.pairs, self.code = template["pairs"], template["code"]
         self.case_id, self.meeting_id, self.their_case, self.their_meeting = template["ids"]
-        self.devices = {}
+        self.devices, browsers = {}, {}
         for name, (screen, family, case_id, follows) in template["devices"].items():
-            device = Device(name, screen, family, case_id, follows)
+            was = screen.browser  # two screens may share a browser (Olga's, here and there)
+            browser = browsers.setdefault(id(was), snapshot.browser(self.app, was))
+            device = Device(name, replace(screen, browser=browser), family, case_id, follows)
             if follows is not None:
                 device.socket = helpers.open_socket(self.app, device, follows)
             self.devices[name] = device
@@ -271,6 +275,8 @@ class KeepThemClosed(RuleBasedStateMachine):
                 device.socket.disconnect()
         self.errors.detach()
         db.session.remove()
+        db.engine.dispose()
+        self.context.pop()
 
     # ---- Sending, and the checks every request gets ----
 
