@@ -344,8 +344,9 @@ class KeepThemClosed(RuleBasedStateMachine):
         response, before, after = self._post(device, path, data, key)
         row = self._row_with(word) if 200 <= response.status_code < 300 else None
         if row is not None:
-            if fresh:  # a change to send again, or whose key to reuse
-                meeting = device.screen.meeting_id
+            meeting = device.screen.meeting_id
+            known = any(r.key == key and r.meeting_id == meeting for r in self.keyed)
+            if fresh or not known:  # a key's first change in a meeting: to send again, or reuse
                 self.keyed.append(Keyed(device.name, path, data, key, meeting, row))
             if confidential and kind in (*BOARD_KINDS, "person"):
                 self.hidden.add(row)
@@ -523,7 +524,8 @@ class KeepThemClosed(RuleBasedStateMachine):
         self._refused_where_it_must_be(device, response, where, what)
         if not self._saved_nothing_unless_accepted(device, response, before, after, what):
             return
-        self.keyed.append(Keyed(who, path, {}, key, self.meeting_id, target))
+        if before != after:  # the key made a change (a flag set as it was may write nothing)
+            self.keyed.append(Keyed(who, path, {}, key, self.meeting_id, target))
         db.session.rollback()
         item = db.session.get(MODELS[kind], item_id)
         done = {
@@ -622,10 +624,12 @@ class KeepThemClosed(RuleBasedStateMachine):
         record = records[index % len(records)]
         who = record.device if who == "the same device" else who
         device = self.devices[who]
+        here = [r for r in self.keyed if r.key == record.key and r.meeting_id == self.meeting_id]
+        first = here[0] if here else record  # the change the key first made here, if it did
         response, before, after, word = self._add(device, kind, key=record.key)
-        what = f"adding a {kind} with the key {record.device} used for {record.path} {record.data}"
-        if record.meeting_id == self.meeting_id:
-            same = record.device == who
+        what = f"adding a {kind} with the key {first.device} used for {first.path} {first.data}"
+        if here:
+            same = first.device == who
             check(
                 "key_reused_for_another_request_is_422" if same else "key_of_another_device_is_422",
                 response.status_code == 422 and before == after,
