@@ -212,6 +212,20 @@ def test_a_phone_edits_and_deletes_its_own_strength_and_the_facilitator_restores
         assert fresh(Strength, item_id).confidential is confidential
 
 
+def test_the_facilitator_sees_a_deleted_action_struck_through_and_can_restore_it(live, maria):
+    """A deleted action is listed for staff by its "what", with Restore; phones never see it."""
+    maria.add("action", {"what": "Call the school on Monday", "who": "", "when": ""})
+    item_id = latest_id(Action)
+
+    deleted = live.staff.flag("action", item_id, "delete")
+
+    assert deleted.status_code == 200
+    assert re.search(r"<s>Call the school on Monday</s>", deleted.get_data(as_text=True))
+    assert "Call the school on Monday" not in maria.section("plan").get_data(as_text=True)
+    assert live.staff.flag("action", item_id, "restore").status_code == 200
+    assert fresh(Action, item_id).deleted_at is None
+
+
 def test_a_safety_rating_tells_the_phone_what_it_rated(live, maria):
     """Rating gives "You rated 7"; rating again replaces it."""
     first = maria.rate("7")
