@@ -67,7 +67,7 @@ bench: $(VENV)/.installed
 	$(BIN)/python -m bench all
 
 # The security property test (tests/security/test_stateful.py) with many more random examples than
-# CI runs: devices of every kind acting at random, checked after every step. About 10 minutes.
+# CI runs: devices of every kind acting at random, checked after every step. About 12 minutes.
 FUZZ_EXAMPLES ?= 500
 fuzz: $(VENV)/.installed
 	FTTM_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest -q -p no:cacheprovider tests/security/test_stateful.py
