@@ -195,10 +195,10 @@ def _claim_versions(kind: ItemKind, item, values: dict, base_versions: dict[str,
     for _attempt in range(5):
         if claim(item, item.version):
             return
-        reread(item)  # someone changed the row meanwhile: are these fields still free?
+        # Someone changed the row meanwhile: Conflict unless these fields are still free (only
+        # an action's other cells can have moved it on).
+        reread(item)
         _check_versions(kind, item, values, base_versions)
-        if kind.name != "action":
-            break  # its one version moved on, so _check_versions raised; never reached
     field = next(iter(values))
     raise Conflict(item, field, getattr(item, field))
 

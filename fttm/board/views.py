@@ -28,7 +28,7 @@ from fttm.board.viewer import Viewer, joined, participant_from_cookie, viewer_fo
 from fttm.errors import Conflict, Invalid, NotAllowed, NotFound
 from fttm.extensions import db
 from fttm.forms import whole_number
-from fttm.idempotency import AppliedMeanwhile, KeyMalformed, KeyReused, RequestKey, request_key
+from fttm.idempotency import AppliedMeanwhile, KeyMalformed, KeyReused, request_key
 from fttm.meetings.models import Meeting, ParticipantStatus
 
 bp = Blueprint("board", __name__, url_prefix="/meetings/<int:meeting_id>/board")
@@ -50,13 +50,6 @@ def viewer_or_404(meeting: Meeting) -> Viewer:
 def viewer_of_meeting(meeting_id: int) -> Viewer:
     """The person asking about the meeting with this id, or 404."""
     return viewer_or_404(_meeting(meeting_id))
-
-
-def idempotency_key() -> RequestKey | None:
-    """The client's key for this change, so a retry after a lost answer is applied once
-    (`KeyMalformed` when it is broken: never treated as if there were none).
-    """
-    return request_key()
 
 
 def respond(viewer: Viewer, section: str, *, status: int = 200, **extra):
@@ -205,7 +198,7 @@ def section(meeting_id: int, name: str):
 def add(viewer: Viewer, kind: str):
     """Add an item to a section."""
     form = expand_who(request.form.to_dict())
-    item = commands.add_item(viewer, kind, form, key=idempotency_key())
+    item = commands.add_item(viewer, kind, form, key=request_key())
     if sent_alone(kind, "added", form) and item.deleted_at is None:
         return respond_item(viewer, kind, item)
     return respond(viewer, commands.section_of(kind))
@@ -221,7 +214,7 @@ def edit(viewer: Viewer, kind: str, item_id: int):
         raise Invalid({"base_version": _("Reload the page and try again.")})
     versions = dict.fromkeys(form, base)
     item = commands.edit_item(
-        viewer, kind, item_id, form, base_versions=versions, key=idempotency_key()
+        viewer, kind, item_id, form, base_versions=versions, key=request_key()
     )
     if sent_alone(kind, "edited", form) and item.deleted_at is None:
         return respond_item(viewer, kind, item)
@@ -232,7 +225,7 @@ def edit(viewer: Viewer, kind: str, item_id: int):
 @board_change()
 def flag(viewer: Viewer, kind: str, item_id: int, what: str):
     """Delete, restore, mark confidential or share an item."""
-    key = idempotency_key()
+    key = request_key()
     if what == "delete":
         commands.delete_item(viewer, kind, item_id, key=key)
     elif what == "restore":
@@ -246,5 +239,5 @@ def flag(viewer: Viewer, kind: str, item_id: int, what: str):
 @board_change("safety_scale")
 def rate(viewer: Viewer):
     """Give (or change) this person's private safety rating."""
-    rating = commands.rate_safety(viewer, request.form.get("score", ""), key=idempotency_key())
+    rating = commands.rate_safety(viewer, request.form.get("score", ""), key=request_key())
     return respond(viewer, "safety_scale", my_rating=rating.score)

@@ -8,10 +8,10 @@ from flask_login import current_user
 
 from fttm.auth.access import caseworker_required, meeting_or_404
 from fttm.board import rate_limit
-from fttm.board.views import idempotency_key, viewer_of_meeting
+from fttm.board.views import viewer_of_meeting
 from fttm.errors import Invalid, NotAllowed, NotFound
 from fttm.extensions import db
-from fttm.idempotency import AppliedMeanwhile
+from fttm.idempotency import AppliedMeanwhile, request_key
 from fttm.jurisdictions import profile
 from fttm.meetings.models import Meeting
 from fttm.plans import agreement
@@ -117,7 +117,7 @@ def record_agreement(meeting_id: int):
             comment=form.get("comment"),
             name=form.get("name", ""),
             role=form.get("role", ""),
-            key=idempotency_key(),
+            key=request_key(),
         )
     except AppliedMeanwhile:
         db.session.rollback()  # the same answer, sent twice at once: the other try saved it
@@ -186,7 +186,7 @@ def give_agreement(meeting_id: int):
             taken,
             request.form.get("response", ""),
             request.form.get("comment"),
-            key=idempotency_key(),
+            key=request_key(),
         )
     except AppliedMeanwhile:
         db.session.rollback()  # the same answer, sent twice at once: the other try saved it

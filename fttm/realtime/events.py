@@ -159,6 +159,13 @@ def _too_many(wait: int) -> dict:
     return {"ok": False, "error": _("Too many messages. Wait a moment."), "retry_after": wait}
 
 
+def _over_budget(name: str) -> int:
+    """Count one `name` event of this socket; the seconds to wait if it is over budget, else 0."""
+    connection = _connections.get(request.sid)
+    person = connection.person if connection else None
+    return budgets_of().wait(name, request.sid, person)
+
+
 def client_event(name: str):
     """Declare the handler of an event screens send: each one is counted against its socket's
     and its person's budgets before it runs, and refused, saying why, when over them."""
@@ -166,9 +173,7 @@ def client_event(name: str):
     def declare(handler):
         @functools.wraps(handler)
         def counted(*args):
-            connection = _connections.get(request.sid)
-            person = connection.person if connection else None
-            if wait := budgets_of().wait(name, request.sid, person):
+            if wait := _over_budget(name):
                 return _too_many(wait)
             return handler(*args)
 
@@ -180,9 +185,7 @@ def client_event(name: str):
 @socketio.on("*")
 def unknown_event(event, *args):
     """A message fttm has no handler for: refused, and counted so a flood of them is cut short."""
-    connection = _connections.get(request.sid)
-    person = connection.person if connection else None
-    if wait := budgets_of().wait(UNKNOWN, request.sid, person):
+    if wait := _over_budget(UNKNOWN):
         return _too_many(wait)
     return {"ok": False, "error": _("fttm does not know that message.")}
 

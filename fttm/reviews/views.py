@@ -7,10 +7,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from fttm.auth.access import caseworker_required, meeting_or_404
-from fttm.board.views import idempotency_key
 from fttm.errors import Invalid, NotAllowed
 from fttm.extensions import db
-from fttm.idempotency import AppliedMeanwhile
+from fttm.idempotency import AppliedMeanwhile, request_key
 from fttm.plans.views import version_or_404, version_page
 from fttm.reviews.endorsement import DECISION_LABELS, decide, review_queue
 
@@ -38,7 +37,7 @@ def decision(meeting_id: int):
     version = version_or_404(meeting)
     chosen = request.form.get("decision", "")
     try:
-        decide(current_user, version, chosen, request.form.get("comment"), key=idempotency_key())
+        decide(current_user, version, chosen, request.form.get("comment"), key=request_key())
     except AppliedMeanwhile:
         db.session.rollback()  # the same decision, sent twice at once: the other try saved it
     except Invalid as error:

@@ -142,11 +142,7 @@ def already_applied(
     key = as_key(idempotency_key)
     if key is None:
         return None
-    event = db.session.scalar(
-        sa.select(TranscriptEvent).where(
-            TranscriptEvent.case_id == case_id, TranscriptEvent.idempotency_key == key.value
-        )
-    )
+    event = _event_with_key(case_id, key)
     if event is None:
         return None
     same_actor = (event.actor_user_id, event.actor_participant_id) == (
@@ -206,7 +202,7 @@ def change(
         db.session.commit()
     except sa.exc.IntegrityError:
         db.session.rollback()
-        if current.key and current.case_id and _key_taken(current.case_id, current.key):
+        if current.key and current.case_id and _event_with_key(current.case_id, current.key):
             raise AppliedMeanwhile() from None
         raise
     except BaseException:
@@ -215,13 +211,10 @@ def change(
     publisher.publish(current.events)
 
 
-def _key_taken(case_id: int, key: RequestKey) -> bool:
-    """Whether an event of the case now carries this key (a racing try of the change won)."""
-    return (
-        db.session.scalar(
-            sa.select(TranscriptEvent.id).where(
-                TranscriptEvent.case_id == case_id, TranscriptEvent.idempotency_key == key.value
-            )
+def _event_with_key(case_id: int, key: RequestKey) -> TranscriptEvent | None:
+    """The case's event that carries this key, if a change with it was committed."""
+    return db.session.scalar(
+        sa.select(TranscriptEvent).where(
+            TranscriptEvent.case_id == case_id, TranscriptEvent.idempotency_key == key.value
         )
-        is not None
     )
