@@ -38,8 +38,8 @@ def _demo_meeting(app):
 
 def _render_times(meeting, repeat: int) -> list[float]:
     """Milliseconds to render every section for staff and for the family, as pushes do."""
-    from fttm.board.sections import AUDIENCES, SECTIONS, render_sections
     from fttm.extensions import db
+    from fttm.live.sections import AUDIENCES, SECTIONS, render_sections
 
     times = []
     for run in range(repeat + 3):

@@ -49,7 +49,7 @@ def create_app(config: dict | None = None) -> Flask:
     login_manager.init_app(app)
     # Socket handlers must be declared before init_app: Flask-SocketIO hands its list of handlers
     # to each new server, but a handler declared after the first init_app reaches only that server.
-    from fttm.realtime import events  # noqa: F401
+    from fttm.live import sockets  # noqa: F401
 
     # Flask-SocketIO keeps the message queue's client manager of an earlier init_app in its
     # options: drop it, so each app gets the queue its own settings name (or none).
@@ -84,10 +84,10 @@ def _register_areas(app: Flask) -> None:
     from fttm.family_map.views import bp as family_map_bp
     from fttm.health.views import bp as health_bp
     from fttm.joining.views import bp as joining_bp
+    from fttm.live.pushes import push_events
     from fttm.meetings.views import bp as meetings_bp
     from fttm.plans.document_views import bp as plan_documents_bp
     from fttm.plans.views import bp as plans_bp
-    from fttm.realtime.pushes import push_events
     from fttm.reviews.fidelity_views import bp as fidelity_bp
     from fttm.reviews.views import bp as reviews_bp
     from fttm.transcript.views import bp as transcript_bp

@@ -18,9 +18,9 @@ from flask import current_app, url_for
 from fttm.auth.commands import create_user, team_named
 from fttm.auth.passwords import password_problem
 from fttm.cases.commands import CaseDetails, open_case
+from fttm.core.recorder import Actor, Change, change, snapshot
 from fttm.extensions import db
 from fttm.joining import commands as joining
-from fttm.joining.commands import actor_for
 from fttm.jurisdictions import profile
 from fttm.meetings import commands as meeting_commands
 from fttm.meetings import join_codes
@@ -60,7 +60,6 @@ from fttm.plans.models import (
 )
 from fttm.plans.versions import take_version
 from fttm.timestamps import from_local, utcnow
-from fttm.transcript.recorder import Actor, Change, change, snapshot
 
 TEAM = "Demo Team"
 STAFF = (
@@ -368,7 +367,7 @@ class _Writer:
         """Record events as this participant (the change's own actor when None)."""
         own = self.current.actor
         if phone is not None:
-            self.current.actor = actor_for(phone)
+            self.current.actor = Actor.for_participant(phone)
         try:
             yield
         finally:

@@ -9,7 +9,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from fttm import create_app
-from fttm.board.viewer import Viewer
+from fttm.core.viewers import Viewer
 from fttm.extensions import db
 from fttm.joining.commands import join_as_staff
 from fttm.meetings.commands import start_meeting

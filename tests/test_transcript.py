@@ -10,11 +10,11 @@ import sqlalchemy as sa
 from fttm import publisher
 from fttm.cases.commands import FIELDS, CaseDetails, update_case
 from fttm.cases.models import Case
+from fttm.core.recorder import Actor, already_applied, change
 from fttm.extensions import db
 from fttm.idempotency import AppliedMeanwhile
 from fttm.meetings.models import MeetingStatus
 from fttm.transcript.models import AppendOnlyError, TranscriptEvent
-from fttm.transcript.recorder import Actor, already_applied, change
 from tests import factories
 
 

@@ -11,16 +11,15 @@ from flask_babel import gettext as _
 
 from fttm.board.items import KINDS, ItemKind, clean
 from fttm.board.models import SafetyRating
-from fttm.board.viewer import Viewer
+from fttm.core.recorder import already_applied, change, replayed_row, snapshot
+from fttm.core.rows import bump, claim, reread
+from fttm.core.viewers import Viewer
 from fttm.errors import Conflict, Invalid, NotAllowed, NotFound
 from fttm.extensions import db
 from fttm.forms import whole_number
 from fttm.idempotency import RequestKey
 from fttm.meetings.models import ParticipantStatus
-from fttm.row_versions import bump, claim, reread
 from fttm.timestamps import utcnow
-from fttm.transcript.models import TranscriptEvent
-from fttm.transcript.recorder import already_applied, change, replayed_row, snapshot
 
 
 def section_of(kind_name: str | None) -> str:
@@ -336,14 +335,4 @@ def _rating_of(viewer: Viewer) -> SafetyRating | None:
             SafetyRating.meeting_id == viewer.meeting.id,
             SafetyRating.participant_id == viewer.participant.id,
         )
-    )
-
-
-def last_seq(case_id: int) -> int:
-    """The sequence number of the case's latest event (0 if none)."""
-    return (
-        db.session.scalar(
-            sa.select(sa.func.max(TranscriptEvent.seq)).where(TranscriptEvent.case_id == case_id)
-        )
-        or 0
     )

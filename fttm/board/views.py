@@ -6,163 +6,28 @@ change is explained to its sender alone, next to the section it was about.
 
 from __future__ import annotations
 
-from functools import wraps
-
-from flask import Blueprint, abort, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from fttm.board import commands, rate_limit
+from fttm.board import commands
 from fttm.board.items import expand_who
-from fttm.board.sections import (
-    SECTIONS,
-    board_basics,
-    item_element_id,
-    item_list_id,
-    pushed_item,
-    render_item,
-    render_section,
-    render_sections,
-    sent_alone,
-)
-from fttm.board.viewer import Viewer, joined, participant_from_cookie, viewer_for
-from fttm.errors import Conflict, Invalid, NotAllowed, NotFound
-from fttm.extensions import db
+from fttm.core.recorder import last_seq
+from fttm.core.viewers import Viewer
+from fttm.errors import Invalid
 from fttm.forms import whole_number
-from fttm.idempotency import AppliedMeanwhile, KeyMalformed, KeyReused, request_key
-from fttm.meetings.models import Meeting, ParticipantStatus
+from fttm.idempotency import request_key
+from fttm.live.http import board_change, meeting_or_404, respond, respond_item, viewer_of_meeting
+from fttm.live.sections import SECTIONS, render_sections, sent_alone
+from fttm.live.viewer import joined, participant_from_cookie, viewer_for
+from fttm.meetings.models import ParticipantStatus
 
 bp = Blueprint("board", __name__, url_prefix="/meetings/<int:meeting_id>/board")
-
-
-def _meeting(meeting_id: int) -> Meeting:
-    """The meeting, or 404."""
-    return db.session.get(Meeting, meeting_id) or abort(404)
-
-
-def viewer_or_404(meeting: Meeting) -> Viewer:
-    """The person asking, or 404: a board is shown only to its meeting's people."""
-    viewer = viewer_for(meeting)
-    if viewer is None:
-        abort(404)
-    return viewer
-
-
-def viewer_of_meeting(meeting_id: int) -> Viewer:
-    """The person asking about the meeting with this id, or 404."""
-    return viewer_or_404(_meeting(meeting_id))
-
-
-def respond(viewer: Viewer, section: str, *, status: int = 200, **extra):
-    """The section as it is now, for the sender's audience, with the board's sequence number.
-
-    The number is read before rendering, so the HTML is never older than the number it carries
-    (a change committed meanwhile may show in the HTML; the screen then simply takes the push).
-    """
-    seq = commands.last_seq(viewer.meeting.case_id)
-    basics = board_basics(viewer.meeting, seq)
-    html = render_section(
-        viewer.meeting, section, viewer.audience, basics=basics, viewer=viewer, **extra
-    )
-    response = make_response(html, status)
-    response.headers["X-Board-Seq"] = str(seq)
-    return response
-
-
-def respond_item(viewer: Viewer, kind: str, item):
-    """The item as it is now, for the sender's screen to put in as it does the item's push: an
-    edit that leaves the item where it is, or a new item of a plain list, answers with that item,
-    not the whole section. app.js reads the X-Board- headers; htmx itself swaps nothing, since
-    the form that sent the change may have been replaced meanwhile.
-    """
-    if item.deleted_at is not None or (item.confidential and not viewer.is_staff):
-        # A replay of a change to an item deleted or made confidential since: the section as
-        # this person may see it now.
-        return respond(viewer, commands.section_of(kind))
-    seq = commands.last_seq(viewer.meeting.case_id)
-    element = item_element_id(kind, item.id)
-    html = pushed_item(viewer.meeting, viewer.audience, element, seq)
-    if html is None:
-        html = render_item(viewer.meeting, kind, item, viewer.audience)
-    response = make_response(html)
-    response.headers.update(
-        {
-            "X-Board-Seq": str(seq),
-            "X-Board-Item": element,
-            "X-Board-Section": commands.section_of(kind),
-            "X-Board-List": item_list_id(kind, item) or "",
-            "HX-Reswap": "none",
-        }
-    )
-    return response
-
-
-def tell(section: str, messages: list[str], status: int):
-    """A message for the sender only, shown above the section; their typing is kept."""
-    response = make_response(render_template("board/_message.html", messages=messages), status)
-    response.headers["HX-Retarget"] = f"#message-{section}"
-    response.headers["HX-Reswap"] = "innerHTML"
-    return response
-
-
-def board_change(fixed_section: str | None = None):
-    """Run a change for the viewer, turning each kind of refusal into a clear answer shown
-    above its section (`fixed_section`, or the section of the item kind in the URL).
-    """
-    return lambda view: _board_change(view, fixed_section)
-
-
-def _board_change(view, fixed_section: str | None):
-    """The wrapper made by `board_change`."""
-
-    @wraps(view)
-    def wrapped(meeting_id: int, **kwargs):
-        viewer = joined(viewer_of_meeting(meeting_id))
-        section = fixed_section or commands.section_of(kwargs.get("kind"))
-        if not rate_limit.allow(viewer.participant.id or 0):
-            return tell(
-                section,
-                [_("You're sending changes very fast. Wait a moment, then try again.")],
-                429,
-            )
-        try:
-            return replayed_when_raced(view, viewer, **kwargs)
-        except (Invalid, KeyMalformed) as error:
-            db.session.rollback()
-            messages = list(error.errors.values()) if isinstance(error, Invalid) else [str(error)]
-            return tell(section, messages, 400)
-        except KeyReused as error:
-            db.session.rollback()
-            return tell(section, [str(error)], 422)
-        except NotAllowed as error:
-            db.session.rollback()
-            return tell(section, [str(error)], 403)
-        except NotFound:
-            db.session.rollback()
-            return tell(section, [_("That is no longer on the board.")], 404)
-        except Conflict as error:
-            db.session.rollback()
-            return respond(
-                viewer, section, status=409, conflict=error, yours=request.form.get(error.field, "")
-            )
-
-    return wrapped
-
-
-def replayed_when_raced(view, *args, **kwargs):
-    """Run a change's view; if another try of the same change (same key) committed while this
-    one ran, run it once more: it then finds that change and answers as a replay.
-    """
-    try:
-        return view(*args, **kwargs)
-    except AppliedMeanwhile:
-        db.session.rollback()
-        return view(*args, **kwargs)
 
 
 @bp.get("/")
 def page(meeting_id: int):
     """The whole board: the projector's view for staff, a phone's view for everyone else."""
-    meeting = _meeting(meeting_id)
+    meeting = meeting_or_404(meeting_id)
     viewer = viewer_for(meeting)
     if viewer is None:
         waiting = participant_from_cookie(meeting)
@@ -175,7 +40,7 @@ def page(meeting_id: int):
         viewer=viewer,
         meeting=meeting,
         sections=sections,
-        seq=commands.last_seq(meeting.case_id),
+        seq=last_seq(meeting.case_id),
     )
 
 

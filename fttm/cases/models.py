@@ -34,7 +34,7 @@ class Case(db.Model):
     # Indigenous child: some jurisdictions require the child's tribe or community to be contacted.
     indigenous_child: Mapped[bool] = mapped_column(default=False)
     tribe_contacted_on: Mapped[date | None]
-    # Last transcript sequence number used in this case; see fttm.transcript.recorder.
+    # Last transcript sequence number used in this case; see fttm.core.recorder.
     event_seq: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

@@ -15,7 +15,9 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from fttm.board.commands import may_write, replayed
-from fttm.board.viewer import Viewer
+from fttm.core.recorder import change, snapshot
+from fttm.core.rows import bump, claim, reread
+from fttm.core.viewers import Viewer
 from fttm.errors import Conflict, Invalid, NotAllowed, NotFound
 from fttm.extensions import db
 from fttm.family_map.models import (
@@ -33,9 +35,7 @@ from fttm.family_map.models import (
 )
 from fttm.forms import whole_number
 from fttm.jurisdictions import profile
-from fttm.row_versions import bump, claim, reread
 from fttm.timestamps import utcnow
-from fttm.transcript.recorder import change, snapshot
 
 SECTION = "family_map"
 EARLIEST_YEAR = 1850

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from fttm.board.viewer import STAFF
+from fttm.core.viewers import STAFF
 from fttm.extensions import db
 from fttm.family_map.ecomap import Connection
 from fttm.family_map.layout import Family, Link, PersonNode

@@ -7,7 +7,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from markupsafe import Markup
 
-from fttm.board.viewer import STAFF
+from fttm.core.viewers import STAFF
 from fttm.family_map.drawing import figure, relation_words, stories
 from fttm.family_map.ecomap import flow_choices, strength_words
 from fttm.family_map.genogram import child_words, feeling_words, union_words

@@ -7,12 +7,12 @@ from __future__ import annotations
 from flask import Blueprint, Response, request
 from flask_babel import gettext as _
 
-from fttm.board.views import board_change, respond, viewer_of_meeting
 from fttm.errors import Invalid
 from fttm.family_map import commands
 from fttm.family_map.drawing import figure
 from fttm.forms import whole_number
 from fttm.idempotency import request_key
+from fttm.live.http import board_change, respond, viewer_of_meeting
 
 bp = Blueprint("family_map", __name__, url_prefix="/meetings/<int:meeting_id>/board/family-map")
 SECTION = commands.SECTION

@@ -9,29 +9,19 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from fttm.auth.models import User
+from fttm.core.recorder import Actor, change, snapshot
 from fttm.errors import Invalid, NotAllowed, NotFound
 from fttm.extensions import db
 from fttm.family_map.models import Person, is_shareable
 from fttm.jurisdictions import profile
 from fttm.meetings.models import Meeting, MeetingStatus, Participant, ParticipantStatus
 from fttm.timestamps import utcnow
-from fttm.transcript.recorder import Actor, change, snapshot
 
 logger = logging.getLogger(__name__)
 STAFF_ROLE = "staff"
 NAME_MAX = 60
 JOINABLE = (MeetingStatus.OPEN, MeetingStatus.LIVE)
 FIELDS = ("display_name", "role", "person_id", "status")
-
-
-def actor_for(participant: Participant) -> Actor:
-    """The participant as the author of a change."""
-    return Actor(
-        name=participant.display_name,
-        role=participant.role,
-        user_id=participant.user_id,
-        participant_id=participant.id,
-    )
 
 
 def check_joining(meeting: Meeting, display_name: str, role: str) -> str:
@@ -112,7 +102,7 @@ def _add_participant(current, meeting: Meeting, **fields) -> Participant:
     )
     db.session.add(participant)
     db.session.flush()
-    current.actor = actor_for(participant)
+    current.actor = Actor.for_participant(participant)
     current.record(
         "participant.joined",
         participant,
@@ -132,7 +122,7 @@ def _staff_participant_change(actor: Participant, participant: Participant, kind
     shown = ("status", "person_id") if "person_id" in values else ("status",)
     before = snapshot(participant, shown)
     with change(
-        participant.meeting.case_id, actor_for(actor), meeting_id=participant.meeting_id
+        participant.meeting.case_id, Actor.for_participant(actor), meeting_id=participant.meeting_id
     ) as current:
         for name, value in values.items():
             setattr(participant, name, value)
@@ -175,7 +165,9 @@ def say_who_i_am(participant: Participant, person_id: int | None) -> Participant
     if person_id == participant.person_id:
         return participant  # nothing changes, so nothing to record
     before = snapshot(participant, ("person_id",))
-    with change(meeting.case_id, actor_for(participant), meeting_id=meeting.id) as current:
+    with change(
+        meeting.case_id, Actor.for_participant(participant), meeting_id=meeting.id
+    ) as current:
         participant.person_id = person_id
         current.record(
             "participant.identified",

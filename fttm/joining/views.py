@@ -14,8 +14,6 @@ from flask import Blueprint, abort, make_response, redirect, render_template, re
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
-from fttm.board import rate_limit
-from fttm.board.viewer import participant_from_cookie
 from fttm.errors import Invalid, NotAllowed, NotFound
 from fttm.extensions import db
 from fttm.family_map.models import Person, is_shareable, shareable_people
@@ -24,6 +22,8 @@ from fttm.joining import commands, tokens
 from fttm.joining.forms import JoinCodeForm, JoinForm, WhoIAmForm
 from fttm.joining.tries import address_key, tries
 from fttm.jurisdictions import profile
+from fttm.live import rate_limit
+from fttm.live.viewer import participant_from_cookie
 from fttm.meetings import join_codes
 from fttm.meetings.models import Meeting, MeetingStatus, ParticipantStatus
 

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 
 from fttm.auth.models import User
 from fttm.cases.models import Case
+from fttm.core.recorder import Actor, change, snapshot
 from fttm.errors import Invalid, NotFound
 from fttm.extensions import db
 from fttm.jurisdictions import profile
@@ -16,7 +17,6 @@ from fttm.meetings import join_codes
 from fttm.meetings.models import Meeting, MeetingPurpose, MeetingStatus
 from fttm.plans.versions import take_version
 from fttm.timestamps import from_local, utcnow
-from fttm.transcript.recorder import Actor, change, snapshot
 
 FIELDS = ("scheduled_at", "purpose", "location")
 FURTHEST_AHEAD = timedelta(days=2 * 365)

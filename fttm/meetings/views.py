@@ -16,13 +16,13 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from fttm.auth.access import case_or_404, caseworker_required, meeting_or_404
-from fttm.board import views as board_views
-from fttm.board.viewer import joined
 from fttm.errors import Invalid
 from fttm.extensions import db
 from fttm.forms import optional_int, submit
 from fttm.joining import commands as joining
 from fttm.jurisdictions import profile
+from fttm.live import http
+from fttm.live.viewer import joined
 from fttm.meetings import commands
 from fttm.meetings.forms import CancelForm, MeetingForm
 from fttm.meetings.invitations import join_details
@@ -138,14 +138,14 @@ def _control(meeting_id: int, action, *args, section: str = "status"):
         db.session.rollback()
         message = next(iter(error.errors.values()))
         if request.headers.get("HX-Request"):
-            return board_views.tell(section, [message], 400)
+            return http.tell(section, [message], 400)
         flash(message, "error")
         return redirect(url_for("meetings.show", meeting_id=meeting.id))
     if action in (commands.open_meeting, commands.start_meeting):
         joining.join_as_staff(current_user, meeting)  # who runs the meeting takes part in it
     board = url_for("board.page", meeting_id=meeting.id)
     if request.headers.get("HX-Request") and action not in LIFECYCLE:
-        return board_views.respond(board_views.viewer_or_404(meeting), section)
+        return http.respond(http.viewer_or_404(meeting), section)
     if request.headers.get("HX-Request"):
         # Opening, starting or ending changes what every section offers: reload the board.
         response = make_response("", 204)
@@ -192,7 +192,7 @@ def participant(meeting_id: int, participant_id: int, step: str):
     person = db.session.get(Participant, participant_id)
     if person is None or person.meeting_id != meeting.id:
         abort(404)
-    viewer = joined(board_views.viewer_or_404(meeting))
+    viewer = joined(http.viewer_or_404(meeting))
     try:
         if step == "admit":  # the "Let in" form may say who they are in the family map
             linked = optional_int(request.form.get("person_id"))
@@ -201,5 +201,5 @@ def participant(meeting_id: int, participant_id: int, step: str):
             joining.remove(viewer.participant, person)
     except Invalid as error:
         db.session.rollback()
-        return board_views.tell("participants", list(error.errors.values()), 400)
-    return board_views.respond(viewer, "participants")
+        return http.tell("participants", list(error.errors.values()), 400)
+    return http.respond(viewer, "participants")

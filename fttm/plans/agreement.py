@@ -12,8 +12,9 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from fttm.auth.models import User
-from fttm.board.viewer import Viewer
 from fttm.cases.models import Case
+from fttm.core.recorder import Actor, change, replayed_row, snapshot
+from fttm.core.viewers import Viewer
 from fttm.errors import Invalid, NotAllowed, NotFound
 from fttm.extensions import db
 from fttm.family_map.models import Person, plan_family
@@ -21,7 +22,6 @@ from fttm.jurisdictions import profile
 from fttm.meetings.models import MeetingStatus, Participant, ParticipantStatus
 from fttm.plans.models import Agreement, AgreementResponse, PlanVersion
 from fttm.plans.versions import latest_version
-from fttm.transcript.recorder import Actor, change, replayed_row, snapshot
 
 COMMENT_MAX = 1000
 NAME_MAX = 120

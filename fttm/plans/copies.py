@@ -13,13 +13,13 @@ from flask_babel import gettext as _
 from fttm.auth.models import User
 from fttm.cases.models import Case
 from fttm.cases.timeframes import copy_due_on, name_key
+from fttm.core.recorder import Actor, change, snapshot
 from fttm.errors import Invalid, NotFound
 from fttm.extensions import db
 from fttm.family_map.models import Person, plan_family
 from fttm.jurisdictions import profile
 from fttm.plans.family_copy import local_day, written_date
 from fttm.plans.models import CopyMethod, FamilyCopy, PlanVersion
-from fttm.transcript.recorder import Actor, change, snapshot
 
 NAME_MAX = 120
 FIELDS = ("plan_version_id", "person_id", "recipient_name", "method", "given_on")

@@ -9,11 +9,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from fttm.auth.access import case_or_404, caseworker_required, meeting_or_404
-from fttm.board.viewer import participant_from_cookie
 from fttm.errors import Invalid
 from fttm.extensions import db
 from fttm.forms import whole_number
 from fttm.jurisdictions import profile
+from fttm.live.viewer import participant_from_cookie
 from fttm.meetings.models import Meeting, MeetingStatus, ParticipantStatus
 from fttm.pdf import pdf_response
 from fttm.plans.copies import copies_status, method_words, record_copy, version_case

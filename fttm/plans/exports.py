@@ -12,9 +12,9 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from fttm.board.viewer import STAFF
 from fttm.cases.models import Case
 from fttm.cases.timeframes import copy_due_on, endorsement_due_on
+from fttm.core.viewers import STAFF
 from fttm.extensions import db
 from fttm.family_map.loading import load_map
 from fttm.jurisdictions import profile

@@ -20,8 +20,8 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from markupsafe import Markup
 
-from fttm.board.viewer import FAMILY
 from fttm.cases.models import Case
+from fttm.core.viewers import FAMILY
 from fttm.extensions import db
 from fttm.family_map.drawing import PersonStory, Told, figure, stories
 from fttm.family_map.loading import load_map

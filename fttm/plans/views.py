@@ -7,12 +7,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from fttm.auth.access import caseworker_required, meeting_or_404
-from fttm.board import rate_limit
-from fttm.board.views import viewer_of_meeting
 from fttm.errors import Invalid, NotAllowed, NotFound
 from fttm.extensions import db
 from fttm.idempotency import AppliedMeanwhile, request_key
 from fttm.jurisdictions import profile
+from fttm.live import rate_limit
+from fttm.live.http import viewer_of_meeting
 from fttm.meetings.models import Meeting
 from fttm.plans import agreement
 from fttm.plans.models import PlanVersion

@@ -14,13 +14,13 @@ from flask_babel import lazy_gettext as _l
 from fttm.auth.models import Role, User
 from fttm.cases.models import Case
 from fttm.cases.timeframes import endorsement_due_on, latest_versions
+from fttm.core.recorder import Actor, change, replayed_row, snapshot
 from fttm.errors import Invalid, NotAllowed, NotFound
 from fttm.extensions import db
 from fttm.jurisdictions import profile
 from fttm.plans.agreement import unexplained_parents
 from fttm.plans.models import Endorsement, EndorsementDecision, PlanVersion
 from fttm.plans.versions import latest_version
-from fttm.transcript.recorder import Actor, change, replayed_row, snapshot
 
 COMMENT_MAX = 2000
 FIELDS = ("decision", "comment")

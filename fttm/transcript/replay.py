@@ -23,11 +23,11 @@ from fttm.board.models import (
     Strength,
     Worry,
 )
+from fttm.core.recorder import snapshot
 from fttm.extensions import db
 from fttm.family_map.models import EcomapConnection, Household, Person, Relationship
 from fttm.meetings.models import Meeting
 from fttm.transcript.models import TranscriptEvent
-from fttm.transcript.recorder import snapshot
 
 # The rows a replay rebuilds, by the name their events' kinds start with ("strength.added").
 MODELS: dict[str, type] = {

@@ -15,16 +15,15 @@ from flask.testing import FlaskClient
 from flask_socketio.test_client import SocketIOTestClient
 
 from fttm.auth.models import User
-from fttm.board import rate_limit
-from fttm.board.commands import last_seq
 from fttm.board.items import KINDS
 from fttm.board.models import SafetyRating
+from fttm.core.recorder import last_seq
 from fttm.extensions import db, socketio
 from fttm.joining.commands import join_as_staff
+from fttm.live import presence, rate_limit
+from fttm.live import sockets as socket_events
 from fttm.meetings.commands import start_meeting
 from fttm.meetings.models import Meeting, Participant
-from fttm.realtime import events as socket_events
-from fttm.realtime import presence
 from fttm.transcript.models import TranscriptEvent
 from tests import factories
 from tests.conftest import csrf_token

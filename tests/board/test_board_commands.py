@@ -11,22 +11,22 @@ from fttm.board.commands import (
     add_item,
     delete_item,
     edit_item,
-    last_seq,
     rate_safety,
     restore_item,
     set_confidential,
 )
 from fttm.board.items import KINDS
 from fttm.board.models import Action, ActionStatus, SafetyRating, Strength
-from fttm.board.viewer import Viewer
 from fttm.cases.models import Case
+from fttm.core import recorder
+from fttm.core.recorder import last_seq
+from fttm.core.viewers import Viewer
 from fttm.errors import Conflict, Invalid, NotAllowed, NotFound
 from fttm.extensions import db
 from fttm.family_map.models import Person
 from fttm.joining.commands import admit, join_as_staff, join_meeting, remove
 from fttm.meetings.commands import end_meeting, lock_section, start_meeting
 from fttm.meetings.models import Participant, ParticipantStatus
-from fttm.transcript import recorder
 from fttm.transcript.models import TranscriptEvent
 from tests import factories
 

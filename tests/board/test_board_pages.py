@@ -12,7 +12,7 @@ import pytest
 
 from fttm.board.items import KINDS
 from fttm.board.models import Action, SafetyRating, Strength
-from fttm.board.sections import ADDED_ALONE, SECTIONS
+from fttm.live.sections import ADDED_ALONE, SECTIONS
 from fttm.meetings.models import MeetingStatus, Participant, ParticipantStatus
 from tests import factories
 from tests.board import helpers

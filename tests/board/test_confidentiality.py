@@ -11,9 +11,9 @@ import re
 import pytest
 
 from fttm.board.items import KINDS
-from fttm.board.sections import SECTIONS
 from fttm.extensions import db
 from fttm.family_map.models import Person
+from fttm.live.sections import SECTIONS
 from tests.board import helpers
 from tests.board.helpers import latest_id
 

@@ -9,7 +9,7 @@ import pytest
 from fttm.board.commands import add_item, delete_item
 from fttm.board.items import KINDS, clean
 from fttm.board.models import ActionStatus, SafetyStepKind
-from fttm.board.viewer import Viewer
+from fttm.core.viewers import Viewer
 from fttm.errors import Invalid
 from fttm.extensions import db
 from fttm.family_map.models import Person

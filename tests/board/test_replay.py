@@ -15,14 +15,14 @@ from fttm.board.commands import (
     add_item,
     delete_item,
     edit_item,
-    last_seq,
     rate_safety,
     restore_item,
     set_confidential,
 )
 from fttm.board.items import KINDS
 from fttm.board.models import SafetyRating, Strength
-from fttm.board.viewer import Viewer
+from fttm.core.recorder import last_seq
+from fttm.core.viewers import Viewer
 from fttm.errors import Conflict, NotAllowed
 from fttm.extensions import db
 from fttm.family_map.models import Person

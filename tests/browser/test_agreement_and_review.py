@@ -23,8 +23,8 @@ from fttm import create_app
 from fttm.auth.models import User
 from fttm.board.commands import add_item
 from fttm.board.models import Strength
-from fttm.board.viewer import Viewer
 from fttm.cases.timeframes import endorsement_due_on
+from fttm.core.viewers import Viewer
 from fttm.extensions import db
 from fttm.family_map.models import Person, Relationship, RelationshipKind
 from fttm.joining.commands import admit, join_as_staff, join_meeting

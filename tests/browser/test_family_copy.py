@@ -13,7 +13,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from fttm.auth.models import User
 from fttm.board.commands import add_item
-from fttm.board.viewer import Viewer
+from fttm.core.viewers import Viewer
 from fttm.extensions import db
 from fttm.family_map.commands import add_person
 from fttm.joining import tokens

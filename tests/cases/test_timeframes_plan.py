@@ -10,7 +10,6 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 import sqlalchemy as sa
 
-from fttm.board.viewer import Viewer
 from fttm.cases.timeframes import (
     DUE_SOON_DAYS,
     Deadline,
@@ -18,6 +17,7 @@ from fttm.cases.timeframes import (
     case_deadlines,
     plan_progress,
 )
+from fttm.core.viewers import Viewer
 from fttm.extensions import db
 from fttm.family_map.commands import add_person, delete_person, edit_person
 from fttm.joining.commands import join_as_staff

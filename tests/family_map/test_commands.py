@@ -14,8 +14,8 @@ import pytest
 import sqlalchemy as sa
 
 from fttm import publisher
-from fttm.board.commands import last_seq
-from fttm.board.viewer import FAMILY, STAFF, Viewer
+from fttm.core.recorder import last_seq
+from fttm.core.viewers import FAMILY, STAFF, Viewer
 from fttm.errors import Conflict, Invalid, NotAllowed, NotFound
 from fttm.extensions import db
 from fttm.family_map.commands import (

@@ -25,7 +25,7 @@ import sqlalchemy as sa
 from fttm import create_app
 from fttm.board.commands import add_item
 from fttm.board.models import Action, Strength
-from fttm.board.viewer import Viewer
+from fttm.core.viewers import Viewer
 from fttm.extensions import db
 from fttm.joining.commands import join_as_staff
 from fttm.meetings.commands import set_option, start_meeting

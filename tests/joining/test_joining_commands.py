@@ -7,12 +7,13 @@ import json
 import pytest
 import sqlalchemy as sa
 
-from fttm.board.viewer import participant_from_cookie
+from fttm.core.recorder import Actor
 from fttm.errors import Invalid, NotFound
 from fttm.extensions import db
 from fttm.family_map.models import Person
 from fttm.joining import tokens
-from fttm.joining.commands import actor_for, admit, join_as_staff, join_meeting, remove
+from fttm.joining.commands import admit, join_as_staff, join_meeting, remove
+from fttm.live.viewer import participant_from_cookie
 from fttm.meetings.commands import (
     cancel_meeting,
     end_meeting,
@@ -196,7 +197,7 @@ def test_actor_for_names_a_participant_as_they_are(meeting, host):
     """The author of a change made from a phone is that participant, with their name and role."""
     participant = join_meeting(meeting, display_name="Maria", role="parent")
 
-    actor = actor_for(participant)
+    actor = Actor.for_participant(participant)
 
     assert (actor.name, actor.role, actor.participant_id, actor.user_id) == (
         "Maria",
@@ -204,7 +205,7 @@ def test_actor_for_names_a_participant_as_they_are(meeting, host):
         participant.id,
         None,
     )
-    assert actor_for(host).user_id == host.user_id
+    assert Actor.for_participant(host).user_id == host.user_id
 
 
 def test_the_facilitator_admits_a_waiting_phone(facilitator, case, meeting, host):

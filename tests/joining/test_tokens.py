@@ -12,11 +12,11 @@ import pytest
 from itsdangerous import URLSafeSerializer
 
 import config
-from fttm.board.viewer import participant_from_cookie
 from fttm.extensions import db
 from fttm.joining import tokens
 from fttm.joining.commands import admit, join_as_staff, join_meeting
 from fttm.jurisdictions import ProfileError, parse_profile
+from fttm.live.viewer import participant_from_cookie
 from fttm.meetings.commands import end_meeting
 from fttm.meetings.models import Participant
 from tests.board.helpers import join_by_code

@@ -9,7 +9,7 @@ from datetime import date, datetime
 
 import sqlalchemy as sa
 
-from fttm.board.viewer import Viewer
+from fttm.core.viewers import Viewer
 from fttm.extensions import db
 from fttm.joining.commands import join_as_staff
 from fttm.jurisdictions import profile

@@ -5,7 +5,7 @@ changed since the version before; nobody else learns it exists.
 from __future__ import annotations
 
 from fttm.board.commands import add_item, edit_item
-from fttm.board.viewer import Viewer
+from fttm.core.viewers import Viewer
 from fttm.joining.commands import join_as_staff
 from fttm.meetings.commands import end_meeting, start_meeting
 from tests import factories

@@ -8,7 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from fttm.board.commands import add_item, delete_item, edit_item, set_confidential
-from fttm.board.viewer import Viewer
+from fttm.core.viewers import Viewer
 from fttm.errors import Invalid
 from fttm.extensions import db
 from fttm.joining.commands import join_as_staff

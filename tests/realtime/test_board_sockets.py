@@ -10,12 +10,12 @@ import pytest
 from itsdangerous import URLSafeSerializer
 
 from fttm.board.models import Action, SafetyStep, Strength
-from fttm.board.sections import SECTIONS
 from fttm.extensions import db
 from fttm.family_map.models import Person
 from fttm.joining import tokens
+from fttm.live.sections import SECTIONS
+from fttm.live.sockets import SYNC_MARGIN
 from fttm.meetings.models import MeetingStatus, Participant
-from fttm.realtime.events import SYNC_MARGIN
 from tests import factories
 from tests.board import helpers
 from tests.board.helpers import LiveMeeting, Screen, count, fresh, latest_id

@@ -8,7 +8,7 @@ import pytest
 import redis
 
 from fttm import create_app
-from fttm.realtime.budgets import (
+from fttm.live.budgets import (
     BUDGETS,
     MemoryWindows,
     RedisWindows,

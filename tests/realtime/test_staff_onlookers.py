@@ -1,5 +1,5 @@
 """Staff looking at a board without taking part (no participant row: an unsaved stand-in, as
-fttm.board.viewer gives them, since looking writes nothing) still get their socket: the staff
+fttm.live.viewer gives them, since looking writes nothing) still get their socket: the staff
 rendering and pushes, but no "online" entry and no participant room; and once they take part,
 the same socket stays theirs.
 """
@@ -10,10 +10,10 @@ import pytest
 
 from fttm.board.models import Action
 from fttm.extensions import db, socketio
+from fttm.live import presence
+from fttm.live.rooms import audience_room
 from fttm.meetings.commands import end_meeting
 from fttm.meetings.models import Meeting, Participant
-from fttm.realtime import presence
-from fttm.realtime.rooms import audience_room
 from tests.board.helpers import Screen, Socket, count, latest_id, page_csrf
 from tests.conftest import AuthActions
 

@@ -9,8 +9,8 @@ from datetime import date
 import sqlalchemy as sa
 
 from fttm.board.commands import add_item
-from fttm.board.viewer import Viewer
 from fttm.cases.timeframes import endorsement_due_on
+from fttm.core.viewers import Viewer
 from fttm.extensions import db
 from fttm.family_map.models import Person, Relationship, RelationshipKind
 from fttm.joining.commands import join_as_staff

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 import pytest
 
 from fttm.board.commands import add_item, edit_item, rate_safety
-from fttm.board.viewer import Viewer
+from fttm.core.viewers import Viewer
 from fttm.extensions import db
 from fttm.family_map.commands import add_person
 from fttm.joining.commands import admit, join_as_staff, join_meeting, remove

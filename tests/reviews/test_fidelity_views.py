@@ -11,7 +11,7 @@ from datetime import date, timedelta
 import pytest
 
 from fttm.board.commands import add_item
-from fttm.board.viewer import Viewer
+from fttm.core.viewers import Viewer
 from fttm.extensions import db
 from fttm.joining.commands import admit, join_as_staff, join_meeting
 from fttm.meetings.commands import end_meeting, start_meeting

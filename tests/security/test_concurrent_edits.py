@@ -21,7 +21,7 @@ from fttm.auth.models import User
 from fttm.board import commands as board_commands
 from fttm.board.commands import add_item, edit_item
 from fttm.board.models import Action, Strength
-from fttm.board.viewer import Viewer
+from fttm.core.viewers import Viewer
 from fttm.errors import Conflict
 from fttm.extensions import db
 from fttm.family_map import commands as family_map_commands

@@ -17,7 +17,7 @@ from markupsafe import escape
 from pypdf import PdfReader
 
 from fttm.board.commands import add_item, set_confidential
-from fttm.board.viewer import Viewer
+from fttm.core.viewers import Viewer
 from fttm.extensions import db
 from fttm.family_map.commands import (
     add_connection,

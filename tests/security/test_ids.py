@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 from fttm.board.commands import add_item
 from fttm.board.models import Strength
-from fttm.board.viewer import Viewer
+from fttm.core.viewers import Viewer
 from fttm.extensions import db
 from fttm.family_map.commands import add_person
 from fttm.joining.commands import join_as_staff

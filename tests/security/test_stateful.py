@@ -28,11 +28,11 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
 
 from fttm.auth.models import User
-from fttm.board.commands import last_seq
 from fttm.board.items import KINDS
-from fttm.board.sections import SECTIONS
+from fttm.core.recorder import last_seq
 from fttm.extensions import db
 from fttm.family_map.models import Person
+from fttm.live.sections import SECTIONS
 from fttm.transcript.replay import MODELS
 from tests import factories
 from tests.board.helpers import Screen, forget_live_state

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from fttm.board.commands import last_seq
+from fttm.core.recorder import last_seq
 from fttm.transcript.reading import seq_range
 from fttm.transcript.replay import board_at
 from tests.transcript.scripted import board_in_database, run_meeting

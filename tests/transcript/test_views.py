@@ -11,7 +11,7 @@ from pypdf import PdfReader
 
 from fttm.board.commands import add_item
 from fttm.board.models import Strength
-from fttm.board.viewer import Viewer
+from fttm.core.viewers import Viewer
 from fttm.extensions import db
 from fttm.joining.commands import join_meeting
 from fttm.meetings.commands import end_meeting

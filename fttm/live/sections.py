@@ -24,17 +24,17 @@ from fttm.board.models import (
     Worry,
 )
 from fttm.board.smart import smart_hints
-from fttm.board.viewer import FAMILY, STAFF
+from fttm.core.viewers import FAMILY, STAFF
 from fttm.extensions import db
 from fttm.family_map.models import Person, is_shareable, shareable_people
 from fttm.family_map.sections import family_map_context
 from fttm.jurisdictions import profile
+from fttm.live import presence
 from fttm.meetings.commands import SECTIONS as LOCKABLE
 from fttm.meetings.invitations import join_details
 from fttm.meetings.models import Meeting, MeetingStatus, Participant, ParticipantStatus
 from fttm.plans import agreement
 from fttm.plans.versions import version_of_meeting
-from fttm.realtime import presence
 
 SECTIONS = (
     "participants",
@@ -302,7 +302,7 @@ def _pushed_rendering(meeting: Meeting, name: str, audience: str) -> Markup | No
     seq, sections = g.get("board_renderings", {}).get((meeting.id, audience), (None, {}))
     if name not in sections:
         return None
-    from fttm.board.commands import last_seq
+    from fttm.core.recorder import last_seq
 
     return sections[name] if last_seq(meeting.case_id) == seq else None
 

@@ -11,9 +11,13 @@ import logging
 
 from flask import has_request_context
 
-from fttm.board.commands import last_seq
 from fttm.board.items import KINDS
-from fttm.board.sections import (
+from fttm.core.recorder import last_seq
+from fttm.core.viewers import STAFF
+from fttm.extensions import db, socketio
+from fttm.live import presence
+from fttm.live.rooms import audience_room, participant_room
+from fttm.live.sections import (
     AUDIENCES,
     PEOPLE_SECTIONS,
     SECTIONS,
@@ -27,11 +31,7 @@ from fttm.board.sections import (
     render_sections,
     sent_alone,
 )
-from fttm.board.viewer import STAFF
-from fttm.extensions import db, socketio
 from fttm.meetings.models import Meeting
-from fttm.realtime import presence
-from fttm.realtime.rooms import audience_room, participant_room
 
 logger = logging.getLogger(__name__)
 EVERYTHING = ("status", *SECTIONS)

@@ -3,7 +3,7 @@
 Flask's before_request hooks do not run for socket events, so every handler checks who is asking,
 from the database, every time. Changes to the board never travel this way: they are htmx requests.
 Every event a screen sends is first counted against its socket's and its person's budgets
-(fttm.realtime.budgets), so one phone cannot stall the meeting by flooding it.
+(fttm.live.budgets), so one phone cannot stall the meeting by flooding it.
 """
 
 from __future__ import annotations
@@ -21,15 +21,16 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_socketio import ConnectionRefusedError, join_room
 
-from fttm.board.commands import last_seq
-from fttm.board.sections import SECTIONS
-from fttm.board.viewer import Viewer, viewer_for
+from fttm.core.recorder import last_seq
+from fttm.core.viewers import Viewer
 from fttm.extensions import db, socketio
+from fttm.live import presence
+from fttm.live.budgets import UNKNOWN, budgets_of
+from fttm.live.renderings import Board, shared_renderings
+from fttm.live.rooms import audience_room, participant_room
+from fttm.live.sections import SECTIONS
+from fttm.live.viewer import viewer_for
 from fttm.meetings.models import Meeting
-from fttm.realtime import presence
-from fttm.realtime.budgets import UNKNOWN, budgets_of
-from fttm.realtime.renderings import Board, shared_renderings
-from fttm.realtime.rooms import audience_room, participant_room
 from fttm.routing import MAX_ID
 from fttm.transcript.models import TranscriptEvent
 
@@ -149,7 +150,7 @@ def disconnect(reason=None):
 
 def _push_presence(meeting: Meeting) -> None:
     """Everyone's "who is here" list, fresh."""
-    from fttm.realtime.pushes import push_sections
+    from fttm.live.pushes import push_sections
 
     push_sections(meeting, ("participants",))
 
@@ -238,7 +239,7 @@ def _catch_up(data) -> dict:
 def _shared_sections(viewer: Viewer, seq: int, names) -> dict:
     """The sections as this viewer's audience sees them at `seq` in their language, rendered once
     for every screen that asks for the same (the audience is part of what is shared)."""
-    from fttm.board.sections import render_sections
+    from fttm.live.sections import render_sections
 
     board = Board(viewer.meeting.id, seq, viewer.audience, str(get_locale()))
     return shared_renderings().sections(
@@ -248,7 +249,7 @@ def _shared_sections(viewer: Viewer, seq: int, names) -> dict:
 
 def _recently_changed(meeting: Meeting, seq: int) -> set[str]:
     """The sections the meeting's last SYNC_MARGIN changes up to `seq` touched."""
-    from fttm.realtime.pushes import sections_for
+    from fttm.live.pushes import sections_for
 
     events = db.session.scalars(
         sa.select(TranscriptEvent).where(

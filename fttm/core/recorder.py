@@ -37,6 +37,16 @@ class Actor:
         return cls(name=user.name, role=str(user.role), user_id=user.id)
 
     @classmethod
+    def for_participant(cls, participant) -> Actor:
+        """A meeting participant (staff or family) acting in the meeting."""
+        return cls(
+            name=participant.display_name,
+            role=participant.role,
+            user_id=participant.user_id,
+            participant_id=participant.id,
+        )
+
+    @classmethod
     def system(cls) -> Actor:
         """fttm itself (seeding, scheduled housekeeping)."""
         return cls(name="fttm", role="system")
@@ -44,10 +54,10 @@ class Actor:
 
 def snapshot(item: Any, fields: tuple[str, ...]) -> dict[str, Any]:
     """The named fields of `item` as JSON-ready values, for an event's before/after."""
-    return {name: _jsonable(getattr(item, name)) for name in fields}
+    return {name: jsonable(getattr(item, name)) for name in fields}
 
 
-def _jsonable(value: Any) -> Any:
+def jsonable(value: Any) -> Any:
     """Dates as ISO strings, enums as their values; everything else as it is."""
     if isinstance(value, datetime | date):
         return value.isoformat()
@@ -209,6 +219,16 @@ def change(
         db.session.rollback()
         raise
     publisher.publish(current.events)
+
+
+def last_seq(case_id: int) -> int:
+    """The sequence number of the case's latest event (0 if none)."""
+    return (
+        db.session.scalar(
+            sa.select(sa.func.max(TranscriptEvent.seq)).where(TranscriptEvent.case_id == case_id)
+        )
+        or 0
+    )
 
 
 def _event_with_key(case_id: int, key: RequestKey) -> TranscriptEvent | None:

@@ -1,49 +1,16 @@
-"""Who is looking at a meeting's board: staff with their account, or a family member's phone."""
+"""Who is looking at a meeting's board: staff with their account, or a family member's phone
+(found from the request: the signed-in account, or the phone's participant token)."""
 
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 from flask_login import current_user
 
 from fttm.auth.models import User
+from fttm.core.viewers import Viewer
 from fttm.extensions import db
 from fttm.joining import commands as joining
 from fttm.joining import tokens
-from fttm.meetings.models import Meeting, MeetingStatus, Participant, ParticipantStatus
-from fttm.transcript.recorder import Actor
-
-STAFF = "staff"
-FAMILY = "family"
-
-
-@dataclass(frozen=True)
-class Viewer:
-    """A person in a meeting, and what the board may show and let them do."""
-
-    meeting: Meeting
-    participant: Participant
-    user: User | None = None
-
-    @property
-    def is_staff(self) -> bool:
-        """Staff run the meeting and see confidential items."""
-        return self.user is not None
-
-    @property
-    def audience(self) -> str:
-        """Which rendering of the board this person gets: staff or family."""
-        return STAFF if self.is_staff else FAMILY
-
-    @property
-    def actor(self) -> Actor:
-        """This person as the author of a change."""
-        return joining.actor_for(self.participant)
-
-    @property
-    def read_only(self) -> bool:
-        """Once the meeting has ended (or before it opens) nobody edits the board."""
-        return self.meeting.status not in (MeetingStatus.OPEN, MeetingStatus.LIVE)
+from fttm.meetings.models import Meeting, Participant, ParticipantStatus
 
 
 def participant_from_cookie(meeting: Meeting) -> Participant | None:

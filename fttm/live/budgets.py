@@ -3,7 +3,7 @@
 Every event a screen sends is counted twice: against its socket's budget and against its
 person's (all their tabs together), each a sliding window per kind of event. A catch-up renders
 the board, so it gets a small budget; "is editing" is cheap and gets a large one. These budgets
-are apart from the one that limits changes over HTTP (fttm.board.rate_limit): chatter on the
+are apart from the one that limits changes over HTTP (fttm.live.rate_limit): chatter on the
 socket never uses up a person's right to save their words.
 
 A socket lives on one worker, so its count stays in that worker's memory. A person's sockets may
