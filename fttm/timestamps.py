@@ -1,17 +1,55 @@
-"""UTC timestamps: what the database stores, and moments in a jurisdiction's time zone."""
+"""UTC timestamps: what the database stores, and moments in a jurisdiction's time zone.
+
+Every moment fttm stamps comes from `utcnow()`. Inside `clock_at(moment)` it is that moment instead
+of the real one, so history written after the fact (the demo's past meeting) is stamped as it
+happened, by the same commands that stamp a live meeting.
+"""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import DateTime
 from sqlalchemy.types import TypeDecorator
 
 
+@dataclass
+class Clock:
+    """A moment that stands still until it is moved on: what `utcnow()` reads in `clock_at`."""
+
+    now: datetime
+
+    def advance(self, step: timedelta) -> datetime:
+        """Move the clock on by `step`; the new moment."""
+        self.now += step
+        return self.now
+
+
+# A context variable, not a global: each thread or greenlet (each request) keeps its own clock.
+_clock: ContextVar[Clock | None] = ContextVar("fttm_clock", default=None)
+
+
 def utcnow() -> datetime:
-    """The current moment, timezone-aware, in UTC."""
-    return datetime.now(UTC)
+    """The current moment, timezone-aware, in UTC (the set clock's moment inside `clock_at`)."""
+    clock = _clock.get()
+    return datetime.now(UTC) if clock is None else clock.now
+
+
+@contextmanager
+def clock_at(moment: datetime) -> Iterator[Clock]:
+    """Within the block, `utcnow()` says `moment` (moved on with the clock it gives)."""
+    if moment.tzinfo is None:
+        raise ValueError("naive datetime: the clock needs a moment that knows its zone")
+    token = _clock.set(Clock(moment.astimezone(UTC)))
+    try:
+        yield _clock.get()
+    finally:
+        _clock.reset(token)
 
 
 def to_local(moment: datetime, zone: ZoneInfo) -> datetime:
