@@ -1,0 +1,39 @@
+// fttm's own JavaScript, the entry point: what htmx does not do by itself. Native ES modules, no
+// build step; no inline script anywhere (strict CSP: script-src 'self'). The server renders all
+// HTML; translated texts come from data-* attributes on <body>. Each module installs its
+// listeners only when called here, so the order they run in is written down in one place.
+//
+// Loaded as <script type="module"> (deferred): it runs after the vendored htmx and before the
+// vendored Socket.IO client (both classic deferred scripts, read as window.htmx and window.io),
+// and the board connects on DOMContentLoaded, once every deferred script has run.
+
+import { watchAnswers } from "./answers.js";
+import { askBeforeSubmitting } from "./confirm.js";
+import { markMine } from "./marks.js";
+import { applyHeld } from "./merge.js";
+import { reportFailedAnswers, reportUnsent } from "./messages.js";
+import { noteSeq } from "./pushes.js";
+import { watchChanges } from "./retries.js";
+import { connect, tellEditing, watchNetwork } from "./socket.js";
+import { watchTyping } from "./typing.js";
+import { watchZoomButtons } from "./zoom.js";
+
+const body = document.body;
+reportFailedAnswers();
+askBeforeSubmitting();
+
+if (!body.dataset.board) {
+  reportUnsent();
+} else {
+  // The live board. The page was rendered at this sequence number: pushes start after it.
+  noteSeq(parseInt(body.dataset.seq || "0", 10));
+  watchZoomButtons();  // its htmx:afterSwap runs before the answers' own
+  watchChanges();
+  watchAnswers();
+  watchTyping(tellEditing, applyHeld);
+  watchNetwork();
+  document.addEventListener("DOMContentLoaded", () => {
+    markMine(document);
+    connect();
+  });
+}

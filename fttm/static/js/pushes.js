@@ -1,0 +1,81 @@
+// Taking the board's changes in order. Every push and every answer to a change carries the
+// board's sequence number. Pushes can arrive out of order (two changes rendered at once on a
+// server that waits for its database): an older rendering must never replace a newer one, or an
+// item vanishes from this screen until the next change. The newest number seen is also what a
+// reconnecting screen asks the server to catch up from.
+
+import { markMine, showEditors } from "./marks.js";
+import { parse, replaceElement } from "./merge.js";
+
+let lastSeq = 0;  // the newest sequence number this screen has seen
+const sectionSeq = {};  // section -> seq of the newest push shown (or held back) there
+// An edited item, or a new item of a plain list, is pushed alone. element id -> { seq, id,
+// section, list, html } of the newest such push: a section push older than it must not bring
+// the item's older text back (or drop the new item), so the item is put in again after it.
+const itemPushes = {};
+
+/** Remember `seq` if it is the newest sequence number seen. */
+export function noteSeq(seq) {
+  if (typeof seq === "number" && seq > lastSeq) { lastSeq = seq; }
+}
+
+/** The newest sequence number seen: a catch-up starts after it. */
+export function seenSeq() {
+  return lastSeq;
+}
+
+/** Whether a rendering of `section` at `seq` is older than the one on the screen. */
+export function isOlderThanShown(section, seq) {
+  return seq < (sectionSeq[section] || 0);
+}
+
+/** A board:update push: its sections, unless newer ones are shown, then its items alone. */
+export function takeUpdate(message) {
+  noteSeq(message.seq);
+  for (const name of Object.keys(message.sections || {})) {
+    if (typeof message.seq === "number") {
+      if (isOlderThanShown(name, message.seq)) { continue; }
+      sectionSeq[name] = message.seq;
+    }
+    replaceSection(name, message.sections[name], message.seq);
+  }
+  (message.items || []).forEach((item) => { takeItem(message.seq, item); });
+}
+
+function replaceSection(name, html, seq) {
+  replaceElement("section-" + name, html, () => { reapplyItems(name, seq); });
+}
+
+/** A section at `seq` is in: put back the items of it pushed alone since. */
+export function reapplyItems(name, seq) {
+  for (const id of Object.keys(itemPushes)) {
+    const item = itemPushes[id];
+    if (item.section !== name) { continue; }
+    if (typeof seq === "number" && item.seq > seq) { putItem(item); } else { delete itemPushes[id]; }
+  }
+}
+
+// An item in place of itself or, when this screen does not show it yet, added to its list in
+// the order of the items' numbers (the order they were added in).
+function putItem(item) {
+  if (document.getElementById(item.id)) { replaceElement(item.id, item.html); return; }
+  const list = item.list && document.getElementById(item.list);
+  const fresh = list && parse(item.html);
+  if (!fresh) { return; }
+  const number = (element) => parseInt(element.id.split("-").pop(), 10);
+  const later = Array.from(list.children).filter((child) => child.id && number(child) > number(fresh))[0];
+  list.querySelectorAll(":scope > .empty-item").forEach((empty) => { empty.remove(); });
+  list.insertBefore(fresh, later || null);
+  window.htmx.process(fresh);
+  markMine(fresh);
+  showEditors(fresh);
+}
+
+/** An item alone at `seq` (`{ id, section, list, html }`), from a push or the sender's answer:
+ *  put in, unless its section or the item itself is shown newer already. */
+export function takeItem(seq, item) {
+  if (isOlderThanShown(item.section, seq)) { return; }
+  if (itemPushes[item.id] && seq < itemPushes[item.id].seq) { return; }
+  itemPushes[item.id] = { seq: seq, id: item.id, section: item.section, list: item.list, html: item.html };
+  putItem(itemPushes[item.id]);
+}

@@ -1,0 +1,83 @@
+// The board's Socket.IO connection (the vendored client defines window.io): connect to the
+// meeting, catch up from the newest sequence number seen on every (re)connect, take pushes, tell
+// others which cell this person is editing, and show the connection's state to the person.
+
+import { announce } from "./messages.js";
+import { noteEditing } from "./marks.js";
+import { seenSeq, takeUpdate } from "./pushes.js";
+import { retryPending } from "./retries.js";
+
+let socket = null;  // none on a board that will not change (ended, or not yet open)
+
+/** Show the connection's state ("connected", "reconnecting", "offline") in its own words. */
+export function showConnection(state) {
+  const box = document.getElementById("connection");
+  if (!box) { return; }
+  box.dataset.state = state;
+  box.textContent = document.body.dataset["text" + state.charAt(0).toUpperCase() + state.slice(1)] || state;
+}
+
+/** Tell the others this person started (or stopped) editing `cell`. */
+export function tellEditing(cell, on) {
+  if (socket && socket.connected) {
+    socket.emit("board:editing", { cell: cell, editing: on });
+  }
+}
+
+/** A change was saved, so the server is reachable: reconnect a socket that is down. */
+export function reconnectAfterSave() {
+  if (socket && !socket.connected) { socket.connect(); }
+}
+
+/** The connection's state follows the browser's network state. */
+export function watchNetwork() {
+  window.addEventListener("offline", () => { showConnection("offline"); });
+  window.addEventListener("online", () => { showConnection("reconnecting"); });
+}
+
+/** Connect a live board to its meeting; a board that will not change hides the state instead. */
+export function connect() {
+  const body = document.body;
+  if (body.dataset.live !== "1") {  // an ended (or not yet open) meeting: nothing will change
+    const box = document.getElementById("connection");
+    if (box) { box.hidden = true; }
+    return;
+  }
+  socket = window.io({ auth: { meeting: parseInt(body.dataset.board, 10) } });
+  socket.on("connect", () => {
+    showConnection("connected");
+    sync();
+    retryPending();
+  });
+  socket.on("disconnect", () => { showConnection(navigator.onLine ? "reconnecting" : "offline"); });
+  socket.on("connect_error", () => {
+    showConnection(navigator.onLine ? "reconnecting" : "offline");
+    // A refusal (say, the meeting was not open yet) is not retried by socket.io itself.
+    if (!socket.active) { setTimeout(() => { if (!socket.connected) { socket.connect(); } }, 3000); }
+  });
+  socket.on("board:update", takeUpdate);
+  socket.on("board:editing", noteEditing);
+  socket.on("board:removed", () => {
+    socket.disconnect();
+    document.querySelectorAll(".board-grid form, .board-status form").forEach((form) => { form.remove(); });
+    const box = document.getElementById("connection");
+    if (box) { box.dataset.state = "removed"; box.textContent = body.dataset.textRemoved; }
+  });
+}
+
+let syncAgain = null;
+
+// Ask the server for what this screen missed since the newest sequence number it saw.
+function sync() {
+  clearTimeout(syncAgain);
+  socket.emit("board:sync", { since: seenSeq() }, (answer) => {
+    if (!answer || answer.ok) { return; }
+    // Refused for now (too many messages, or a catch-up already on its way): ask again when
+    // the server says; refused for good: say why.
+    if (typeof answer.retry_after === "number") {
+      syncAgain = setTimeout(() => { if (socket.connected) { sync(); } }, answer.retry_after * 1000);
+    } else if (answer.error) {
+      announce(answer.error);
+    }
+  });
+}
