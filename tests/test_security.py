@@ -226,7 +226,7 @@ def test_every_page_carries_the_security_headers(app, world, facilitator, admin)
     "path",
     [
         "/healthz",
-        "/static/app.js",
+        "/static/js/main.js",
         "/static/fttm.css",
         "/static/vendor/htmx-2.0.11.min.js",
         "/no/such/page",

@@ -1,7 +1,7 @@
-"""Screens for the crash test: a facilitator and phones that behave like fttm's own app.js.
+"""Screens for the crash test: a facilitator and phones that behave like fttm's own board JS.
 
 Each screen has an HTTP session (its cookies: a staff sign-in or a phone's participant token) and a
-python-socketio websocket. Like app.js, it sends every change as an htmx POST with an
+python-socketio websocket. Like fttm/static/js/, it sends every change as an htmx POST with an
 `Idempotency-Key`; a change that got no answer stays pending and is sent again, with the same key,
 once the socket has reconnected; on every (re)connect the socket says the last `seq` it saw
 (`board:sync`); pushed sections and the sender's own answers replace the sections it holds, and an
@@ -34,7 +34,7 @@ REQUEST_TIMEOUT = aiohttp.ClientTimeout(total=15)
 
 def replace_element(page: str, element_id: str, fresh: str, into: str | None = None) -> str:
     """`page` with its element `element_id` (an item's <li> or <tr>) replaced by `fresh`; or,
-    when `page` does not have it, `fresh` added at the end of the list `into` (app.js `putItem`).
+    when `page` does not have it, `fresh` added at the end of the list `into` (pushes.js `putItem`).
     """
     at = page.find(f'id="{element_id}"')
     if at < 0:
@@ -110,8 +110,8 @@ class Screen:
         self.csrf = ""
         self.last_seq = 0
         self.sections: dict[str, str] = {}
-        self.section_seq: dict[str, int] = {}  # app.js `sectionSeq`: the newest push shown
-        # app.js `itemPushes`: element id -> (seq, section, html, list) of items pushed alone
+        self.section_seq: dict[str, int] = {}  # js/pushes.js `sectionSeq`: the newest push shown
+        # js/pushes.js `itemPushes`: element id -> (seq, section, html, list) of items pushed alone
         self.item_pushes: dict[str, tuple[int, str, str, str | None]] = {}
         self.stale_answers = 0  # own answers older than a push already shown (not swapped in)
         self.connects = 0
@@ -163,7 +163,7 @@ class Screen:
             assert answer.status < 400, f"{method} {path}: {answer.status}"
             return text
 
-    # -- the socket, as app.js handles it ----------------------------------------------------
+    # -- the socket, as js/socket.js handles it -----------------------------------------------
 
     async def _on_connect(self) -> None:
         """(Re)connected: say the last change seen, then let pending changes be sent again."""
@@ -203,7 +203,7 @@ class Screen:
         )
 
     def _reapply_items(self, section: str, seq) -> None:
-        """A section at `seq` is in: put back its items pushed alone since (app.js)."""
+        """A section at `seq` is in: put back its items pushed alone since (js/pushes.js)."""
         for element_id, (item_seq, item_section, rendering, into) in list(self.item_pushes.items()):
             if item_section != section:
                 continue
@@ -213,7 +213,7 @@ class Screen:
                 del self.item_pushes[element_id]
 
     def _note_seq(self, seq) -> None:
-        """Remember the highest sequence number seen (app.js `noteSeq`)."""
+        """Remember the highest sequence number seen (js/pushes.js `noteSeq`)."""
         if isinstance(seq, int) and seq > self.last_seq:
             self.last_seq = seq
 
@@ -257,7 +257,7 @@ class Screen:
                     }
             except (TimeoutError, aiohttp.ClientError):
                 change.failed_at = datetime.now(UTC)
-                # app.js: htmx:sendError puts the change in `pending`; sent again on connect.
+                # js/retries.js: htmx:sendError puts the change in `pending`; sent again on connect.
                 await self._next_connect(connects_before)
                 continue
             if not 200 <= status < 300:
@@ -266,8 +266,8 @@ class Screen:
             acknowledged.append(change)
             seq = int(seq) if seq.isdigit() else None
             self._note_seq(seq)
-            # app.js `htmx:beforeSwap`: a push newer than this answer already shows the change.
-            if item["id"] and status == 200 and seq is not None:  # the item alone (app.js)
+            # answers.js `htmx:beforeSwap`: a push newer than this answer already shows the change.
+            if item["id"] and status == 200 and seq is not None:  # the item alone (js/answers.js)
                 if not self._take_item(seq, item):
                     self.stale_answers += 1
             elif (

@@ -3,7 +3,7 @@
 A facilitator and four phones (joined by code) add strengths and edit their own cell of the
 actions table as fast as the server answers, while the server (`fttm serve`, eventlet) is killed
 with SIGKILL at moments drawn from a seeded RNG and started again on the same port. Screens behave
-like app.js: a change without an answer is sent again with the same key once the socket is back.
+like our JS: a change without an answer is sent again with the same key once the socket is back.
 Afterwards: every acknowledged change is in the database with exactly one transcript event,
 nothing is applied twice, the case's events have an unbroken sequence, and every screen shows what
 the database holds. Runs against a SQLite file and a real PostgreSQL.

@@ -79,7 +79,7 @@ def test_a_strength_added_on_one_phone_reaches_the_others_in_their_own_rendering
     seq, strength = live.seq(), latest_id(Strength)
     assert response.headers["X-Board-Item"] == f"strength-{strength}"
     assert response.headers["X-Board-List"] == "items-strengths"
-    assert response.headers["HX-Reswap"] == "none"  # app.js puts it in, as it does the push
+    assert response.headers["HX-Reswap"] == "none"  # js/answers.js puts it in, as it does the push
     [family] = nan_socket.updates()
     assert family["seq"] == seq == int(response.headers["X-Board-Seq"])
     [item] = family["items"]

@@ -312,7 +312,7 @@ class KeepThemClosed(RuleBasedStateMachine):
         return response
 
     def _fresh_key(self) -> str:
-        """A key as app.js makes one: 32 hex digits, new for each change."""
+        """A key as js/retries.js makes one: 32 hex digits, new for each change."""
         self.key_number += 1
         return f"{self.key_number:032x}"
 
