@@ -1,65 +1,50 @@
 """A fictional demo family and demo staff, so a newcomer can try fttm in a minute (`fttm demo`).
 
 Every name, address and phone number here is invented; phone numbers use the fictional 555 range.
+The demo is written the way a real meeting is: by the commands, each as the person who made the
+change (the facilitator, or a family member on their phone), at the moment it happened
+(`fttm.timestamps.clock_at`), so its transcript reads like any other.
 """
 
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app, url_for
+from sqlalchemy.orm.attributes import set_committed_value
 
 from fttm.auth.commands import create_user, team_named
 from fttm.auth.passwords import password_problem
+from fttm.board import commands as board
 from fttm.cases.commands import CaseDetails, open_case
-from fttm.core.recorder import Actor, Change, change, snapshot
+from fttm.core.viewers import Viewer
 from fttm.extensions import db
+from fttm.family_map import commands as family_map
+from fttm.family_map.models import PARENTAGE_KINDS, UNION_KINDS
 from fttm.joining import commands as joining
 from fttm.jurisdictions import profile
 from fttm.meetings import commands as meeting_commands
 from fttm.meetings import join_codes
 from fttm.models import (
-    Action,
     Case,
-    ConnectionStrength,
-    EcomapConnection,
-    EnergyFlow,
-    Goal,
-    Household,
     Meeting,
     MeetingPurpose,
     MeetingStatus,
-    Objective,
     Participant,
     ParticipantStatus,
     Person,
-    Relationship,
     RelationshipKind,
-    SafetyStep,
-    SafetyStepKind,
-    Sex,
-    Strength,
     User,
-    Worry,
 )
-from fttm.plans import agreement
-from fttm.plans.models import (
-    Agreement,
-    AgreementResponse,
-    CopyMethod,
-    Endorsement,
-    EndorsementDecision,
-    FamilyCopy,
-    PlanVersion,
-)
-from fttm.plans.versions import take_version
-from fttm.timestamps import from_local, utcnow
+from fttm.plans import agreement, copies
+from fttm.plans.models import PlanVersion
+from fttm.plans.versions import latest_version
+from fttm.reviews import endorsement
+from fttm.timestamps import Clock, clock_at, from_local, to_local, utcnow
 
 TEAM = "Demo Team"
 STAFF = (
@@ -67,20 +52,6 @@ STAFF = (
     ("supervisor", "supervisor@demo.fttm.example", "Priya Raman"),
 )
 LOCATION = "Family Room 2, Midtown Family Services"
-# Columns every board item has; an event's snapshot keeps only what the item says.
-BOOKKEEPING = frozenset(
-    {
-        "id",
-        "case_id",
-        "version",
-        "created_at",
-        "updated_at",
-        "deleted_at",
-        "created_by_user_id",
-        "created_by_participant_id",
-    }
-)
-
 # (key, name, sex, born, died, home, note); years ago, so ages stay right as time passes.
 PEOPLE = (
     ("ernesto", "Ernesto Delgado", "male", 66, 6, None, "Ana's father"),
@@ -261,6 +232,27 @@ SAFETY_STEPS = (
         "If no safe adult can be reached",
     ),
 )
+# (person key, response, comment) at the end of the first meeting: Ana, Leo and Rosa answered on
+# their phones; the facilitator recorded why Marcus did not take part.
+AGREEMENTS = (
+    ("ana", "agreed", "I want Maya home with me and I'll do the parenting course."),
+    ("leo", "agreed", None),
+    ("rosa", "agreed", "I can have Maya after school on Tuesdays and Thursdays."),
+    (
+        "marcus",
+        "did_not_take_part",
+        "Works night shifts out of state; Jordan went through the plan with him by phone the "
+        "next morning.",
+    ),
+)
+# (person key, method, days after the meeting) a copy of the plan was given.
+COPIES = (
+    ("ana", "in_person", 0),
+    ("maya", "in_person", 0),
+    ("leo", "in_person", 0),
+    ("marcus", "post", 2),
+)
+MINUTE = timedelta(minutes=1)
 
 
 @dataclass(frozen=True)
@@ -285,7 +277,7 @@ def seed_demo() -> SeededDemo:
     """Create the demo team, staff, families and meetings once; give the staff new passwords."""
     team = team_named(TEAM, create=True)
     logins = [_demo_login(team.id, role, email, name) for role, email, name in STAFF]
-    facilitator = db.session.scalar(sa.select(User).where(User.email == STAFF[0][1]))
+    facilitator = _staff(STAFF[0][1])
     rivera = _rivera_case(facilitator)
     _nguyen_case(facilitator)
     meeting = _upcoming_meeting(facilitator, rivera)
@@ -314,6 +306,11 @@ def _demo_login(team_id: int, role: str, email: str, name: str) -> DemoLogin:
     return DemoLogin(role, email, password)
 
 
+def _staff(email: str) -> User:
+    """The demo staff account with this email."""
+    return db.session.scalar(sa.select(User).where(User.email == email))
+
+
 def _case(facilitator: User, number: str) -> Case | None:
     """The demo team's case with this number, if it was seeded before."""
     return db.session.scalar(
@@ -333,366 +330,239 @@ def _has_meeting(case: Case, status: MeetingStatus) -> bool:
     )
 
 
+def _form(**values: Any) -> dict[str, str]:
+    """The fields as a form sends them: text, with the empty ones left out."""
+    return {name: str(value) for name, value in values.items() if value is not None}
+
+
 @dataclass
-class _Writer:
-    """Adds items to a case's board inside one change, each with its transcript event."""
+class _Room:
+    """The first meeting while it runs: its clock, who is in it, and the family map's people."""
 
-    current: Change
-    user_id: int
-    clock: datetime
-    step: timedelta = timedelta(minutes=1)
-    keys: dict[str, Any] = field(default_factory=dict)
-    phones: dict[str, Participant] = field(default_factory=dict)
+    meeting: Meeting
+    clock: Clock
+    staff: Viewer
+    phones: dict[str, Viewer] = field(default_factory=dict)
+    people: dict[str, Person] = field(default_factory=dict)
 
-    def add(self, kind: str, section: str, item: Any, by: str | None = None) -> Any:
-        """Add `item` and record `kind`; the time is when it was written in the meeting, the
-        author the facilitator or, with `by`, the family member on their phone."""
-        self.clock += self.step
-        item.case_id = self.current.case_id
-        phone = self.phones.get(by) if by else None
-        if phone is None:
-            item.created_by_user_id = self.user_id
-        else:
-            item.created_by_participant_id = phone.id
-        item.created_at = item.updated_at = self.clock
-        db.session.add(item)
-        db.session.flush()
-        fields = tuple(c.key for c in item.__mapper__.column_attrs if c.key not in BOOKKEEPING)
-        with self.acting_as(phone):
-            self.mark(kind, item, section, snapshot(item, fields), at=self.clock)
-        return item
-
-    @contextmanager
-    def acting_as(self, phone: Participant | None) -> Iterator[None]:
-        """Record events as this participant (the change's own actor when None)."""
-        own = self.current.actor
-        if phone is not None:
-            self.current.actor = Actor.for_participant(phone)
-        try:
-            yield
-        finally:
-            self.current.actor = own
-
-    def mark(
-        self,
-        kind: str,
-        target: Any,
-        section: str,
-        after: dict,
-        *,
-        before: dict | None = None,
-        at: datetime,
-    ) -> None:
-        """Record an event at the moment it happened (seeded history is written after the fact)."""
-        self.current.record(kind, target, before=before, after=after, section=section).at = at
+    def next(self, by: str | None = None) -> Viewer:
+        """A minute later: who writes the next thing, the family member `by` on their phone or
+        the facilitator."""
+        self.clock.advance(MINUTE)
+        return self.phones[by] if by else self.staff
 
     def person(self, key: str | None) -> int | None:
-        """The id of the person seeded under `key`."""
-        return self.keys[key].id if key else None
+        """The id of the person on the family map under `key`."""
+        return self.people[key].id if key else None
 
 
 def _rivera_case(facilitator: User) -> Case:
     """The main demo case: three generations, a plan made 75 days ago, a review coming up."""
-    today = profile("miteam").today()
-    case = _case(facilitator, "DEMO-1001") or open_case(
-        facilitator,
-        CaseDetails(
-            case_number="DEMO-1001",
-            family_name="Rivera",
-            jurisdiction="miteam",
-            substantiation_date=today - timedelta(days=95),
-            permanency_goal="remain_home",
-            facilitator_id=facilitator.id,
-        ),
-    )
-    if not _has_meeting(case, MeetingStatus.ENDED):
-        _first_meeting(facilitator, case, today)
+    rules = profile("miteam")
+    today = rules.today()
+    held = today - timedelta(days=75)
+    started = from_local(datetime(held.year, held.month, held.day, 10, 0), rules.zone)
+    case = _case(facilitator, "DEMO-1001")
+    # The case was opened, and its first meeting scheduled, ten days before that meeting.
+    with clock_at(started - timedelta(days=10)) as clock:
+        if case is None:
+            case = open_case(
+                facilitator,
+                CaseDetails(
+                    case_number="DEMO-1001",
+                    family_name="Rivera",
+                    jurisdiction="miteam",
+                    substantiation_date=today - timedelta(days=95),
+                    permanency_goal="remain_home",
+                    facilitator_id=facilitator.id,
+                ),
+            )
+        if not _has_meeting(case, MeetingStatus.ENDED):
+            _first_meeting(facilitator, case, clock, started, today)
     return case
 
 
-def _local(case: Case, day: date, hour: int) -> datetime:
-    """`hour` o'clock on `day` where the case is, as a UTC moment."""
+def _first_meeting(
+    facilitator: User, case: Case, clock: Clock, started: datetime, today: date
+) -> None:
+    """The initial-plan meeting, held 75 days ago: the family map, the assessment and the plan
+    written in it, then who agreed, the supervisor's endorsement and the family's copies."""
     zone = profile(case.jurisdiction).zone
-    return from_local(datetime(day.year, day.month, day.day, hour, 0), zone)
-
-
-def _first_meeting(facilitator: User, case: Case, today: date) -> None:
-    """The initial-plan meeting, held and ended 75 days ago, in which the board was written."""
-    started = _local(case, today - timedelta(days=75), 10)
-    with change(case.id, Actor.for_user(facilitator)) as current:
-        # schedule_meeting rightly refuses past times; seeding history writes the row directly.
-        meeting = Meeting(
-            case_id=case.id,
-            purpose=MeetingPurpose.INITIAL_PLAN,
-            location=LOCATION,
-            status=MeetingStatus.ENDED,
-            join_code=meeting_commands._unused_code(),
-            scheduled_at=started,
-            created_at=started - timedelta(days=10),
-            opened_at=started - timedelta(minutes=10),
-            started_at=started,
-            ended_at=started + timedelta(minutes=90),
-            created_by_user_id=facilitator.id,
-        )
-        db.session.add(meeting)
-        db.session.flush()
-        writer = _Writer(current, facilitator.id, started)
-        writer.mark(
-            "meeting.scheduled",
-            meeting,
-            "meeting",
-            snapshot(meeting, meeting_commands.FIELDS),
-            at=meeting.created_at,
-        )
-        current.meeting_id = meeting.id
-        writer.mark(
-            "meeting.started",
-            meeting,
-            "meeting",
-            {"status": "live"},
-            before={"status": "open"},
-            at=started,
-        )
-        _family_map(writer, today.year)
-        _assessment(writer)
-        _plan(writer, today)
-        writer.mark(
-            "meeting.ended",
-            meeting,
-            "meeting",
-            {"status": "ended"},
-            before={"status": "live"},
-            at=meeting.ended_at,
-        )
-        version = take_version(meeting, at=meeting.ended_at)
-        writer.mark("plan_version.taken", version, "plan", {"number": 1}, at=meeting.ended_at)
-        _agreed_endorsed_and_copied(writer, version, meeting.ended_at)
-
-
-# (person key, role, response, comment) at the end of the first meeting: Ana, Rosa and Leo
-# answered on their phones; the facilitator recorded why Marcus did not take part.
-AGREEMENTS = (
-    ("ana", "parent", "agreed", "I want Maya home with me and I'll do the parenting course."),
-    ("leo", "young_person", "agreed", None),
-    ("rosa", "relative", "agreed", "I can have Maya after school on Tuesdays and Thursdays."),
-    (
-        "marcus",
-        "parent",
-        "did_not_take_part",
-        "Works night shifts out of state; Jordan went through the plan with him by phone the "
-        "next morning.",
-    ),
-)
-# (person key, method, days after the meeting) a copy of the plan was given.
-COPIES = (
-    ("ana", "in_person", 0),
-    ("maya", "in_person", 0),
-    ("leo", "in_person", 0),
-    ("marcus", "post", 2),
-)
-
-
-def _agreed_endorsed_and_copied(writer: _Writer, version: PlanVersion, ended: datetime) -> None:
-    """Who agreed with the first plan, the supervisor's endorsement, and the family's copies."""
-    for number, (key, role, response, comment) in enumerate(AGREEMENTS):
-        phone = writer.phones.get(key)
-        at = ended + timedelta(minutes=number + 1)
-        answer = Agreement(
-            plan_version_id=version.id,
-            participant_id=phone.id if phone else None,
-            person_id=writer.person(key),
-            name=phone.display_name if phone else writer.keys[key].name,
-            role=role,
-            response=AgreementResponse(response),
-            comment=comment,
-            recorded_by_user_id=None if phone else writer.user_id,
-            recorded_at=at,
-        )
-        db.session.add(answer)
-        db.session.flush()
-        after = snapshot(answer, agreement.FIELDS)
-        kind = "agreement.given" if phone else "agreement.recorded"
-        with writer.acting_as(phone):
-            writer.mark(kind, answer, "agreement", after, at=at)
-    supervisor = db.session.scalar(sa.select(User).where(User.email == STAFF[1][1]))
-    decided = ended + timedelta(days=3)
-    facilitator = writer.current.actor
-    writer.current.actor = Actor.for_user(supervisor)  # the endorsement is the supervisor's
-    endorsement = Endorsement(
-        plan_version_id=version.id,
-        supervisor_id=supervisor.id,
-        decision=EndorsementDecision.ENDORSED,
-        comment="Clear actions with owners and dates. Good to see Rosa's after-school offer.",
-        decided_at=decided,
+    meeting = meeting_commands.schedule_meeting(
+        facilitator,
+        case,
+        local_time=to_local(started, zone).replace(tzinfo=None),
+        purpose=MeetingPurpose.INITIAL_PLAN.value,
+        location=LOCATION,
     )
-    db.session.add(endorsement)
-    db.session.flush()
-    writer.mark(
-        "plan_version.endorsed",
-        endorsement,
-        "review",
-        snapshot(endorsement, ("decision", "comment")),
-        at=decided,
-    )
-    writer.current.actor = facilitator
-    for key, method, days in COPIES:
-        given = ended + timedelta(days=days)
-        copy = FamilyCopy(
-            plan_version_id=version.id,
-            person_id=writer.person(key),
-            recipient_name=writer.keys[key].name,
-            method=CopyMethod(method),
-            given_on=given.date(),
-            recorded_by_user_id=writer.user_id,
-            recorded_at=given,
-        )
-        db.session.add(copy)
-        db.session.flush()
-        after = snapshot(copy, ("recipient_name", "method", "given_on"))
-        writer.mark("family_copy.recorded", copy, "plan", after, at=given)
+    clock.now = started - timedelta(minutes=10)
+    meeting_commands.open_meeting(facilitator, meeting)
+    clock.now = started
+    meeting_commands.start_meeting(facilitator, meeting)
+    staff = joining.join_as_staff(facilitator, meeting)
+    room = _Room(meeting, clock, Viewer(meeting, staff, facilitator))
+    _family_map(room, today.year)
+    _assessment(room)
+    _plan(room, today)
+    clock.now = started + timedelta(minutes=90)
+    meeting_commands.end_meeting(facilitator, meeting)
+    _agreed_endorsed_and_copied(room, latest_version(case.id))
 
 
-def _family_map(writer: _Writer, year: int) -> None:
-    """The Riveras' households, genogram and ecomap."""
-    homes = {"home": Household(name="Rivera-Carter home"), "rosa": Household(name="Rosa's home")}
-    for home in homes.values():
-        writer.add("household.added", "family_map", home)
+def _family_map(room: _Room, year: int) -> None:
+    """The Riveras' households, genogram and ecomap; the phones join once the genogram is drawn."""
+    homes = {
+        key: family_map.add_household(room.next(), {"name": name})
+        for key, name in (("home", "Rivera-Carter home"), ("rosa", "Rosa's home"))
+    }
     for key, name, sex, born, died, home, note in PEOPLE:
-        writer.keys[key] = writer.add(
-            "person.added",
-            "family_map",
-            Person(
+        room.people[key] = family_map.add_person(
+            room.next(),
+            _form(
                 name=name,
-                sex=Sex(sex),
-                note=note,
-                birth_year=year - born,
-                deceased=died is not None,
+                sex=sex,
+                born=year - born,
+                deceased="1" if died is not None else None,
                 death_year=year - died if died else None,
-                is_focus_child=key == "maya",
                 household_id=homes[home].id if home else None,
+                note=note,
+                is_focus_child="1" if key == "maya" else None,
             ),
         )
     for kind, source, target, began, ended in RELATIONSHIPS:
-        writer.add(
-            "relationship.added",
-            "family_map",
-            Relationship(
-                kind=RelationshipKind(kind),
-                from_person_id=writer.person(source),
-                to_person_id=writer.person(target),
+        family_map.add_relationship(
+            room.next(),
+            _form(
+                person=room.person(source),
+                other=room.person(target),
+                relation=_relation(RelationshipKind(kind)),
                 start_year=year - began if began else None,
                 end_year=year - ended if ended else None,
             ),
         )
-    _phones_join(writer)
+    _phones_join(room)
     for (category, system, strength, flow, key, note), author in zip(
         ECOMAP, ECOMAP_AUTHORS, strict=True
     ):
-        writer.add(
-            "ecomap_connection.added",
-            "family_map",
-            EcomapConnection(
+        family_map.add_connection(
+            room.next(author),
+            _form(
+                person_id=room.person(key),
                 category=category,
                 system_name=system,
-                strength=ConnectionStrength(strength),
-                flow=EnergyFlow(flow),
-                person_id=writer.person(key),
+                strength=strength,
+                flow=flow,
                 note=note,
             ),
-            by=author,
         )
 
 
-def _phones_join(writer: _Writer) -> None:
-    """Once the genogram is drawn, Ana, Rosa and Leo join on their phones, each choosing
-    themselves on the family map, and the facilitator lets them in."""
-    meeting_id = writer.current.meeting_id
+def _relation(kind: RelationshipKind) -> str:
+    """The family map form's choice for a line of this kind, seen from its first person."""
+    how = "parent" if kind in PARENTAGE_KINDS else "partner" if kind in UNION_KINDS else "feeling"
+    return f"{how}:{kind.value}"
+
+
+def _phones_join(room: _Room) -> None:
+    """Ana, Rosa and Leo join on their phones, the facilitator lets them in, and each chooses
+    themselves on the family map."""
     for key, name, role in PHONES:
-        writer.clock += writer.step
-        phone = Participant(
-            meeting_id=meeting_id,
-            display_name=name,
-            role=role,
-            person_id=writer.person(key),
-            status=ParticipantStatus.ADMITTED,
-            token_nonce=secrets.token_hex(8),
-            joined_at=writer.clock,
-            admitted_at=writer.clock,
-        )
-        db.session.add(phone)
-        db.session.flush()
-        writer.phones[key] = phone
-        with writer.acting_as(phone):
-            joined = snapshot(phone, joining.FIELDS) | {"status": "waiting"}
-            writer.mark("participant.joined", phone, "participants", joined, at=writer.clock)
-        writer.mark(
-            "participant.admitted",
-            phone,
-            "participants",
-            {"status": "admitted"},
-            before={"status": "waiting"},
-            at=writer.clock,
-        )
+        room.next()
+        phone = joining.join_meeting(room.meeting, display_name=name, role=role)
+        joining.admit(room.staff.participant, phone)
+        joining.say_who_i_am(phone, room.person(key))
+        room.phones[key] = Viewer(room.meeting, phone)
 
 
-def _assessment(writer: _Writer) -> None:
+def _assessment(room: _Room) -> None:
     """What's working well and what we are worried about."""
     for (key, text), author in zip(STRENGTHS, STRENGTH_AUTHORS, strict=True):
-        writer.add(
-            "strength.added",
-            "strengths",
-            Strength(text=text, person_id=writer.person(key)),
-            by=author,
-        )
+        board.add_item(room.next(author), "strength", _form(text=text, person_id=room.person(key)))
     for (domain, key, text), author in zip(WORRIES, WORRY_AUTHORS, strict=True):
-        writer.add(
-            "worry.added",
-            "worries",
-            Worry(text=text, need_domain=domain, person_id=writer.person(key)),
-            by=author,
+        board.add_item(
+            room.next(author),
+            "worry",
+            _form(text=text, need_domain=domain, person_id=room.person(key)),
         )
 
 
-def _plan(writer: _Writer, today: date) -> None:
+def _plan(room: _Room, today: date) -> None:
     """The goal, its objectives, SMART actions and the safety plan."""
-    goal = writer.add("goal.added", "plan", Goal(text=GOAL))
+    goal = board.add_item(room.next(), "goal", {"text": GOAL})
     objectives = [
-        writer.add(
-            "objective.added", "plan", Objective(goal_id=goal.id, text=text, position=number)
-        )
-        for number, text in enumerate(OBJECTIVES)
+        board.add_item(room.next(), "objective", _form(goal_id=goal.id, text=text))
+        for text in OBJECTIVES
     ]
-    for number, (objective, key, service, what, where_how, days) in enumerate(ACTIONS):
-        writer.add(
-            "action.added",
-            "plan",
-            Action(
-                goal_id=goal.id,
-                objective_id=objectives[objective].id,
+    for (objective, key, service, what, where_how, days), author in zip(
+        ACTIONS, ACTION_AUTHORS, strict=True
+    ):
+        board.add_item(
+            room.next(author),
+            "action",
+            _form(
                 what=what,
-                who_person_id=writer.person(key),
+                who_person_id=room.person(key),
                 who_service=service,
                 where_how=where_how,
-                due_on=today + timedelta(days=days),
-                position=number,
+                due_on=(today + timedelta(days=days)).isoformat(),
+                goal_id=goal.id,
+                objective_id=objectives[objective].id,
             ),
-            by=ACTION_AUTHORS[number],
         )
-    for number, (kind, key, service, text, when, trigger) in enumerate(SAFETY_STEPS):
-        writer.add(
-            "safety_step.added",
-            "safety_plan",
-            SafetyStep(
-                kind=SafetyStepKind(kind),
+    for (kind, key, service, text, when, trigger), author in zip(
+        SAFETY_STEPS, SAFETY_STEP_AUTHORS, strict=True
+    ):
+        board.add_item(
+            room.next(author),
+            "safety_step",
+            _form(
+                kind=kind,
                 text=text,
                 when=when,
                 trigger=trigger,
-                who_person_id=writer.person(key),
+                who_person_id=room.person(key),
                 who_service=service,
-                position=number,
             ),
-            by=SAFETY_STEP_AUTHORS[number],
         )
+
+
+def _agreed_endorsed_and_copied(room: _Room, version: PlanVersion) -> None:
+    """Who agreed with the first plan, the family's copies, and the supervisor's endorsement."""
+    facilitator, ended = room.staff.user, room.clock.now
+    for key, response, comment in AGREEMENTS:
+        phone = room.phones.get(key)
+        room.clock.advance(MINUTE)
+        if phone is not None:
+            agreement.answer(phone, version, response, comment)
+        else:
+            agreement.record_in_person(
+                facilitator,
+                version,
+                who=f"person:{room.person(key)}",
+                response=response,
+                comment=comment,
+            )
+    # The focus child and her parents are owed a copy; Leo was given one too, by name.
+    owed = {recipient.person.id for recipient in copies.recipients(version)}
+    zone = profile(room.meeting.case.jurisdiction).zone
+    for key, method, days in COPIES:
+        room.clock.now = max(room.clock.now + MINUTE, ended + timedelta(days=days))
+        person = room.people[key]
+        copies.record_copy(
+            facilitator,
+            version,
+            person_id=person.id if person.id in owed else None,
+            recipient_name=None if person.id in owed else person.name,
+            method=method,
+            given_on=to_local(room.clock.now, zone).date(),
+        )
+    room.clock.now = ended + timedelta(days=3)
+    endorsement.decide(
+        _staff(STAFF[1][1]),
+        version,
+        "endorsed",
+        "Clear actions with owners and dates. Good to see Rosa's after-school offer.",
+    )
 
 
 def _nguyen_case(facilitator: User) -> Case:
@@ -711,27 +581,42 @@ def _nguyen_case(facilitator: User) -> Case:
     )
     if db.session.scalar(sa.select(sa.func.count(Person.id)).where(Person.case_id == case.id)):
         return case
-    with change(case.id, Actor.for_user(facilitator)) as current:
-        writer = _Writer(current, facilitator.id, utcnow(), step=timedelta(0))
-        for key, name, sex, age, focus in (
-            ("linh", "Linh Nguyen", "female", 29, False),
-            ("bao", "Bao Nguyen", "male", 4, True),
-        ):
-            writer.keys[key] = writer.add(
-                "person.added",
-                "family_map",
-                Person(name=name, sex=Sex(sex), birth_year=today.year - age, is_focus_child=focus),
-            )
-        writer.add(
-            "relationship.added",
-            "family_map",
-            Relationship(
-                kind=RelationshipKind.BIOLOGICAL,
-                from_person_id=writer.person("linh"),
-                to_person_id=writer.person("bao"),
-            ),
+    preparing = _preparing(facilitator, case)
+    mother, son = (
+        family_map.add_person(
+            preparing,
+            _form(name=name, sex=sex, born=today.year - age, is_focus_child=focus),
         )
+        for name, sex, age, focus in (
+            ("Linh Nguyen", "female", 29, None),
+            ("Bao Nguyen", "male", 4, "1"),
+        )
+    )
+    family_map.add_relationship(
+        preparing,
+        _form(person=mother.id, other=son.id, relation=_relation(RelationshipKind.BIOLOGICAL)),
+    )
     return case
+
+
+def _preparing(facilitator: User, case: Case) -> Viewer:
+    """The facilitator drawing a family map before the case's first meeting.
+
+    fttm draws a family map only in a running meeting, and this case has none yet: the family
+    map's commands are given a stand-in meeting and participant that are never saved (as the
+    board's viewer does for staff who only look), so the changes are the case preparation's,
+    with no meeting, like the case's opening.
+    """
+    meeting = Meeting(case_id=case.id, status=MeetingStatus.LIVE)
+    set_committed_value(meeting, "case", case)  # read-only: no backref puts it in the session
+    stand_in = Participant(
+        display_name=facilitator.name,
+        role=joining.STAFF_ROLE,
+        user_id=facilitator.id,
+        status=ParticipantStatus.ADMITTED,
+        token_nonce="",
+    )
+    return Viewer(meeting, stand_in, facilitator)
 
 
 def _upcoming_meeting(facilitator: User, case: Case) -> Meeting:
