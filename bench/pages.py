@@ -38,8 +38,10 @@ def _demo_meeting(app):
 
 def _render_times(meeting, repeat: int) -> list[float]:
     """Milliseconds to render every section for staff and for the family, as pushes do."""
+    from fttm.core.registry import SECTIONS
+    from fttm.core.viewers import AUDIENCES
     from fttm.extensions import db
-    from fttm.live.sections import AUDIENCES, SECTIONS, render_sections
+    from fttm.live.sections import render_sections
 
     times = []
     for run in range(repeat + 3):

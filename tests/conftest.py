@@ -1,12 +1,10 @@
-"""Shared fixtures: an app on a fresh SQLite file, a client, a CLI runner, and sign-in helpers."""
+"""Shared fixtures: an app on a fresh SQLite file, a client, a CLI runner, sign-in, the staff and
+cases most tests start from, and a live meeting (helpers in `tests/helpers.py`, rows made by
+`tests/factories.py`)."""
 
 from __future__ import annotations
 
-import contextvars
-import re
-
 import pytest
-from flask.testing import FlaskClient
 
 from fttm import create_app
 from fttm.core.viewers import Viewer
@@ -14,18 +12,8 @@ from fttm.extensions import db
 from fttm.joining.commands import join_as_staff
 from fttm.meetings.commands import start_meeting
 from tests import factories
-
-CSRF_FIELD = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
-
-
-class SeparateRequestClient(FlaskClient):
-    """Runs each request in a fresh context, as a real server does: its own app context, `g` and
-    database session, even while the test itself holds an app context open.
-    """
-
-    def open(self, *args, **kwargs):
-        """Send one request (and follow its redirects) outside the test's context."""
-        return contextvars.Context().run(super().open, *args, **kwargs)
+from tests.helpers import AuthActions, SeparateRequestClient, forget_live_state
+from tests.live_meeting import LiveMeeting
 
 
 @pytest.fixture
@@ -56,35 +44,6 @@ def client(app):
 def runner(app):
     """Runs the app's CLI commands."""
     return app.test_cli_runner()
-
-
-def csrf_token(client, path: str) -> str:
-    """The CSRF token of the form on the page at `path`."""
-    page = client.get(path)
-    match = CSRF_FIELD.search(page.get_data(as_text=True))
-    assert match, f"no CSRF token on {path} (status {page.status_code})"
-    return match.group(1)
-
-
-def post_form(client, path: str, data: dict, *, form_page: str | None = None, **kwargs):
-    """Submit a form the way a browser does: fetch the page for its CSRF token, then POST."""
-    token = csrf_token(client, form_page or path)
-    return client.post(path, data={"csrf_token": token, **data}, **kwargs)
-
-
-class AuthActions:
-    """Sign in and out as a given user."""
-
-    def __init__(self, client):
-        self._client = client
-
-    def login(self, user, password: str = factories.PASSWORD):
-        """Sign in through the real login form."""
-        return post_form(self._client, "/login", {"email": user.email, "password": password})
-
-    def logout(self):
-        """Sign out through the real logout button."""
-        return post_form(self._client, "/logout", {}, form_page="/cases/")
 
 
 @pytest.fixture
@@ -146,18 +105,14 @@ def staff(facilitator, meeting) -> Viewer:
 @pytest.fixture(autouse=True)
 def _fresh_live_state():
     """Presence, socket registrations and rate counts from other tests do not leak in."""
-    from tests.board import helpers  # imports this module: loaded late to avoid a cycle
-
-    helpers.forget_live_state()
+    forget_live_state()
     yield
-    helpers.forget_live_state()
+    forget_live_state()
 
 
 @pytest.fixture
 def live(app, client, auth, facilitator):
     """A live meeting with the facilitator at the projector."""
-    from tests.board.helpers import LiveMeeting
-
     auth.login(facilitator)
     meeting = LiveMeeting(app, client, facilitator).start()
     yield meeting

@@ -12,7 +12,7 @@ import pytest
 from fttm.extensions import db
 from fttm.meetings.models import MeetingStatus
 from tests import factories
-from tests.conftest import csrf_token, post_form
+from tests.helpers import csrf_token, post_form
 
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",

@@ -16,6 +16,7 @@ from fttm.idempotency import AppliedMeanwhile
 from fttm.meetings.models import MeetingStatus
 from fttm.transcript.models import AppendOnlyError, TranscriptEvent
 from tests import factories
+from tests.helpers import transcript_events
 
 
 @pytest.fixture
@@ -25,18 +26,6 @@ def published():
     unsubscribe = publisher.subscribe(batches.append)
     yield batches
     unsubscribe()
-
-
-def _events(case_id: int) -> list[TranscriptEvent]:
-    """A case's transcript, in order, read fresh."""
-    db.session.expire_all()
-    return list(
-        db.session.scalars(
-            sa.select(TranscriptEvent)
-            .where(TranscriptEvent.case_id == case_id)
-            .order_by(TranscriptEvent.seq)
-        )
-    )
 
 
 def _count(model) -> int:
@@ -52,7 +41,7 @@ def _details(case: Case, **changes) -> CaseDetails:
 def test_opening_a_case_writes_case_opened_first(facilitator):
     """The first event of a case says who opened it, as whom, and with what details."""
     case = factories.make_case(facilitator, family_name="Okafor", case_number="C-OK-1")
-    [event] = _events(case.id)
+    [event] = transcript_events(case.id)
     assert event.kind == "case.opened" and event.seq == 1
     assert event.actor_user_id == facilitator.id
     assert event.actor_name == "Fran Facilitator" and event.actor_role == "facilitator"
@@ -69,7 +58,7 @@ def test_the_actor_is_recorded_as_they_were_then(facilitator):
     case = factories.make_case(facilitator)
     facilitator.name = "Frances Renamed"
     db.session.commit()
-    assert _events(case.id)[0].actor_name == "Fran Facilitator"
+    assert transcript_events(case.id)[0].actor_name == "Fran Facilitator"
 
 
 def test_sequence_numbers_rise_by_one_per_case(facilitator, supervisor):
@@ -80,14 +69,14 @@ def test_sequence_numbers_rise_by_one_per_case(facilitator, supervisor):
     factories.make_meeting(supervisor, first)
     update_case(facilitator, first, _details(first, family_name="Renamed"))
     factories.make_meeting(facilitator, second)
-    assert [event.seq for event in _events(first.id)] == [1, 2, 3, 4]
-    assert [event.kind for event in _events(first.id)] == [
+    assert [event.seq for event in transcript_events(first.id)] == [1, 2, 3, 4]
+    assert [event.kind for event in transcript_events(first.id)] == [
         "case.opened",
         "meeting.scheduled",
         "meeting.scheduled",
         "case.updated",
     ]
-    assert [event.seq for event in _events(second.id)] == [1, 2]
+    assert [event.seq for event in transcript_events(second.id)] == [1, 2]
     db.session.expire_all()
     assert (first.event_seq, second.event_seq) == (4, 2)
 
@@ -96,7 +85,7 @@ def test_an_update_records_the_values_before_and_after(facilitator):
     """Only what changed is recorded, with its old and new value."""
     case = factories.make_case(facilitator, family_name="Okafor")
     update_case(facilitator, case, _details(case, family_name="Okafor-Reyes"))
-    event = _events(case.id)[-1]
+    event = transcript_events(case.id)[-1]
     assert event.before == {"family_name": "Okafor"}
     assert event.after == {"family_name": "Okafor-Reyes"}
 
@@ -105,7 +94,7 @@ def test_an_update_that_changes_nothing_records_nothing(facilitator):
     """Saving an unchanged form does not clutter the transcript."""
     case = factories.make_case(facilitator)
     update_case(facilitator, case, _details(case))
-    assert len(_events(case.id)) == 1
+    assert len(transcript_events(case.id)) == 1
 
 
 def test_a_failed_new_case_leaves_no_case_and_no_event(facilitator, published):
@@ -147,7 +136,7 @@ def test_a_failed_change_to_a_case_leaves_it_as_it_was(facilitator, published):
         raise RuntimeError("validation failed late")
     db.session.expire_all()
     assert case.family_name == "Okafor" and case.event_seq == 1
-    assert len(_events(case.id)) == 1
+    assert len(transcript_events(case.id)) == 1
     assert published == []
 
 
@@ -208,29 +197,29 @@ def test_a_failing_subscriber_does_not_undo_the_change(facilitator, published):
         case = factories.make_case(facilitator)
     finally:
         unsubscribe()
-    assert len(_events(case.id)) == 1
+    assert len(transcript_events(case.id)) == 1
     assert len(published) == 1
 
 
 def test_the_orm_refuses_to_change_an_event(facilitator):
     """Code cannot edit history, even by mistake."""
     case = factories.make_case(facilitator)
-    event = _events(case.id)[0]
+    event = transcript_events(case.id)[0]
     event.actor_name = "Someone else"
     with pytest.raises(AppendOnlyError):
         db.session.commit()
     db.session.rollback()
-    assert _events(case.id)[0].actor_name == "Fran Facilitator"
+    assert transcript_events(case.id)[0].actor_name == "Fran Facilitator"
 
 
 def test_the_orm_refuses_to_delete_an_event(facilitator):
     """Code cannot erase history either."""
     case = factories.make_case(facilitator)
-    db.session.delete(_events(case.id)[0])
+    db.session.delete(transcript_events(case.id)[0])
     with pytest.raises(AppendOnlyError):
         db.session.commit()
     db.session.rollback()
-    assert len(_events(case.id)) == 1
+    assert len(transcript_events(case.id)) == 1
 
 
 def test_changes_during_an_open_meeting_belong_to_it(facilitator):
@@ -248,7 +237,7 @@ def test_changes_during_an_open_meeting_belong_to_it(facilitator):
         update_case(facilitator, case, _details(case, family_name=name))
     by_name = {
         event.after["family_name"]: event.meeting_id
-        for event in _events(case.id)
+        for event in transcript_events(case.id)
         if event.kind == "case.updated"
     }
     assert by_name == {
@@ -267,7 +256,7 @@ def test_changes_to_other_cases_do_not_join_a_meeting(facilitator):
     db.session.commit()
     other = factories.make_case(facilitator)
     update_case(facilitator, other, _details(other, family_name="Elsewhere"))
-    assert [event.meeting_id for event in _events(other.id)] == [None, None]
+    assert [event.meeting_id for event in transcript_events(other.id)] == [None, None]
 
 
 def test_a_retried_change_is_found_by_its_idempotency_key(facilitator):
@@ -304,7 +293,7 @@ def test_an_idempotency_key_cannot_be_applied_twice(facilitator, published):
         db.session.flush()
     db.session.expire_all()
     assert case.family_name == "Once"
-    assert len(_events(case.id)) == 2
+    assert len(transcript_events(case.id)) == 2
     assert published == []
 
 
@@ -313,5 +302,5 @@ def test_a_system_actor_is_named_as_fttm(facilitator):
     case = factories.make_case(facilitator)
     with change(case.id, Actor.system()) as current:
         current.record("case.reviewed", case)
-    event = _events(case.id)[-1]
+    event = transcript_events(case.id)[-1]
     assert (event.actor_name, event.actor_role, event.actor_user_id) == ("fttm", "system", None)

@@ -9,9 +9,10 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from fttm.board.items import KINDS, ItemKind, clean
+from fttm.board.items import clean
 from fttm.board.models import SafetyRating
 from fttm.core.recorder import already_applied, change, replayed_row, snapshot
+from fttm.core.registry import KINDS, ItemKind
 from fttm.core.rows import bump, claim, reread
 from fttm.core.viewers import Viewer
 from fttm.errors import Conflict, Invalid, NotAllowed, NotFound

@@ -12,12 +12,13 @@ from flask_babel import gettext as _
 from fttm.board import commands
 from fttm.board.items import expand_who
 from fttm.core.recorder import last_seq
+from fttm.core.registry import SECTIONS
 from fttm.core.viewers import Viewer
 from fttm.errors import Invalid
 from fttm.forms import whole_number
 from fttm.idempotency import request_key
 from fttm.live.http import board_change, meeting_or_404, respond, respond_item, viewer_of_meeting
-from fttm.live.sections import SECTIONS, render_sections, sent_alone
+from fttm.live.sections import render_sections, sent_alone
 from fttm.live.viewer import joined, participant_from_cookie, viewer_for
 from fttm.meetings.models import ParticipantStatus
 

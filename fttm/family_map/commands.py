@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 
 from fttm.board.commands import may_write, replayed
 from fttm.core.recorder import change, snapshot
+from fttm.core.registry import LINE_MODELS
 from fttm.core.rows import bump, claim, reread
 from fttm.core.viewers import Viewer
 from fttm.errors import Conflict, Invalid, NotAllowed, NotFound
@@ -690,12 +691,10 @@ def add_household(viewer: Viewer, raw: dict, *, key: str | None = None) -> House
 
 # -- removing and bringing back lines ---------------------------------------------------------
 
-MODELS = {"relationship": Relationship, "ecomap_connection": EcomapConnection}
-
 
 def remove_line(viewer: Viewer, what: str, item_id: int, *, key: str | None = None):
     """Remove a relationship or an ecomap connection (softly; the facilitator can restore it)."""
-    model = MODELS[what]
+    model = LINE_MODELS[what]
     may_write(viewer, SECTION)
     if (done := replayed(viewer, model, key)) is not None:
         return done
@@ -708,7 +707,7 @@ def remove_line(viewer: Viewer, what: str, item_id: int, *, key: str | None = No
 
 def restore_line(viewer: Viewer, what: str, item_id: int, *, key: str | None = None):
     """Bring back a removed relationship or connection, if the people it joins are on the map."""
-    model = MODELS[what]
+    model = LINE_MODELS[what]
     may_write(viewer, SECTION, staff_only=True)
     if (done := replayed(viewer, model, key)) is not None:
         return done

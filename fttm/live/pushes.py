@@ -11,16 +11,14 @@ import logging
 
 from flask import has_request_context
 
-from fttm.board.items import KINDS
 from fttm.core.recorder import last_seq
-from fttm.core.viewers import STAFF
+from fttm.core.registry import KINDS, SECTIONS
+from fttm.core.viewers import AUDIENCES, STAFF
 from fttm.extensions import db, socketio
 from fttm.live import presence
 from fttm.live.rooms import audience_room, participant_room
 from fttm.live.sections import (
-    AUDIENCES,
     PEOPLE_SECTIONS,
-    SECTIONS,
     board_basics,
     item_basics,
     item_element_id,

@@ -11,7 +11,6 @@ from flask import g, render_template
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
-from fttm.board.items import KINDS
 from fttm.board.models import (
     Action,
     Goal,
@@ -24,28 +23,18 @@ from fttm.board.models import (
     Worry,
 )
 from fttm.board.smart import smart_hints
-from fttm.core.viewers import FAMILY, STAFF
+from fttm.core.registry import KINDS, LOCKABLE_SECTIONS, section_titles
+from fttm.core.viewers import STAFF
 from fttm.extensions import db
 from fttm.family_map.models import Person, is_shareable, shareable_people
 from fttm.family_map.sections import family_map_context
 from fttm.jurisdictions import profile
 from fttm.live import presence
-from fttm.meetings.commands import SECTIONS as LOCKABLE
 from fttm.meetings.invitations import join_details
 from fttm.meetings.models import Meeting, MeetingStatus, Participant, ParticipantStatus
 from fttm.plans import agreement
 from fttm.plans.versions import version_of_meeting
 
-SECTIONS = (
-    "participants",
-    "strengths",
-    "worries",
-    "family_map",
-    "plan",
-    "safety_plan",
-    "safety_scale",
-    "notes",
-)
 # Sections that offer the family map's people as choices ("about whom", "who does it").
 PEOPLE_SECTIONS = ("strengths", "worries", "plan", "safety_plan")
 # Kinds of item whose edit is sent to screens as that item alone (its section may be long, and
@@ -70,20 +59,6 @@ def sent_alone(kind: str, change: str, fields) -> bool:
     if change == "added":
         return kind in ADDED_ALONE
     return change == "edited" and kind in PUSHED_ALONE and not PUSHED_ALONE[kind] & set(fields)
-
-
-def section_titles() -> dict[str, str]:
-    """Each section's heading, in the reader's language."""
-    return {
-        "strengths": _("What's working well"),
-        "worries": _("What are we worried about"),
-        "family_map": _("Family map"),
-        "plan": _("What needs to happen"),
-        "safety_plan": _("Safety plan"),
-        "safety_scale": _("Safety scale"),
-        "notes": _("Notes"),
-        "participants": _("Who is here"),
-    }
 
 
 def _rows(model, meeting: Meeting, audience: str, *, deleted: bool = False, order=None) -> list:
@@ -169,7 +144,7 @@ def section_context(meeting: Meeting, name: str, audience: str) -> dict:
         showing = meeting.status != MeetingStatus.ENDED and not meeting.join_details_hidden
         context = {
             "join": join_details(meeting) if showing else None,
-            "lockable": LOCKABLE,
+            "lockable": LOCKABLE_SECTIONS,
             "section_titles": section_titles(),
             "plan_version": None,
         }
@@ -405,6 +380,3 @@ def pushed_item(meeting: Meeting, audience: str, element_id: str, seq: int) -> M
         (meeting.id, audience, element_id), (None, None)
     )
     return html if pushed_seq == seq else None
-
-
-AUDIENCES = (STAFF, FAMILY)

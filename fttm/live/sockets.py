@@ -22,13 +22,13 @@ from flask_login import current_user
 from flask_socketio import ConnectionRefusedError, join_room
 
 from fttm.core.recorder import last_seq
+from fttm.core.registry import SECTIONS
 from fttm.core.viewers import Viewer
 from fttm.extensions import db, socketio
 from fttm.live import presence
 from fttm.live.budgets import UNKNOWN, budgets_of
 from fttm.live.renderings import Board, shared_renderings
 from fttm.live.rooms import audience_room, participant_room
-from fttm.live.sections import SECTIONS
 from fttm.live.viewer import viewer_for
 from fttm.meetings.models import Meeting
 from fttm.routing import MAX_ID

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from fttm.auth.models import User
 from fttm.cases.models import Case
 from fttm.core.recorder import Actor, change, snapshot
+from fttm.core.registry import LOCKABLE_SECTIONS
 from fttm.errors import Invalid, NotFound
 from fttm.extensions import db
 from fttm.jurisdictions import profile
@@ -133,7 +134,6 @@ def cancel_meeting(actor: User, meeting: Meeting) -> Meeting:
 
 LIVE_STATES = (MeetingStatus.OPEN, MeetingStatus.LIVE)
 # The board's sections, in the order they appear; the facilitator can lock any of them.
-SECTIONS = ("strengths", "worries", "family_map", "plan", "safety_plan", "safety_scale", "notes")
 
 
 def _set_status(actor: User, meeting: Meeting, new: MeetingStatus, kind: str, **stamps) -> Meeting:
@@ -220,7 +220,7 @@ def set_option(actor: User, meeting: Meeting, option: str, value: bool) -> Meeti
 def lock_section(actor: User, meeting: Meeting, section: str, locked: bool) -> Meeting:
     """Lock a board section (only staff can change it) or unlock it for everyone."""
     _require_team(actor, meeting.case)
-    if section not in SECTIONS:
+    if section not in LOCKABLE_SECTIONS:
         raise Invalid({"section": _("There is no such section.")})
     if meeting.status not in LIVE_STATES:
         raise Invalid({"section": _("Sections can be locked only while the meeting runs.")})

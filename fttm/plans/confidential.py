@@ -11,12 +11,12 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
+from fttm.core.registry import PLAN_PARTS
 from fttm.extensions import db
 from fttm.family_map.loading import FamilyMap
 from fttm.family_map.models import Person
 from fttm.meetings.models import Meeting, Participant
 from fttm.plans.models import PlanVersion
-from fttm.plans.versions import SECTIONS
 
 
 @dataclass(frozen=True)
@@ -56,7 +56,7 @@ def hidden_from_family(version: PlanVersion, meeting: Meeting) -> Hidden:
                 )
             )
         )
-        for name, (model, _fields) in SECTIONS.items()
+        for name, (model, _fields) in PLAN_PARTS.items()
     }
     return Hidden(frozenset(people), frozenset(names - shown), items)
 

@@ -12,33 +12,15 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from fttm.board.models import Action, Goal, Objective, SafetyStep, Strength, Worry
+from fttm.core.recorder import jsonable
+from fttm.core.registry import PLAN_PARTS
 from fttm.extensions import db
 from fttm.family_map.models import Person
 from fttm.meetings.models import Meeting, Participant
 from fttm.plans.models import PlanVersion
 from fttm.timestamps import utcnow
 
-# Per section: the model, and the fields a version keeps (besides id and confidential).
-SECTIONS: dict[str, tuple[type, tuple[str, ...]]] = {
-    "strengths": (Strength, ("text", "person_id")),
-    "worries": (Worry, ("text", "need_domain", "person_id")),
-    "goals": (Goal, ("text",)),
-    "objectives": (Objective, ("goal_id", "text")),
-    "actions": (
-        Action,
-        ("what", "who", "where_how", "due_on", "status", "goal_id", "objective_id"),
-    ),
-    "safety_steps": (SafetyStep, ("kind", "text", "when", "trigger", "who")),
-}
 DONE = "done"
-
-
-def _value(value: Any) -> Any:
-    """A field's value as JSON: enums by value, dates as ISO text."""
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return getattr(value, "value", value)
 
 
 def _who(item, people: dict[int, str], participants: dict[int, str]) -> str | None:
@@ -69,7 +51,7 @@ def snapshot_plan(meeting: Meeting) -> dict[str, Any]:
         )
     }
     snapshot: dict[str, Any] = {"meeting_id": meeting.id}
-    for name, (model, fields) in SECTIONS.items():
+    for name, (model, fields) in PLAN_PARTS.items():
         rows = db.session.scalars(
             sa.select(model)
             .where(model.case_id == meeting.case_id, model.deleted_at.is_(None))
@@ -80,7 +62,7 @@ def snapshot_plan(meeting: Meeting) -> dict[str, Any]:
             item = {"id": row.id, "confidential": row.confidential}
             for field in fields:
                 raw = _who(row, people, participants) if field == "who" else getattr(row, field)
-                item[field] = _value(raw)
+                item[field] = jsonable(raw)
             items.append(item)
         snapshot[name] = items
     # Who the items are about, by id. JSON object keys are text: make them text now, so a
@@ -141,7 +123,7 @@ def compare(older: dict[str, Any] | None, newer: dict[str, Any]) -> dict[str, di
     field's before and after), completed (actions now done) and dropped.
     """
     result = {}
-    for name, (_model, fields) in SECTIONS.items():
+    for name, (_model, fields) in PLAN_PARTS.items():
         before = {item["id"]: item for item in (older or {}).get(name, [])}
         after = {item["id"]: item for item in newer.get(name, [])}
         added = [after[i] for i in after if i not in before]

@@ -13,84 +13,12 @@ from fttm.idempotency import AppliedMeanwhile, request_key
 from fttm.jurisdictions import profile
 from fttm.live import rate_limit
 from fttm.live.http import viewer_of_meeting
-from fttm.meetings.models import Meeting
 from fttm.plans import agreement
-from fttm.plans.models import PlanVersion
-from fttm.plans.versions import compare, latest_version, previous_version, version_of_meeting
-from fttm.reviews.endorsement import DECISION_LABELS
+from fttm.plans.version_page import version_or_404, version_page
+from fttm.plans.versions import latest_version
 from fttm.reviews.fidelity import meeting_fidelity
 
 bp = Blueprint("plans", __name__)
-
-
-def section_names() -> dict[str, str]:
-    """Each part of a plan version, in the reader's language."""
-    return {
-        "strengths": _("What's working well"),
-        "worries": _("What are we worried about"),
-        "goals": _("Goals"),
-        "objectives": _("Objectives"),
-        "actions": _("Actions"),
-        "safety_steps": _("Safety plan"),
-    }
-
-
-def field_names() -> dict[str, str]:
-    """The fields a change between versions can name."""
-    return {
-        "text": _("Words"),
-        "what": _("What"),
-        "who": _("Who"),
-        "where_how": _("Where and how"),
-        "due_on": _("By when"),
-        "status": _("Status"),
-        "goal_id": _("Goal"),
-        "objective_id": _("Objective"),
-        "need_domain": _("Need"),
-        "person_id": _("About"),
-        "kind": _("Kind of step"),
-        "when": _("When"),
-        "trigger": _("If"),
-    }
-
-
-def version_or_404(meeting: Meeting) -> PlanVersion:
-    """The plan version the meeting ended with, or 404."""
-    taken = version_of_meeting(meeting.id)
-    if taken is None:
-        abort(404)
-    return taken
-
-
-def version_page(
-    meeting: Meeting,
-    *,
-    status: int = 200,
-    decision_errors: dict | None = None,
-    decision_form=None,
-):
-    """The plan version page: the plan, what changed, who agreed, and the supervisor's review."""
-    taken = version_or_404(meeting)
-    before = previous_version(taken)
-    body = render_template(
-        "plans/version.html",
-        meeting=meeting,
-        case=meeting.case,
-        zone=profile(meeting.case.jurisdiction).zone,
-        previous=before,
-        changes=compare(before.snapshot if before else None, taken.snapshot),
-        section_names=section_names(),
-        field_names=field_names(),
-        decision=taken.decision,
-        decision_labels=DECISION_LABELS,
-        decision_errors=decision_errors or {},
-        decision_form=decision_form or {},
-        errors={},
-        form={},
-        fidelity=meeting_fidelity(meeting),
-        **agreement.panel_context(taken),
-    )
-    return make_response(body, status)
 
 
 @bp.get("/meetings/<int:meeting_id>/plan")

@@ -10,7 +10,7 @@ from fttm.auth.access import caseworker_required, meeting_or_404
 from fttm.errors import Invalid, NotAllowed
 from fttm.extensions import db
 from fttm.idempotency import AppliedMeanwhile, request_key
-from fttm.plans.views import version_or_404, version_page
+from fttm.plans.version_page import version_or_404, version_page
 from fttm.reviews.endorsement import DECISION_LABELS, decide, review_queue
 
 bp = Blueprint("reviews", __name__)

@@ -14,35 +14,14 @@ from typing import Any
 import sqlalchemy as sa
 
 from fttm.board.models import (
-    Action,
-    Goal,
-    Note,
-    Objective,
     SafetyRating,
-    SafetyStep,
-    Strength,
-    Worry,
 )
 from fttm.core.recorder import snapshot
+from fttm.core.registry import REPLAYED_MODELS
 from fttm.extensions import db
-from fttm.family_map.models import EcomapConnection, Household, Person, Relationship
 from fttm.meetings.models import Meeting
 from fttm.transcript.models import TranscriptEvent
 
-# The rows a replay rebuilds, by the name their events' kinds start with ("strength.added").
-MODELS: dict[str, type] = {
-    "strength": Strength,
-    "worry": Worry,
-    "goal": Goal,
-    "objective": Objective,
-    "action": Action,
-    "safety_step": SafetyStep,
-    "note": Note,
-    "person": Person,
-    "household": Household,
-    "relationship": Relationship,
-    "ecomap_connection": EcomapConnection,
-}
 # Bookkeeping no event carries: left out, so a replayed row never pretends to know it.
 BOOKKEEPING = frozenset(
     {
@@ -100,7 +79,7 @@ class ReplayedBoard:
 def current_board(case_id: int, meeting_id: int | None = None) -> ReplayedBoard:
     """The case's board as the database holds it now, with the meeting's ratings."""
     board = ReplayedBoard(seq=_last_seq(case_id))
-    for name, model in MODELS.items():
+    for name, model in REPLAYED_MODELS.items():
         for item in db.session.scalars(sa.select(model).where(model.case_id == case_id)):
             board.rows[(name, item.id)] = row_of(item)
     if meeting_id is not None:
@@ -127,7 +106,7 @@ def undo(board: ReplayedBoard, event: TranscriptEvent) -> None:
         return
     if name == "safety_rating":
         rows, key = board.ratings, event.target_id
-    elif name in MODELS:
+    elif name in REPLAYED_MODELS:
         rows, key = board.rows, (name, event.target_id)
     else:
         return  # meeting, participant and section events change no board row
@@ -163,7 +142,7 @@ def apply(board: ReplayedBoard, event: TranscriptEvent) -> None:
             event.target_id, {"id": event.target_id, "participant_id": event.actor_participant_id}
         )
         row.update(event.after or {})
-    elif name in MODELS:
+    elif name in REPLAYED_MODELS:
         key = (name, event.target_id)
         if verb == "added" or key not in board.rows:
             board.rows[key] = {"id": event.target_id, "deleted_at": None, "confidential": False}

@@ -17,11 +17,11 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from fttm.core.registry import section_titles
 from fttm.extensions import db
 from fttm.family_map.drawing import relation_words
 from fttm.family_map.ecomap import flow_choices, strength_words
 from fttm.jurisdictions import Profile, profile
-from fttm.live.sections import section_titles
 from fttm.meetings.models import PURPOSE_LABELS, Meeting, Participant
 from fttm.templating import local_date, local_datetime
 from fttm.transcript.models import TranscriptEvent

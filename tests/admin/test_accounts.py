@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from fttm.auth.models import Role, Team, User
 from fttm.extensions import db
 from tests import factories
-from tests.conftest import post_form
+from tests.helpers import post_form
 
 NEW_PASSWORD = "copper violin harbour tulip 58"
 

@@ -9,7 +9,7 @@ import pytest
 
 from fttm.auth import throttle
 from tests import factories
-from tests.conftest import post_form
+from tests.helpers import post_form
 
 SPRAYER = "203.0.113.9"
 

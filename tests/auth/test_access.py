@@ -11,7 +11,7 @@ from fttm.auth.models import Team
 from fttm.extensions import db
 from fttm.meetings.models import MeetingStatus
 from tests import factories
-from tests.conftest import csrf_token
+from tests.helpers import csrf_token
 
 MISSING_ID = 987654
 ROWS = re.compile(r"<tbody>.*?</tbody>", re.S)

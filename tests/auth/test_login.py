@@ -15,7 +15,7 @@ from fttm.auth.models import FailedLogin
 from fttm.extensions import db
 from fttm.timestamps import utcnow
 from tests import factories
-from tests.conftest import csrf_token, post_form
+from tests.helpers import csrf_token, post_form
 
 NO_MATCH = "That email and password do not match an account."
 LOCKED = "Too many failed sign-in attempts"

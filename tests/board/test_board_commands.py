@@ -15,11 +15,11 @@ from fttm.board.commands import (
     restore_item,
     set_confidential,
 )
-from fttm.board.items import KINDS
 from fttm.board.models import Action, ActionStatus, SafetyRating, Strength
 from fttm.cases.models import Case
 from fttm.core import recorder
 from fttm.core.recorder import last_seq
+from fttm.core.registry import KINDS
 from fttm.core.viewers import Viewer
 from fttm.errors import Conflict, Invalid, NotAllowed, NotFound
 from fttm.extensions import db
@@ -27,8 +27,8 @@ from fttm.family_map.models import Person
 from fttm.joining.commands import admit, join_as_staff, join_meeting, remove
 from fttm.meetings.commands import end_meeting, lock_section, start_meeting
 from fttm.meetings.models import Participant, ParticipantStatus
-from fttm.transcript.models import TranscriptEvent
 from tests import factories
+from tests.helpers import transcript_events
 
 XSS = ["<script>alert(1)</script>", '"><img src=x onerror=alert(1)>', "Tom & Jerry's {{ 7*7 }}"]
 
@@ -52,18 +52,6 @@ def _family(staff: Viewer, name: str, role: str) -> Viewer:
     return Viewer(staff.meeting, participant)
 
 
-def _events(case_id: int) -> list[TranscriptEvent]:
-    """The case's transcript events, in order, read fresh."""
-    db.session.expire_all()
-    return list(
-        db.session.scalars(
-            sa.select(TranscriptEvent)
-            .where(TranscriptEvent.case_id == case_id)
-            .order_by(TranscriptEvent.seq)
-        )
-    )
-
-
 def _rows(model) -> int:
     """How many rows `model` has."""
     return db.session.scalar(sa.select(sa.func.count()).select_from(model))
@@ -75,7 +63,7 @@ def _footprint(case_id: int) -> tuple:
     models = {kind.model for kind in KINDS.values()} | {SafetyRating, Participant}
     return (
         tuple(sorted((m.__name__, _rows(m)) for m in models)),
-        len(_events(case_id)),
+        len(transcript_events(case_id)),
         db.session.get(Case, case_id).event_seq,
     )
 
@@ -140,7 +128,7 @@ def test_adding_each_kind_saves_it_with_its_author_and_event(case, meeting, staf
     assert item.created_by_participant_id == viewer.participant.id
     assert item.created_by_user_id == viewer.participant.user_id
     assert item.confidential is False and item.deleted_at is None
-    event = _events(case.id)[-1]
+    event = transcript_events(case.id)[-1]
     assert event.kind == f"{kind}.added"
     assert (event.meeting_id, event.section) == (meeting.id, KINDS[kind].section)
     assert (event.target_type, event.target_id) == (type(item).__name__, item.id)
@@ -181,7 +169,10 @@ def test_family_members_change_their_own_strengths(case, mum):
     assert _fresh(strength).text == "We cook together"
     delete_item(mum, "strength", strength.id)
     assert _fresh(strength).deleted_at is not None
-    assert [e.kind for e in _events(case.id)][-2:] == ["strength.edited", "strength.deleted"]
+    assert [e.kind for e in transcript_events(case.id)][-2:] == [
+        "strength.edited",
+        "strength.deleted",
+    ]
 
 
 def test_family_members_cannot_change_someone_else_s_strength(case, staff, mum, nan):
@@ -214,7 +205,7 @@ def test_the_facilitator_edits_deletes_and_restores_anything(case, staff, mum):
     strength = _fresh(strength)
     assert (strength.text, strength.deleted_at) == ("Maria is patient", None)
     assert strength.created_by_participant_id == mum.participant.id
-    events = _events(case.id)[-3:]
+    events = transcript_events(case.id)[-3:]
     assert [e.kind for e in events] == ["strength.edited", "strength.deleted", "strength.restored"]
     assert all(e.actor_user_id == staff.user.id for e in events)
     assert events[2].before["deleted_at"] is not None and events[2].after == {"deleted_at": None}
@@ -258,7 +249,7 @@ def test_a_confidential_item_does_not_exist_for_the_family(case, staff, mum, nan
     edit_item(staff, "worry", worry.id, {"text": "Alcohol use"}, base_versions={"text": 2})
     set_confidential(staff, "worry", worry.id, False)
     assert _fresh(worry).text == "Alcohol use" and _fresh(worry).confidential is False
-    kinds = [e.kind for e in _events(case.id)]
+    kinds = [e.kind for e in transcript_events(case.id)]
     assert kinds[-1] == "worry.shared" and "worry.made_confidential" in kinds
 
 
@@ -300,7 +291,7 @@ def test_anyone_admitted_edits_any_cell_of_any_action(case, staff, mum, nan):
 
     action = _fresh(action)
     assert (action.status, action.due_on) == (ActionStatus.DONE, date(2026, 11, 1))
-    event = _events(case.id)[-2]
+    event = transcript_events(case.id)[-2]
     assert (event.kind, event.actor_participant_id) == ("action.edited", nan.participant.id)
     assert (event.before, event.after) == ({"status": "open"}, {"status": "done"})
 
@@ -332,7 +323,7 @@ def test_two_people_editing_different_cells_both_keep_their_edits(case, mum, nan
         date(2026, 10, 10),
     )
     assert action.version == 4
-    assert [e.kind for e in _events(case.id)][-3:] == ["action.edited"] * 3
+    assert [e.kind for e in transcript_events(case.id)][-3:] == ["action.edited"] * 3
 
 
 def test_two_people_editing_the_same_cell_the_later_gets_a_conflict(case, mum, nan):
@@ -545,7 +536,7 @@ def test_adding_twice_with_the_same_key_adds_once(case, mum):
 
     assert again.id == first.id
     assert _footprint(case.id) == after_first
-    assert [e.kind for e in _events(case.id)].count("strength.added") == 1
+    assert [e.kind for e in transcript_events(case.id)].count("strength.added") == 1
     other = add_item(mum, "strength", {"text": "Good with money"}, key="k-add-2")
     assert other.id != first.id
 
@@ -563,7 +554,7 @@ def test_editing_twice_with_the_same_key_applies_once(case, mum):
 
     assert again.id == strength.id
     assert _fresh(strength).version == 2
-    assert [e.kind for e in _events(case.id)].count("strength.edited") == 1
+    assert [e.kind for e in transcript_events(case.id)].count("strength.edited") == 1
 
 
 def test_an_action_cell_edit_retried_applies_once(case, mum, nan):
@@ -586,7 +577,7 @@ def test_deleting_twice_with_the_same_key_deletes_once(case, mum):
 
     delete_item(mum, "strength", strength.id, key="d1")
 
-    assert [e.kind for e in _events(case.id)].count("strength.deleted") == 1
+    assert [e.kind for e in transcript_events(case.id)].count("strength.deleted") == 1
 
 
 def test_a_rating_retried_applies_once(case, mum):
@@ -598,7 +589,7 @@ def test_a_rating_retried_applies_once(case, mum):
 
     rating = db.session.scalar(sa.select(SafetyRating))
     assert rating.score == 8
-    assert [e.kind for e in _events(case.id)].count("safety_rating.given") == 2
+    assert [e.kind for e in transcript_events(case.id)].count("safety_rating.given") == 2
 
 
 # --- the safety scale ----------------------------------------------------------------------
@@ -641,7 +632,7 @@ def test_rating_again_replaces_the_earlier_rating(case, mum, nan):
 
     ratings = {r.participant_id: r.score for r in db.session.scalars(sa.select(SafetyRating))}
     assert ratings == {mum.participant.id: 8, nan.participant.id: 9}
-    given = [e for e in _events(case.id) if e.kind == "safety_rating.given"]
+    given = [e for e in transcript_events(case.id) if e.kind == "safety_rating.given"]
     assert [(e.actor_participant_id, e.before, e.after) for e in given] == [
         (mum.participant.id, None, {"score": 4}),
         (nan.participant.id, None, {"score": 9}),
@@ -696,7 +687,7 @@ def test_text_is_stored_as_typed(case, mum, text):
 
     assert _fresh(strength).text == text
     assert (_fresh(action).what, _fresh(action).where_how) == (text, text)
-    assert _events(case.id)[-2].after["text"] == text
+    assert transcript_events(case.id)[-2].after["text"] == text
 
 
 def test_last_seq_is_the_case_s_latest_event(facilitator, case, staff, mum):
@@ -706,7 +697,7 @@ def test_last_seq_is_the_case_s_latest_event(facilitator, case, staff, mum):
     other = factories.make_case(facilitator)
     factories.make_meeting(facilitator, other)
 
-    highest = max(e.seq for e in _events(case.id))
+    highest = max(e.seq for e in transcript_events(case.id))
     assert last_seq(case.id) == highest == _fresh(case).event_seq
     assert last_seq(other.id) == 2
     add_item(mum, "worry", {"text": "Two"})
@@ -733,12 +724,12 @@ def test_staff_can_add_an_item_as_confidential_from_the_start(case, staff, mum):
     item = add_item(staff, "strength", {"text": "Known to police in 2019", "confidential": "1"})
 
     assert _fresh(item).confidential is True
-    assert _events(case.id)[-1].after["confidential"] is True
+    assert transcript_events(case.id)[-1].after["confidential"] is True
 
 
 def test_a_family_member_cannot_add_a_confidential_item(case, mum):
     """Only staff decide what is confidential; the refusal saves nothing."""
-    before = len(_events(case.id))
+    before = len(transcript_events(case.id))
     with pytest.raises(NotAllowed):
         add_item(mum, "strength", {"text": "Secret", "confidential": "1"})
-    assert len(_events(case.id)) == before
+    assert len(transcript_events(case.id)) == before

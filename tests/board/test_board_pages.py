@@ -10,14 +10,13 @@ from datetime import date, timedelta
 
 import pytest
 
-from fttm.board.items import KINDS
 from fttm.board.models import Action, SafetyRating, Strength
-from fttm.live.sections import ADDED_ALONE, SECTIONS
+from fttm.core.registry import KINDS, SECTIONS
+from fttm.live.sections import ADDED_ALONE
 from fttm.meetings.models import MeetingStatus, Participant, ParticipantStatus
-from tests import factories
-from tests.board import helpers
-from tests.board.helpers import XSS, LiveMeeting, Screen, count, footprint, fresh, latest_id
-from tests.conftest import AuthActions
+from tests import factories, helpers
+from tests.helpers import XSS, AuthActions, count, footprint, fresh, latest_id
+from tests.live_meeting import LiveMeeting, Screen
 
 EVERY_SECTION = ("status", *SECTIONS)
 LATER = (date.today() + timedelta(days=30)).isoformat()

@@ -10,12 +10,11 @@ import re
 
 import pytest
 
-from fttm.board.items import KINDS
+from fttm.core.registry import KINDS, SECTIONS
 from fttm.extensions import db
 from fttm.family_map.models import Person
-from fttm.live.sections import SECTIONS
-from tests.board import helpers
-from tests.board.helpers import latest_id
+from tests import helpers
+from tests.helpers import latest_id
 
 SECRET = "Father on probation until May"
 EVERY_SECTION = ("status", *SECTIONS)

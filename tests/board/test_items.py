@@ -7,8 +7,9 @@ from datetime import date
 import pytest
 
 from fttm.board.commands import add_item, delete_item
-from fttm.board.items import KINDS, clean
+from fttm.board.items import clean
 from fttm.board.models import ActionStatus, SafetyStepKind
+from fttm.core.registry import KINDS
 from fttm.core.viewers import Viewer
 from fttm.errors import Invalid
 from fttm.extensions import db

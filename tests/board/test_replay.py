@@ -19,9 +19,9 @@ from fttm.board.commands import (
     restore_item,
     set_confidential,
 )
-from fttm.board.items import KINDS
 from fttm.board.models import SafetyRating, Strength
 from fttm.core.recorder import last_seq
+from fttm.core.registry import KINDS
 from fttm.core.viewers import Viewer
 from fttm.errors import Conflict, NotAllowed
 from fttm.extensions import db

@@ -14,8 +14,8 @@ from fttm.cases.models import Case
 from fttm.errors import Invalid, NotFound
 from fttm.extensions import db
 from fttm.jurisdictions import profile
-from fttm.transcript.models import TranscriptEvent
 from tests import factories
+from tests.helpers import transcript_events
 
 
 def _details(facilitator: User, **overrides) -> CaseDetails:
@@ -32,15 +32,6 @@ def _details(facilitator: User, **overrides) -> CaseDetails:
     return CaseDetails(**values)
 
 
-def _events(case_id: int | None = None) -> list[TranscriptEvent]:
-    """The transcript events (of one case, or all), in order."""
-    db.session.expire_all()
-    query = sa.select(TranscriptEvent).order_by(TranscriptEvent.id)
-    if case_id is not None:
-        query = query.where(TranscriptEvent.case_id == case_id)
-    return list(db.session.scalars(query))
-
-
 def _case_count() -> int:
     """How many cases exist."""
     return db.session.scalar(sa.select(sa.func.count(Case.id)))
@@ -50,7 +41,7 @@ def test_open_case_records_the_details_in_the_transcript(facilitator):
     """Opening a case writes one "case.opened" event holding everything typed."""
     case = open_case(facilitator, _details(facilitator, family_name="  Rivera   Lopez "))
 
-    [event] = _events(case.id)
+    [event] = transcript_events(case.id)
     assert (event.kind, event.seq, event.section) == ("case.opened", 1, "case")
     assert (event.target_type, event.target_id) == ("Case", case.id)
     assert (event.actor_user_id, event.actor_name, event.actor_role) == (
@@ -78,7 +69,7 @@ def test_a_supervisor_can_open_a_case(supervisor):
     case = open_case(supervisor, _details(supervisor))
 
     assert case.team_id == supervisor.team_id
-    assert [event.kind for event in _events(case.id)] == ["case.opened"]
+    assert [event.kind for event in transcript_events(case.id)] == ["case.opened"]
 
 
 def test_update_case_records_only_the_changed_fields(facilitator):
@@ -90,7 +81,7 @@ def test_update_case_records_only_the_changed_fields(facilitator):
         facilitator, case, _details(facilitator, family_name="Rivera-Lopez", placement_date=placed)
     )
 
-    events = _events(case.id)
+    events = transcript_events(case.id)
     assert [(event.kind, event.seq) for event in events] == [
         ("case.opened", 1),
         ("case.updated", 2),
@@ -113,7 +104,7 @@ def test_an_update_without_changes_writes_no_event(facilitator):
         _details(facilitator, family_name=" Rivera ", case_number="MI-2024-0042  "),
     )
 
-    assert [event.kind for event in _events(case.id)] == ["case.opened"]
+    assert [event.kind for event in transcript_events(case.id)] == ["case.opened"]
 
 
 def test_an_admin_cannot_open_cases(admin, facilitator):
@@ -121,7 +112,7 @@ def test_an_admin_cannot_open_cases(admin, facilitator):
     with pytest.raises(NotFound):
         open_case(admin, _details(facilitator))
     assert _case_count() == 0
-    assert _events() == []
+    assert transcript_events() == []
 
 
 def test_a_caseworker_without_a_team_cannot_open_cases(app):
@@ -148,7 +139,7 @@ def test_a_user_of_another_team_cannot_update_the_case(facilitator):
 
     db.session.expire_all()
     assert db.session.get(Case, case.id).family_name == "Rivera"
-    assert [event.kind for event in _events(case.id)] == ["case.opened"]
+    assert [event.kind for event in transcript_events(case.id)] == ["case.opened"]
 
 
 def test_an_admin_cannot_update_a_case(facilitator, admin):
@@ -190,7 +181,7 @@ def test_invalid_names_every_field_that_breaks_a_rule(facilitator):
     assert all(isinstance(message, str) and message for message in errors.values())
     assert errors["case_number"] == "Enter the case number."
     assert _case_count() == 0
-    assert _events() == []
+    assert transcript_events() == []
 
 
 def test_an_unknown_jurisdiction_is_invalid(facilitator):
@@ -216,5 +207,5 @@ def test_an_invalid_update_changes_nothing(facilitator):
     assert set(refused.value.errors) == {"case_number"}
     db.session.expire_all()
     assert db.session.get(Case, case.id).family_name == "Rivera"
-    assert [event.kind for event in _events(case.id)] == ["case.opened"]
-    assert [event.kind for event in _events(other.id)] == ["case.opened"]
+    assert [event.kind for event in transcript_events(case.id)] == ["case.opened"]
+    assert [event.kind for event in transcript_events(other.id)] == ["case.opened"]

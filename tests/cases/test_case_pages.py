@@ -14,7 +14,7 @@ from fttm.extensions import db
 from fttm.jurisdictions import profile
 from fttm.transcript.models import TranscriptEvent
 from tests import factories
-from tests.conftest import post_form
+from tests.helpers import post_form
 
 NEW = "/cases/new"
 TOMORROW = object()  # stands for "the day after today where the case is"

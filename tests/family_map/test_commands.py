@@ -47,7 +47,7 @@ from fttm.jurisdictions import profile
 from fttm.meetings.commands import end_meeting, lock_section
 from fttm.transcript.models import TranscriptEvent
 from tests import factories
-from tests.board.helpers import count, fresh
+from tests.helpers import count, fresh, transcript_events
 
 OWN_PARENT = "A person can't be their own parent."
 BOTH_ON_MAP = "Both people must be on this family's map."
@@ -154,18 +154,6 @@ def _refused(case_id: int, attempt, error=Invalid) -> dict[str, str] | str:
         attempt()
     assert _footprint(case_id) == before
     return getattr(refused.value, "errors", str(refused.value))
-
-
-def _events(case_id: int) -> list[TranscriptEvent]:
-    """The case's transcript, in order, read fresh."""
-    db.session.expire_all()
-    return list(
-        db.session.scalars(
-            sa.select(TranscriptEvent)
-            .where(TranscriptEvent.case_id == case_id)
-            .order_by(TranscriptEvent.seq)
-        )
-    )
 
 
 def _lines(case_id: int) -> set[tuple[int, int, str]]:
@@ -519,7 +507,7 @@ def test_born_is_typed_as_an_age_or_a_year(case, staff):
         person = add_person(staff, {"name": "Nana", "born": born})
 
         assert fresh(Person, person.id).birth_year == expected, born
-        assert _events(case.id)[-1].after["birth_year"] == expected
+        assert transcript_events(case.id)[-1].after["birth_year"] == expected
 
 
 def test_adding_a_person_with_their_relation_saves_both_in_one_change(
@@ -550,7 +538,10 @@ def test_adding_a_person_with_their_relation_saves_both_in_one_change(
     )
     assert line_event.after["from_person_id"] == joe.id
     assert {e.meeting_id for e in batch} == {meeting.id}
-    assert [e.kind for e in _events(case.id)][-2:] == ["person.added", "relationship.added"]
+    assert [e.kind for e in transcript_events(case.id)][-2:] == [
+        "person.added",
+        "relationship.added",
+    ]
 
 
 def test_when_the_relation_is_refused_not_even_the_person_is_saved(case, mum, family, published):
@@ -594,7 +585,7 @@ def test_a_relationship_chosen_from_either_side_runs_from_parent_to_child(case, 
         harmed.id: (ben.id, kim.id, "violence"),
         parent.id: (ben.id, kai.id, "foster"),
     }
-    added = [e for e in _events(case.id) if e.kind == "relationship.added"]
+    added = [e for e in transcript_events(case.id) if e.kind == "relationship.added"]
     assert [(e.after["from_person_id"], e.after["to_person_id"]) for e in added] == [
         (kim.id, kai.id),
         (ben.id, kim.id),
@@ -782,7 +773,7 @@ def test_family_members_edit_anyone_on_the_map(case, staff, mum, aunt, family):
     assert (fresh(Person, kim.id).name, fresh(Person, kim.id).birth_year) == ("Kimberly", 1990)
     assert fresh(Person, family.leo.id).note == "Loves drawing"
     assert fresh(Relationship, line.id).kind == RelationshipKind.VERY_CLOSE
-    edits = [e for e in _events(case.id) if e.kind.endswith(".edited")]
+    edits = [e for e in transcript_events(case.id) if e.kind.endswith(".edited")]
     assert [(e.actor_participant_id, e.before, e.after) for e in edits] == [
         (
             aunt.participant.id,
@@ -857,7 +848,7 @@ def test_nudges_accumulate_and_back_clears_them(case, staff, family):
     nudge_person(staff, family.leo.id, "back")
     assert fresh(Person, family.leo.id).nudge_x is None
 
-    nudges = [e for e in _events(case.id) if e.kind == "person.nudged"]
+    nudges = [e for e in transcript_events(case.id) if e.kind == "person.nudged"]
     assert [(e.before, e.after) for e in nudges] == [
         ({"nudge_x": None}, {"nudge_x": -65.0}),
         ({"nudge_x": -65.0}, {"nudge_x": -130.0}),
@@ -914,7 +905,7 @@ def test_every_change_is_recorded_in_the_family_map_section_by_its_author(
             assert event.actor_user_id == viewer.participant.user_id
             assert event.actor_name == viewer.participant.display_name
 
-    kinds = [e.kind for e in _events(case.id)][-len(steps) :]
+    kinds = [e.kind for e in transcript_events(case.id)][-len(steps) :]
     assert kinds == [
         "household.added",
         "person.added",
@@ -1119,7 +1110,7 @@ def test_a_retried_change_is_applied_once(case, staff, mum, family):
         nudge_person(staff, family.leo.id, "left", key="k5")
         remove_line(mum, "relationship", line.id, key="k6")
     assert fresh(Person, family.leo.id).nudge_x == -65
-    kinds = [e.kind for e in _events(case.id)]
+    kinds = [e.kind for e in transcript_events(case.id)]
     assert kinds.count("person.added") == 5
     assert kinds.count("relationship.added") == 6
     assert kinds.count("person.edited") == 1

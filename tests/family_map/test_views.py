@@ -15,8 +15,8 @@ import pytest
 from fttm.family_map.models import EcomapConnection, Person, Relationship
 from fttm.transcript.models import TranscriptEvent
 from tests import factories
-from tests.board.helpers import Screen, count, fresh, latest_id
-from tests.conftest import AuthActions
+from tests.helpers import AuthActions, count, fresh, latest_id
+from tests.live_meeting import Screen
 
 SVG_NS = "{http://www.w3.org/2000/svg}"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"

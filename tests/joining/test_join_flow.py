@@ -13,8 +13,9 @@ from fttm.family_map.models import Person
 from fttm.joining import tokens
 from fttm.meetings.commands import end_meeting, open_meeting, set_option
 from fttm.meetings.models import Participant, ParticipantStatus
-from tests.board import helpers
-from tests.board.helpers import LiveMeeting, count, join_by_code
+from tests import helpers
+from tests.helpers import count, join_by_code
+from tests.live_meeting import LiveMeeting
 
 ROLES = {
     "parent": "Parent",

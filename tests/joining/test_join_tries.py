@@ -15,7 +15,7 @@ from fttm.joining.tries import MemoryTries, RedisTries
 from fttm.meetings import join_codes
 from fttm.meetings.commands import open_meeting
 from tests import factories
-from tests.board.helpers import join_by_code
+from tests.helpers import join_by_code
 from tests.integration import servers
 
 LIMIT, WINDOW = 8, 15 * 60

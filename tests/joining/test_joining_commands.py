@@ -23,8 +23,8 @@ from fttm.meetings.commands import (
 )
 from fttm.meetings.models import Participant, ParticipantStatus
 from fttm.timestamps import utcnow
-from fttm.transcript.models import TranscriptEvent
 from tests import factories
+from tests.helpers import transcript_events
 
 
 @pytest.fixture
@@ -39,18 +39,6 @@ def _person(case, name: str, *, deleted: bool = False) -> Person:
     db.session.add(person)
     db.session.commit()
     return person
-
-
-def _events(case_id: int) -> list[TranscriptEvent]:
-    """The case's transcript events, in order, read fresh."""
-    db.session.expire_all()
-    return list(
-        db.session.scalars(
-            sa.select(TranscriptEvent)
-            .where(TranscriptEvent.case_id == case_id)
-            .order_by(TranscriptEvent.seq)
-        )
-    )
 
 
 def _participants(meeting) -> int:
@@ -76,14 +64,14 @@ def test_only_an_open_or_live_meeting_can_be_joined(facilitator, case, state):
         end_meeting(facilitator, meeting)
     elif state == "cancelled":
         cancel_meeting(facilitator, meeting)
-    before = len(_events(case.id))
+    before = len(transcript_events(case.id))
 
     with pytest.raises(Invalid) as refused:
         join_meeting(meeting, display_name="Maria", role="parent")
 
     assert "meeting" in refused.value.errors
     assert _participants(meeting) == 0
-    assert len(_events(case.id)) == before
+    assert len(transcript_events(case.id)) == before
 
 
 def test_an_open_meeting_can_be_joined_before_it_starts(facilitator, case):
@@ -111,14 +99,14 @@ def test_an_open_meeting_can_be_joined_before_it_starts(facilitator, case):
 def test_a_bad_answer_is_refused_by_field_and_nothing_is_saved(case, meeting, field, values):
     """Each wrong answer names its field; no participant and no event are written."""
     answers = {"display_name": "Maria", "role": "parent", **values}
-    before = len(_events(case.id))
+    before = len(transcript_events(case.id))
 
     with pytest.raises(Invalid) as refused:
         join_meeting(meeting, **answers)
 
     assert set(refused.value.errors) == {field}
     assert _participants(meeting) == 0
-    assert len(_events(case.id)) == before
+    assert len(transcript_events(case.id)) == before
 
 
 def test_every_bad_answer_is_named_at_once(meeting):
@@ -174,7 +162,7 @@ def test_joining_is_recorded_in_the_joiner_s_name(case, meeting):
     """The "participant.joined" event says the joiner did it, under the name and role they gave."""
     participant = join_meeting(meeting, display_name="Nan", role="relative")
 
-    event = _events(case.id)[-1]
+    event = transcript_events(case.id)[-1]
     assert event.kind == "participant.joined"
     assert (event.actor_name, event.actor_role) == ("Nan", "relative")
     assert (event.actor_participant_id, event.actor_user_id) == (participant.id, None)
@@ -216,7 +204,7 @@ def test_the_facilitator_admits_a_waiting_phone(facilitator, case, meeting, host
 
     assert participant.status == ParticipantStatus.ADMITTED
     assert participant.admitted_at is not None
-    event = _events(case.id)[-1]
+    event = transcript_events(case.id)[-1]
     assert event.kind == "participant.admitted"
     assert (event.actor_user_id, event.actor_participant_id) == (facilitator.id, host.id)
     assert event.actor_name == "Fran Facilitator"
@@ -231,13 +219,13 @@ def test_only_someone_waiting_can_be_admitted(case, meeting, host, state):
     admit(host, participant)
     if state == "removed":
         remove(host, participant)
-    before = len(_events(case.id))
+    before = len(transcript_events(case.id))
 
     with pytest.raises(Invalid):
         admit(host, participant)
 
     assert participant.status == ParticipantStatus(state)
-    assert len(_events(case.id)) == before
+    assert len(transcript_events(case.id)) == before
 
 
 def test_removing_someone_makes_their_old_token_stop_working(app, case, meeting, host):
@@ -263,11 +251,14 @@ def test_the_removal_event_does_not_reveal_the_token_secret(facilitator, case, m
 
     remove(host, participant)
 
-    event = _events(case.id)[-1]
+    event = transcript_events(case.id)[-1]
     assert event.kind == "participant.removed"
     assert (event.before, event.after) == ({"status": "waiting"}, {"status": "removed"})
     assert event.actor_user_id == facilitator.id
-    written = json.dumps([e.before for e in _events(case.id)] + [e.after for e in _events(case.id)])
+    written = json.dumps(
+        [e.before for e in transcript_events(case.id)]
+        + [e.after for e in transcript_events(case.id)]
+    )
     assert old_nonce not in written and participant.token_nonce not in written
 
 
@@ -275,19 +266,19 @@ def test_someone_removed_cannot_be_removed_again(case, meeting, host):
     """A second removal is refused and not recorded."""
     participant = join_meeting(meeting, display_name="Maria", role="parent")
     remove(host, participant)
-    nonce, before = participant.token_nonce, len(_events(case.id))
+    nonce, before = participant.token_nonce, len(transcript_events(case.id))
 
     with pytest.raises(Invalid):
         remove(host, participant)
 
     assert participant.token_nonce == nonce
-    assert len(_events(case.id)) == before
+    assert len(transcript_events(case.id)) == before
 
 
 def test_staff_cannot_be_removed_or_admitted(facilitator, supervisor, case, meeting, host):
     """Staff take part with their account; the participant list does not manage them."""
     colleague = join_as_staff(supervisor, meeting)
-    before = len(_events(case.id))
+    before = len(transcript_events(case.id))
 
     with pytest.raises(Invalid):
         remove(host, colleague)
@@ -295,7 +286,7 @@ def test_staff_cannot_be_removed_or_admitted(facilitator, supervisor, case, meet
         remove(host, host)
 
     assert colleague.status == ParticipantStatus.ADMITTED
-    assert len(_events(case.id)) == before
+    assert len(transcript_events(case.id)) == before
 
 
 def test_a_family_member_cannot_admit_or_remove_anyone(facilitator, case, meeting):
@@ -304,7 +295,7 @@ def test_a_family_member_cannot_admit_or_remove_anyone(facilitator, case, meetin
     mum = join_meeting(meeting, display_name="Maria", role="parent")
     set_option(facilitator, meeting, "admit_everyone", False)
     nan = join_meeting(meeting, display_name="Nan", role="relative")
-    before = len(_events(case.id))
+    before = len(transcript_events(case.id))
 
     with pytest.raises(NotFound):
         admit(mum, nan)
@@ -312,7 +303,7 @@ def test_a_family_member_cannot_admit_or_remove_anyone(facilitator, case, meetin
         remove(mum, nan)
 
     assert nan.status == ParticipantStatus.WAITING
-    assert len(_events(case.id)) == before
+    assert len(transcript_events(case.id)) == before
 
 
 def test_staff_of_another_meeting_cannot_admit_here(facilitator, case, meeting):
@@ -333,7 +324,7 @@ def test_staff_of_another_meeting_cannot_admit_here(facilitator, case, meeting):
 def test_staff_join_once_per_meeting(facilitator, case, meeting):
     """Joining again (a reload, a second tab) gives the same participant and no new event."""
     first = join_as_staff(facilitator, meeting)
-    events = len(_events(case.id))
+    events = len(transcript_events(case.id))
 
     second = join_as_staff(facilitator, meeting)
 
@@ -344,19 +335,19 @@ def test_staff_join_once_per_meeting(facilitator, case, meeting):
         ParticipantStatus.ADMITTED,
     )
     assert first.display_name == "Fran Facilitator"
-    assert len(_events(case.id)) == events
-    assert _events(case.id)[-1].kind == "participant.joined"
-    assert _events(case.id)[-1].actor_user_id == facilitator.id
+    assert len(transcript_events(case.id)) == events
+    assert transcript_events(case.id)[-1].kind == "participant.joined"
+    assert transcript_events(case.id)[-1].actor_user_id == facilitator.id
 
 
 def test_staff_of_another_team_or_an_admin_cannot_join(admin, case, meeting):
     """Someone outside the case's team is told the meeting does not exist."""
     outsider = factories.make_user(team=factories.make_team("South Team"))
-    before = len(_events(case.id))
+    before = len(transcript_events(case.id))
 
     for user in (outsider, admin):
         with pytest.raises(NotFound):
             join_as_staff(user, meeting)
 
     assert _participants(meeting) == 0
-    assert len(_events(case.id)) == before
+    assert len(transcript_events(case.id)) == before

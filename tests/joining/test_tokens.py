@@ -19,7 +19,7 @@ from fttm.jurisdictions import ProfileError, parse_profile
 from fttm.live.viewer import participant_from_cookie
 from fttm.meetings.commands import end_meeting
 from fttm.meetings.models import Participant
-from tests.board.helpers import join_by_code
+from tests.helpers import join_by_code
 
 DAY = 24 * 60 * 60
 

@@ -7,7 +7,6 @@ import html
 import re
 
 import pytest
-import sqlalchemy as sa
 
 from fttm.errors import NotAllowed, NotFound
 from fttm.extensions import db
@@ -16,10 +15,10 @@ from fttm.joining.commands import join_as_staff, say_who_i_am
 from fttm.meetings.commands import end_meeting, start_meeting
 from fttm.meetings.models import Participant, ParticipantStatus
 from fttm.timestamps import utcnow
-from fttm.transcript.models import TranscriptEvent
 from fttm.transcript.sentences import sentence
 from tests import factories
-from tests.board.helpers import LiveMeeting, fresh, participant_named
+from tests.helpers import fresh, participant_named, transcript_events
+from tests.live_meeting import LiveMeeting
 
 
 def _person(case_id: int, name: str, **flags) -> Person:
@@ -58,18 +57,6 @@ def _options(page: str, select_id: str) -> dict[str, str]:
     }
 
 
-def _events(case_id: int, kind: str) -> list[TranscriptEvent]:
-    """The case's events of one kind, in order, read fresh."""
-    db.session.expire_all()
-    return list(
-        db.session.scalars(
-            sa.select(TranscriptEvent)
-            .where(TranscriptEvent.case_id == case_id, TranscriptEvent.kind == kind)
-            .order_by(TranscriptEvent.seq)
-        )
-    )
-
-
 def test_an_admitted_phone_says_who_it_is_from_its_board(live, maria, people):
     """Maria's board has a "you in the family map" corner offering the shared people only; she
     picks herself, it is saved with its transcript event, and the corner says so."""
@@ -90,7 +77,7 @@ def test_an_admitted_phone_says_who_it_is_from_its_board(live, maria, people):
     assert saved.status_code == 200
     assert "You are Maria Lopez in the family map." in page and "Saved." in page
     assert fresh(Participant, maria.participant_id).person_id == people["mum"].id
-    [event] = _events(live.case.id, "participant.identified")
+    [event] = transcript_events(live.case.id, kind="participant.identified")
     assert event.actor_participant_id == maria.participant_id
     assert (event.before, event.after) == ({"person_id": None}, {"person_id": people["mum"].id})
     assert sentence(event) == "Maria (Parent) said who they are in the family map"
@@ -100,12 +87,12 @@ def test_saying_the_same_again_records_nothing_and_none_unlinks(live, maria, peo
     """A resent choice changes nothing; "not in the map" takes the link away, recorded."""
     maria.post(_me(live), {"me-person_id": str(people["leo"].id)})
     maria.post(_me(live), {"me-person_id": str(people["leo"].id)})
-    assert len(_events(live.case.id, "participant.identified")) == 1
+    assert len(transcript_events(live.case.id, kind="participant.identified")) == 1
 
     assert maria.post(_me(live), {"me-person_id": ""}).status_code == 200
 
     assert fresh(Participant, maria.participant_id).person_id is None
-    assert len(_events(live.case.id, "participant.identified")) == 2
+    assert len(transcript_events(live.case.id, kind="participant.identified")) == 2
 
 
 @pytest.mark.parametrize("who", ["hidden", "gone", "other case", "unknown", "nonsense", "huge"])
@@ -129,7 +116,7 @@ def test_a_phone_cannot_claim_someone_it_may_not_see(live, maria, people, facili
     assert "Choose someone from the family map, or leave it empty." in page
     assert "Uncle Kept Apart" not in page and "Someone Else" not in page
     assert fresh(Participant, maria.participant_id).person_id is None
-    assert _events(live.case.id, "participant.identified") == []
+    assert transcript_events(live.case.id, kind="participant.identified") == []
 
 
 def test_only_an_admitted_phone_of_the_meeting_has_a_corner(app, live, maria, facilitator):
@@ -197,7 +184,7 @@ def test_the_facilitator_says_who_someone_is_when_letting_them_in(live, people):
 
     nan_now = fresh(Participant, nan.participant_id)
     assert (nan_now.status, nan_now.person_id) == (ParticipantStatus.ADMITTED, people["leo"].id)
-    event = _events(live.case.id, "participant.admitted")[-1]
+    event = transcript_events(live.case.id, kind="participant.admitted")[-1]
     assert event.after == {"status": "admitted", "person_id": people["leo"].id}
 
 
@@ -207,4 +194,6 @@ def test_letting_in_without_a_choice_links_nobody(live):
 
     nan_now = fresh(Participant, nan.participant_id)
     assert (nan_now.status, nan_now.person_id) == (ParticipantStatus.ADMITTED, None)
-    assert _events(live.case.id, "participant.admitted")[-1].after == {"status": "admitted"}
+    assert transcript_events(live.case.id, kind="participant.admitted")[-1].after == {
+        "status": "admitted"
+    }

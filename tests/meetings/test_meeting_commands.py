@@ -14,8 +14,8 @@ from fttm.meetings import join_codes
 from fttm.meetings.commands import cancel_meeting, reschedule_meeting, schedule_meeting
 from fttm.meetings.models import Meeting, MeetingStatus
 from fttm.timestamps import from_local
-from fttm.transcript.models import TranscriptEvent
 from tests import factories
+from tests.helpers import transcript_events
 
 
 @pytest.fixture
@@ -30,18 +30,6 @@ def _in_a_week(case) -> datetime:
     return datetime(day.year, day.month, day.day, 10, 0)
 
 
-def _events(case_id: int) -> list[TranscriptEvent]:
-    """The case's transcript events, in order."""
-    db.session.expire_all()
-    return list(
-        db.session.scalars(
-            sa.select(TranscriptEvent)
-            .where(TranscriptEvent.case_id == case_id)
-            .order_by(TranscriptEvent.seq)
-        )
-    )
-
-
 def test_scheduling_records_the_meeting_in_the_transcript(facilitator, case):
     """Scheduling writes a "meeting.scheduled" event with when, why and where."""
     local_time = _in_a_week(case)
@@ -54,7 +42,7 @@ def test_scheduling_records_the_meeting_in_the_transcript(facilitator, case):
         location="  Family   room 2 ",
     )
 
-    events = _events(case.id)
+    events = transcript_events(case.id)
     assert [(event.kind, event.seq) for event in events] == [
         ("case.opened", 1),
         ("meeting.scheduled", 2),
@@ -109,7 +97,7 @@ def test_only_the_case_s_team_schedules_its_meetings(case):
         )
 
     assert db.session.scalar(sa.select(sa.func.count(Meeting.id))) == 0
-    assert [event.kind for event in _events(case.id)] == ["case.opened"]
+    assert [event.kind for event in transcript_events(case.id)] == ["case.opened"]
 
 
 def test_invalid_names_every_bad_field(facilitator, case):
@@ -133,7 +121,10 @@ def test_rescheduling_to_the_same_values_writes_no_event(facilitator, case):
         location=meeting.location,
     )
 
-    assert [event.kind for event in _events(case.id)] == ["case.opened", "meeting.scheduled"]
+    assert [event.kind for event in transcript_events(case.id)] == [
+        "case.opened",
+        "meeting.scheduled",
+    ]
 
 
 def test_a_cancelled_meeting_cannot_be_rescheduled_or_cancelled(facilitator, case):
@@ -148,7 +139,7 @@ def test_a_cancelled_meeting_cannot_be_rescheduled_or_cancelled(facilitator, cas
     with pytest.raises(Invalid):
         cancel_meeting(facilitator, meeting)
 
-    assert [event.kind for event in _events(case.id)] == [
+    assert [event.kind for event in transcript_events(case.id)] == [
         "case.opened",
         "meeting.scheduled",
         "meeting.cancelled",

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import pytest
-import sqlalchemy as sa
 
+from fttm.core.registry import LOCKABLE_SECTIONS
 from fttm.errors import Invalid, NotFound
-from fttm.extensions import db
 from fttm.meetings.commands import (
-    SECTIONS,
     cancel_meeting,
     end_meeting,
     lock_section,
@@ -17,8 +15,8 @@ from fttm.meetings.commands import (
     start_meeting,
 )
 from fttm.meetings.models import MeetingStatus
-from fttm.transcript.models import TranscriptEvent
 from tests import factories
+from tests.helpers import transcript_events
 
 
 @pytest.fixture
@@ -27,21 +25,9 @@ def meeting(facilitator, case):
     return factories.make_meeting(facilitator, case)
 
 
-def _events(case_id: int) -> list[TranscriptEvent]:
-    """The case's transcript events, in order, read fresh."""
-    db.session.expire_all()
-    return list(
-        db.session.scalars(
-            sa.select(TranscriptEvent)
-            .where(TranscriptEvent.case_id == case_id)
-            .order_by(TranscriptEvent.seq)
-        )
-    )
-
-
 def _kinds(case_id: int) -> list[str]:
     """The kinds of the case's events, in order."""
-    return [event.kind for event in _events(case_id)]
+    return [event.kind for event in transcript_events(case_id)]
 
 
 def test_a_meeting_goes_from_scheduled_to_ended_recording_each_step(facilitator, case, meeting):
@@ -60,7 +46,9 @@ def test_a_meeting_goes_from_scheduled_to_ended_recording_each_step(facilitator,
     assert meeting.status == MeetingStatus.ENDED and meeting.ended_at is not None
     assert meeting.opened_at <= meeting.started_at <= meeting.ended_at
 
-    steps = [e for e in _events(case.id) if e.kind.startswith("meeting.")][1:]  # after scheduled
+    steps = [e for e in transcript_events(case.id) if e.kind.startswith("meeting.")][
+        1:
+    ]  # after scheduled
     assert [(e.kind, e.before, e.after) for e in steps] == [
         ("meeting.opened", {"status": "scheduled"}, {"status": "open"}),
         ("meeting.started", {"status": "open"}, {"status": "live"}),
@@ -180,7 +168,7 @@ def test_a_supervisor_of_the_team_can_run_the_meeting(supervisor, case, meeting)
     end_meeting(supervisor, meeting)
 
     assert meeting.status == MeetingStatus.ENDED
-    assert _events(case.id)[-1].actor_user_id == supervisor.id
+    assert transcript_events(case.id)[-1].actor_user_id == supervisor.id
 
 
 @pytest.mark.parametrize("option", ["admit_everyone", "join_details_hidden"])
@@ -193,7 +181,7 @@ def test_settings_switch_on_and_off_with_an_event(facilitator, case, meeting, op
     set_option(facilitator, meeting, option, False)
     assert getattr(meeting, option) is False
 
-    changes = [e for e in _events(case.id) if e.kind == "meeting.setting_changed"]
+    changes = [e for e in transcript_events(case.id) if e.kind == "meeting.setting_changed"]
     assert [(e.before, e.after) for e in changes] == [
         ({option: False}, {option: True}),
         ({option: True}, {option: False}),
@@ -257,7 +245,7 @@ def test_sections_lock_and_unlock_with_events(facilitator, case, meeting):
     lock_section(facilitator, meeting, "strengths", False)
     assert meeting.locked_sections == ["plan"]
 
-    locks = [e for e in _events(case.id) if e.kind.startswith("section.")]
+    locks = [e for e in transcript_events(case.id) if e.kind.startswith("section.")]
     assert [(e.kind, e.section, e.before, e.after) for e in locks] == [
         (
             "section.locked",
@@ -281,7 +269,7 @@ def test_sections_lock_and_unlock_with_events(facilitator, case, meeting):
     assert all(e.meeting_id == meeting.id and e.actor_user_id == facilitator.id for e in locks)
 
 
-@pytest.mark.parametrize("section", [*SECTIONS])
+@pytest.mark.parametrize("section", [*LOCKABLE_SECTIONS])
 def test_every_board_section_can_be_locked(facilitator, meeting, section):
     """Each of the six sections can be locked by the facilitator."""
     start_meeting(facilitator, meeting)

@@ -15,7 +15,7 @@ from fttm.meetings.models import Meeting, MeetingPurpose, MeetingStatus
 from fttm.meetings.qr import qr_svg
 from fttm.transcript.models import TranscriptEvent
 from tests import factories
-from tests.conftest import post_form
+from tests.helpers import post_form, transcript_events
 
 DETROIT = ZoneInfo("America/Detroit")
 PLACE = "Family room 2, Midtown office"
@@ -102,18 +102,6 @@ def _meeting(meeting_id: int) -> Meeting:
     """A meeting read fresh from the database."""
     db.session.expire_all()
     return db.session.get(Meeting, meeting_id)
-
-
-def _events(kind: str) -> list[TranscriptEvent]:
-    """Transcript events of one kind, in order."""
-    db.session.expire_all()
-    return list(
-        db.session.scalars(
-            sa.select(TranscriptEvent)
-            .where(TranscriptEvent.kind == kind)
-            .order_by(TranscriptEvent.seq)
-        )
-    )
 
 
 def test_scheduling_a_meeting_shows_how_to_join_it(client, signed_in, case):
@@ -244,7 +232,7 @@ def test_rescheduling_saves_and_records_before_and_after(client, signed_in, case
         MeetingPurpose.PLACEMENT_CHANGE,
         "Video call",
     )
-    [event] = _events("meeting.rescheduled")
+    [event] = transcript_events(kind="meeting.rescheduled")
     assert event.before == {
         "scheduled_at": old_time.isoformat(),
         "purpose": "initial_plan",
@@ -270,7 +258,7 @@ def test_cancelling_stops_the_join_code(client, signed_in, case):
     assert response.status_code == 200
     assert "This meeting was cancelled" in response.get_data(as_text=True)
     assert _meeting(meeting.id).status == MeetingStatus.CANCELLED
-    assert [(e.before, e.after) for e in _events("meeting.cancelled")] == [
+    assert [(e.before, e.after) for e in transcript_events(kind="meeting.cancelled")] == [
         ({"status": "scheduled"}, {"status": "cancelled"})
     ]
     joining = client.get(f"/join/{meeting.join_code}")

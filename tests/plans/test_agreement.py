@@ -13,8 +13,7 @@ from fttm.plans.models import Agreement, PlanVersion
 from fttm.reviews.endorsement import decide
 from fttm.transcript.models import TranscriptEvent
 from tests import factories
-from tests.board.helpers import count, footprint, page_csrf
-from tests.conftest import AuthActions
+from tests.helpers import AuthActions, count, footprint, page_csrf
 
 
 def _end(live):

@@ -18,7 +18,7 @@ from fttm.plans.copies import copies_status, recipients, record_copy
 from fttm.plans.models import FamilyCopy
 from fttm.transcript.models import TranscriptEvent
 from tests import factories
-from tests.board.helpers import count, page_csrf
+from tests.helpers import count, page_csrf
 from tests.plans import test_family_copy
 
 # The ended meeting with its plan, shared with the family copy's tests.

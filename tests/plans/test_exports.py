@@ -18,7 +18,7 @@ from fttm.plans.copies import record_copy
 from fttm.plans.exports import FORMAT, FORMAT_VERSION, case_plan_json
 from fttm.plans.models import PlanVersion
 from tests import factories
-from tests.board.helpers import fresh
+from tests.helpers import fresh
 from tests.plans import test_family_copy
 
 # The ended meeting with its plan, shared with the family copy's tests.

@@ -31,7 +31,8 @@ from fttm.plans.models import (
     PlanVersion,
 )
 from tests import factories
-from tests.board.helpers import Screen, fresh
+from tests.helpers import fresh, join_by_code
+from tests.live_meeting import Screen
 
 # Words that may only ever reach staff: a confidential item of each section and a hidden person.
 SECRETS = (
@@ -302,8 +303,6 @@ def test_removed_waiting_and_other_meetings_phones_get_nothing(app, live, facili
     other = factories.make_meeting(facilitator, factories.make_case(facilitator))
     start_meeting(facilitator, other)
     other_phone = app.test_client()
-    from tests.board.helpers import join_by_code
-
     join_by_code(other_phone, other.join_code, "Maria")
     end_meeting(facilitator, fresh(Meeting, other.id))
 

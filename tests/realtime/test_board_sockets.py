@@ -10,16 +10,15 @@ import pytest
 from itsdangerous import URLSafeSerializer
 
 from fttm.board.models import Action, SafetyStep, Strength
+from fttm.core.registry import SECTIONS
 from fttm.extensions import db
 from fttm.family_map.models import Person
 from fttm.joining import tokens
-from fttm.live.sections import SECTIONS
 from fttm.live.sockets import SYNC_MARGIN
 from fttm.meetings.models import MeetingStatus, Participant
-from tests import factories
-from tests.board import helpers
-from tests.board.helpers import LiveMeeting, Screen, count, fresh, latest_id
-from tests.conftest import AuthActions
+from tests import factories, helpers
+from tests.helpers import AuthActions, count, fresh, latest_id
+from tests.live_meeting import LiveMeeting, Screen
 
 EVERY_SECTION = {"status", *SECTIONS}
 

@@ -14,8 +14,8 @@ from fttm.live import presence
 from fttm.live.rooms import audience_room
 from fttm.meetings.commands import end_meeting
 from fttm.meetings.models import Meeting, Participant
-from tests.board.helpers import Screen, Socket, count, latest_id, page_csrf
-from tests.conftest import AuthActions
+from tests.helpers import AuthActions, count, latest_id, page_csrf
+from tests.live_meeting import Screen, Socket
 
 SECRET = "Probation visit on Thursday"  # a confidential strength's text
 

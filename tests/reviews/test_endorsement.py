@@ -20,8 +20,7 @@ from fttm.plans.models import Endorsement, PlanVersion
 from fttm.reviews.endorsement import review_queue
 from fttm.transcript.models import TranscriptEvent
 from tests import factories
-from tests.board.helpers import count
-from tests.conftest import csrf_token
+from tests.helpers import count, csrf_token
 
 
 def _ended(facilitator, case, *, purpose="initial_plan", action="Call the school weekly"):

@@ -15,7 +15,7 @@ import pytest
 
 from fttm import create_app
 from fttm.extensions import db
-from tests.conftest import SeparateRequestClient
+from tests.helpers import SeparateRequestClient
 
 
 @pytest.fixture(scope="session")

@@ -19,13 +19,15 @@ from fttm import create_app
 from fttm.auth.models import User
 from fttm.board.models import SafetyRating
 from fttm.cases.models import Case
+from fttm.core.registry import REPLAYED_MODELS
 from fttm.extensions import db, socketio
 from fttm.family_map.models import EcomapConnection, Person
 from fttm.meetings.models import Meeting, Participant
 from fttm.transcript.models import TranscriptEvent
-from fttm.transcript.replay import MODELS, current_board, undo
+from fttm.transcript.replay import current_board, undo
 from tests import factories
-from tests.board.helpers import LiveMeeting, Screen, Socket, page_csrf
+from tests.helpers import page_csrf
+from tests.live_meeting import LiveMeeting, Screen, Socket
 
 # Every text typed in these tests is one of these words, each used once: finding one in what a
 # device was sent says exactly which row (or whose name) reached it.
@@ -206,7 +208,7 @@ def world_state() -> tuple:
     """
     db.session.rollback()
     state = []
-    for model in (*MODELS.values(), SafetyRating, TranscriptEvent):
+    for model in (*REPLAYED_MODELS.values(), SafetyRating, TranscriptEvent):
         rows = db.session.execute(sa.select(model.__table__).order_by(model.id)).all()
         state.append(tuple(tuple(row) for row in rows))
     people = sa.select(Participant.id, Participant.meeting_id, Participant.user_id)
@@ -254,7 +256,7 @@ def read_words(words: Words, hidden: set[tuple[str, int]]) -> None:
     db.session.rollback()
     kept: dict[int, set[str]] = {}
     secret_people = set(db.session.scalars(sa.select(Person.id).where(Person.confidential)))
-    for kind, model in MODELS.items():
+    for kind, model in REPLAYED_MODELS.items():
         table = model.__table__
         texts = [c for c in table.columns if isinstance(c.type, sa.String)]
         query = sa.select(table.c.id, table.c.case_id, table.c.confidential, *texts)

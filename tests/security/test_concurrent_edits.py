@@ -29,7 +29,7 @@ from fttm.family_map.commands import add_person, edit_person
 from fttm.family_map.models import Person
 from fttm.meetings.models import Meeting, Participant
 from fttm.transcript.models import TranscriptEvent
-from tests.board.helpers import fresh, latest_id
+from tests.helpers import fresh, latest_id
 
 MEETING_POINT_SECONDS = 3
 

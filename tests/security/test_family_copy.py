@@ -30,7 +30,8 @@ from fttm.meetings.commands import end_meeting, start_meeting
 from fttm.meetings.models import Meeting, Participant
 from fttm.plans.models import Agreement, AgreementResponse, PlanVersion
 from tests import factories
-from tests.board.helpers import Screen, fresh
+from tests.helpers import fresh
+from tests.live_meeting import Screen
 
 # Rosalind was shared when the plan was made and made confidential after; Victor the other way
 # round. "Auntie Roz" is what Rosalind called herself on her phone.

@@ -20,7 +20,7 @@ from fttm.joining.commands import join_as_staff
 from fttm.meetings.commands import start_meeting
 from fttm.transcript.models import TranscriptEvent
 from tests import factories
-from tests.board.helpers import count, footprint, fresh, latest_id
+from tests.helpers import count, footprint, fresh, latest_id
 
 SECRET = "Dad's parole officer: confidential, staff only"
 OTHER_CASE = "Other family's worry about the landlord"

@@ -18,8 +18,8 @@ from fttm.extensions import db
 from fttm.family_map.commands import add_person
 from fttm.joining.commands import join_as_staff
 from fttm.meetings.models import Meeting
-from tests.board.helpers import LiveMeeting, Screen, fresh, latest_id
-from tests.conftest import post_form
+from tests.helpers import fresh, latest_id, post_form
+from tests.live_meeting import LiveMeeting, Screen
 
 # 2**31 overflows PostgreSQL's integer, 2**63 SQLite's (and bigint), 10**30 everything.
 TOO_BIG = (2**31, 2**63, 10**30)

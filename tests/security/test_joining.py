@@ -25,7 +25,7 @@ from fttm.meetings.commands import cancel_meeting, end_meeting, open_meeting, st
 from fttm.meetings.models import Meeting, ParticipantStatus
 from fttm.timestamps import utcnow
 from tests import factories
-from tests.board.helpers import join_by_code, participant_named
+from tests.helpers import join_by_code, participant_named
 
 # Every name of the family: the case's, the family map's (shared and confidential), none of which
 # a phone may read before the facilitator lets it in.

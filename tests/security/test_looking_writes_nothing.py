@@ -16,8 +16,8 @@ from fttm.extensions import db
 from fttm.meetings.models import Participant
 from fttm.transcript.models import TranscriptEvent
 from tests import factories
-from tests.board.helpers import Screen, count, footprint, page_csrf
-from tests.conftest import AuthActions
+from tests.helpers import AuthActions, count, footprint, page_csrf
+from tests.live_meeting import Screen
 
 SECTIONS = ("status", "participants", "strengths", "worries", "family_map", "plan", "notes")
 

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from fttm.auth.models import FailedLogin
 from fttm.extensions import db
 from tests import factories
-from tests.conftest import csrf_token, post_form
+from tests.helpers import csrf_token, post_form
 
 ATTACKER = "203.0.113.66"
 REAL_DESK = "198.51.100.7"

@@ -13,7 +13,7 @@ from flask import template_rendered
 from fttm import create_app
 from fttm.board.models import Action, Strength
 from fttm.extensions import db
-from tests.board.helpers import latest_id
+from tests.helpers import latest_id
 
 TOO_MANY = "Too many messages. Wait a moment."
 SECRET = "Parole officer Dana Whitlock"  # a confidential item's text

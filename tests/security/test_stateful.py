@@ -28,14 +28,13 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
 
 from fttm.auth.models import User
-from fttm.board.items import KINDS
 from fttm.core.recorder import last_seq
+from fttm.core.registry import KINDS, REPLAYED_MODELS, SECTIONS
 from fttm.extensions import db
 from fttm.family_map.models import Person
-from fttm.live.sections import SECTIONS
-from fttm.transcript.replay import MODELS
 from tests import factories
-from tests.board.helpers import Screen, forget_live_state
+from tests.helpers import forget_live_state
+from tests.live_meeting import Screen
 from tests.security import helpers
 from tests.security.helpers import Device, Markers, Words
 
@@ -369,7 +368,7 @@ class KeepThemClosed(RuleBasedStateMachine):
         """Every row (case, kind, id) whose fields hold the word now."""
         db.session.rollback()
         found = []
-        for kind, model in MODELS.items():
+        for kind, model in REPLAYED_MODELS.items():
             column = getattr(model, helpers.TEXT_FIELD[kind], None)
             if column is None:
                 continue
@@ -397,7 +396,7 @@ class KeepThemClosed(RuleBasedStateMachine):
             (kind, item_id)
             for kind in kinds
             for item_id in db.session.scalars(
-                sa.select(MODELS[kind].id).where(MODELS[kind].case_id == case_id)
+                sa.select(REPLAYED_MODELS[kind].id).where(REPLAYED_MODELS[kind].case_id == case_id)
             )
         ]
         return sorted(rows)[index % len(rows)] if rows else (kinds[0], HUGE_ID)
@@ -405,7 +404,9 @@ class KeepThemClosed(RuleBasedStateMachine):
     def _visible(self, device: Device, target) -> bool:
         """Whether the row is on the device's board now (live; for a phone, not confidential)."""
         db.session.rollback()
-        item = db.session.get(MODELS[target[0]], target[1]) if target[1] != HUGE_ID else None
+        item = (
+            db.session.get(REPLAYED_MODELS[target[0]], target[1]) if target[1] != HUGE_ID else None
+        )
         if item is None or item.deleted_at is not None:
             return False
         if device.family:
@@ -527,7 +528,7 @@ class KeepThemClosed(RuleBasedStateMachine):
         if before != after:  # the key made a change (a flag set as it was may write nothing)
             self.keyed.append(Keyed(who, path, {}, key, self.meeting_id, target))
         db.session.rollback()
-        item = db.session.get(MODELS[kind], item_id)
+        item = db.session.get(REPLAYED_MODELS[kind], item_id)
         done = {
             "delete": item.deleted_at is not None,
             "restore": item.deleted_at is None,
@@ -597,7 +598,7 @@ class KeepThemClosed(RuleBasedStateMachine):
             )
             return
         db.session.rollback()
-        item = db.session.get(MODELS[record.target[0]], record.target[1])
+        item = db.session.get(REPLAYED_MODELS[record.target[0]], record.target[1])
         text = getattr(item, helpers.TEXT_FIELD[record.target[0]])
         body = response.get_data(as_text=True)
         check(

@@ -19,6 +19,7 @@ from fttm.board.commands import (
 )
 from fttm.board.models import SafetyRating
 from fttm.core.recorder import last_seq
+from fttm.core.registry import REPLAYED_MODELS
 from fttm.core.viewers import Viewer
 from fttm.extensions import db
 from fttm.family_map.commands import (
@@ -35,7 +36,6 @@ from fttm.family_map.models import EcomapConnection, Person, Relationship
 from fttm.joining.commands import admit, join_as_staff, join_meeting, remove
 from fttm.meetings.commands import end_meeting, lock_section, start_meeting
 from fttm.meetings.models import Meeting
-from fttm.transcript.replay import MODELS
 from tests import factories
 
 # What no transcript event carries (bookkeeping), left out of the comparison.
@@ -62,7 +62,7 @@ def board_in_database(case_id: int, meeting_id: int) -> dict:
     """
     db.session.expire_all()
     rows = {}
-    for name, model in MODELS.items():
+    for name, model in REPLAYED_MODELS.items():
         columns = [c.key for c in sa.inspect(model).column_attrs if c.key not in UNTRACKED]
         for item in db.session.scalars(sa.select(model).where(model.case_id == case_id)):
             rows[(name, item.id)] = {key: _plain(getattr(item, key)) for key in columns}

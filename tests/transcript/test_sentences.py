@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from fttm.board.items import KINDS
+from fttm.core.registry import KINDS
 from fttm.plans.models import EndorsementDecision
 from fttm.transcript.models import TranscriptEvent
 from fttm.transcript.reading import transcript

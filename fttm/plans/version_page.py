@@ -1,0 +1,76 @@
+"""The plan version page a meeting ended with: the plan, what changed since the version before,
+who agreed, and the supervisor's review. Shown by the plans blueprint, and again by the reviews
+blueprint when a supervisor's decision needs correcting.
+"""
+
+from __future__ import annotations
+
+from flask import abort, make_response, render_template
+from flask_babel import gettext as _
+
+from fttm.core.registry import plan_part_titles
+from fttm.jurisdictions import profile
+from fttm.meetings.models import Meeting
+from fttm.plans import agreement
+from fttm.plans.models import PlanVersion
+from fttm.plans.versions import compare, previous_version, version_of_meeting
+from fttm.reviews.endorsement import DECISION_LABELS
+from fttm.reviews.fidelity import meeting_fidelity
+
+
+def field_names() -> dict[str, str]:
+    """The fields a change between versions can name."""
+    return {
+        "text": _("Words"),
+        "what": _("What"),
+        "who": _("Who"),
+        "where_how": _("Where and how"),
+        "due_on": _("By when"),
+        "status": _("Status"),
+        "goal_id": _("Goal"),
+        "objective_id": _("Objective"),
+        "need_domain": _("Need"),
+        "person_id": _("About"),
+        "kind": _("Kind of step"),
+        "when": _("When"),
+        "trigger": _("If"),
+    }
+
+
+def version_or_404(meeting: Meeting) -> PlanVersion:
+    """The plan version the meeting ended with, or 404."""
+    taken = version_of_meeting(meeting.id)
+    if taken is None:
+        abort(404)
+    return taken
+
+
+def version_page(
+    meeting: Meeting,
+    *,
+    status: int = 200,
+    decision_errors: dict | None = None,
+    decision_form=None,
+):
+    """The plan version page: the plan, what changed, who agreed, and the supervisor's review."""
+    taken = version_or_404(meeting)
+    before = previous_version(taken)
+    body = render_template(
+        "plans/version.html",
+        meeting=meeting,
+        case=meeting.case,
+        zone=profile(meeting.case.jurisdiction).zone,
+        previous=before,
+        changes=compare(before.snapshot if before else None, taken.snapshot),
+        section_names=plan_part_titles(),
+        field_names=field_names(),
+        decision=taken.decision,
+        decision_labels=DECISION_LABELS,
+        decision_errors=decision_errors or {},
+        decision_form=decision_form or {},
+        errors={},
+        form={},
+        fidelity=meeting_fidelity(meeting),
+        **agreement.panel_context(taken),
+    )
+    return make_response(body, status)

@@ -1,0 +1,167 @@
+"""What tests share: sending forms as a browser does, signing in, and reading the database fresh.
+
+Plain functions and small classes; the fixtures that use them are in `tests/conftest.py`, and the
+rows they read are made by `tests/factories.py`.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import json
+import re
+
+import sqlalchemy as sa
+from flask.testing import FlaskClient
+
+from fttm.board.models import SafetyRating
+from fttm.core.recorder import last_seq
+from fttm.core.registry import KINDS
+from fttm.extensions import db
+from fttm.live import presence, rate_limit
+from fttm.live import sockets as socket_events
+from fttm.meetings.models import Meeting, Participant
+from fttm.transcript.models import TranscriptEvent
+from tests import factories
+
+CSRF_FIELD = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+HX_HEADERS = re.compile(r"hx-headers='(\{[^']*\})'")
+XSS = ("<script>alert(1)</script>", '"><img src=x onerror=alert(1)>')
+
+
+# ---- Requests, as a browser sends them ----
+
+
+class SeparateRequestClient(FlaskClient):
+    """Runs each request in a fresh context, as a real server does: its own app context, `g` and
+    database session, even while the test itself holds an app context open.
+    """
+
+    def open(self, *args, **kwargs):
+        """Send one request (and follow its redirects) outside the test's context."""
+        return contextvars.Context().run(super().open, *args, **kwargs)
+
+
+def csrf_token(client, path: str) -> str:
+    """The CSRF token of the form on the page at `path`."""
+    page = client.get(path)
+    match = CSRF_FIELD.search(page.get_data(as_text=True))
+    assert match, f"no CSRF token on {path} (status {page.status_code})"
+    return match.group(1)
+
+
+def page_csrf(page: str) -> str:
+    """The CSRF token a page hands to htmx in the `hx-headers` of its <body>."""
+    match = HX_HEADERS.search(page)
+    assert match, "the page has no hx-headers"
+    return json.loads(match.group(1))["X-CSRFToken"]
+
+
+def post_form(client, path: str, data: dict, *, form_page: str | None = None, **kwargs):
+    """Submit a form the way a browser does: fetch the page for its CSRF token, then POST."""
+    token = csrf_token(client, form_page or path)
+    return client.post(path, data={"csrf_token": token, **data}, **kwargs)
+
+
+class AuthActions:
+    """Sign in and out as a given user."""
+
+    def __init__(self, client):
+        self._client = client
+
+    def login(self, user, password: str = factories.PASSWORD):
+        """Sign in through the real login form."""
+        return post_form(self._client, "/login", {"email": user.email, "password": password})
+
+    def logout(self):
+        """Sign out through the real logout button."""
+        return post_form(self._client, "/logout", {}, form_page="/cases/")
+
+
+def join_by_code(browser: FlaskClient, code: str, name: str, role: str = "parent", **fields):
+    """Fill in and send the join form of a meeting, as a phone does; returns (response, token)."""
+    token = csrf_token(browser, f"/join/{code}")
+    data = {"csrf_token": token, "display_name": name, "role": role, "person_id": "", **fields}
+    return browser.post(f"/join/{code}", data=data), token
+
+
+def pushed(updates: list[dict], section: str) -> str:
+    """Everything pushed of one section in some `board:update`s: its renderings and its items
+    sent alone, one after the other.
+    """
+    parts = []
+    for update in updates:
+        parts.append(update.get("sections", {}).get(section, ""))
+        parts += [item["html"] for item in update.get("items", []) if item["section"] == section]
+    return "".join(parts)
+
+
+def forget_live_state() -> None:
+    """Forget who was online, which sockets were let in and how fast anyone wrote.
+
+    These live in memory, per worker, and ids start again at 1 in each test's database.
+    """
+    rate_limit._recent.clear()
+    socket_events._connections.clear()
+    with presence._lock:
+        presence._sockets.clear()
+
+
+# ---- The database, read fresh (requests change it in their own sessions) ----
+
+
+def count(model, **where) -> int:
+    """How many rows of `model` match `where`, read fresh."""
+    db.session.expire_all()
+    query = sa.select(sa.func.count()).select_from(model)
+    for name, value in where.items():
+        query = query.where(getattr(model, name) == value)
+    return db.session.scalar(query)
+
+
+def latest_id(model) -> int:
+    """The id of the newest row of `model`."""
+    db.session.expire_all()
+    return db.session.scalar(sa.select(sa.func.max(model.id)))
+
+
+def fresh(model, item_id: int):
+    """A row as the database holds it now (after requests made in their own sessions)."""
+    db.session.expire_all()
+    return db.session.get(model, item_id)
+
+
+def meeting_row(meeting_id: int) -> Meeting:
+    """The meeting as the database holds it now."""
+    return fresh(Meeting, meeting_id)
+
+
+def participant_named(meeting_id: int, name: str) -> Participant | None:
+    """The participant of a meeting with this display name, read fresh."""
+    db.session.expire_all()
+    return db.session.scalar(
+        sa.select(Participant).where(
+            Participant.meeting_id == meeting_id, Participant.display_name == name
+        )
+    )
+
+
+def footprint(case_id: int) -> tuple:
+    """Everything a change could write: rows of every board table, participants and events."""
+    models = {kind.model for kind in KINDS.values()} | {SafetyRating, Participant}
+    rows = tuple(sorted((model.__name__, count(model)) for model in models))
+    return rows, count(TranscriptEvent, case_id=case_id), last_seq(case_id)
+
+
+def transcript_events(
+    case_id: int | None = None, *, kind: str | None = None
+) -> list[TranscriptEvent]:
+    """The transcript events of one case (or of all) and of one kind (or of all), read fresh, in
+    the order they were written.
+    """
+    db.session.expire_all()
+    query = sa.select(TranscriptEvent).order_by(TranscriptEvent.seq, TranscriptEvent.id)
+    if case_id is not None:
+        query = query.where(TranscriptEvent.case_id == case_id)
+    if kind is not None:
+        query = query.where(TranscriptEvent.kind == kind)
+    return list(db.session.scalars(query))
