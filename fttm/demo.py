@@ -297,7 +297,7 @@ def _new_password(email: str, name: str) -> str:
 def _demo_login(team_id: int, role: str, email: str, name: str) -> DemoLogin:
     """Create a demo account, or give the existing one a new password."""
     password = _new_password(email, name)
-    user = db.session.scalar(sa.select(User).where(User.email == email))
+    user = _staff(email)
     if user is None:
         create_user(email=email, name=name, role=role, password=password, team_id=team_id)
     else:
@@ -306,8 +306,8 @@ def _demo_login(team_id: int, role: str, email: str, name: str) -> DemoLogin:
     return DemoLogin(role, email, password)
 
 
-def _staff(email: str) -> User:
-    """The demo staff account with this email."""
+def _staff(email: str) -> User | None:
+    """The demo staff account with this email, once created."""
     return db.session.scalar(sa.select(User).where(User.email == email))
 
 
@@ -346,8 +346,8 @@ class _Room:
     people: dict[str, Person] = field(default_factory=dict)
 
     def next(self, by: str | None = None) -> Viewer:
-        """A minute later: who writes the next thing, the family member `by` on their phone or
-        the facilitator."""
+        """Move on a minute; who writes the next thing: the family member `by` on their phone,
+        or the facilitator."""
         self.clock.advance(MINUTE)
         return self.phones[by] if by else self.staff
 
@@ -401,16 +401,28 @@ def _first_meeting(
     meeting_commands.start_meeting(facilitator, meeting)
     staff = joining.join_as_staff(facilitator, meeting)
     room = _Room(meeting, clock, Viewer(meeting, staff, facilitator))
-    _family_map(room, today.year)
+    _genogram(room, today.year)
+    _phones_join(room)
+    _ecomap(room)
     _assessment(room)
     _plan(room, today)
     clock.now = started + timedelta(minutes=90)
     meeting_commands.end_meeting(facilitator, meeting)
-    _agreed_endorsed_and_copied(room, latest_version(case.id))
+    version = latest_version(case.id)
+    ended = clock.now
+    _agreed(room, version)
+    _copies_given(room, version, ended)
+    clock.now = ended + timedelta(days=3)
+    endorsement.decide(
+        _staff(STAFF[1][1]),
+        version,
+        "endorsed",
+        "Clear actions with owners and dates. Good to see Rosa's after-school offer.",
+    )
 
 
-def _family_map(room: _Room, year: int) -> None:
-    """The Riveras' households, genogram and ecomap; the phones join once the genogram is drawn."""
+def _genogram(room: _Room, year: int) -> None:
+    """The Riveras' households, people and the lines between them."""
     homes = {
         key: family_map.add_household(room.next(), {"name": name})
         for key, name in (("home", "Rivera-Carter home"), ("rosa", "Rosa's home"))
@@ -440,7 +452,10 @@ def _family_map(room: _Room, year: int) -> None:
                 end_year=year - ended if ended else None,
             ),
         )
-    _phones_join(room)
+
+
+def _ecomap(room: _Room) -> None:
+    """The Riveras' connections to schools, health care, faith, services, court and agency."""
     for (category, system, strength, flow, key, note), author in zip(
         ECOMAP, ECOMAP_AUTHORS, strict=True
     ):
@@ -464,8 +479,8 @@ def _relation(kind: RelationshipKind) -> str:
 
 
 def _phones_join(room: _Room) -> None:
-    """Ana, Rosa and Leo join on their phones, the facilitator lets them in, and each chooses
-    themselves on the family map."""
+    """Once the genogram is drawn, Ana, Rosa and Leo join on their phones, the facilitator lets
+    them in, and each chooses themselves on the family map."""
     for key, name, role in PHONES:
         room.next()
         phone = joining.join_meeting(room.meeting, display_name=name, role=role)
@@ -526,22 +541,24 @@ def _plan(room: _Room, today: date) -> None:
         )
 
 
-def _agreed_endorsed_and_copied(room: _Room, version: PlanVersion) -> None:
-    """Who agreed with the first plan, the family's copies, and the supervisor's endorsement."""
-    facilitator, ended = room.staff.user, room.clock.now
+def _agreed(room: _Room, version: PlanVersion) -> None:
+    """Ana, Leo and Rosa answer on their phones; the facilitator records Marcus's reason."""
     for key, response, comment in AGREEMENTS:
-        phone = room.phones.get(key)
         room.clock.advance(MINUTE)
-        if phone is not None:
-            agreement.answer(phone, version, response, comment)
+        if key in room.phones:
+            agreement.answer(room.phones[key], version, response, comment)
         else:
             agreement.record_in_person(
-                facilitator,
+                room.staff.user,
                 version,
                 who=f"person:{room.person(key)}",
                 response=response,
                 comment=comment,
             )
+
+
+def _copies_given(room: _Room, version: PlanVersion, ended: datetime) -> None:
+    """The facilitator records the copies of the plan given to the family."""
     # The focus child and her parents are owed a copy; Leo was given one too, by name.
     owed = {recipient.person.id for recipient in copies.recipients(version)}
     zone = profile(room.meeting.case.jurisdiction).zone
@@ -549,20 +566,13 @@ def _agreed_endorsed_and_copied(room: _Room, version: PlanVersion) -> None:
         room.clock.now = max(room.clock.now + MINUTE, ended + timedelta(days=days))
         person = room.people[key]
         copies.record_copy(
-            facilitator,
+            room.staff.user,
             version,
             person_id=person.id if person.id in owed else None,
             recipient_name=None if person.id in owed else person.name,
             method=method,
             given_on=to_local(room.clock.now, zone).date(),
         )
-    room.clock.now = ended + timedelta(days=3)
-    endorsement.decide(
-        _staff(STAFF[1][1]),
-        version,
-        "endorsed",
-        "Clear actions with owners and dates. Good to see Rosa's after-school offer.",
-    )
 
 
 def _nguyen_case(facilitator: User) -> Case:
@@ -582,15 +592,12 @@ def _nguyen_case(facilitator: User) -> Case:
     if db.session.scalar(sa.select(sa.func.count(Person.id)).where(Person.case_id == case.id)):
         return case
     preparing = _preparing(facilitator, case)
-    mother, son = (
-        family_map.add_person(
-            preparing,
-            _form(name=name, sex=sex, born=today.year - age, is_focus_child=focus),
-        )
-        for name, sex, age, focus in (
-            ("Linh Nguyen", "female", 29, None),
-            ("Bao Nguyen", "male", 4, "1"),
-        )
+    mother = family_map.add_person(
+        preparing, _form(name="Linh Nguyen", sex="female", born=today.year - 29)
+    )
+    son = family_map.add_person(
+        preparing,
+        _form(name="Bao Nguyen", sex="male", born=today.year - 4, is_focus_child="1"),
     )
     family_map.add_relationship(
         preparing,
