@@ -11,15 +11,23 @@ from flask_babel import gettext as _
 
 from fttm.board.items import clean
 from fttm.board.models import SafetyRating
-from fttm.core.recorder import already_applied, change, replayed_row, snapshot
+from fttm.core.recorder import already_applied, snapshot
 from fttm.core.registry import KINDS, ItemKind
-from fttm.core.rows import bump, claim, reread
+from fttm.core.rows import (
+    claim,
+    live_row,
+    may_write,
+    own_or_staff,
+    replayed,
+    reread,
+    set_fields,
+    viewer_change,
+)
 from fttm.core.viewers import Viewer
 from fttm.errors import Conflict, Invalid, NotAllowed, NotFound
 from fttm.extensions import db
 from fttm.forms import whole_number
 from fttm.idempotency import RequestKey
-from fttm.meetings.models import ParticipantStatus
 from fttm.timestamps import utcnow
 
 
@@ -37,47 +45,9 @@ def kind_named(name: str) -> ItemKind:
     return kind
 
 
-def may_write(viewer: Viewer, section: str, *, staff_only: bool = False) -> None:
-    """Refuse when the meeting is not running, the section is locked, or it is staff-only."""
-    if viewer.read_only:
-        raise NotAllowed(_("This meeting is not running: the board can't be changed."))
-    if viewer.participant.status != ParticipantStatus.ADMITTED:
-        raise NotAllowed(_("You are not in this meeting (any more)."))
-    if staff_only and not viewer.is_staff:
-        raise NotAllowed(_("Only the facilitator writes here."))
-    if section in (viewer.meeting.locked_sections or []) and not viewer.is_staff:
-        raise NotAllowed(_("The facilitator has locked this section for now."))
-
-
 def _may_write(viewer: Viewer, kind: ItemKind) -> None:
     """`may_write` for a kind of board item."""
     may_write(viewer, kind.section, staff_only=kind.staff_only)
-
-
-def _item(viewer: Viewer, kind: ItemKind, item_id: int, *, deleted: bool = False):
-    """An item of the meeting's case the viewer may see; NotFound otherwise."""
-    item = db.session.get(kind.model, item_id)
-    if item is None or item.case_id != viewer.meeting.case_id:
-        raise NotFound("no such item")
-    if item.confidential and not viewer.is_staff:
-        raise NotFound("confidential")
-    if (item.deleted_at is not None) != deleted:
-        raise NotFound("deleted" if item.deleted_at else "not deleted")
-    return item
-
-
-def _own_or_staff(viewer: Viewer, item) -> None:
-    """People change their own items; the facilitator changes anything."""
-    if not viewer.is_staff and item.created_by_participant_id != viewer.participant.id:
-        raise NotAllowed(_("You can change what you added; ask the facilitator about the rest."))
-
-
-def replayed(viewer: Viewer, model, key: RequestKey | str | None):
-    """The row an earlier try of this same change (same key, same person, same request) saved,
-    if any: only a row of this kind and this case. The answer is rendered for the asker as they
-    may see it now (an item made confidential since is left out of a phone's answer).
-    """
-    return replayed_row(viewer.meeting.case_id, key, viewer.actor, model)
 
 
 def _replayed(viewer: Viewer, kind: ItemKind, key: RequestKey | str | None):
@@ -101,9 +71,7 @@ def add_item(viewer: Viewer, kind_name: str, raw: dict, *, key: RequestKey | str
     if confidential and not viewer.is_staff:
         raise NotAllowed(_("Only the facilitator can do this."))
     values = clean(kind, raw, viewer.meeting, partial=False, staff=viewer.is_staff)
-    with change(
-        viewer.meeting.case_id, viewer.actor, meeting_id=viewer.meeting.id, idempotency_key=key
-    ) as current:
+    with viewer_change(viewer, key) as current:
         item = kind.model(
             case_id=viewer.meeting.case_id,
             **values,
@@ -142,17 +110,15 @@ def edit_item(
     _may_write(viewer, kind)
     if (done := _replayed(viewer, kind, key)) is not None:
         return done
-    item = _item(viewer, kind, item_id)
+    item = live_row(viewer, kind.model, item_id)
     if kind.name != "action":
-        _own_or_staff(viewer, item)
+        own_or_staff(viewer, item)
     values = clean(kind, raw, viewer.meeting, partial=True, staff=viewer.is_staff)
     _check_versions(kind, item, values, base_versions)
     changed = {name: value for name, value in values.items() if getattr(item, name) != value}
     if not changed:
         return item
-    with change(
-        viewer.meeting.case_id, viewer.actor, meeting_id=viewer.meeting.id, idempotency_key=key
-    ) as current:
+    with viewer_change(viewer, key) as current:
         _claim_versions(kind, item, values, base_versions)
         changed = {name: value for name, value in values.items() if getattr(item, name) != value}
         before = snapshot(item, tuple(changed))
@@ -221,22 +187,10 @@ def _flag(
         raise NotAllowed(_("Only the facilitator can do this."))
     if (done := _replayed(viewer, kind, key)) is not None:
         return done
-    item = _item(viewer, kind, item_id, deleted=deleted)
-    _own_or_staff(viewer, item)
-    with change(
-        viewer.meeting.case_id, viewer.actor, meeting_id=viewer.meeting.id, idempotency_key=key
-    ) as current:
-        before = snapshot(item, tuple(values))
-        bump(item)
-        for name, value in values.items():
-            setattr(item, name, value)
-        current.record(
-            event_kind,
-            item,
-            before=before,
-            after=snapshot(item, tuple(values)),
-            section=kind.section,
-        )
+    item = live_row(viewer, kind.model, item_id, deleted=deleted)
+    own_or_staff(viewer, item)
+    with viewer_change(viewer, key) as current:
+        set_fields(current, item, values, event_kind, section=kind.section)
     return item
 
 
@@ -297,21 +251,14 @@ def rate_safety(
     viewer: Viewer, raw_score: str, *, key: RequestKey | str | None = None
 ) -> SafetyRating:
     """A participant's private 0 to 10 safety rating; rating again replaces their earlier one."""
-    if viewer.read_only:
-        raise NotAllowed(_("This meeting is not running: the board can't be changed."))
-    if viewer.participant.status != ParticipantStatus.ADMITTED:
-        raise NotAllowed(_("You are not in this meeting (any more)."))
-    if "safety_scale" in (viewer.meeting.locked_sections or []) and not viewer.is_staff:
-        raise NotAllowed(_("The facilitator has locked this section for now."))
+    may_write(viewer, "safety_scale")
     score = whole_number(raw_score, digits=2)
     if score is None or not 0 <= score <= 10:
         raise Invalid({"score": _("Choose a number from 0 to 10.")})
     if already_applied(viewer.meeting.case_id, key, viewer.actor) is not None:
         return _rating_of(viewer)
     rating = _rating_of(viewer)
-    with change(
-        viewer.meeting.case_id, viewer.actor, meeting_id=viewer.meeting.id, idempotency_key=key
-    ) as current:
+    with viewer_change(viewer, key) as current:
         before = {"score": rating.score} if rating else None
         if rating is None:
             rating = SafetyRating(

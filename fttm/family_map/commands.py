@@ -14,12 +14,11 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from fttm.board.commands import may_write, replayed
-from fttm.core.recorder import change, snapshot
+from fttm.core.recorder import snapshot
 from fttm.core.registry import LINE_MODELS
-from fttm.core.rows import bump, claim, reread
+from fttm.core.rows import live_row, may_write, own_or_staff, replayed, set_fields, viewer_change
 from fttm.core.viewers import Viewer
-from fttm.errors import Conflict, Invalid, NotAllowed, NotFound
+from fttm.errors import Conflict, Invalid, NotAllowed
 from fttm.extensions import db
 from fttm.family_map.models import (
     EMOTIONAL_KINDS,
@@ -217,7 +216,7 @@ def add_person(viewer: Viewer, raw: dict, *, key: str | None = None) -> Person:
         other = _person_of_case(viewer, raw.get("other"), "other", found)
         _relation_kind(relation, found)
     found.raise_any()
-    with _change(viewer, key) as current:
+    with viewer_change(viewer, key) as current:
         person = Person(
             case_id=viewer.meeting.case_id,
             **values,
@@ -247,7 +246,7 @@ def edit_person(
     may_write(viewer, SECTION)
     if (done := replayed(viewer, Person, key)) is not None:
         return done
-    person = _live(viewer, Person, person_id)
+    person = live_row(viewer, Person, person_id)
     found = _Found({})
     values = _person_values(viewer, raw, found, current=person)
     twin = None
@@ -266,10 +265,12 @@ def edit_person(
     if base_version != person.version:
         field = next(iter(changed))
         raise Conflict(person, field, getattr(person, field))
-    with _change(viewer, key) as current:
-        _set(current, person, changed, "person.edited", seen=base_version)
+    with viewer_change(viewer, key) as current:
+        set_fields(current, person, changed, "person.edited", section=SECTION, seen=base_version)
         if twin is not None and twin.multiple_birth_group is None:
-            _set(current, twin, {"multiple_birth_group": twin.id}, "person.edited")
+            set_fields(
+                current, twin, {"multiple_birth_group": twin.id}, "person.edited", section=SECTION
+            )
     return person
 
 
@@ -295,7 +296,7 @@ def nudge_person(viewer: Viewer, person_id: int, where: str, *, key: str | None 
     may_write(viewer, SECTION, staff_only=True)
     if (done := replayed(viewer, Person, key)) is not None:
         return done
-    person = _live(viewer, Person, person_id)
+    person = live_row(viewer, Person, person_id)
     now = person.nudge_x or 0.0
     moved = {"left": now - NUDGE_STEP, "right": now + NUDGE_STEP, "back": 0.0}.get(where)
     if moved is None:
@@ -303,8 +304,8 @@ def nudge_person(viewer: Viewer, person_id: int, where: str, *, key: str | None 
     moved = max(-NUDGE_LIMIT, min(NUDGE_LIMIT, moved))
     if moved == now:
         return person
-    with _change(viewer, key) as current:
-        _set(current, person, {"nudge_x": moved or None}, "person.nudged")
+    with viewer_change(viewer, key) as current:
+        set_fields(current, person, {"nudge_x": moved or None}, "person.nudged", section=SECTION)
     return person
 
 
@@ -315,16 +316,16 @@ def delete_person(viewer: Viewer, person_id: int, *, key: str | None = None) -> 
     may_write(viewer, SECTION)
     if (done := replayed(viewer, Person, key)) is not None:
         return done
-    person = _live(viewer, Person, person_id)
-    _own_or_staff(viewer, person)
+    person = live_row(viewer, Person, person_id)
+    own_or_staff(viewer, person, removing=True)
     now = utcnow()
-    with _change(viewer, key) as current:
-        _set(current, person, {"deleted_at": now}, "person.deleted")
+    with viewer_change(viewer, key) as current:
+        set_fields(current, person, {"deleted_at": now}, "person.deleted", section=SECTION)
         taken = {"deleted_at": now, "deleted_with_person_id": person.id}
         for relationship in _relationships_of(person.id):
-            _set(current, relationship, taken, "relationship.deleted")
+            set_fields(current, relationship, taken, "relationship.deleted", section=SECTION)
         for connection in _connections_of(person.id):
-            _set(current, connection, taken, "ecomap_connection.deleted")
+            set_fields(current, connection, taken, "ecomap_connection.deleted", section=SECTION)
     return person
 
 
@@ -333,17 +334,17 @@ def restore_person(viewer: Viewer, person_id: int, *, key: str | None = None) ->
     may_write(viewer, SECTION, staff_only=True)
     if (done := replayed(viewer, Person, key)) is not None:
         return done
-    person = _live(viewer, Person, person_id, deleted=True)
+    person = live_row(viewer, Person, person_id, deleted=True)
     back = {"deleted_at": None, "deleted_with_person_id": None}
-    with _change(viewer, key) as current:
-        _set(current, person, {"deleted_at": None}, "person.restored")
+    with viewer_change(viewer, key) as current:
+        set_fields(current, person, {"deleted_at": None}, "person.restored", section=SECTION)
         # Lines that went away with a person (this one or another) come back once both people
         # are back, unless the family has since drawn something that rules them out.
         for relationship in _relationships_of(person.id, taken_with_someone=True):
             if _may_come_back(relationship):
-                _set(current, relationship, back, "relationship.restored")
+                set_fields(current, relationship, back, "relationship.restored", section=SECTION)
         for connection in _connections_of(person.id, taken_with_someone=True):
-            _set(current, connection, back, "ecomap_connection.restored")
+            set_fields(current, connection, back, "ecomap_connection.restored", section=SECTION)
     return person
 
 
@@ -367,12 +368,12 @@ def set_person_confidential(
     may_write(viewer, SECTION, staff_only=True)
     if (done := replayed(viewer, Person, key)) is not None:
         return done
-    person = _live(viewer, Person, person_id)
+    person = live_row(viewer, Person, person_id)
     if person.confidential == confidential:
         return person
     kind = "person.made_confidential" if confidential else "person.shared"
-    with _change(viewer, key) as current:
-        _set(current, person, {"confidential": confidential}, kind)
+    with viewer_change(viewer, key) as current:
+        set_fields(current, person, {"confidential": confidential}, kind, section=SECTION)
     return person
 
 
@@ -528,7 +529,7 @@ def add_relationship(viewer: Viewer, raw: dict, *, key: str | None = None) -> Re
     if person is None or other is None:
         _relation_kind(raw.get("relation") or "", found)
         found.raise_any()
-    with _change(viewer, key) as current:
+    with viewer_change(viewer, key) as current:
         relationship = _new_relationship(
             viewer, person, raw.get("relation") or "", other, raw, found
         )
@@ -555,7 +556,7 @@ def edit_relationship(
     may_write(viewer, SECTION)
     if (done := replayed(viewer, Relationship, key)) is not None:
         return done
-    relationship = _live(viewer, Relationship, relationship_id)
+    relationship = live_row(viewer, Relationship, relationship_id)
     found = _Found({})
     values: dict = {}
     if "kind" in raw:
@@ -636,7 +637,7 @@ def add_connection(viewer: Viewer, raw: dict, *, key: str | None = None) -> Ecom
     found = _Found({})
     values = _connection_values(viewer, raw, found, new=True)
     found.raise_any()
-    with _change(viewer, key) as current:
+    with viewer_change(viewer, key) as current:
         connection = EcomapConnection(
             case_id=viewer.meeting.case_id,
             **values,
@@ -661,7 +662,7 @@ def edit_connection(
     may_write(viewer, SECTION)
     if (done := replayed(viewer, EcomapConnection, key)) is not None:
         return done
-    connection = _live(viewer, EcomapConnection, connection_id)
+    connection = live_row(viewer, EcomapConnection, connection_id)
     found = _Found({})
     values = _connection_values(viewer, raw, found, new=False)
     found.raise_any()
@@ -676,7 +677,7 @@ def add_household(viewer: Viewer, raw: dict, *, key: str | None = None) -> House
     found = _Found({})
     name = _text(raw, "name", 120, found, required=True)
     found.raise_any()
-    with _change(viewer, key) as current:
+    with viewer_change(viewer, key) as current:
         home = Household(
             case_id=viewer.meeting.case_id,
             name=name,
@@ -698,10 +699,10 @@ def remove_line(viewer: Viewer, what: str, item_id: int, *, key: str | None = No
     may_write(viewer, SECTION)
     if (done := replayed(viewer, model, key)) is not None:
         return done
-    item = _live(viewer, model, item_id)
-    _own_or_staff(viewer, item)
-    with _change(viewer, key) as current:
-        _set(current, item, {"deleted_at": utcnow()}, f"{what}.deleted")
+    item = live_row(viewer, model, item_id)
+    own_or_staff(viewer, item, removing=True)
+    with viewer_change(viewer, key) as current:
+        set_fields(current, item, {"deleted_at": utcnow()}, f"{what}.deleted", section=SECTION)
     return item
 
 
@@ -711,7 +712,7 @@ def restore_line(viewer: Viewer, what: str, item_id: int, *, key: str | None = N
     may_write(viewer, SECTION, staff_only=True)
     if (done := replayed(viewer, model, key)) is not None:
         return done
-    item = _live(viewer, model, item_id, deleted=True)
+    item = live_row(viewer, model, item_id, deleted=True)
     people = (
         [item.from_person_id, item.to_person_id] if what == "relationship" else [item.person_id]
     )
@@ -728,23 +729,18 @@ def restore_line(viewer: Viewer, what: str, item_id: int, *, key: str | None = N
             ignore=item.id,
         )
         found.raise_any()
-    with _change(viewer, key) as current:
-        _set(
+    with viewer_change(viewer, key) as current:
+        set_fields(
             current,
             item,
             {"deleted_at": None, "deleted_with_person_id": None},
             f"{what}.restored",
+            section=SECTION,
         )
     return item
 
 
 # -- shared pieces ----------------------------------------------------------------------------
-
-
-def _change(viewer: Viewer, key: str | None):
-    return change(
-        viewer.meeting.case_id, viewer.actor, meeting_id=viewer.meeting.id, idempotency_key=key
-    )
 
 
 def _save_edit(viewer: Viewer, item, values: dict, base_version: int, key, event_kind: str):
@@ -757,55 +753,9 @@ def _save_edit(viewer: Viewer, item, values: dict, base_version: int, key, event
     if base_version != item.version:
         field = next(iter(changed))
         raise Conflict(item, field, getattr(item, field))
-    with _change(viewer, key) as current:
-        _set(current, item, changed, event_kind, seen=base_version)
+    with viewer_change(viewer, key) as current:
+        set_fields(current, item, changed, event_kind, section=SECTION, seen=base_version)
     return item
-
-
-def _set(current, item, values: dict, event_kind: str, *, seen: int | None = None) -> None:
-    """Change some fields of a row and record the event, with before and after. With `seen`, the
-    version the editor loaded: if the row moved on since, Conflict and nothing is written.
-    """
-    if seen is None:
-        bump(item)
-    elif not claim(item, seen):
-        reread(item)
-        field = next(iter(values))
-        raise Conflict(item, field, getattr(item, field))
-    before = snapshot(item, tuple(values))
-    for name, value in values.items():
-        setattr(item, name, value)
-    current.record(
-        event_kind, item, before=before, after=snapshot(item, tuple(values)), section=SECTION
-    )
-
-
-def _live(viewer: Viewer, model, item_id: int, *, deleted: bool = False):
-    """A row of this case the viewer may see, removed or not as asked; NotFound otherwise."""
-    item = db.session.get(model, item_id)
-    if item is None or item.case_id != viewer.meeting.case_id:
-        raise NotFound("no such row")
-    if not viewer.is_staff and (item.confidential or _touches_confidential(item)):
-        raise NotFound("confidential")
-    if (item.deleted_at is not None) != deleted:
-        raise NotFound("deleted" if item.deleted_at else "not deleted")
-    return item
-
-
-def _touches_confidential(item) -> bool:
-    """A line to someone kept off family screens is kept off them too."""
-    if isinstance(item, Relationship):
-        ends = (item.from_person_id, item.to_person_id)
-    elif isinstance(item, EcomapConnection):
-        ends = (item.person_id,)
-    else:
-        return False
-    return any(person_id and db.session.get(Person, person_id).confidential for person_id in ends)
-
-
-def _own_or_staff(viewer: Viewer, item) -> None:
-    if not viewer.is_staff and item.created_by_participant_id != viewer.participant.id:
-        raise NotAllowed(_("You can remove what you added; ask the facilitator about the rest."))
 
 
 def _relationships_of(person_id: int, *, taken_with_someone: bool = False) -> list[Relationship]:

@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 from fttm.auth.models import User
 from fttm.cases.models import Case
 from fttm.core.recorder import Actor, change, replayed_row, snapshot
+from fttm.core.rows import require_admitted
 from fttm.core.viewers import Viewer
 from fttm.errors import Invalid, NotAllowed, NotFound
 from fttm.extensions import db
@@ -190,8 +191,7 @@ def answer(
         raise NotFound("another meeting's plan")
     if viewer.meeting.status != MeetingStatus.ENDED:
         raise NotAllowed(_("You can answer once the meeting has ended."))
-    if viewer.participant.status != ParticipantStatus.ADMITTED:
-        raise NotAllowed(_("You are not in this meeting (any more)."))
+    require_admitted(viewer)
     _still_open(version)
     if response not in (AgreementResponse.AGREED, AgreementResponse.DISAGREED):
         raise Invalid({"response": _("Choose whether you agree with the plan.")})

@@ -21,10 +21,10 @@ from fttm.auth.models import User
 from fttm.board import commands as board_commands
 from fttm.board.commands import add_item, edit_item
 from fttm.board.models import Action, Strength
+from fttm.core import rows
 from fttm.core.viewers import Viewer
 from fttm.errors import Conflict
 from fttm.extensions import db
-from fttm.family_map import commands as family_map_commands
 from fttm.family_map.commands import add_person, edit_person
 from fttm.family_map.models import Person
 from fttm.meetings.models import Meeting, Participant
@@ -206,7 +206,7 @@ def test_two_phones_changing_one_person_at_once_one_gets_a_conflict(
     staff = _viewer(live.id, live.staff.participant_id)
     person = add_person(staff, {"name": "Leo Lopez", "born": "2015"})
     person_id, base = person.id, person.version
-    _meeting_point(monkeypatch, family_map_commands)
+    _meeting_point(monkeypatch, rows)
 
     def edit(participant_id: int, name: str):
         return lambda: edit_person(

@@ -19,7 +19,7 @@ from tests.transcript.scripted import run_meeting
 SOURCE = Path(__file__).resolve().parents[2] / "fttm"
 RECORDING_CALLS = {
     "record",
-    "_set",
+    "set_fields",
     "_save_edit",
     "_staff_participant_change",
     "_set_status",
