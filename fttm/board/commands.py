@@ -33,61 +33,61 @@ from fttm.timestamps import utcnow
 
 def section_of(kind_name: str | None) -> str:
     """The section an item kind shows in (for unknown kinds, the status bar)."""
-    kind = KINDS.get(kind_name or "")
-    return kind.section if kind else "status"
+    item_kind = KINDS.get(kind_name or "")
+    return item_kind.section if item_kind else "status"
 
 
-def kind_named(name: str) -> ItemKind:
-    """The kind of item called `name` (strength, worry, action, ...)."""
-    kind = KINDS.get(name)
-    if kind is None:
-        raise NotFound(f"no item kind {name!r}")
-    return kind
+def item_kind_named(kind_name: str) -> ItemKind:
+    """The kind of item called `kind_name` (strength, worry, action, ...)."""
+    item_kind = KINDS.get(kind_name)
+    if item_kind is None:
+        raise NotFound(f"no item kind {kind_name!r}")
+    return item_kind
 
 
-def _may_write(viewer: Viewer, kind: ItemKind) -> None:
+def _may_write(viewer: Viewer, item_kind: ItemKind) -> None:
     """`may_write` for a kind of board item."""
-    may_write(viewer, kind.section, staff_only=kind.staff_only)
+    may_write(viewer, item_kind.section, staff_only=item_kind.staff_only)
 
 
-def _replayed(viewer: Viewer, kind: ItemKind, key: RequestKey | str | None):
+def _replayed(viewer: Viewer, item_kind: ItemKind, key: RequestKey | str | None):
     """`replayed` for a kind of board item."""
-    return replayed(viewer, kind.model, key)
+    return replayed(viewer, item_kind.model, key)
 
 
-def _fields(kind: ItemKind) -> tuple[str, ...]:
+def _fields(item_kind: ItemKind) -> tuple[str, ...]:
     """The names of the fields people type, for transcript snapshots."""
-    return tuple(field.name for field in kind.fields)
+    return tuple(field.name for field in item_kind.fields)
 
 
 def add_item(viewer: Viewer, kind_name: str, raw: dict, *, key: RequestKey | str | None = None):
     """Add a strength, worry, goal, objective, action, safety step or note."""
-    kind = kind_named(kind_name)
-    _may_write(viewer, kind)
-    if (done := _replayed(viewer, kind, key)) is not None:
+    item_kind = item_kind_named(kind_name)
+    _may_write(viewer, item_kind)
+    if (done := _replayed(viewer, item_kind, key)) is not None:
         return done
     raw = dict(raw)
     confidential = raw.pop("confidential", None) == "1"
     if confidential and not viewer.is_staff:
         raise NotAllowed(_("Only the facilitator can do this."))
-    values = clean(kind, raw, viewer.meeting, partial=False, staff=viewer.is_staff)
+    values = clean(item_kind, raw, viewer.meeting, partial=False, staff=viewer.is_staff)
     with viewer_change(viewer, key) as current:
-        item = kind.model(
+        item = item_kind.model(
             case_id=viewer.meeting.case_id,
             **values,
             confidential=confidential,
             created_by_participant_id=viewer.participant.id,
             created_by_user_id=viewer.participant.user_id,
         )
-        if kind.name == "note":
+        if item_kind.name == "note":
             item.meeting_id = viewer.meeting.id
         db.session.add(item)
         db.session.flush()
         current.record(
-            f"{kind.name}.added",
+            f"{item_kind.name}.added",
             item,
-            after=snapshot(item, (*_fields(kind), "confidential")),
-            section=kind.section,
+            after=snapshot(item, (*_fields(item_kind), "confidential")),
+            section=item_kind.section,
         )
     return item
 
@@ -106,55 +106,55 @@ def edit_item(
     An edit made from an older version of a field is a Conflict: nothing is overwritten.
     Anyone admitted may edit a cell of the actions table; other items only by their author.
     """
-    kind = kind_named(kind_name)
-    _may_write(viewer, kind)
-    if (done := _replayed(viewer, kind, key)) is not None:
+    item_kind = item_kind_named(kind_name)
+    _may_write(viewer, item_kind)
+    if (done := _replayed(viewer, item_kind, key)) is not None:
         return done
-    item = live_row(viewer, kind.model, item_id)
-    if kind.name != "action":
+    item = live_row(viewer, item_kind.model, item_id)
+    if item_kind.name != "action":
         own_or_staff(viewer, item)
-    values = clean(kind, raw, viewer.meeting, partial=True, staff=viewer.is_staff)
-    _check_versions(kind, item, values, base_versions)
+    values = clean(item_kind, raw, viewer.meeting, partial=True, staff=viewer.is_staff)
+    _check_versions(item_kind, item, values, base_versions)
     changed = {name: value for name, value in values.items() if getattr(item, name) != value}
     if not changed:
         return item
     with viewer_change(viewer, key) as current:
-        _claim_versions(kind, item, values, base_versions)
+        _claim_versions(item_kind, item, values, base_versions)
         changed = {name: value for name, value in values.items() if getattr(item, name) != value}
         before = snapshot(item, tuple(changed))
         for name, value in changed.items():
             setattr(item, name, value)
-        if kind.name == "action":
+        if item_kind.name == "action":
             cells = dict(item.cell_versions or {})
-            for version_key in {kind.field(name).version_key for name in changed}:
+            for version_key in {item_kind.field(name).version_key for name in changed}:
                 cells[version_key] = cells.get(version_key, 0) + 1
             item.cell_versions = cells
         current.record(
-            f"{kind.name}.edited",
+            f"{item_kind.name}.edited",
             item,
             before=before,
             after=snapshot(item, tuple(changed)),
-            section=kind.section,
+            section=item_kind.section,
         )
     return item
 
 
-def _check_versions(kind: ItemKind, item, values: dict, base_versions: dict[str, int]) -> None:
+def _check_versions(item_kind: ItemKind, item, values: dict, base_versions: dict[str, int]) -> None:
     """Conflict when a field was changed since its editor loaded it: an action's cells each have
     their own version, any other item has one for all its fields.
     """
-    cells = (item.cell_versions or {}) if kind.name == "action" else {}
+    cells = (item.cell_versions or {}) if item_kind.name == "action" else {}
     for name in values:
         seen = base_versions.get(name)
-        if kind.name == "action":
-            current_version = cells.get(kind.field(name).version_key, 0)
+        if item_kind.name == "action":
+            current_version = cells.get(item_kind.field(name).version_key, 0)
         else:
             current_version = item.version
         if seen is None or seen != current_version:
             raise Conflict(item, name, getattr(item, name))
 
 
-def _claim_versions(kind: ItemKind, item, values: dict, base_versions: dict[str, int]) -> None:
+def _claim_versions(item_kind: ItemKind, item, values: dict, base_versions: dict[str, int]) -> None:
     """Take the row for this edit in one atomic step, or Conflict: a cell of an action is checked
     again whenever the row moved on meanwhile (another cell's edit is no conflict).
     """
@@ -164,33 +164,35 @@ def _claim_versions(kind: ItemKind, item, values: dict, base_versions: dict[str,
         # Someone changed the row meanwhile: Conflict unless these fields are still free (only
         # an action's other cells can have moved it on).
         reread(item)
-        _check_versions(kind, item, values, base_versions)
+        _check_versions(item_kind, item, values, base_versions)
     field = next(iter(values))
     raise Conflict(item, field, getattr(item, field))
 
 
-def _flag(
+def _mark_item(
     viewer: Viewer,
     kind_name: str,
     item_id: int,
     event_kind: str,
+    values: dict,
     *,
     deleted: bool,
     staff_only: bool,
     key: RequestKey | str | None,
-    **values,
 ):
-    """Set bookkeeping flags on an item (deleted, confidential) with their transcript event."""
-    kind = kind_named(kind_name)
-    _may_write(viewer, kind)
+    """Mark an item deleted, restored, confidential or shared: set the fields that say so
+    (`values`) and record `event_kind`. `deleted` says whether it is looked for among the deleted.
+    """
+    item_kind = item_kind_named(kind_name)
+    _may_write(viewer, item_kind)
     if staff_only and not viewer.is_staff:
         raise NotAllowed(_("Only the facilitator can do this."))
-    if (done := _replayed(viewer, kind, key)) is not None:
+    if (done := _replayed(viewer, item_kind, key)) is not None:
         return done
-    item = live_row(viewer, kind.model, item_id, deleted=deleted)
+    item = live_row(viewer, item_kind.model, item_id, deleted=deleted)
     own_or_staff(viewer, item)
     with viewer_change(viewer, key) as current:
-        set_fields(current, item, values, event_kind, section=kind.section)
+        set_fields(current, item, values, event_kind, section=item_kind.section)
     return item
 
 
@@ -198,15 +200,15 @@ def delete_item(
     viewer: Viewer, kind_name: str, item_id: int, *, key: RequestKey | str | None = None
 ):
     """Delete an item (softly: the facilitator can restore it, the transcript keeps it)."""
-    return _flag(
+    return _mark_item(
         viewer,
         kind_name,
         item_id,
         f"{kind_name}.deleted",
+        {"deleted_at": utcnow()},
         deleted=False,
         staff_only=False,
         key=key,
-        deleted_at=utcnow(),
     )
 
 
@@ -214,15 +216,15 @@ def restore_item(
     viewer: Viewer, kind_name: str, item_id: int, *, key: RequestKey | str | None = None
 ):
     """Bring a deleted item back (facilitator only)."""
-    return _flag(
+    return _mark_item(
         viewer,
         kind_name,
         item_id,
         f"{kind_name}.restored",
+        {"deleted_at": None},
         deleted=True,
         staff_only=True,
         key=key,
-        deleted_at=None,
     )
 
 
@@ -235,15 +237,15 @@ def set_confidential(
     key: RequestKey | str | None = None,
 ):
     """Mark an item confidential (staff only see it) or share it with everyone again."""
-    return _flag(
+    return _mark_item(
         viewer,
         kind_name,
         item_id,
         f"{kind_name}.{'made_confidential' if confidential else 'shared'}",
+        {"confidential": confidential},
         deleted=False,
         staff_only=True,
         key=key,
-        confidential=confidential,
     )
 
 

@@ -115,7 +115,8 @@ def _born(raw: dict, this_year: int, found: _Found) -> int | None:
     return _year({"born": text}, "born", this_year, found)
 
 
-def _flag(raw: dict, name: str) -> bool:
+def _checked(raw: dict, name: str) -> bool:
+    """Whether a checkbox of the form was ticked."""
     return raw.get(name) in ("1", "on", "true")
 
 
@@ -173,15 +174,15 @@ def _person_values(viewer: Viewer, raw: dict, found: _Found, *, current: Person 
     if "death_year" in raw or "deceased" in raw or current is None:
         death_year = _year(raw, "death_year", this_year, found)
         values["death_year"] = death_year
-        values["deceased"] = _flag(raw, "deceased") or death_year is not None
+        values["deceased"] = _checked(raw, "deceased") or death_year is not None
     if "is_pregnancy_loss" in raw or current is None:
-        values["is_pregnancy_loss"] = _flag(raw, "is_pregnancy_loss")
+        values["is_pregnancy_loss"] = _checked(raw, "is_pregnancy_loss")
     if "household_id" in raw:
         values["household_id"] = _household(viewer, raw, found)
     if "note" in raw:
         values["note"] = _text(raw, "note", 500, found)
     if "is_focus_child" in raw or (current is None and viewer.is_staff):
-        focus = _flag(raw, "is_focus_child")
+        focus = _checked(raw, "is_focus_child")
         if focus != (current.is_focus_child if current else False) and not viewer.is_staff:
             found.add(
                 "is_focus_child", _("Only the facilitator marks the child the plan is about.")
@@ -207,14 +208,14 @@ def add_person(viewer: Viewer, raw: dict, *, key: str | None = None) -> Person:
         return done
     found = _Found({})
     values = _person_values(viewer, raw, found, current=None)
-    confidential = _flag(raw, "confidential")
+    confidential = _checked(raw, "confidential")
     if confidential and not viewer.is_staff:
         raise NotAllowed(_("Only the facilitator can do this."))
-    relation = (raw.get("relation") or "").strip()
+    choice = (raw.get("relation") or "").strip()
     other = None
-    if relation:
+    if choice:
         other = _person_of_case(viewer, raw.get("other"), "other", found)
-        _relation_kind(relation, found)
+        _chosen_relation(choice, found)
     found.raise_any()
     with viewer_change(viewer, key) as current:
         person = Person(
@@ -233,7 +234,7 @@ def add_person(viewer: Viewer, raw: dict, *, key: str | None = None) -> Person:
             section=SECTION,
         )
         if other is not None:
-            relationship = _new_relationship(viewer, person, relation, other, {}, found)
+            relationship = _new_relationship(viewer, person, choice, other, {}, found)
             found.raise_any()  # rolls the whole change back: nothing half-saved
             _record_relationship(current, relationship)
     return person
@@ -371,20 +372,20 @@ def set_person_confidential(
     person = live_row(viewer, Person, person_id)
     if person.confidential == confidential:
         return person
-    kind = "person.made_confidential" if confidential else "person.shared"
+    event_kind = "person.made_confidential" if confidential else "person.shared"
     with viewer_change(viewer, key) as current:
-        set_fields(current, person, {"confidential": confidential}, kind, section=SECTION)
+        set_fields(current, person, {"confidential": confidential}, event_kind, section=SECTION)
     return person
 
 
 # -- relationships ----------------------------------------------------------------------------
 
 
-def _relation_kind(relation: str, found: _Found, field: str = "relation"):
-    """(how, kind) from a choice like "parent:biological"; a message if it is not one."""
-    how, _sep, kind = relation.partition(":")
+def _chosen_relation(choice: str, found: _Found, field: str = "relation"):
+    """(how, relation) from a choice like "parent:biological"; a message if it is not one."""
+    how, _sep, relation_name = choice.partition(":")
     try:
-        kind = RelationshipKind(kind)
+        relation = RelationshipKind(relation_name)
     except ValueError:
         found.add(field, _("Choose how they are related."))
         return None
@@ -396,22 +397,22 @@ def _relation_kind(relation: str, found: _Found, field: str = "relation"):
         "harms": {RelationshipKind.VIOLENCE},
         "harmed_by": {RelationshipKind.VIOLENCE},
     }
-    if kind not in groups.get(how, ()):
+    if relation not in groups.get(how, ()):
         found.add(field, _("Choose how they are related."))
         return None
-    return how, kind
+    return how, relation
 
 
 def _new_relationship(
-    viewer: Viewer, person: Person, relation: str, other: Person, raw: dict, found: _Found
+    viewer: Viewer, person: Person, choice: str, other: Person, raw: dict, found: _Found
 ) -> Relationship | None:
     """A checked relationship between `person` and `other`, from `person`'s side, added to the
     session; None (with messages in `found`) if the family could not be like that.
     """
-    chosen = _relation_kind(relation, found)
+    chosen = _chosen_relation(choice, found)
     if chosen is None:
         return None
-    how, kind = chosen
+    how, relation = chosen
     # Parentage runs from parent to child; violence from the person who harms.
     one, two = (other, person) if how in ("child", "harmed_by") else (person, other)
     this_year = _this_year(viewer)
@@ -420,12 +421,12 @@ def _new_relationship(
     if start is not None and end is not None and end < start:
         found.add("end_year", _("The end can't be before the start."))
     note = _text(raw, "note", 500, found)
-    _check_relationship(kind, one, two, found, staff=viewer.is_staff)
+    _check_relationship(relation, one, two, found, staff=viewer.is_staff)
     if found.errors:
         return None
     relationship = Relationship(
         case_id=viewer.meeting.case_id,
-        kind=kind,
+        kind=relation,
         from_person_id=one.id,
         to_person_id=two.id,
         start_year=start,
@@ -440,7 +441,7 @@ def _new_relationship(
 
 
 def _check_relationship(
-    kind: RelationshipKind,
+    relation: RelationshipKind,
     one: Person,
     two: Person,
     found: _Found,
@@ -454,16 +455,16 @@ def _check_relationship(
     """
     field = "other"
     if one.id == two.id:
-        if kind in PARENTAGE_KINDS:
+        if relation in PARENTAGE_KINDS:
             found.add(field, _("A person can't be their own parent."))
-        elif kind in UNION_KINDS:
+        elif relation in UNION_KINDS:
             found.add(field, _("A person can't be their own partner."))
         else:
             found.add(field, _("Choose two different people."))
         return
     existing = [r for r in _relationships_of(one.id) if r.id != ignore]
     between = [r for r in existing if {r.from_person_id, r.to_person_id} == {one.id, two.id}]
-    if kind in PARENTAGE_KINDS:
+    if relation in PARENTAGE_KINDS:
         if any(r.kind in PARENTAGE_KINDS for r in between):
             found.add(
                 field, _("These two are already drawn as parent and child: change that line.")
@@ -473,7 +474,7 @@ def _check_relationship(
         if two.id in _ancestors(one.id):
             found.add(field, _("That would make %(name)s their own ancestor.", name=one.name))
             return
-        if kind == RelationshipKind.BIOLOGICAL:
+        if relation == RelationshipKind.BIOLOGICAL:
             parents = [
                 r
                 for r in _relationships_of(two.id)
@@ -492,12 +493,12 @@ def _check_relationship(
                 return
         if one.birth_year and two.birth_year and one.birth_year > two.birth_year:
             found.add(field, _("A parent can't be born after their child."))
-    elif kind in UNION_KINDS:
+    elif relation in UNION_KINDS:
         if any(r.kind in UNION_KINDS for r in between):
             found.add(field, _("These two already have a union line: change that one instead."))
         elif one.id in _ancestors(two.id) or two.id in _ancestors(one.id):
             found.add(field, _("A parent and their child can't be drawn as partners."))
-    elif any(r.kind == kind for r in between):
+    elif any(r.kind == relation for r in between):
         found.add(field, _("That line is already drawn between these two."))
 
 
@@ -527,7 +528,7 @@ def add_relationship(viewer: Viewer, raw: dict, *, key: str | None = None) -> Re
     person = _person_of_case(viewer, raw.get("person"), "person", found)
     other = _person_of_case(viewer, raw.get("other"), "other", found)
     if person is None or other is None:
-        _relation_kind(raw.get("relation") or "", found)
+        _chosen_relation(raw.get("relation") or "", found)
         found.raise_any()
     with viewer_change(viewer, key) as current:
         relationship = _new_relationship(
@@ -561,24 +562,24 @@ def edit_relationship(
     values: dict = {}
     if "kind" in raw:
         try:
-            kind = RelationshipKind(raw["kind"])
+            relation = RelationshipKind(raw["kind"])
         except ValueError:
-            kind = None
+            relation = None
         same_sort = next(
             group
             for group in (UNION_KINDS, PARENTAGE_KINDS, EMOTIONAL_KINDS)
             if relationship.kind in group
         )
-        if kind is None or kind not in same_sort:
+        if relation is None or relation not in same_sort:
             found.add("kind", _("Choose a kind of line from the list."))
         else:
-            values["kind"] = kind
-            if kind != relationship.kind:
+            values["kind"] = relation
+            if relation != relationship.kind:
                 one = db.session.get(Person, relationship.from_person_id)
                 two = db.session.get(Person, relationship.to_person_id)
-                if kind == RelationshipKind.BIOLOGICAL or kind in EMOTIONAL_KINDS:
+                if relation == RelationshipKind.BIOLOGICAL or relation in EMOTIONAL_KINDS:
                     _check_relationship(
-                        kind, one, two, found, ignore=relationship.id, staff=viewer.is_staff
+                        relation, one, two, found, ignore=relationship.id, staff=viewer.is_staff
                     )
     this_year = _this_year(viewer)
     for name in ("start_year", "end_year"):
@@ -693,33 +694,35 @@ def add_household(viewer: Viewer, raw: dict, *, key: str | None = None) -> House
 # -- removing and bringing back lines ---------------------------------------------------------
 
 
-def remove_line(viewer: Viewer, what: str, item_id: int, *, key: str | None = None):
+def remove_line(viewer: Viewer, kind_name: str, item_id: int, *, key: str | None = None):
     """Remove a relationship or an ecomap connection (softly; the facilitator can restore it)."""
-    model = LINE_MODELS[what]
+    model = LINE_MODELS[kind_name]
     may_write(viewer, SECTION)
     if (done := replayed(viewer, model, key)) is not None:
         return done
     item = live_row(viewer, model, item_id)
     own_or_staff(viewer, item, removing=True)
     with viewer_change(viewer, key) as current:
-        set_fields(current, item, {"deleted_at": utcnow()}, f"{what}.deleted", section=SECTION)
+        set_fields(current, item, {"deleted_at": utcnow()}, f"{kind_name}.deleted", section=SECTION)
     return item
 
 
-def restore_line(viewer: Viewer, what: str, item_id: int, *, key: str | None = None):
+def restore_line(viewer: Viewer, kind_name: str, item_id: int, *, key: str | None = None):
     """Bring back a removed relationship or connection, if the people it joins are on the map."""
-    model = LINE_MODELS[what]
+    model = LINE_MODELS[kind_name]
     may_write(viewer, SECTION, staff_only=True)
     if (done := replayed(viewer, model, key)) is not None:
         return done
     item = live_row(viewer, model, item_id, deleted=True)
     people = (
-        [item.from_person_id, item.to_person_id] if what == "relationship" else [item.person_id]
+        [item.from_person_id, item.to_person_id]
+        if kind_name == "relationship"
+        else [item.person_id]
     )
     for person_id in filter(None, people):
         if db.session.get(Person, person_id).deleted_at is not None:
             raise Invalid({"restore": _("Bring the person back first.")})
-    if what == "relationship":
+    if kind_name == "relationship":
         found = _Found({})
         _check_relationship(
             item.kind,
@@ -734,7 +737,7 @@ def restore_line(viewer: Viewer, what: str, item_id: int, *, key: str | None = N
             current,
             item,
             {"deleted_at": None, "deleted_with_person_id": None},
-            f"{what}.restored",
+            f"{kind_name}.restored",
             section=SECTION,
         )
     return item

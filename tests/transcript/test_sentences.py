@@ -23,7 +23,7 @@ RECORDING_CALLS = {
     "_save_edit",
     "_staff_participant_change",
     "_set_status",
-    "_flag",
+    "_mark_item",
 }
 KIND = re.compile(r"^[a-z_]+\.[a-z_]+$")
 GENERIC = "made a change"
