@@ -9,7 +9,8 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from fttm.idempotency import KeyMalformed, KeyReused
+from fttm.errors import CommandError
+from fttm.refusals import refusal_of
 
 logger = logging.getLogger(__name__)
 
@@ -46,8 +47,7 @@ def init_app(app: Flask) -> None:
     """Render every HTTP error, and a stale or missing CSRF token, as a clear page."""
     app.register_error_handler(CSRFError, csrf_error)
     app.register_error_handler(HTTPException, http_error)
-    app.register_error_handler(KeyMalformed, key_refused)
-    app.register_error_handler(KeyReused, key_refused)
+    app.register_error_handler(CommandError, command_refused)
 
 
 def render_error(status: int, title: str, detail: str):
@@ -84,10 +84,12 @@ def csrf_error(error: CSRFError):
     )
 
 
-def key_refused(error: KeyMalformed | KeyReused):
-    """A change whose Idempotency-Key was broken (400) or belongs to another change (422)."""
+def command_refused(error: CommandError):
+    """A command's refusal no view answered itself (a broken Idempotency-Key is 400, one that
+    belongs to another change 422, ...): nothing was saved, and the sender reads why.
+    """
     from fttm.extensions import db
 
     db.session.rollback()
-    status = 400 if isinstance(error, KeyMalformed) else 422
-    return render_error(status, MESSAGES[422][0](), str(error))
+    refusal = refusal_of(error)
+    return render_error(refusal.status, MESSAGES[422][0](), refusal.first)

@@ -41,12 +41,12 @@ def optional_int(value: object) -> int | None:
     return -1 if number is None else number
 
 
-def show_errors(form, error: Invalid) -> None:
+def show_errors(form, messages: dict[str, str]) -> None:
     """Put a command's messages next to the fields they are about (others above the form).
 
     A field that could not even be parsed keeps its own message ("Not a valid date value").
     """
-    for field_name, message in error.errors.items():
+    for field_name, message in messages.items():
         field = getattr(form, field_name, None)
         if field is not None and hasattr(field, "errors"):
             if not field.errors:
@@ -71,5 +71,5 @@ def submit(form, save: Callable[[], T], check: Callable[[], None]) -> T | None:
             return save()
         check()
     except Invalid as error:
-        show_errors(form, error)
+        show_errors(form, error.errors)
     return None

@@ -22,6 +22,7 @@ FOUNDATION = {
     "fttm.idempotency",
     "fttm.jurisdictions",
     "fttm.publisher",
+    "fttm.refusals",
     "fttm.routing",
     "fttm.templating",
     "fttm.timestamps",

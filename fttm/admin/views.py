@@ -23,10 +23,10 @@ from fttm.admin.forms import ROLE_LABELS, ClearSignInLimitForm, TeamForm, UserFo
 from fttm.auth import commands, throttle
 from fttm.auth.access import admin_required
 from fttm.auth.models import Team, User
-from fttm.errors import Invalid
 from fttm.extensions import db
 from fttm.forms import options, show_errors
 from fttm.jurisdictions import profile
+from fttm.refusals import attempt
 
 logger = logging.getLogger(__name__)
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -116,7 +116,7 @@ def new_user():
     form = UserForm()
     form.team_id.choices = _team_choices()
     if form.validate_on_submit():
-        try:
+        with attempt() as creating:
             user = commands.create_user(
                 email=form.email.data or "",
                 name=form.name.data or "",
@@ -124,8 +124,8 @@ def new_user():
                 password=form.password.data or "",
                 team_id=form.team_id.data,
             )
-        except Invalid as error:
-            show_errors(form, error)
+        if creating.refusal:
+            show_errors(form, creating.refusal.messages)
         else:
             flash(_("Account created for %(name)s.", name=user.name), "success")
             return redirect(url_for("admin.users"))
@@ -141,7 +141,7 @@ def edit_user(user_id: int):
     form = UserForm(obj=user)
     form.team_id.choices = _team_choices()
     if form.validate_on_submit():
-        try:
+        with attempt() as saving:
             commands.update_user(
                 user,
                 actor=current_user,
@@ -152,9 +152,8 @@ def edit_user(user_id: int):
                 active=form.active.data,
                 password=form.password.data or "",
             )
-        except Invalid as error:
-            db.session.rollback()
-            show_errors(form, error)
+        if saving.refusal:
+            show_errors(form, saving.refusal.messages)
         else:
             flash(_("Account saved."), "success")
             return redirect(url_for("admin.users"))
@@ -168,10 +167,10 @@ def new_team():
     """Create a team."""
     form = TeamForm()
     if form.validate_on_submit():
-        try:
+        with attempt() as creating:
             team = commands.create_team(form.name.data or "")
-        except Invalid as error:
-            flash(error.errors["name"], "error")
+        if creating.refusal:
+            flash(creating.refusal.first, "error")
         else:
             flash(_("Team %(name)s created.", name=team.name), "success")
     return redirect(url_for("admin.users"))

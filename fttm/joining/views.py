@@ -14,7 +14,6 @@ from flask import Blueprint, abort, make_response, redirect, render_template, re
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
-from fttm.errors import Invalid, NotAllowed, NotFound
 from fttm.extensions import db
 from fttm.family_map.models import Person, is_shareable, shareable_people
 from fttm.forms import options, show_errors, submit
@@ -26,6 +25,7 @@ from fttm.live import rate_limit
 from fttm.live.viewer import participant_from_cookie
 from fttm.meetings import join_codes
 from fttm.meetings.models import Meeting, MeetingStatus, ParticipantStatus
+from fttm.refusals import attempt
 
 bp = Blueprint("joining", __name__, url_prefix="/join")
 JOINABLE = (MeetingStatus.OPEN, MeetingStatus.LIVE)
@@ -193,14 +193,10 @@ def _save_who_i_am(form: WhoIAmForm, participant) -> tuple[int, bool]:
         return 429, False
     if not form.validate():
         return 400, False
-    try:
+    with attempt(not_found=_("Not allowed.")) as saying:
         commands.say_who_i_am(participant, form.person_id.data)
-    except Invalid as error:
-        db.session.rollback()
-        show_errors(form, error)
-        return 400, False
-    except (NotAllowed, NotFound) as error:
-        db.session.rollback()
-        form.form_errors.append(str(error) if isinstance(error, NotAllowed) else _("Not allowed."))
-        return 403, False
+    if refusal := saying.refusal:
+        show_errors(form, refusal.messages)
+        # Someone else's person is refused, not reported missing (403 either way).
+        return (403 if refusal.status == 404 else refusal.status), False
     return 200, True

@@ -13,9 +13,9 @@ from flask_babel import gettext as _
 from fttm.board import commands
 from fttm.core.recorder import last_seq
 from fttm.core.viewers import Viewer
-from fttm.errors import Conflict, Invalid, NotAllowed, NotFound
+from fttm.errors import CommandError, Conflict
 from fttm.extensions import db
-from fttm.idempotency import AppliedMeanwhile, KeyMalformed, KeyReused
+from fttm.idempotency import AppliedMeanwhile
 from fttm.live import rate_limit
 from fttm.live.sections import (
     board_basics,
@@ -27,6 +27,7 @@ from fttm.live.sections import (
 )
 from fttm.live.viewer import joined, viewer_for
 from fttm.meetings.models import Meeting
+from fttm.refusals import refusal_of
 
 
 def meeting_or_404(meeting_id: int) -> Meeting:
@@ -121,24 +122,15 @@ def _board_change(view, fixed_section: str | None):
             )
         try:
             return replayed_when_raced(view, viewer, **kwargs)
-        except (Invalid, KeyMalformed) as error:
-            db.session.rollback()
-            messages = list(error.errors.values()) if isinstance(error, Invalid) else [str(error)]
-            return tell(section, messages, 400)
-        except KeyReused as error:
-            db.session.rollback()
-            return tell(section, [str(error)], 422)
-        except NotAllowed as error:
-            db.session.rollback()
-            return tell(section, [str(error)], 403)
-        except NotFound:
-            db.session.rollback()
-            return tell(section, [_("That is no longer on the board.")], 404)
         except Conflict as error:
-            db.session.rollback()
+            db.session.rollback()  # the section as it is now, with their typing kept beside it
             return respond(
                 viewer, section, status=409, conflict=error, yours=request.form.get(error.field, "")
             )
+        except CommandError as error:
+            db.session.rollback()
+            refusal = refusal_of(error, not_found=_("That is no longer on the board."))
+            return tell(section, list(refusal.messages.values()), refusal.status)
 
     return wrapped
 

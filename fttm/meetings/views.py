@@ -16,7 +16,6 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from fttm.auth.access import case_or_404, caseworker_required, meeting_or_404
-from fttm.errors import Invalid
 from fttm.extensions import db
 from fttm.forms import optional_int, submit
 from fttm.joining import commands as joining
@@ -28,6 +27,7 @@ from fttm.meetings.forms import CancelForm, MeetingForm
 from fttm.meetings.invitations import join_details
 from fttm.meetings.models import Meeting, MeetingStatus, Participant
 from fttm.plans.versions import version_of_meeting
+from fttm.refusals import attempt
 
 bp = Blueprint("meetings", __name__)
 
@@ -120,10 +120,10 @@ def cancel(meeting_id: int):
     """Call off a meeting that has not opened."""
     meeting = meeting_or_404(current_user, meeting_id)
     if CancelForm().validate_on_submit():
-        try:
+        with attempt() as cancelling:
             commands.cancel_meeting(current_user, meeting)
-        except Invalid as error:
-            flash(next(iter(error.errors.values())), "error")
+        if cancelling.refusal:
+            flash(cancelling.refusal.first, "error")
         else:
             flash(_("Meeting cancelled. Its join code no longer works."), "success")
     return redirect(url_for("meetings.show", meeting_id=meeting.id))
@@ -132,14 +132,12 @@ def cancel(meeting_id: int):
 def _control(meeting_id: int, action, *args, section: str = "status"):
     """Run a meeting control as the signed-in staff member; answer the board or the page."""
     meeting = meeting_or_404(current_user, meeting_id)
-    try:
+    with attempt() as controlling:
         action(current_user, meeting, *args)
-    except Invalid as error:
-        db.session.rollback()
-        message = next(iter(error.errors.values()))
+    if refusal := controlling.refusal:
         if request.headers.get("HX-Request"):
-            return http.tell(section, [message], 400)
-        flash(message, "error")
+            return http.tell(section, [refusal.first], refusal.status)
+        flash(refusal.first, "error")
         return redirect(url_for("meetings.show", meeting_id=meeting.id))
     if action in (commands.open_meeting, commands.start_meeting):
         joining.join_as_staff(current_user, meeting)  # who runs the meeting takes part in it
@@ -193,13 +191,12 @@ def participant(meeting_id: int, participant_id: int, step: str):
     if person is None or person.meeting_id != meeting.id:
         abort(404)
     viewer = joined(http.viewer_or_404(meeting))
-    try:
+    with attempt() as stepping:
         if step == "admit":  # the "Let in" form may say who they are in the family map
             linked = optional_int(request.form.get("person_id"))
             joining.admit(viewer.participant, person, linked)
         else:
             joining.remove(viewer.participant, person)
-    except Invalid as error:
-        db.session.rollback()
-        return http.tell("participants", list(error.errors.values()), 400)
+    if refusal := stepping.refusal:
+        return http.tell("participants", list(refusal.messages.values()), refusal.status)
     return http.respond(viewer, "participants")

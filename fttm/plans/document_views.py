@@ -9,7 +9,6 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from fttm.auth.access import case_or_404, caseworker_required, meeting_or_404
-from fttm.errors import Invalid
 from fttm.extensions import db
 from fttm.forms import whole_number
 from fttm.jurisdictions import profile
@@ -21,6 +20,7 @@ from fttm.plans.exports import case_plan_text
 from fttm.plans.family_copy import plan_for_family, response_words, written_date
 from fttm.plans.models import PlanVersion
 from fttm.plans.versions import version_of_meeting
+from fttm.refusals import attempt
 
 bp = Blueprint("plan_documents", __name__)
 SOMEONE_ELSE = "other"
@@ -130,10 +130,10 @@ def record_family_copy(meeting_id: int):
     meeting = meeting_or_404(current_user, meeting_id)
     version = _version_of(meeting)
     htmx = bool(request.headers.get("HX-Request"))
-    try:
+    with attempt() as recording:
         record_copy(current_user, version, **_posted_copy())
-    except Invalid as error:
-        context = _copies_context(version, errors=error.errors, form=request.form)
+    if refusal := recording.refusal:
+        context = _copies_context(version, errors=refusal.messages, form=request.form)
         if htmx:
             return render_template("plans/_copies.html", **context), 400
         return render_template("plans/family_copy.html", **_context(version, True, context)), 400

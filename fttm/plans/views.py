@@ -7,15 +7,14 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from fttm.auth.access import caseworker_required, meeting_or_404
-from fttm.errors import Invalid, NotAllowed, NotFound
-from fttm.extensions import db
-from fttm.idempotency import AppliedMeanwhile, request_key
+from fttm.idempotency import request_key
 from fttm.jurisdictions import profile
 from fttm.live import rate_limit
 from fttm.live.http import viewer_of_meeting
 from fttm.plans import agreement
 from fttm.plans.version_page import version_or_404, version_page
 from fttm.plans.versions import latest_version
+from fttm.refusals import attempt
 from fttm.reviews.fidelity import meeting_fidelity
 
 bp = Blueprint("plans", __name__)
@@ -35,8 +34,7 @@ def record_agreement(meeting_id: int):
     meeting = meeting_or_404(current_user, meeting_id)
     taken = version_or_404(meeting)
     form = request.form
-    errors: dict[str, str] = {}
-    try:
+    with attempt(field="who") as recording:
         agreement.record_in_person(
             current_user,
             taken,
@@ -47,14 +45,7 @@ def record_agreement(meeting_id: int):
             role=form.get("role", ""),
             key=request_key(),
         )
-    except AppliedMeanwhile:
-        db.session.rollback()  # the same answer, sent twice at once: the other try saved it
-    except Invalid as error:
-        db.session.rollback()
-        errors = error.errors
-    except NotAllowed as error:
-        db.session.rollback()
-        errors = {"who": str(error)}
+    errors = recording.refusal.messages if recording.refusal else {}
     body = render_template(
         "plans/_agreements.html",
         meeting=meeting,
@@ -108,7 +99,7 @@ def give_agreement(meeting_id: int):
             errors={"response": _("You're sending changes very fast. Wait a moment.")},
         )
     taken = version_or_404(viewer.meeting)
-    try:
+    with attempt(field="response", not_found=_("That plan is not yours.")) as answering:
         agreement.answer(
             viewer,
             taken,
@@ -116,13 +107,8 @@ def give_agreement(meeting_id: int):
             request.form.get("comment"),
             key=request_key(),
         )
-    except AppliedMeanwhile:
-        db.session.rollback()  # the same answer, sent twice at once: the other try saved it
-    except Invalid as error:
-        db.session.rollback()
-        return _my_panel(viewer, status=400, errors=error.errors, form=request.form)
-    except (NotAllowed, NotFound) as error:
-        db.session.rollback()
-        message = str(error) if isinstance(error, NotAllowed) else _("That plan is not yours.")
-        return _my_panel(viewer, status=403, errors={"response": message}, form=request.form)
+    if refusal := answering.refusal:
+        # A plan that is not yours is refused, not reported missing (403 either way).
+        status = 403 if refusal.status == 404 else refusal.status
+        return _my_panel(viewer, status=status, errors=refusal.messages, form=request.form)
     return _my_panel(viewer)

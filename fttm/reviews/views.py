@@ -7,10 +7,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from fttm.auth.access import caseworker_required, meeting_or_404
-from fttm.errors import Invalid, NotAllowed
-from fttm.extensions import db
-from fttm.idempotency import AppliedMeanwhile, request_key
+from fttm.idempotency import request_key
 from fttm.plans.version_page import version_or_404, version_page
+from fttm.refusals import attempt
 from fttm.reviews.endorsement import DECISION_LABELS, decide, review_queue
 
 bp = Blueprint("reviews", __name__)
@@ -36,21 +35,13 @@ def decision(meeting_id: int):
     meeting = meeting_or_404(current_user, meeting_id)
     version = version_or_404(meeting)
     chosen = request.form.get("decision", "")
-    try:
+    with attempt(field="decision") as deciding:
         decide(current_user, version, chosen, request.form.get("comment"), key=request_key())
-    except AppliedMeanwhile:
-        db.session.rollback()  # the same decision, sent twice at once: the other try saved it
-    except Invalid as error:
-        db.session.rollback()
-        return version_page(
-            meeting, status=400, decision_errors=error.errors, decision_form=request.form
-        )
-    except NotAllowed as error:
-        db.session.rollback()
+    if refusal := deciding.refusal:
         return version_page(
             meeting,
-            status=403,
-            decision_errors={"decision": str(error)},
+            status=refusal.status,
+            decision_errors=refusal.messages,
             decision_form=request.form,
         )
     if chosen == "endorsed":
