@@ -23,7 +23,8 @@ from fttm.board import commands as board
 from fttm.cases.commands import CaseDetails, open_case
 from fttm.core.viewers import Viewer
 from fttm.extensions import db
-from fttm.family_map import commands as family_map
+from fttm.family_map import lines as map_lines
+from fttm.family_map import people as map_people
 from fttm.family_map.models import PARENTAGE_KINDS, UNION_KINDS
 from fttm.joining import commands as joining
 from fttm.jurisdictions import profile
@@ -424,11 +425,11 @@ def _first_meeting(
 def _genogram(room: _Room, year: int) -> None:
     """The Riveras' households, people and the lines between them."""
     homes = {
-        key: family_map.add_household(room.next(), {"name": name})
+        key: map_people.add_household(room.next(), {"name": name})
         for key, name in (("home", "Rivera-Carter home"), ("rosa", "Rosa's home"))
     }
     for key, name, sex, born, died, home, note in PEOPLE:
-        room.people[key] = family_map.add_person(
+        room.people[key] = map_people.add_person(
             room.next(),
             _form(
                 name=name,
@@ -442,7 +443,7 @@ def _genogram(room: _Room, year: int) -> None:
             ),
         )
     for kind, source, target, began, ended in RELATIONSHIPS:
-        family_map.add_relationship(
+        map_lines.add_relationship(
             room.next(),
             _form(
                 person=room.person(source),
@@ -459,7 +460,7 @@ def _ecomap(room: _Room) -> None:
     for (category, system, strength, flow, key, note), author in zip(
         ECOMAP, ECOMAP_AUTHORS, strict=True
     ):
-        family_map.add_connection(
+        map_lines.add_connection(
             room.next(author),
             _form(
                 person_id=room.person(key),
@@ -592,14 +593,14 @@ def _nguyen_case(facilitator: User) -> Case:
     if db.session.scalar(sa.select(sa.func.count(Person.id)).where(Person.case_id == case.id)):
         return case
     preparing = _preparing(facilitator, case)
-    mother = family_map.add_person(
+    mother = map_people.add_person(
         preparing, _form(name="Linh Nguyen", sex="female", born=today.year - 29)
     )
-    son = family_map.add_person(
+    son = map_people.add_person(
         preparing,
         _form(name="Bao Nguyen", sex="male", born=today.year - 4, is_focus_child="1"),
     )
-    family_map.add_relationship(
+    map_lines.add_relationship(
         preparing,
         _form(person=mother.id, other=son.id, relation=_relation(RelationshipKind.BIOLOGICAL)),
     )

@@ -8,14 +8,14 @@ from flask import Blueprint, Response, request
 from flask_babel import gettext as _
 
 from fttm.errors import Invalid
-from fttm.family_map import commands
+from fttm.family_map import fields, lines, people
 from fttm.family_map.drawing import figure
 from fttm.forms import whole_number
 from fttm.idempotency import request_key
 from fttm.live.http import board_change, respond, viewer_of_meeting
 
 bp = Blueprint("family_map", __name__, url_prefix="/meetings/<int:meeting_id>/board/family-map")
-SECTION = commands.SECTION
+SECTION = fields.SECTION
 SVG = "image/svg+xml"
 
 
@@ -37,14 +37,14 @@ def _form() -> dict:
 @board_change(SECTION)
 def add_person(viewer):
     """Add someone, and how they are related to someone already there."""
-    commands.add_person(viewer, _form(), key=request_key())
+    people.add_person(viewer, _form(), key=request_key())
     return respond(viewer, SECTION)
 
 
 @bp.post("/people/<int:person_id>")
 @board_change(SECTION)
 def edit_person(viewer, person_id: int):
-    commands.edit_person(viewer, person_id, _form(), base_version=_base(), key=request_key())
+    people.edit_person(viewer, person_id, _form(), base_version=_base(), key=request_key())
     return respond(viewer, SECTION)
 
 
@@ -54,41 +54,41 @@ def person_flag(viewer, person_id: int, what: str):
     """Remove, restore, mark confidential, share, or nudge someone."""
     key = request_key()
     if what == "delete":
-        commands.delete_person(viewer, person_id, key=key)
+        people.delete_person(viewer, person_id, key=key)
     elif what == "restore":
-        commands.restore_person(viewer, person_id, key=key)
+        people.restore_person(viewer, person_id, key=key)
     elif what in ("confidential", "share"):
-        commands.set_person_confidential(viewer, person_id, what == "confidential", key=key)
+        people.set_person_confidential(viewer, person_id, what == "confidential", key=key)
     else:
-        commands.nudge_person(viewer, person_id, what, key=key)
+        people.nudge_person(viewer, person_id, what, key=key)
     return respond(viewer, SECTION)
 
 
 @bp.post("/relationships")
 @board_change(SECTION)
 def add_relationship(viewer):
-    commands.add_relationship(viewer, _form(), key=request_key())
+    lines.add_relationship(viewer, _form(), key=request_key())
     return respond(viewer, SECTION)
 
 
 @bp.post("/relationships/<int:item_id>")
 @board_change(SECTION)
 def edit_relationship(viewer, item_id: int):
-    commands.edit_relationship(viewer, item_id, _form(), base_version=_base(), key=request_key())
+    lines.edit_relationship(viewer, item_id, _form(), base_version=_base(), key=request_key())
     return respond(viewer, SECTION)
 
 
 @bp.post("/connections")
 @board_change(SECTION)
 def add_connection(viewer):
-    commands.add_connection(viewer, _form(), key=request_key())
+    lines.add_connection(viewer, _form(), key=request_key())
     return respond(viewer, SECTION)
 
 
 @bp.post("/connections/<int:item_id>")
 @board_change(SECTION)
 def edit_connection(viewer, item_id: int):
-    commands.edit_connection(viewer, item_id, _form(), base_version=_base(), key=request_key())
+    lines.edit_connection(viewer, item_id, _form(), base_version=_base(), key=request_key())
     return respond(viewer, SECTION)
 
 
@@ -97,16 +97,16 @@ def edit_connection(viewer, item_id: int):
 def line_flag(viewer, what: str, item_id: int, action: str):
     """Remove or restore a relationship or an ecomap connection."""
     if action == "delete":
-        commands.remove_line(viewer, what, item_id, key=request_key())
+        lines.remove_line(viewer, what, item_id, key=request_key())
     else:
-        commands.restore_line(viewer, what, item_id, key=request_key())
+        lines.restore_line(viewer, what, item_id, key=request_key())
     return respond(viewer, SECTION)
 
 
 @bp.post("/households")
 @board_change(SECTION)
 def add_household(viewer):
-    commands.add_household(viewer, _form(), key=request_key())
+    people.add_household(viewer, _form(), key=request_key())
     return respond(viewer, SECTION)
 
 

@@ -15,7 +15,7 @@ from fttm.auth.models import User
 from fttm.board.commands import add_item
 from fttm.core.viewers import Viewer
 from fttm.extensions import db
-from fttm.family_map.commands import add_person
+from fttm.family_map.people import add_person
 from fttm.joining import tokens
 from fttm.joining.commands import admit, join_as_staff, join_meeting
 from fttm.jurisdictions import profile

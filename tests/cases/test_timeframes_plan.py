@@ -19,7 +19,7 @@ from fttm.cases.timeframes import (
 )
 from fttm.core.viewers import Viewer
 from fttm.extensions import db
-from fttm.family_map.commands import add_person, delete_person, edit_person
+from fttm.family_map.people import add_person, delete_person, edit_person
 from fttm.joining.commands import join_as_staff
 from fttm.jurisdictions import profile
 from fttm.meetings import commands as meeting_commands

@@ -18,20 +18,13 @@ from fttm.core.recorder import last_seq
 from fttm.core.viewers import FAMILY, STAFF, Viewer
 from fttm.errors import Conflict, Invalid, NotAllowed, NotFound
 from fttm.extensions import db
-from fttm.family_map.commands import (
+from fttm.family_map.lines import (
     add_connection,
-    add_household,
-    add_person,
     add_relationship,
-    delete_person,
     edit_connection,
-    edit_person,
     edit_relationship,
-    nudge_person,
     remove_line,
     restore_line,
-    restore_person,
-    set_person_confidential,
 )
 from fttm.family_map.loading import load_map
 from fttm.family_map.models import (
@@ -40,6 +33,15 @@ from fttm.family_map.models import (
     Person,
     Relationship,
     RelationshipKind,
+)
+from fttm.family_map.people import (
+    add_household,
+    add_person,
+    delete_person,
+    edit_person,
+    nudge_person,
+    restore_person,
+    set_person_confidential,
 )
 from fttm.idempotency import KeyReused
 from fttm.joining.commands import admit, join_meeting

@@ -18,7 +18,7 @@ from pypdf import PdfReader
 from fttm.board.commands import add_item
 from fttm.core.viewers import Viewer
 from fttm.extensions import db
-from fttm.family_map.commands import add_person
+from fttm.family_map.people import add_person
 from fttm.joining.commands import join_as_staff
 from fttm.meetings.commands import end_meeting, start_meeting
 from fttm.meetings.models import Meeting
@@ -76,7 +76,7 @@ def plan_in_meeting(live, facilitator) -> dict[str, int]:
         {"name": "Leo Lopez", "sex": "male", "born": "2015", "is_focus_child": "1"}
         | {"relation": "child:biological", "other": str(maria.id)},
     )
-    from fttm.family_map.commands import add_relationship
+    from fttm.family_map.lines import add_relationship
 
     add_relationship(
         staff, {"person": str(tom.id), "relation": "parent:biological", "other": str(leo.id)}

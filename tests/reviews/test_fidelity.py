@@ -11,7 +11,7 @@ import pytest
 from fttm.board.commands import add_item, edit_item, rate_safety
 from fttm.core.viewers import Viewer
 from fttm.extensions import db
-from fttm.family_map.commands import add_person
+from fttm.family_map.people import add_person
 from fttm.joining.commands import admit, join_as_staff, join_meeting, remove
 from fttm.meetings.commands import end_meeting, start_meeting
 from fttm.reviews.fidelity import meeting_fidelity, team_fidelity

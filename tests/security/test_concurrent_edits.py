@@ -25,8 +25,8 @@ from fttm.core import rows
 from fttm.core.viewers import Viewer
 from fttm.errors import Conflict
 from fttm.extensions import db
-from fttm.family_map.commands import add_person, edit_person
 from fttm.family_map.models import Person
+from fttm.family_map.people import add_person, edit_person
 from fttm.meetings.models import Meeting, Participant
 from fttm.transcript.models import TranscriptEvent
 from tests.helpers import fresh, latest_id

@@ -19,12 +19,8 @@ from pypdf import PdfReader
 from fttm.board.commands import add_item, set_confidential
 from fttm.core.viewers import Viewer
 from fttm.extensions import db
-from fttm.family_map.commands import (
-    add_connection,
-    add_person,
-    add_relationship,
-    set_person_confidential,
-)
+from fttm.family_map.lines import add_connection, add_relationship
+from fttm.family_map.people import add_person, set_person_confidential
 from fttm.joining.commands import join_as_staff
 from fttm.meetings.commands import end_meeting, start_meeting
 from fttm.meetings.models import Meeting, Participant

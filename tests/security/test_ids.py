@@ -15,7 +15,7 @@ from fttm.board.commands import add_item
 from fttm.board.models import Strength
 from fttm.core.viewers import Viewer
 from fttm.extensions import db
-from fttm.family_map.commands import add_person
+from fttm.family_map.people import add_person
 from fttm.joining.commands import join_as_staff
 from fttm.meetings.models import Meeting
 from tests.helpers import fresh, latest_id, post_form

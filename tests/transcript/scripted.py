@@ -22,17 +22,15 @@ from fttm.core.recorder import last_seq
 from fttm.core.registry import REPLAYED_MODELS
 from fttm.core.viewers import Viewer
 from fttm.extensions import db
-from fttm.family_map.commands import (
-    add_connection,
+from fttm.family_map.lines import add_connection, remove_line, restore_line
+from fttm.family_map.models import EcomapConnection, Person, Relationship
+from fttm.family_map.people import (
     add_person,
     delete_person,
     edit_person,
-    remove_line,
-    restore_line,
     restore_person,
     set_person_confidential,
 )
-from fttm.family_map.models import EcomapConnection, Person, Relationship
 from fttm.joining.commands import admit, join_as_staff, join_meeting, remove
 from fttm.meetings.commands import end_meeting, lock_section, start_meeting
 from fttm.meetings.models import Meeting
