@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import current_app
 from flask_babel import get_locale
+
+from fttm.timestamps import utcnow
 
 ANCHORS = frozenset({"substantiation", "placement", "plan"})
 WEEKEND_RULES = frozenset({"keep", "previous_business_day", "next_business_day"})
@@ -88,8 +90,8 @@ class Profile:
         return any(option.key == key for option in self.options(vocabulary))
 
     def today(self) -> date:
-        """Today's date where the jurisdiction is."""
-        return datetime.now(self.zone).date()
+        """Today's date where the jurisdiction is (by `utcnow`, so `clock_at` moves it too)."""
+        return utcnow().astimezone(self.zone).date()
 
     def deadline(self, start: date, days: int) -> date:
         """`days` after `start`, moved off a weekend as the profile says."""
