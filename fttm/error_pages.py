@@ -55,7 +55,7 @@ def render_error(status: int, title: str, detail: str):
     if request.headers.get("HX-Request"):
         # htmx shows it in the page's message area, never in place of a part of the page.
         response = make_response(
-            render_template("_error.html", status=status, title=title, detail=detail), status
+            render_template("parts/error.html", status=status, title=title, detail=detail), status
         )
         response.headers["HX-Retarget"] = "#messages"
         response.headers["HX-Reswap"] = "innerHTML"

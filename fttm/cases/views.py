@@ -94,7 +94,9 @@ def index():
         for case in cases
     ]
     rows.sort(key=lambda row: (row[1] is None, row[1].due if row[1] else None))
-    template = "cases/_case_rows.html" if request.headers.get("HX-Request") else "cases/index.html"
+    template = (
+        "cases/parts/case_rows.html" if request.headers.get("HX-Request") else "cases/index.html"
+    )
     return render_template(
         template, rows=rows, search=search, term=term, limited=len(cases) == LIST_LIMIT
     )
@@ -160,4 +162,4 @@ def edit(case_id: int):
 def permanency_goals():
     """The permanency goal field for the jurisdiction just chosen (swapped in by htmx)."""
     form = _prepare(CaseForm(request.args, meta={"csrf": False}))
-    return render_template("cases/_permanency_goal_field.html", form=form)
+    return render_template("cases/parts/permanency_goal_field.html", form=form)

@@ -147,7 +147,9 @@ def waiting(code: str):
             return response
         return redirect(board)
     template = (
-        "joining/_waiting.html" if request.headers.get("HX-Request") else "joining/waiting.html"
+        "joining/parts/waiting_notice.html"
+        if request.headers.get("HX-Request")
+        else "joining/waiting.html"
     )
     return render_template(template, meeting=found, participant=participant)
 
@@ -177,7 +179,7 @@ def who_i_am(meeting_id: int):
         status, saved = _save_who_i_am(form, participant)
     person = db.session.get(Person, participant.person_id) if participant.person_id else None
     return render_template(
-        "joining/_who_i_am.html",
+        "joining/parts/who_i_am.html",
         meeting=meeting,
         form=form,
         person=person if is_shareable(person, meeting.case_id) else None,

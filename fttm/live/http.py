@@ -94,7 +94,7 @@ def respond_item(viewer: Viewer, kind: str, item):
 
 def tell(section: str, messages: list[str], status: int):
     """A message for the sender only, shown above the section; their typing is kept."""
-    response = make_response(render_template("board/_message.html", messages=messages), status)
+    response = make_response(render_template("board/parts/message.html", messages=messages), status)
     response.headers["HX-Retarget"] = f"#message-{section}"
     response.headers["HX-Reswap"] = "innerHTML"
     return response

@@ -300,7 +300,7 @@ def render_section(
         if pushed is not None:
             return pushed
     html = render_template(
-        f"board/_{name}.html",
+        f"board/sections/{name}.html",
         section=name,
         **(shared if shared is not None else shared_context(meeting, audience, basics)),
         **section_context(meeting, name, audience),

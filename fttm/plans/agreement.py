@@ -274,7 +274,7 @@ def record_in_person(
 
 
 def panel_context(version: PlanVersion) -> dict:
-    """What the staff's agreement panel (plans/_agreements.html) shows."""
+    """What the staff's agreement panel (plans/parts/agreements.html) shows."""
     rules = profile(db.session.get(Case, version.case_id).jurisdiction)
     return {
         "version": version,

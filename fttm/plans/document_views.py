@@ -135,13 +135,13 @@ def record_family_copy(meeting_id: int):
     if refusal := recording.refusal:
         context = _copies_context(version, errors=refusal.messages, form=request.form)
         if htmx:
-            return render_template("plans/_copies.html", **context), 400
+            return render_template("plans/parts/copies.html", **context), 400
         return render_template("plans/family_copy.html", **_context(version, True, context)), 400
     message = _("Copy recorded.")
     if not htmx:
         flash(message, "success")
         return redirect(url_for("plan_documents.family_copy", meeting_id=meeting.id) + "#copies")
-    return render_template("plans/_copies.html", **_copies_context(version, message=message))
+    return render_template("plans/parts/copies.html", **_copies_context(version, message=message))
 
 
 @bp.get("/cases/<int:case_id>/plan.json")

@@ -47,7 +47,7 @@ def record_agreement(meeting_id: int):
         )
     errors = recording.refusal.messages if recording.refusal else {}
     body = render_template(
-        "plans/_agreements.html",
+        "plans/parts/agreements.html",
         meeting=meeting,
         errors=errors,
         form=form if errors else {},
@@ -63,7 +63,7 @@ def _my_panel(viewer, *, status: int = 200, errors: dict | None = None, form=Non
     answers = agreement.current_agreements(taken)
     mine = next((a for a in answers if a.participant_id == viewer.participant.id), None)
     body = render_template(
-        "plans/_my_agreement.html",
+        "plans/parts/my_agreement.html",
         meeting=viewer.meeting,
         version=taken,
         replaced=latest_version(viewer.meeting.case_id).id != taken.id,

@@ -130,7 +130,7 @@ def page(meeting_id: int):
     context = _listing(meeting)
     log_read(meeting, "page")
     if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "transcript-list":
-        return render_template("transcript/_events.html", **context)
+        return render_template("transcript/parts/events.html", **context)
     reads, read_count = reads_of(meeting)
     context |= _replay_context(meeting, span, span[1])
     return render_template(
@@ -195,11 +195,11 @@ def replay(meeting_id: int):
             first=span[0],
             last=span[1],
         )
-        return render_template("transcript/_board_at.html", error=message), 400
+        return render_template("transcript/parts/board_at.html", error=message), 400
     log_read(meeting, "replay")
     moved = request.headers.get("HX-Trigger") != SLIDER_ID
     context = {**_replay_context(meeting, span, seq), "oob": True, "moved": moved}
-    return render_template("transcript/_board_at.html", **context)
+    return render_template("transcript/parts/board_at.html", **context)
 
 
 def neutral(value) -> str:

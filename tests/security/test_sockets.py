@@ -140,7 +140,7 @@ def test_a_screen_has_one_catch_up_in_flight(live, maria):
     second: list[dict] = []
 
     def while_rendering(sender, template, context, **extra):
-        if not second and template.name.startswith("board/_"):
+        if not second and template.name.startswith("board/sections/"):
             second.append({})  # only once: the second request must not start a third
             second[0] = socket.emit("board:sync", {"since": 0}, callback=True)
 
@@ -176,8 +176,8 @@ def test_screens_catching_up_together_share_one_rendering_per_audience(live, mar
 
     assert all(ack == {"ok": True, "seq": live.seq()} for ack in acks)
     for name in ("strengths", "plan", "family_map", "safety_plan", "notes"):
-        assert rendered[(f"board/_{name}.html", "staff")] == 1, rendered
-        assert rendered[(f"board/_{name}.html", "family")] == 2, rendered  # English, French
+        assert rendered[(f"board/sections/{name}.html", "staff")] == 1, rendered
+        assert rendered[(f"board/sections/{name}.html", "family")] == 2, rendered  # English, French
     for socket in sockets:
         [update] = socket.updates()
         assert "strengths" in update["sections"] and "participants" in update["sections"]
