@@ -87,17 +87,28 @@ def edit(viewer: Viewer, kind: str, item_id: int):
     return respond(viewer, commands.section_of(kind))
 
 
-@bp.post("/items/<kind>/<int:item_id>/<any(delete,restore,confidential,share):what>")
+@bp.post("/items/<kind>/<int:item_id>/delete")
 @board_change()
-def flag(viewer: Viewer, kind: str, item_id: int, what: str):
-    """Delete, restore, mark confidential or share an item."""
-    key = request_key()
-    if what == "delete":
-        commands.delete_item(viewer, kind, item_id, key=key)
-    elif what == "restore":
-        commands.restore_item(viewer, kind, item_id, key=key)
-    else:
-        commands.set_confidential(viewer, kind, item_id, what == "confidential", key=key)
+def delete(viewer: Viewer, kind: str, item_id: int):
+    """Delete an item (softly: the facilitator can bring it back)."""
+    commands.delete_item(viewer, kind, item_id, key=request_key())
+    return respond(viewer, commands.section_of(kind))
+
+
+@bp.post("/items/<kind>/<int:item_id>/restore")
+@board_change()
+def restore(viewer: Viewer, kind: str, item_id: int):
+    """Bring a deleted item back."""
+    commands.restore_item(viewer, kind, item_id, key=request_key())
+    return respond(viewer, commands.section_of(kind))
+
+
+@bp.post("/items/<kind>/<int:item_id>/<any(confidential,share):step>")
+@board_change()
+def set_confidential(viewer: Viewer, kind: str, item_id: int, step: str):
+    """Make an item confidential (staff only), or share it with everyone again."""
+    confidential = step == "confidential"
+    commands.set_confidential(viewer, kind, item_id, confidential, key=request_key())
     return respond(viewer, commands.section_of(kind))
 
 

@@ -48,19 +48,36 @@ def edit_person(viewer, person_id: int):
     return respond(viewer, SECTION)
 
 
-@bp.post("/people/<int:person_id>/<any(delete,restore,confidential,share,left,right,back):what>")
+@bp.post("/people/<int:person_id>/delete")
 @board_change(SECTION)
-def person_flag(viewer, person_id: int, what: str):
-    """Remove, restore, mark confidential, share, or nudge someone."""
-    key = request_key()
-    if what == "delete":
-        people.delete_person(viewer, person_id, key=key)
-    elif what == "restore":
-        people.restore_person(viewer, person_id, key=key)
-    elif what in ("confidential", "share"):
-        people.set_person_confidential(viewer, person_id, what == "confidential", key=key)
-    else:
-        people.nudge_person(viewer, person_id, what, key=key)
+def delete_person(viewer, person_id: int):
+    """Take someone off the map, with their lines (the facilitator can bring them back)."""
+    people.delete_person(viewer, person_id, key=request_key())
+    return respond(viewer, SECTION)
+
+
+@bp.post("/people/<int:person_id>/restore")
+@board_change(SECTION)
+def restore_person(viewer, person_id: int):
+    """Bring someone back onto the map, with their lines."""
+    people.restore_person(viewer, person_id, key=request_key())
+    return respond(viewer, SECTION)
+
+
+@bp.post("/people/<int:person_id>/<any(confidential,share):step>")
+@board_change(SECTION)
+def set_person_confidential(viewer, person_id: int, step: str):
+    """Make someone confidential (staff only), or show them to everyone again."""
+    confidential = step == "confidential"
+    people.set_person_confidential(viewer, person_id, confidential, key=request_key())
+    return respond(viewer, SECTION)
+
+
+@bp.post("/people/<int:person_id>/<any(left,right,back):where>")
+@board_change(SECTION)
+def nudge_person(viewer, person_id: int, where: str):
+    """Move someone left or right on the genogram, or back to their automatic place."""
+    people.nudge_person(viewer, person_id, where, key=request_key())
     return respond(viewer, SECTION)
 
 
@@ -92,14 +109,19 @@ def edit_connection(viewer, item_id: int):
     return respond(viewer, SECTION)
 
 
-@bp.post("/<any(relationship,ecomap_connection):what>/<int:item_id>/<any(delete,restore):action>")
+@bp.post("/<any(relationship,ecomap_connection):line_kind>/<int:item_id>/delete")
 @board_change(SECTION)
-def line_flag(viewer, what: str, item_id: int, action: str):
-    """Remove or restore a relationship or an ecomap connection."""
-    if action == "delete":
-        lines.remove_line(viewer, what, item_id, key=request_key())
-    else:
-        lines.restore_line(viewer, what, item_id, key=request_key())
+def remove_line(viewer, line_kind: str, item_id: int):
+    """Remove a relationship or an ecomap connection (the facilitator can restore it)."""
+    lines.remove_line(viewer, line_kind, item_id, key=request_key())
+    return respond(viewer, SECTION)
+
+
+@bp.post("/<any(relationship,ecomap_connection):line_kind>/<int:item_id>/restore")
+@board_change(SECTION)
+def restore_line(viewer, line_kind: str, item_id: int):
+    """Bring back a removed relationship or ecomap connection."""
+    lines.restore_line(viewer, line_kind, item_id, key=request_key())
     return respond(viewer, SECTION)
 
 
