@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import pytest
 
-from fttm import create_app
+from fttm import create_app, publisher
 from fttm.core.viewers import Viewer
 from fttm.extensions import db
 from fttm.joining.commands import join_as_staff
 from fttm.meetings.commands import start_meeting
+from fttm.transcript.models import TranscriptEvent
 from tests import factories
 from tests.helpers import AuthActions, SeparateRequestClient, forget_live_state
 from tests.live_meeting import LiveMeeting
@@ -97,6 +98,15 @@ def meeting(facilitator, case):
 def staff(facilitator, meeting) -> Viewer:
     """The facilitator at the projector."""
     return Viewer(meeting, join_as_staff(facilitator, meeting), facilitator)
+
+
+@pytest.fixture
+def published():
+    """Every batch of events handed to the screens after a commit, one list per change."""
+    batches: list[list[TranscriptEvent]] = []
+    unsubscribe = publisher.subscribe(batches.append)
+    yield batches
+    unsubscribe()
 
 
 # A live meeting over HTTP and Socket.IO, for the board's page, socket and confidentiality tests.

@@ -7,18 +7,24 @@ rows they read are made by `tests/factories.py`.
 from __future__ import annotations
 
 import contextvars
+import html
+import itertools
 import json
 import re
+from datetime import date
+from enum import Enum
 
 import sqlalchemy as sa
 from flask.testing import FlaskClient
 
+from fttm.auth.models import User
 from fttm.board.models import SafetyRating
 from fttm.core.recorder import last_seq
 from fttm.core.registry import KINDS
 from fttm.extensions import db
 from fttm.live import presence, rate_limit
 from fttm.live import sockets as socket_events
+from fttm.meetings import join_codes
 from fttm.meetings.models import Meeting, Participant
 from fttm.transcript.models import TranscriptEvent
 from tests import factories
@@ -62,6 +68,22 @@ def post_form(client, path: str, data: dict, *, form_page: str | None = None, **
     return client.post(path, data={"csrf_token": token, **data}, **kwargs)
 
 
+def browser_at(app, address: str):
+    """A browser at `address`, as the server sees where requests come from."""
+    browser = app.test_client()
+    browser.environ_base["REMOTE_ADDR"] = address
+    return browser
+
+
+def sign_in(
+    client, email: str, password: str = factories.PASSWORD, *, path: str = "/login", **kwargs
+):
+    """Post the real sign-in form (fetched from /login) to `path`."""
+    return post_form(
+        client, path, {"email": email, "password": password}, form_page="/login", **kwargs
+    )
+
+
 class AuthActions:
     """Sign in and out as a given user."""
 
@@ -70,7 +92,7 @@ class AuthActions:
 
     def login(self, user, password: str = factories.PASSWORD):
         """Sign in through the real login form."""
-        return post_form(self._client, "/login", {"email": user.email, "password": password})
+        return sign_in(self._client, user.email, password)
 
     def logout(self):
         """Sign out through the real logout button."""
@@ -82,6 +104,30 @@ def join_by_code(browser: FlaskClient, code: str, name: str, role: str = "parent
     token = csrf_token(browser, f"/join/{code}")
     data = {"csrf_token": token, "display_name": name, "role": role, "person_id": "", **fields}
     return browser.post(f"/join/{code}", data=data), token
+
+
+def wrong_codes(count: int, *, other_than: str = "") -> list[str]:
+    """`count` join codes of the right shape, always the same ones, none of them `other_than`."""
+    codes = ("".join(chars) for chars in itertools.product(join_codes.ALPHABET, repeat=6))
+    return list(itertools.islice((code for code in codes if code != other_than), count))
+
+
+def field_error(page: str, field: str) -> str:
+    """The message a form shows next to one field, or "" if there is none."""
+    match = re.search(rf'<p class="error" id="{field}-error">(.*?)</p>', page, re.S)
+    return html.unescape(match.group(1)) if match else ""
+
+
+def select_options(page: str, select_id: str) -> dict[str, str]:
+    """The options of a <select> on a page, value to label."""
+    select = re.search(rf'<select[^>]*id="{select_id}"[^>]*>(.*?)</select>', page, re.S)
+    assert select, f"no select {select_id}"
+    return {
+        value: html.unescape(label.strip())
+        for value, label in re.findall(
+            r'<option[^>]*value="([^"]*)"[^>]*>(.*?)</option>', select[1]
+        )
+    }
 
 
 def pushed(updates: list[dict], section: str) -> str:
@@ -116,6 +162,12 @@ def count(model, **where) -> int:
     for name, value in where.items():
         query = query.where(getattr(model, name) == value)
     return db.session.scalar(query)
+
+
+def user_with_email(email: str) -> User | None:
+    """The staff account with this email, read fresh."""
+    db.session.expire_all()
+    return db.session.scalar(sa.select(User).where(User.email == email))
 
 
 def latest_id(model) -> int:
@@ -165,3 +217,14 @@ def transcript_events(
     if kind is not None:
         query = query.where(TranscriptEvent.kind == kind)
     return list(db.session.scalars(query))
+
+
+def as_written(value):
+    """A typed value as the transcript writes it: dates and moments as ISO text, enums as their
+    value, anything else as it is.
+    """
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return value.value
+    return value

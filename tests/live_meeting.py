@@ -18,7 +18,7 @@ from fttm.extensions import socketio
 from fttm.joining.commands import join_as_staff
 from fttm.meetings.commands import start_meeting
 from tests import factories
-from tests.helpers import join_by_code, page_csrf, participant_named
+from tests.helpers import AuthActions, join_by_code, page_csrf, participant_named
 
 OWN_MEETING = object()  # a socket's auth data naming its screen's own meeting
 
@@ -195,3 +195,11 @@ class LiveMeeting:
         for socket in self.sockets:
             if socket.is_connected():
                 socket.disconnect()
+
+
+def outsider(app: Flask) -> Screen:
+    """A signed-in caseworker of another team, in their own browser."""
+    user = factories.make_user(team=factories.make_team(), name="Otto Other")
+    browser = app.test_client()
+    AuthActions(browser).login(user)
+    return Screen(browser, 0, user.name, csrf="")

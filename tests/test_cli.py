@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import re
 
-import sqlalchemy as sa
-
 from fttm.extensions import db
 from fttm.meetings import join_codes
 from fttm.models import Case, Meeting, MeetingStatus, Team, User
 from tests import factories
+from tests.helpers import count, user_with_email
 
 LOGIN_LINE = re.compile(r"^Sign in as (\w+): (\S+@\S+) / password: (\S+)$")
 NEW_USER = [
@@ -44,17 +43,6 @@ def _demo(runner, *args: str) -> dict:
     return {"lines": lines, "logins": logins, **printed}
 
 
-def _user(email: str) -> User | None:
-    """The account with this email, read fresh from the database."""
-    db.session.expire_all()
-    return db.session.scalar(sa.select(User).where(User.email == email))
-
-
-def _count(model) -> int:
-    """How many rows `model` has."""
-    return db.session.scalar(sa.select(sa.func.count()).select_from(model))
-
-
 def test_demo_prints_where_to_go_how_to_sign_in_and_the_meeting(runner):
     """Each thing a newcomer needs is on its own line, and every one of them works."""
     printed = _demo(runner)
@@ -62,7 +50,7 @@ def test_demo_prints_where_to_go_how_to_sign_in_and_the_meeting(runner):
     assert {role for role, _, _ in printed["logins"]} == {"facilitator", "supervisor"}
     assert len(printed["lines"]) == 5
     for _, email, password in printed["logins"]:
-        assert _user(email).check_password(password)
+        assert user_with_email(email).check_password(password)
     path = printed["board"].removeprefix("http://127.0.0.1:5000")
     meeting = db.session.get(Meeting, int(re.fullmatch(r"/meetings/(\d+)/board/", path).group(1)))
     assert meeting.status == MeetingStatus.SCHEDULED and meeting.case.case_number == "DEMO-1001"
@@ -87,13 +75,13 @@ def test_demo_prints_links_to_the_address_make_run_serves_on(runner):
 def test_demo_twice_prints_new_working_passwords_and_duplicates_nothing(runner):
     """Lost the passwords? Run it again: the old ones stop working, the new ones sign in."""
     first = _demo(runner)
-    counts = {model: _count(model) for model in (Team, User, Case, Meeting)}
+    counts = {model: count(model) for model in (Team, User, Case, Meeting)}
     second = _demo(runner)
-    assert {model: _count(model) for model in counts} == counts
+    assert {model: count(model) for model in counts} == counts
     assert (second["board"], second["code"]) == (first["board"], first["code"])
     for (_, email, old), (_, again, new) in zip(first["logins"], second["logins"], strict=True):
         assert email == again and old != new
-        user = _user(email)
+        user = user_with_email(email)
         assert user.check_password(new) and not user.check_password(old)
 
 
@@ -101,7 +89,7 @@ def test_demo_if_empty_seeds_an_empty_database(runner):
     """`make run` on a fresh install gives the newcomer a demo straight away."""
     printed = _demo(runner, "--if-empty")
     assert len(printed["logins"]) == 2 and printed["board"]
-    assert _count(Case) == 2
+    assert count(Case) == 2
 
 
 def test_demo_if_empty_leaves_a_database_with_accounts_alone(runner, facilitator):
@@ -109,7 +97,7 @@ def test_demo_if_empty_leaves_a_database_with_accounts_alone(runner, facilitator
     result = runner.invoke(args=["demo", "--if-empty"])
     assert result.exit_code == 0
     assert "already has accounts" in result.output and "password" not in result.output
-    assert _count(User) == 1 and _count(Case) == 0 and _count(Team) == 1
+    assert count(User) == 1 and count(Case) == 0 and count(Team) == 1
 
 
 def test_user_create_reads_the_password_from_stdin_and_creates_the_team(runner):
@@ -118,7 +106,7 @@ def test_user_create_reads_the_password_from_stdin_and_creates_the_team(runner):
     assert result.exit_code == 0, result.output
     assert "rosa.lee@agency.example" in result.output and "West Team" in result.output
     assert factories.PASSWORD not in result.output
-    user = _user("rosa.lee@agency.example")
+    user = user_with_email("rosa.lee@agency.example")
     assert user.check_password(factories.PASSWORD)
     assert user.role == "facilitator" and user.team.name == "West Team"
 
@@ -128,7 +116,7 @@ def test_user_create_refuses_a_password_on_the_command_line(runner, team):
     result = runner.invoke(args=[*NEW_USER, "--team", team.name, "--password", factories.PASSWORD])
     assert result.exit_code != 0
     assert "command line" in result.output and factories.PASSWORD not in result.output
-    assert _user("rosa.lee@agency.example") is None
+    assert user_with_email("rosa.lee@agency.example") is None
 
 
 def test_user_create_refuses_a_weak_password(runner, team):
@@ -136,14 +124,14 @@ def test_user_create_refuses_a_weak_password(runner, team):
     result = runner.invoke(args=[*NEW_USER, "--team", team.name], input="password123\n")
     assert result.exit_code == 1
     assert "Error (password)" in result.output
-    assert _user("rosa.lee@agency.example") is None
+    assert user_with_email("rosa.lee@agency.example") is None
 
 
 def test_user_create_refused_leaves_no_new_team_behind(runner):
     """A refused account creates nothing at all, not even its team."""
     result = runner.invoke(args=[*NEW_USER, "--team", "West Team"], input="password123\n")
     assert result.exit_code == 1
-    assert _count(Team) == 0
+    assert count(Team) == 0
 
 
 def test_user_create_refuses_a_duplicate_email(runner, facilitator):
@@ -160,8 +148,8 @@ def test_user_create_refuses_a_duplicate_email(runner, facilitator):
     )
     assert result.exit_code == 1
     assert "Error (email)" in result.output
-    assert _count(User) == 1
-    assert _user(facilitator.email).check_password(factories.PASSWORD)
+    assert count(User) == 1
+    assert user_with_email(facilitator.email).check_password(factories.PASSWORD)
 
 
 def test_user_create_refuses_an_unknown_role(runner, team):
@@ -170,4 +158,4 @@ def test_user_create_refuses_an_unknown_role(runner, team):
     result = runner.invoke(args=args, input=factories.PASSWORD + "\n")
     assert result.exit_code == 2
     assert "caseworker" in result.output
-    assert _user("rosa.lee@agency.example") is None
+    assert user_with_email("rosa.lee@agency.example") is None

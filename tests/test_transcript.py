@@ -16,21 +16,7 @@ from fttm.idempotency import AppliedMeanwhile
 from fttm.meetings.models import MeetingStatus
 from fttm.transcript.models import AppendOnlyError, TranscriptEvent
 from tests import factories
-from tests.helpers import transcript_events
-
-
-@pytest.fixture
-def published():
-    """Every batch of events the publisher hands out during the test."""
-    batches: list[list[TranscriptEvent]] = []
-    unsubscribe = publisher.subscribe(batches.append)
-    yield batches
-    unsubscribe()
-
-
-def _count(model) -> int:
-    """How many rows `model` has."""
-    return db.session.scalar(sa.select(sa.func.count()).select_from(model))
+from tests.helpers import count, transcript_events
 
 
 def _details(case: Case, **changes) -> CaseDetails:
@@ -116,8 +102,8 @@ def test_a_failed_new_case_leaves_no_case_and_no_event(facilitator, published):
         current.case_id = case.id
         current.record("case.opened", case, after={"family_name": "Lost"})
         raise RuntimeError("power cut")
-    assert _count(Case) == 0
-    assert _count(TranscriptEvent) == 0
+    assert count(Case) == 0
+    assert count(TranscriptEvent) == 0
     assert published == []
 
 

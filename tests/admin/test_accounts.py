@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from fttm.auth.models import Role, Team, User
 from fttm.extensions import db
 from tests import factories
-from tests.helpers import post_form
+from tests.helpers import count, post_form, user_with_email
 
 NEW_PASSWORD = "copper violin harbour tulip 58"
 
@@ -21,17 +21,6 @@ def admin_client(client, auth, admin):
     """A client signed in as the admin."""
     auth.login(admin)
     return client
-
-
-def _count(model) -> int:
-    """How many rows `model` has."""
-    return db.session.scalar(sa.select(sa.func.count()).select_from(model))
-
-
-def _user(email: str) -> User | None:
-    """The account with this email, read fresh."""
-    db.session.expire_all()
-    return db.session.scalar(sa.select(User).where(User.email == email))
 
 
 def _field_error(response, field_id: str) -> str:
@@ -99,7 +88,7 @@ def test_admin_creates_a_team(admin_client):
 
 def test_a_team_name_is_used_once_whatever_its_case(admin_client, team):
     """A second "north team" is refused with a message, and no team is added."""
-    before = _count(Team)
+    before = count(Team)
     response = post_form(
         admin_client,
         "/admin/teams",
@@ -108,7 +97,7 @@ def test_a_team_name_is_used_once_whatever_its_case(admin_client, team):
         follow_redirects=True,
     )
     assert "There is already a team with this name." in response.get_data(as_text=True)
-    assert _count(Team) == before
+    assert count(Team) == before
 
 
 def test_admin_creates_a_facilitator_who_can_sign_in(app, admin_client, team):
@@ -116,7 +105,7 @@ def test_admin_creates_a_facilitator_who_can_sign_in(app, admin_client, team):
     response = _new_user(admin_client, email="Rosa.Lee@Agency.example", team_id=str(team.id))
     assert response.status_code == 302
     assert response.headers["Location"] == "/admin/users"
-    rosa = _user("rosa.lee@agency.example")
+    rosa = user_with_email("rosa.lee@agency.example")
     assert rosa.name == "Rosa Lee" and rosa.role == Role.FACILITATOR and rosa.team_id == team.id
     assert rosa.active
     listing = admin_client.get("/admin/users").get_data(as_text=True)
@@ -131,23 +120,23 @@ def test_admin_creates_a_facilitator_who_can_sign_in(app, admin_client, team):
 def test_admin_creates_another_admin_without_a_team(admin_client):
     """Admins need no team."""
     assert _new_user(admin_client, role="admin").status_code == 302
-    assert _user("rosa.lee@agency.example").role == Role.ADMIN
+    assert user_with_email("rosa.lee@agency.example").role == Role.ADMIN
 
 
 def test_duplicate_email_is_refused_next_to_the_field(admin_client, team, facilitator):
     """An address already in use (whatever its capitals) is named at the email field."""
-    before = _count(User)
+    before = count(User)
     response = _new_user(admin_client, email=facilitator.email.upper(), team_id=str(team.id))
     assert response.status_code == 400
     assert _field_error(response, "email") == (
         "There is already an account with this email address."
     )
-    assert _count(User) == before
+    assert count(User) == before
 
 
 def test_weak_password_is_refused_next_to_the_field(admin_client, team):
     """A short or guessable password is refused, saying why, and no account is made."""
-    before = _count(User)
+    before = count(User)
     for password, why in (
         ("short", "at least 12 characters"),
         ("password1234", "too easy to guess"),
@@ -156,7 +145,7 @@ def test_weak_password_is_refused_next_to_the_field(admin_client, team):
         response = _new_user(admin_client, team_id=str(team.id), password=password)
         assert response.status_code == 400
         assert why in _field_error(response, "password")
-    assert _count(User) == before
+    assert count(User) == before
 
 
 @pytest.mark.parametrize(
@@ -165,13 +154,13 @@ def test_weak_password_is_refused_next_to_the_field(admin_client, team):
 )
 def test_a_password_made_of_the_persons_own_email_or_name_is_refused(admin_client, team, password):
     """Someone who knows a colleague's email or name cannot guess their password from it."""
-    before = _count(User)
+    before = count(User)
     response = _new_user(admin_client, team_id=str(team.id), password=password)
     assert response.status_code == 400
     assert _field_error(response, "password") == (
         "Don't build the password from your name or email address."
     )
-    assert _count(User) == before
+    assert count(User) == before
 
 
 def test_a_strong_password_that_mentions_a_name_part_is_still_accepted(admin_client, team):
@@ -182,19 +171,19 @@ def test_a_strong_password_that_mentions_a_name_part_is_still_accepted(admin_cli
 
 def test_facilitator_without_a_team_is_refused(admin_client):
     """Facilitators and supervisors belong to a team; the team field says so."""
-    before = _count(User)
+    before = count(User)
     for role in ("facilitator", "supervisor"):
         response = _new_user(admin_client, role=role, team_id="")
         assert response.status_code == 400
         assert _field_error(response, "team_id") == (
             "Facilitators and supervisors belong to a team."
         )
-    assert _count(User) == before
+    assert count(User) == before
 
 
 def test_every_problem_is_listed_at_once(admin_client, facilitator):
     """A form with several mistakes shows each of them, and saves nothing."""
-    before = _count(User)
+    before = count(User)
     response = _new_user(
         admin_client, name="", email="not-an-email", role="wizard", password="short"
     )
@@ -204,7 +193,7 @@ def test_every_problem_is_listed_at_once(admin_client, facilitator):
     assert _field_error(response, "role")
     assert _field_error(response, "password") == "Use at least 12 characters."
     assert "There is a problem" in response.get_data(as_text=True)
-    assert _count(User) == before
+    assert count(User) == before
 
 
 def test_admin_edits_role_team_and_status(app, admin_client, team, facilitator):
@@ -217,13 +206,13 @@ def test_admin_edits_role_team_and_status(app, admin_client, team, facilitator):
         admin_client, facilitator, role="supervisor", team_id=str(south.id), active=None
     )
     assert response.status_code == 302
-    edited = _user(facilitator.email)
+    edited = user_with_email(facilitator.email)
     assert edited.role == Role.SUPERVISOR and edited.team_id == south.id
     assert not edited.active
     assert not _signed_in(desk)
     response = _edit_user(admin_client, edited, active="y")
     assert response.status_code == 302
-    assert _user(facilitator.email).active
+    assert user_with_email(facilitator.email).active
     assert not _signed_in(desk), "re-enabling an account must not revive its old sessions"
 
 
@@ -233,14 +222,14 @@ def test_admin_sets_a_new_password(app, admin_client, facilitator):
     post_form(desk, "/login", {"email": facilitator.email, "password": factories.PASSWORD})
     assert _edit_user(admin_client, facilitator, password=NEW_PASSWORD).status_code == 302
     assert not _signed_in(desk)
-    edited = _user(facilitator.email)
+    edited = user_with_email(facilitator.email)
     assert edited.check_password(NEW_PASSWORD) and not edited.check_password(factories.PASSWORD)
 
 
 def test_leaving_the_password_empty_keeps_it(admin_client, facilitator):
     """Editing a name does not touch the password."""
     assert _edit_user(admin_client, facilitator, name="Frances Facilitator").status_code == 302
-    edited = _user(facilitator.email)
+    edited = user_with_email(facilitator.email)
     assert edited.name == "Frances Facilitator"
     assert edited.check_password(factories.PASSWORD)
 
@@ -250,7 +239,7 @@ def test_admin_cannot_disable_themselves(admin_client, admin):
     response = _edit_user(admin_client, admin, active=None)
     assert response.status_code == 400
     assert "You cannot disable your own account" in _field_error(response, "active")
-    assert _user(admin.email).active
+    assert user_with_email(admin.email).active
     assert _signed_in(admin_client)
 
 
@@ -258,7 +247,7 @@ def test_admin_cannot_remove_their_own_admin_role(admin_client, admin, team):
     """Demoting oneself is refused like disabling oneself."""
     response = _edit_user(admin_client, admin, role="facilitator", team_id=str(team.id))
     assert response.status_code == 400
-    assert _user(admin.email).role == Role.ADMIN
+    assert user_with_email(admin.email).role == Role.ADMIN
 
 
 def test_refused_edit_saves_nothing(admin_client, team, facilitator, supervisor):
@@ -270,11 +259,11 @@ def test_refused_edit_saves_nothing(admin_client, team, facilitator, supervisor)
     assert _field_error(response, "email") == (
         "There is already an account with this email address."
     )
-    unchanged = _user(facilitator.email)
+    unchanged = user_with_email(facilitator.email)
     assert unchanged.name == "Fran Facilitator" and unchanged.role == Role.FACILITATOR
     response = _edit_user(admin_client, unchanged, name="Changed Name", password="short")
     assert response.status_code == 400
-    unchanged = _user(facilitator.email)
+    unchanged = user_with_email(facilitator.email)
     assert unchanged.name == "Fran Facilitator"
     assert unchanged.check_password(factories.PASSWORD)
 
@@ -286,7 +275,7 @@ def test_unknown_account_is_404(admin_client):
 
 def test_account_form_without_csrf_token_creates_nothing(admin_client, team):
     """A forged form from another site cannot create an account."""
-    before = _count(User)
+    before = count(User)
     response = admin_client.post(
         "/admin/users/new",
         data={
@@ -299,4 +288,4 @@ def test_account_form_without_csrf_token_creates_nothing(admin_client, team):
     )
     assert response.status_code == 400
     assert "This form has expired" in response.get_data(as_text=True)
-    assert _count(User) == before
+    assert count(User) == before

@@ -9,7 +9,7 @@ import pytest
 
 from fttm.auth import throttle
 from tests import factories
-from tests.helpers import post_form
+from tests.helpers import browser_at, post_form
 
 SPRAYER = "203.0.113.9"
 
@@ -19,13 +19,6 @@ def admin_client(client, auth, admin):
     """A client signed in as the admin."""
     auth.login(admin)
     return client
-
-
-def _desk(app, address: str):
-    """A client at `address`."""
-    desk = app.test_client()
-    desk.environ_base["REMOTE_ADDR"] = address
-    return desk
 
 
 def _fail(client, email: str, times: int = 1) -> None:
@@ -67,7 +60,7 @@ def test_the_section_says_so_when_nobody_waits(admin_client, facilitator):
 def test_a_spraying_address_is_listed_and_cleared(app, admin_client, facilitator):
     """An address that failed on many accounts is shown (by a tag, never the address itself)
     and, once cleared, may sign in at once."""
-    sprayer = _desk(app, SPRAYER)
+    sprayer = browser_at(app, SPRAYER)
     for number in range(6):
         _fail(sprayer, f"guess{number}@agency.example")
     assert (
@@ -94,7 +87,7 @@ def test_a_spraying_address_is_listed_and_cleared(app, admin_client, facilitator
 
 def test_an_email_with_no_account_is_listed_without_its_address(app, admin_client):
     """Guessing at an address nobody has is shown, but the address typed never is."""
-    _fail(_desk(app, SPRAYER), "nobody@agency.example", times=3)
+    _fail(browser_at(app, SPRAYER), "nobody@agency.example", times=3)
     section = _limits_section(admin_client)
     assert "An email address with no account" in section
     assert "3 failed sign-ins from 1 address" in section
@@ -104,7 +97,7 @@ def test_an_email_with_no_account_is_listed_without_its_address(app, admin_clien
 def test_an_account_lists_every_address_it_was_tried_from(app, admin_client, facilitator):
     """The admin sees that guessing came from several places, and clearing covers them all."""
     for address in ("10.0.0.1", "10.0.0.2"):
-        _fail(_desk(app, address), facilitator.email, times=3)
+        _fail(browser_at(app, address), facilitator.email, times=3)
     section = _limits_section(admin_client)
     assert "Fran Facilitator" in section and "6 failed sign-ins from 2 addresses" in section
     response = _clear(admin_client, "account", throttle.account_key(facilitator.email))
@@ -112,7 +105,7 @@ def test_an_account_lists_every_address_it_was_tried_from(app, admin_client, fac
     for address in ("10.0.0.1", "10.0.0.2"):
         assert (
             post_form(
-                _desk(app, address),
+                browser_at(app, address),
                 "/login",
                 {"email": facilitator.email, "password": factories.PASSWORD},
             ).status_code
@@ -145,7 +138,7 @@ def test_a_made_up_clear_request_is_refused(admin_client, kind, key):
 
 def test_only_admins_may_clear(app, client, auth, facilitator, supervisor):
     """A caseworker cannot lift the wait on a colleague's account (nor learn the page exists)."""
-    _fail(_desk(app, SPRAYER), supervisor.email, times=3)
+    _fail(browser_at(app, SPRAYER), supervisor.email, times=3)
     auth.login(facilitator)
     response = post_form(
         client,
@@ -156,7 +149,7 @@ def test_only_admins_may_clear(app, client, auth, facilitator, supervisor):
     assert response.status_code == 404
     assert (
         post_form(
-            _desk(app, SPRAYER),
+            browser_at(app, SPRAYER),
             "/login",
             {"email": supervisor.email, "password": factories.PASSWORD},
         ).status_code

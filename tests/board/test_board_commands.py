@@ -24,11 +24,11 @@ from fttm.core.viewers import Viewer
 from fttm.errors import Conflict, Invalid, NotAllowed, NotFound
 from fttm.extensions import db
 from fttm.family_map.models import Person
-from fttm.joining.commands import admit, join_as_staff, join_meeting, remove
+from fttm.joining.commands import join_as_staff, remove
 from fttm.meetings.commands import end_meeting, lock_section, start_meeting
 from fttm.meetings.models import Participant, ParticipantStatus
 from tests import factories
-from tests.helpers import transcript_events
+from tests.helpers import count, transcript_events
 
 XSS = ["<script>alert(1)</script>", '"><img src=x onerror=alert(1)>', "Tom & Jerry's {{ 7*7 }}"]
 
@@ -36,25 +36,13 @@ XSS = ["<script>alert(1)</script>", '"><img src=x onerror=alert(1)>', "Tom & Jer
 @pytest.fixture
 def mum(staff) -> Viewer:
     """Maria, a parent, admitted on her phone."""
-    return _family(staff, "Maria", "parent")
+    return factories.make_phone(staff, "Maria", "parent")
 
 
 @pytest.fixture
 def nan(staff) -> Viewer:
     """Nan, a relative, admitted on her phone."""
-    return _family(staff, "Nan", "relative")
-
-
-def _family(staff: Viewer, name: str, role: str) -> Viewer:
-    """A family member who joined by code and was admitted by the facilitator."""
-    participant = join_meeting(staff.meeting, display_name=name, role=role)
-    admit(staff.participant, participant)
-    return Viewer(staff.meeting, participant)
-
-
-def _rows(model) -> int:
-    """How many rows `model` has."""
-    return db.session.scalar(sa.select(sa.func.count()).select_from(model))
+    return factories.make_phone(staff, "Nan", "relative")
 
 
 def _footprint(case_id: int) -> tuple:
@@ -62,7 +50,7 @@ def _footprint(case_id: int) -> tuple:
     db.session.expire_all()
     models = {kind.model for kind in KINDS.values()} | {SafetyRating, Participant}
     return (
-        tuple(sorted((m.__name__, _rows(m)) for m in models)),
+        tuple(sorted((m.__name__, count(m)) for m in models)),
         len(transcript_events(case_id)),
         db.session.get(Case, case_id).event_seq,
     )
@@ -404,7 +392,7 @@ def test_a_locked_section_is_read_only_for_the_family(facilitator, case, meeting
     add_item(mum, "worry", {"text": "Other sections stay open"})
     lock_section(facilitator, meeting, "strengths", False)
     add_item(mum, "strength", {"text": "Unlocked again"})
-    assert _rows(Strength) == 3
+    assert count(Strength) == 3
 
 
 def test_a_locked_plan_stops_family_edits_to_the_actions_table(facilitator, meeting, staff, mum):
@@ -429,7 +417,7 @@ def test_a_locked_safety_scale_refuses_family_ratings(facilitator, meeting, staf
         rate_safety(mum, "5")
     rate_safety(staff, "6")
 
-    assert _rows(SafetyRating) == 1
+    assert count(SafetyRating) == 1
 
 
 def test_notes_are_for_staff_only(case, staff, mum):

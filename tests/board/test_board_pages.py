@@ -14,9 +14,9 @@ from fttm.board.models import Action, SafetyRating, Strength
 from fttm.core.registry import KINDS, SECTIONS
 from fttm.live.sections import ADDED_ALONE
 from fttm.meetings.models import MeetingStatus, Participant, ParticipantStatus
-from tests import factories, helpers
-from tests.helpers import XSS, AuthActions, count, footprint, fresh, latest_id
-from tests.live_meeting import LiveMeeting, Screen
+from tests import helpers
+from tests.helpers import XSS, count, footprint, fresh, latest_id
+from tests.live_meeting import LiveMeeting, outsider
 
 EVERY_SECTION = ("status", *SECTIONS)
 LATER = (date.today() + timedelta(days=30)).isoformat()
@@ -25,14 +25,6 @@ LATER = (date.today() + timedelta(days=30)).isoformat()
 def _text(response) -> str:
     """A response's body with HTML entities decoded, for reading messages."""
     return html.unescape(response.get_data(as_text=True))
-
-
-def _stranger(app) -> Screen:
-    """A signed-in caseworker of another team, in their own browser."""
-    user = factories.make_user(team=factories.make_team(), name="Otto Other")
-    browser = app.test_client()
-    AuthActions(browser).login(user)
-    return Screen(browser, 0, user.name, csrf="")
 
 
 def _action_row(page: str, action_id: int) -> str:
@@ -92,7 +84,7 @@ def test_the_board_is_not_found_for_people_outside_the_meeting(app, live, maria,
     if who == "anonymous":
         browser = app.test_client()
     elif who == "other team":
-        browser = _stranger(app).browser
+        browser = outsider(app).browser
     elif who == "removed phone":
         assert live.remove(maria).status_code == 200
         browser = maria.browser
@@ -662,7 +654,7 @@ def test_phones_and_other_teams_cannot_use_the_meeting_controls(
 ):
     """A phone is sent to sign in, another team's caseworker is told nothing exists: no change."""
     path = f"/meetings/{live.id}/" + control.format(nan=nan.participant_id)
-    stranger = _stranger(app)
+    stranger = outsider(app)
     stranger.csrf = helpers.page_csrf(stranger.browser.get("/cases/").get_data(as_text=True))
     before = footprint(live.case.id)
 

@@ -13,7 +13,6 @@ from fttm.core.registry import KINDS
 from fttm.core.viewers import Viewer
 from fttm.errors import Invalid
 from fttm.extensions import db
-from fttm.family_map.models import Person
 from fttm.joining.commands import admit, join_as_staff, join_meeting, remove
 from fttm.meetings.commands import start_meeting
 from tests import factories
@@ -70,19 +69,11 @@ def other_case_board(facilitator):
     goal = add_item(viewer, "goal", {"text": "Their goal"})
     objective = add_item(viewer, "objective", {"text": "Their objective", "goal_id": str(goal.id)})
     return {
-        "person": _person(other, "Stranger"),
+        "person": factories.make_person(other.id, "Stranger"),
         "goal": goal,
         "objective": objective,
         "participant": viewer.participant,
     }
-
-
-def _person(case, name: str) -> Person:
-    """Someone in a case's family map (set up directly: the family map has no commands yet)."""
-    person = Person(case_id=case.id, name=name)
-    db.session.add(person)
-    db.session.commit()
-    return person
 
 
 def _minimal(kind: str, goal) -> dict[str, str]:
@@ -227,7 +218,7 @@ def test_a_need_domain_comes_from_the_profile(meeting):
 )
 def test_a_person_must_be_in_this_case_s_family_map(case, meeting, other_case_board, kind, field):
     """Someone of this family is accepted; someone of another family is refused."""
-    nan = _person(case, "Nan")
+    nan = factories.make_person(case.id, "Nan")
 
     assert clean(KINDS[kind], {field: str(nan.id)}, meeting, partial=True) == {field: nan.id}
     assert clean(KINDS[kind], {field: ""}, meeting, partial=True) == {field: None}
@@ -238,7 +229,7 @@ def test_a_person_must_be_in_this_case_s_family_map(case, meeting, other_case_bo
 def test_a_deleted_person_goal_or_objective_cannot_be_chosen(case, meeting, staff, goal):
     """Something deleted from the board is no longer offered, and not accepted."""
     objective = add_item(staff, "objective", {"text": "Warm flat", "goal_id": str(goal.id)})
-    uncle = _person(case, "Uncle")
+    uncle = factories.make_person(case.id, "Uncle")
     uncle.deleted_at = uncle.created_at
     db.session.commit()
     delete_item(staff, "objective", objective.id)

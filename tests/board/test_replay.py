@@ -5,8 +5,6 @@ gives the board as it was when the meeting ended, using nothing but the events.
 from __future__ import annotations
 
 import copy
-from datetime import date, datetime
-from enum import Enum
 
 import pytest
 import sqlalchemy as sa
@@ -26,22 +24,14 @@ from fttm.core.viewers import Viewer
 from fttm.errors import Conflict, NotAllowed
 from fttm.extensions import db
 from fttm.family_map.models import Person
-from fttm.joining.commands import admit, join_as_staff, join_meeting, remove, say_who_i_am
+from fttm.joining.commands import join_as_staff, remove
 from fttm.meetings.commands import end_meeting, lock_section, set_option, start_meeting
 from fttm.meetings.models import Meeting
 from fttm.transcript.models import TranscriptEvent
 from tests import factories
+from tests.helpers import as_written
 
 Board = dict[tuple, dict]
-
-
-def _plain(value):
-    """A typed value as the transcript writes it: dates as ISO text, enums as their value."""
-    if isinstance(value, date | datetime):
-        return value.isoformat()
-    if isinstance(value, Enum):
-        return value.value
-    return value
 
 
 def board_of(case_id: int) -> Board:
@@ -51,7 +41,7 @@ def board_of(case_id: int) -> Board:
     for kind in KINDS.values():
         for item in db.session.scalars(sa.select(kind.model).where(kind.model.case_id == case_id)):
             board[(kind.name, item.id)] = {
-                **{field.name: _plain(getattr(item, field.name)) for field in kind.fields},
+                **{field.name: as_written(getattr(item, field.name)) for field in kind.fields},
                 "deleted": item.deleted_at is not None,
                 "confidential": item.confidential,
                 "author": item.created_by_participant_id,
@@ -120,30 +110,11 @@ def replay(start: Board, events: list[TranscriptEvent]) -> Board:
     return board
 
 
-def _person(case, name: str) -> Person:
-    """Someone in the case's family map (set up directly: the family map has no commands yet)."""
-    person = Person(case_id=case.id, name=name)
-    db.session.add(person)
-    db.session.commit()
-    return person
-
-
-def _family(staff: Viewer, name: str, role: str, person_id: int | None = None) -> Viewer:
-    """A phone that joined by code and was admitted (at once, or by the facilitator, who says
-    who they are in the family map; let in at once, the phone says so itself)."""
-    participant = join_meeting(staff.meeting, display_name=name, role=role)
-    if participant.status == "waiting":
-        admit(staff.participant, participant, person_id)
-    elif person_id is not None:
-        say_who_i_am(participant, person_id)
-    return Viewer(staff.meeting, participant)
-
-
 @pytest.fixture
 def case(facilitator):
     """A MiTEAM case with Leo in its family map."""
     case = factories.make_case(facilitator, family_name="Lopez")
-    _person(case, "Leo Lopez")
+    factories.make_person(case.id, "Leo Lopez")
     return case
 
 
@@ -158,7 +129,7 @@ def _first_meeting(facilitator, case) -> dict:
     """The initial planning meeting: a goal, an objective, an action, a strength and a worry."""
     meeting, start, seq = _start(facilitator, case, "initial_plan")
     staff = Viewer(meeting, join_as_staff(facilitator, meeting), facilitator)
-    mum = _family(staff, "Maria", "parent")
+    mum = factories.make_phone(staff, "Maria", "parent")
     goal = add_item(staff, "goal", {"text": "Leo lives safely at home"})
     objective = add_item(staff, "objective", {"text": "A warm flat", "goal_id": str(goal.id)})
     boiler = add_item(
@@ -201,10 +172,10 @@ def _review_meeting(facilitator, supervisor, case, first: dict) -> tuple[Meeting
     leo_person = db.session.scalar(sa.select(Person).where(Person.case_id == case.id))
     staff = Viewer(meeting, join_as_staff(facilitator, meeting), facilitator)
     sup = Viewer(meeting, join_as_staff(supervisor, meeting), supervisor)
-    mum = _family(staff, "Maria", "parent", person_id=None)
+    mum = factories.make_phone(staff, "Maria", "parent", person_id=None)
     set_option(facilitator, meeting, "admit_everyone", True)
-    nan = _family(staff, "Nan", "relative")
-    leo = _family(staff, "Leo", "young_person", person_id=leo_person.id)
+    nan = factories.make_phone(staff, "Nan", "relative")
+    leo = factories.make_phone(staff, "Leo", "young_person", person_id=leo_person.id)
     boiler, goal = first["boiler"], first["goal"]
 
     bedtime = add_item(

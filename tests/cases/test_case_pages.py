@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import re
 from datetime import date, timedelta
 
@@ -14,7 +13,7 @@ from fttm.extensions import db
 from fttm.jurisdictions import profile
 from fttm.transcript.models import TranscriptEvent
 from tests import factories
-from tests.helpers import post_form
+from tests.helpers import field_error, post_form
 
 NEW = "/cases/new"
 TOMORROW = object()  # stands for "the day after today where the case is"
@@ -64,12 +63,6 @@ def _counts() -> tuple[int, int]:
         db.session.scalar(sa.select(sa.func.count(Case.id))),
         db.session.scalar(sa.select(sa.func.count(TranscriptEvent.id))),
     )
-
-
-def _field_error(page: str, field: str) -> str:
-    """The message shown next to one field of a form, or "" if there is none."""
-    match = re.search(rf'<p class="error" id="{field}-error">(.*?)</p>', page, re.S)
-    return html.unescape(match.group(1)) if match else ""
 
 
 def _families(page: str) -> list[str]:
@@ -318,7 +311,7 @@ def test_bad_input_is_explained_next_to_its_field_and_nothing_is_saved(
 
     page = response.get_data(as_text=True)
     assert response.status_code == 400
-    assert message in _field_error(page, field)
+    assert message in field_error(page, field)
     assert 'class="error-summary"' in page
     assert _counts() == before
 
@@ -331,7 +324,7 @@ def test_facilitator_of_another_team_cannot_be_assigned(client, signed_in):
     response = post_form(client, NEW, _form(signed_in, facilitator_id=str(outsider.id)))
 
     assert response.status_code == 400
-    assert "Choose a facilitator from your team." in _field_error(
+    assert "Choose a facilitator from your team." in field_error(
         response.get_data(as_text=True), "facilitator_id"
     )
     assert _counts() == before
@@ -348,7 +341,7 @@ def test_a_case_number_is_unique_within_a_team_only(client, signed_in):
 
     assert first.status_code == 302
     assert second.status_code == 400
-    assert "already has a case with this number" in _field_error(
+    assert "already has a case with this number" in field_error(
         second.get_data(as_text=True), "case_number"
     )
     assert _counts() == before
@@ -377,8 +370,8 @@ def test_bad_edit_is_explained_and_changes_nothing(client, signed_in):
 
     page = response.get_data(as_text=True)
     assert response.status_code == 400
-    assert "Enter the family name." in _field_error(page, "family_name")
-    assert "in the future" in _field_error(page, "placement_date")
+    assert "Enter the family name." in field_error(page, "family_name")
+    assert "in the future" in field_error(page, "placement_date")
     assert _counts() == before
     unchanged = _case_with_number("MI-1001")
     assert (unchanged.family_name, unchanged.placement_date) == ("Rivera", None)
@@ -417,7 +410,7 @@ def test_a_case_number_differing_only_in_letter_case_is_a_duplicate(client, sign
     again = post_form(client, NEW, _form(signed_in, case_number="mi-2024-0042"))
 
     assert again.status_code == 400
-    assert "already has a case with this number" in _field_error(
+    assert "already has a case with this number" in field_error(
         again.get_data(as_text=True), "case_number"
     )
     assert _counts() == before
@@ -433,6 +426,6 @@ def test_every_problem_is_shown_at_once_even_with_an_unreadable_date(client, sig
     page = response.get_data(as_text=True)
 
     assert response.status_code == 400
-    assert _field_error(page, "substantiation_date")
-    assert "Enter the case number" in _field_error(page, "case_number")
+    assert field_error(page, "substantiation_date")
+    assert "Enter the case number" in field_error(page, "case_number")
     assert _counts() == before

@@ -13,7 +13,6 @@ from functools import partial
 import pytest
 import sqlalchemy as sa
 
-from fttm import publisher
 from fttm.core.recorder import last_seq
 from fttm.core.viewers import FAMILY, STAFF, Viewer
 from fttm.errors import Conflict, Invalid, NotAllowed, NotFound
@@ -44,7 +43,6 @@ from fttm.family_map.people import (
     set_person_confidential,
 )
 from fttm.idempotency import KeyReused
-from fttm.joining.commands import admit, join_meeting
 from fttm.jurisdictions import profile
 from fttm.meetings.commands import end_meeting, lock_section
 from fttm.transcript.models import TranscriptEvent
@@ -59,23 +57,16 @@ HOW_RELATED = "Choose how they are related."
 # ---- who is asking ----
 
 
-def _family_member(staff: Viewer, name: str, role: str) -> Viewer:
-    """A family member who joined by code and was admitted by the facilitator."""
-    participant = join_meeting(staff.meeting, display_name=name, role=role)
-    admit(staff.participant, participant)
-    return Viewer(staff.meeting, participant)
-
-
 @pytest.fixture
 def mum(staff) -> Viewer:
     """Maria, the mother, on her phone."""
-    return _family_member(staff, "Maria", "parent")
+    return factories.make_phone(staff, "Maria", "parent")
 
 
 @pytest.fixture
 def aunt(staff) -> Viewer:
     """Rosa, an aunt, on her phone."""
-    return _family_member(staff, "Rosa", "relative")
+    return factories.make_phone(staff, "Rosa", "relative")
 
 
 # ---- a family already on the map ----
@@ -112,15 +103,6 @@ def family(staff) -> Family:
     )
     _relate(staff, tom, "parent:biological", leo)
     return Family(gran, maria, tom, leo)
-
-
-@pytest.fixture
-def published():
-    """Every batch of events handed to the screens after a commit, one list per change."""
-    batches: list[list[TranscriptEvent]] = []
-    unsubscribe = publisher.subscribe(batches.append)
-    yield batches
-    unsubscribe()
 
 
 def _relate(viewer: Viewer, person: Person, relation: str, other: Person, *, key=None, **fields):

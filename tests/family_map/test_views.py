@@ -14,9 +14,8 @@ import pytest
 
 from fttm.family_map.models import EcomapConnection, Person, Relationship
 from fttm.transcript.models import TranscriptEvent
-from tests import factories
-from tests.helpers import AuthActions, count, fresh, latest_id
-from tests.live_meeting import Screen
+from tests.helpers import count, fresh, latest_id
+from tests.live_meeting import Screen, outsider
 
 SVG_NS = "{http://www.w3.org/2000/svg}"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -59,14 +58,6 @@ def _listed(page: str, name: str) -> bool:
     words = re.search(r'<ul class="family-people".*?</ul>\s*(?:<h4|</details>)', page, re.S)
     names = re.findall(r"<strong>(.*?)</strong>", words.group(0), re.S) if words else []
     return name in {html.unescape(listed) for listed in names}
-
-
-def _stranger(app) -> Screen:
-    """A signed-in caseworker of another team, in their own browser."""
-    user = factories.make_user(team=factories.make_team(), name="Otto Other")
-    browser = app.test_client()
-    AuthActions(browser).login(user)
-    return Screen(browser, 0, user.name, csrf="")
 
 
 @pytest.fixture
@@ -318,7 +309,7 @@ def test_someone_outside_the_meeting_cannot_download(app, live, maria, leo):
     """
     outsiders = [
         app.test_client(),
-        _stranger(app).browser,
+        outsider(app).browser,
         live.phone("Walter", "friend", admit=False).browser,
     ]
     assert live.remove(maria).status_code == 200

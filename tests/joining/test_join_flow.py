@@ -9,12 +9,11 @@ import pytest
 import sqlalchemy as sa
 
 from fttm.extensions import db
-from fttm.family_map.models import Person
 from fttm.joining import tokens
 from fttm.meetings.commands import end_meeting, open_meeting, set_option
 from fttm.meetings.models import Participant, ParticipantStatus
-from tests import helpers
-from tests.helpers import count, join_by_code
+from tests import factories, helpers
+from tests.helpers import count, field_error, join_by_code, select_options
 from tests.live_meeting import LiveMeeting
 
 ROLES = {
@@ -26,14 +25,6 @@ ROLES = {
     "tribal_representative": "Tribal or cultural representative",
     "other": "Other",
 }
-
-
-@pytest.fixture(autouse=True)
-def _fresh_live_state():
-    """Presence, socket registrations and rate counts from other tests do not leak in."""
-    helpers.forget_live_state()
-    yield
-    helpers.forget_live_state()
 
 
 @pytest.fixture
@@ -58,14 +49,6 @@ def phone(app):
     return app.test_client()
 
 
-def _person(case_id: int, name: str, **flags) -> Person:
-    """Someone in a case's family map."""
-    person = Person(case_id=case_id, name=name, **flags)
-    db.session.add(person)
-    db.session.commit()
-    return person
-
-
 def _family_participants(meeting_id: int) -> list[Participant]:
     """The meeting's participants without an account, read fresh."""
     db.session.expire_all()
@@ -78,29 +61,11 @@ def _family_participants(meeting_id: int) -> list[Participant]:
     )
 
 
-def _options(page: str, select_id: str) -> dict[str, str]:
-    """The options of a <select> on a page, value to label."""
-    select = re.search(rf'<select[^>]*id="{select_id}"[^>]*>(.*?)</select>', page, re.S)
-    assert select, f"no select {select_id}"
-    return {
-        value: html.unescape(label.strip())
-        for value, label in re.findall(
-            r'<option[^>]*value="([^"]*)"[^>]*>(.*?)</option>', select[1]
-        )
-    }
-
-
-def _field_error(page: str, field: str) -> str:
-    """The message shown under a field of the join form ("" if none)."""
-    match = re.search(rf'<p class="error" id="{field}-error">(.*?)</p>', page, re.S)
-    return html.unescape(match.group(1)) if match else ""
-
-
 def test_the_join_form_asks_for_a_name_and_a_role_and_names_nobody(opened, phone):
     """An open meeting's join page: a name and the profile's roles; nobody of the family map,
     who is chosen only once the phone is let in."""
-    _person(opened.case.id, "Leo (age 9)")
-    _person(opened.case.id, "Uncle Kept Apart", confidential=True)
+    factories.make_person(opened.case.id, "Leo (age 9)")
+    factories.make_person(opened.case.id, "Uncle Kept Apart", confidential=True)
 
     response = phone.get(f"/join/{opened.code}")
     page = response.get_data(as_text=True)
@@ -108,7 +73,7 @@ def test_the_join_form_asks_for_a_name_and_a_role_and_names_nobody(opened, phone
     assert response.status_code == 200
     assert re.search(r'<label[^>]*for="display_name"[^>]*>\s*Your name\s*</label>', page)
     assert re.search(r'<input[^>]*id="display_name"[^>]*name="display_name"', page)
-    assert _options(page, "role") == ROLES
+    assert select_options(page, "role") == ROLES
     assert "person_id" not in page
     assert "Leo" not in page and "Uncle Kept Apart" not in page
     assert 'name="csrf_token"' in page
@@ -146,7 +111,7 @@ def test_joining_gives_the_phone_its_cookie_and_a_seat_in_the_waiting_room(opene
 
 def test_a_person_sent_with_the_join_form_is_ignored(opened, phone):
     """A phone cannot claim someone of the family map before it is let in, even by posting an id."""
-    leo = _person(opened.case.id, "Leo (age 9)")
+    leo = factories.make_person(opened.case.id, "Leo (age 9)")
 
     response, _token = join_by_code(phone, opened.code, "Leo", "young_person", person_id=leo.id)
 
@@ -233,7 +198,7 @@ def test_a_join_form_that_is_not_right_is_explained_and_saves_nothing(
     page = response.get_data(as_text=True)
 
     assert response.status_code == 400
-    assert message in _field_error(page, field)
+    assert message in field_error(page, field)
     assert "There is a problem" in page
     assert helpers.footprint(opened.case.id) == before
     assert phone.get_cookie(tokens.cookie_name(opened.id)) is None

@@ -3,8 +3,6 @@ share; the address as the app sees it behind its trusted proxies; right codes ne
 
 from __future__ import annotations
 
-import itertools
-
 import pytest
 import redis
 
@@ -12,19 +10,12 @@ from fttm import create_app
 from fttm.extensions import db, socketio
 from fttm.joining import tries
 from fttm.joining.tries import MemoryTries, RedisTries
-from fttm.meetings import join_codes
 from fttm.meetings.commands import open_meeting
 from tests import factories
-from tests.helpers import join_by_code
+from tests.helpers import join_by_code, wrong_codes
 from tests.integration import servers
 
 LIMIT, WINDOW = 8, 15 * 60
-
-
-def _wrong_codes(count: int) -> list[str]:
-    """`count` codes of the right shape (no test meeting is likely to have one of them)."""
-    codes = ("".join(chars) for chars in itertools.product(join_codes.ALPHABET, repeat=6))
-    return list(itertools.islice(codes, count))
 
 
 class Clock:
@@ -63,7 +54,7 @@ def opened(facilitator):
 def test_a_room_of_phones_behind_one_address_all_get_in(app, opened):
     """Thirty phones on one Wi-Fi join at once, a few after typos: right codes count nothing."""
     phones = [app.test_client() for _ in range(30)]
-    for code in _wrong_codes(LIMIT - 1):
+    for code in wrong_codes(LIMIT - 1):
         assert phones[0].get(f"/join/{code}").status_code == 404
 
     joined = [join_by_code(phone, opened.join_code, f"P{n}")[0] for n, phone in enumerate(phones)]
@@ -76,7 +67,7 @@ def test_after_the_wait_the_address_may_try_again(app, opened):
     clock = Clock()
     app.extensions[tries.EXTENSION] = MemoryTries(LIMIT, WINDOW, clock=clock)
     phone = app.test_client()
-    for code in _wrong_codes(LIMIT + 1):
+    for code in wrong_codes(LIMIT + 1):
         phone.get(f"/join/{code}")
     clock.now += WINDOW - 61
 
@@ -109,7 +100,7 @@ def behind_a_proxy(tmp_path):
 def _locked_out(app, headers: dict) -> bool:
     """Whether a burst of wrong codes sent with `headers` ends refused."""
     phone = app.test_client()
-    answers = [phone.get(f"/join/{c}", headers=headers).status_code for c in _wrong_codes(9)]
+    answers = [phone.get(f"/join/{c}", headers=headers).status_code for c in wrong_codes(9)]
     return answers[-1] == 429
 
 
@@ -117,9 +108,7 @@ def test_behind_a_trusted_proxy_each_forwarded_address_counts_apart(behind_a_pro
     """Two people behind the site's proxy are two addresses, as the sign-in throttle sees them."""
     assert _locked_out(behind_a_proxy, {"X-Forwarded-For": "203.0.113.5"})
     neighbour = behind_a_proxy.test_client()
-    answer = neighbour.get(
-        f"/join/{_wrong_codes(1)[0]}", headers={"X-Forwarded-For": "203.0.113.6"}
-    )
+    answer = neighbour.get(f"/join/{wrong_codes(1)[0]}", headers={"X-Forwarded-For": "203.0.113.6"})
     assert answer.status_code == 404
 
 
@@ -128,7 +117,7 @@ def test_without_a_trusted_proxy_a_forged_forwarded_address_changes_nothing(app)
     phone = app.test_client()
     answers = [
         phone.get(f"/join/{code}", headers={"X-Forwarded-For": f"203.0.113.{n}"}).status_code
-        for n, code in enumerate(_wrong_codes(9))
+        for n, code in enumerate(wrong_codes(9))
     ]
 
     assert answers[-1] == 429
@@ -180,11 +169,11 @@ def test_two_workers_share_one_count_in_redis(tmp_path, shared_redis_url):
     phones = [first.test_client(), second.test_client()]
 
     answers = [
-        phones[n % 2].get(f"/join/{code}").status_code for n, code in enumerate(_wrong_codes(9))
+        phones[n % 2].get(f"/join/{code}").status_code for n, code in enumerate(wrong_codes(9))
     ]
 
     assert answers == [404] * 8 + [429]
-    assert phones[0].get(f"/join/{_wrong_codes(10)[-1]}").status_code == 429
+    assert phones[0].get(f"/join/{wrong_codes(10)[-1]}").status_code == 429
     keys = redis.Redis.from_url(shared_redis_url).keys("fttm:join-tries:*")
     assert len(keys) == 1 and b"127.0.0.1" not in keys[0]  # one address, not written as itself
     for app in (first, second):

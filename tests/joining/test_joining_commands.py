@@ -10,7 +10,6 @@ import sqlalchemy as sa
 from fttm.core.recorder import Actor
 from fttm.errors import Invalid, NotFound
 from fttm.extensions import db
-from fttm.family_map.models import Person
 from fttm.joining import tokens
 from fttm.joining.commands import admit, join_as_staff, join_meeting, remove
 from fttm.live.viewer import participant_from_cookie
@@ -22,7 +21,6 @@ from fttm.meetings.commands import (
     start_meeting,
 )
 from fttm.meetings.models import Participant, ParticipantStatus
-from fttm.timestamps import utcnow
 from tests import factories
 from tests.helpers import transcript_events
 
@@ -31,14 +29,6 @@ from tests.helpers import transcript_events
 def host(facilitator, meeting) -> Participant:
     """The facilitator, taking part in the meeting with their account."""
     return join_as_staff(facilitator, meeting)
-
-
-def _person(case, name: str, *, deleted: bool = False) -> Person:
-    """Someone in the case's family map (set up directly: the family map has no commands yet)."""
-    person = Person(case_id=case.id, name=name, deleted_at=utcnow() if deleted else None)
-    db.session.add(person)
-    db.session.commit()
-    return person
 
 
 def _participants(meeting) -> int:
@@ -121,7 +111,7 @@ def test_every_bad_answer_is_named_at_once(meeting):
 def test_a_joiner_gives_a_name_and_a_role_and_is_nobody_in_the_map_yet(case, meeting, role):
     """A good answer saves the tidied name and the role; who they are in the family map is
     said only once they are let in."""
-    _person(case, "Maria Lopez")
+    factories.make_person(case.id, "Maria Lopez")
 
     participant = join_meeting(meeting, display_name="  Maria \t Lopez  ", role=role)
 

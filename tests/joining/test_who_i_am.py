@@ -4,12 +4,10 @@ when letting it in; never anyone confidential, never before the phone is in."""
 from __future__ import annotations
 
 import html
-import re
 
 import pytest
 
 from fttm.errors import NotAllowed, NotFound
-from fttm.extensions import db
 from fttm.family_map.models import Person
 from fttm.joining.commands import join_as_staff, say_who_i_am
 from fttm.meetings.commands import end_meeting, start_meeting
@@ -17,44 +15,24 @@ from fttm.meetings.models import Participant, ParticipantStatus
 from fttm.timestamps import utcnow
 from fttm.transcript.sentences import sentence
 from tests import factories
-from tests.helpers import fresh, participant_named, transcript_events
+from tests.helpers import fresh, participant_named, select_options, transcript_events
 from tests.live_meeting import LiveMeeting
-
-
-def _person(case_id: int, name: str, **flags) -> Person:
-    """Someone in a case's family map."""
-    person = Person(case_id=case_id, name=name, **flags)
-    db.session.add(person)
-    db.session.commit()
-    return person
 
 
 @pytest.fixture
 def people(live) -> dict[str, Person]:
     """The family map: two people everyone may see, one kept from the family, one deleted."""
     return {
-        "mum": _person(live.case.id, "Maria Lopez"),
-        "leo": _person(live.case.id, "Leo (age 9)"),
-        "hidden": _person(live.case.id, "Uncle Kept Apart", confidential=True),
-        "gone": _person(live.case.id, "Gran Removed", deleted_at=utcnow()),
+        "mum": factories.make_person(live.case.id, "Maria Lopez"),
+        "leo": factories.make_person(live.case.id, "Leo (age 9)"),
+        "hidden": factories.make_person(live.case.id, "Uncle Kept Apart", confidential=True),
+        "gone": factories.make_person(live.case.id, "Gran Removed", deleted_at=utcnow()),
     }
 
 
 def _me(live) -> str:
     """Where a phone of the live meeting reads and says who it is."""
     return f"/join/meetings/{live.id}/me"
-
-
-def _options(page: str, select_id: str) -> dict[str, str]:
-    """The options of a <select> on a page, value to label."""
-    select = re.search(rf'<select[^>]*id="{select_id}"[^>]*>(.*?)</select>', page, re.S)
-    assert select, f"no select {select_id}"
-    return {
-        value: html.unescape(label.strip())
-        for value, label in re.findall(
-            r'<option[^>]*value="([^"]*)"[^>]*>(.*?)</option>', select[1]
-        )
-    }
 
 
 def test_an_admitted_phone_says_who_it_is_from_its_board(live, maria, people):
@@ -64,7 +42,7 @@ def test_an_admitted_phone_says_who_it_is_from_its_board(live, maria, people):
     assert f'hx-get="{_me(live)}"' in board
 
     corner = maria.browser.get(_me(live)).get_data(as_text=True)
-    assert _options(corner, "me-person_id") == {
+    assert select_options(corner, "me-person_id") == {
         "": "Not in the map / rather not say",
         str(people["leo"].id): "Leo (age 9)",
         str(people["mum"].id): "Maria Lopez",
@@ -99,7 +77,7 @@ def test_saying_the_same_again_records_nothing_and_none_unlinks(live, maria, peo
 def test_a_phone_cannot_claim_someone_it_may_not_see(live, maria, people, facilitator, who):
     """Confidential, deleted, another case's, nobody's or a non-number: refused by name of the
     field, nothing saved, and the confidential person is not named in the answer."""
-    other = _person(factories.make_case(facilitator).id, "Someone Else")
+    other = factories.make_person(factories.make_case(facilitator).id, "Someone Else")
     sent = {
         "hidden": people["hidden"].id,
         "gone": people["gone"].id,
@@ -168,7 +146,7 @@ def test_the_facilitator_says_who_someone_is_when_letting_them_in(live, people):
     saved with the admission, in its event."""
     nan = live.phone("Nan", "relative", admit=False)
     section = live.staff.section("participants").get_data(as_text=True)
-    choices = _options(section, f"let-in-{nan.participant_id}")
+    choices = select_options(section, f"let-in-{nan.participant_id}")
     assert choices == {
         "": "Not in the map / not known",
         str(people["leo"].id): "Leo (age 9)",

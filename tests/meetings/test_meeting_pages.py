@@ -15,7 +15,7 @@ from fttm.meetings.models import Meeting, MeetingPurpose, MeetingStatus
 from fttm.meetings.qr import qr_svg
 from fttm.transcript.models import TranscriptEvent
 from tests import factories
-from tests.helpers import post_form, transcript_events
+from tests.helpers import field_error, post_form, transcript_events
 
 DETROIT = ZoneInfo("America/Detroit")
 PLACE = "Family room 2, Midtown office"
@@ -62,12 +62,6 @@ def _counts() -> tuple[int, int]:
         db.session.scalar(sa.select(sa.func.count(Meeting.id))),
         db.session.scalar(sa.select(sa.func.count(TranscriptEvent.id))),
     )
-
-
-def _field_error(page: str, field: str) -> str:
-    """The message shown next to one field of a form, or "" if there is none."""
-    match = re.search(rf'<p class="error" id="{field}-error">(.*?)</p>', page, re.S)
-    return html.unescape(match.group(1)) if match else ""
 
 
 def _text(markup: str) -> str:
@@ -197,7 +191,7 @@ def test_bad_meeting_input_is_explained_and_nothing_is_saved(
     response = post_form(client, f"/cases/{case.id}/meetings/new", _form(**typed))
 
     assert response.status_code == 400
-    assert message in _field_error(response.get_data(as_text=True), field)
+    assert message in field_error(response.get_data(as_text=True), field)
     assert _counts() == before
 
 

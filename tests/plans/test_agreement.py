@@ -7,7 +7,6 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from fttm.extensions import db
-from fttm.family_map.models import Person, Relationship, RelationshipKind
 from fttm.plans.agreement import answerers, current_agreements, unexplained_parents
 from fttm.plans.models import Agreement, PlanVersion
 from fttm.reviews.endorsement import decide
@@ -21,26 +20,6 @@ def _end(live):
     assert live.staff.post(f"/meetings/{live.id}/end").status_code in (200, 204)
     db.session.expire_all()
     return db.session.scalar(sa.select(PlanVersion).where(PlanVersion.meeting_id == live.id))
-
-
-def _family(case_id: int) -> tuple[Person, Person, Person]:
-    """Leo (the focus child) and his birth parents Maria and Tom on the family map."""
-    leo = Person(case_id=case_id, name="Leo Reyes", is_focus_child=True, birth_year=2015)
-    maria = Person(case_id=case_id, name="Maria Reyes", birth_year=1990)
-    tom = Person(case_id=case_id, name="Tom Reyes", birth_year=1988)
-    db.session.add_all([leo, maria, tom])
-    db.session.flush()
-    for parent in (maria, tom):
-        db.session.add(
-            Relationship(
-                case_id=case_id,
-                kind=RelationshipKind.BIOLOGICAL,
-                from_person_id=parent.id,
-                to_person_id=leo.id,
-            )
-        )
-    db.session.commit()
-    return leo, maria, tom
 
 
 def _answer(phone, response: str, comment: str = ""):
@@ -138,7 +117,8 @@ def test_a_retried_answer_is_saved_once(live, maria):
 
 
 def test_facilitator_records_in_person_answers_and_a_parents_absence(live):
-    _leo, mum, tom = _family(live.case.id)
+    family = factories.make_reyes_family(live.case.id)
+    mum, tom = family["maria"], family["tom"]
     maria = live.phone("Maria", "parent", admit=False)
     let_in = f"/meetings/{live.id}/participants/{maria.participant_id}/admit"
     assert live.staff.post(let_in, {"person_id": str(mum.id)}).status_code == 200

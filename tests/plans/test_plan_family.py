@@ -13,7 +13,7 @@ from fttm.cases.timeframes import (
     endorsement_due_on,
 )
 from fttm.extensions import db
-from fttm.family_map.models import Person, Relationship, RelationshipKind, plan_family
+from fttm.family_map.models import plan_family
 from fttm.jurisdictions import profile
 from fttm.meetings.commands import end_meeting, start_meeting
 from fttm.plans.agreement import unexplained_parents
@@ -22,32 +22,14 @@ from fttm.plans.models import PlanVersion
 from tests import factories
 
 
-def _person(case, name: str, **fields) -> Person:
-    person = Person(case_id=case.id, name=name, **fields)
-    db.session.add(person)
-    db.session.flush()
-    return person
-
-
-def _line(case, kind: str, parent: Person, child: Person) -> None:
-    db.session.add(
-        Relationship(
-            case_id=case.id,
-            kind=RelationshipKind(kind),
-            from_person_id=parent.id,
-            to_person_id=child.id,
-        )
-    )
-
-
 def test_one_rule_for_agreement_copies_and_due_dates(facilitator, case):
-    leo = _person(case, "Leo Lopez", is_focus_child=True)
-    mum = _person(case, "Maria Lopez")
-    foster = _person(case, "Jo Carer")
-    dad = _person(case, "Luis Lopez", deceased=True)
-    _line(case, "biological", mum, leo)
-    _line(case, "foster", foster, leo)
-    _line(case, "biological", dad, leo)
+    leo = factories.make_person(case.id, "Leo Lopez", is_focus_child=True)
+    mum = factories.make_person(case.id, "Maria Lopez")
+    foster = factories.make_person(case.id, "Jo Carer")
+    dad = factories.make_person(case.id, "Luis Lopez", deceased=True)
+    factories.make_relationship(case.id, "biological", mum, leo)
+    factories.make_relationship(case.id, "foster", foster, leo)
+    factories.make_relationship(case.id, "biological", dad, leo)
     db.session.commit()
     meeting = factories.make_meeting(facilitator, case)
     start_meeting(facilitator, meeting)

@@ -12,7 +12,6 @@ from fttm.board.commands import add_item
 from fttm.cases.timeframes import endorsement_due_on
 from fttm.core.viewers import Viewer
 from fttm.extensions import db
-from fttm.family_map.models import Person, Relationship, RelationshipKind
 from fttm.joining.commands import join_as_staff
 from fttm.jurisdictions import profile
 from fttm.meetings.commands import end_meeting, start_meeting
@@ -126,19 +125,9 @@ def test_a_facilitator_cannot_endorse(client, auth, facilitator, case):
 def test_no_endorsement_while_a_parents_absence_is_unexplained(
     client, auth, facilitator, supervisor, case
 ):
-    leo = Person(case_id=case.id, name="Leo", is_focus_child=True)
-    dad = Person(case_id=case.id, name="Tom Reyes")
-    db.session.add_all([leo, dad])
-    db.session.flush()
-    db.session.add(
-        Relationship(
-            case_id=case.id,
-            kind=RelationshipKind.BIOLOGICAL,
-            from_person_id=dad.id,
-            to_person_id=leo.id,
-        )
-    )
-    db.session.commit()
+    leo = factories.make_person(case.id, "Leo", is_focus_child=True)
+    dad = factories.make_person(case.id, "Tom Reyes")
+    factories.make_relationship(case.id, "biological", dad, leo)
     version = _ended(facilitator, case)
     auth.login(supervisor)
 

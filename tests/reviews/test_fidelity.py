@@ -12,7 +12,7 @@ from fttm.board.commands import add_item, edit_item, rate_safety
 from fttm.core.viewers import Viewer
 from fttm.extensions import db
 from fttm.family_map.people import add_person
-from fttm.joining.commands import admit, join_as_staff, join_meeting, remove
+from fttm.joining.commands import join_as_staff, join_meeting, remove
 from fttm.meetings.commands import end_meeting, start_meeting
 from fttm.reviews.fidelity import meeting_fidelity, team_fidelity
 from tests import factories
@@ -23,13 +23,6 @@ SPECIFIC = {
     "who_service": "Ana",
     "due_on": SOON,
 }
-
-
-def phone(staff: Viewer, name: str, role: str) -> Viewer:
-    """A family member or provider who joins on their phone and is admitted."""
-    participant = join_meeting(staff.meeting, display_name=name, role=role)
-    admit(staff.participant, participant)
-    return Viewer(staff.meeting, participant)
 
 
 def strength(viewer: Viewer, text: str = "Rosa picks the children up after school"):
@@ -60,8 +53,8 @@ def set_ended_days_ago(meeting, days: int) -> None:
 
 
 def test_family_writing_a_third_of_the_items_and_edits_meets_it(facilitator, meeting, staff):
-    maria = phone(staff, "Maria", "parent")
-    provider = phone(staff, "Dr Lee", "service_provider")
+    maria = factories.make_phone(staff, "Maria", "parent")
+    provider = factories.make_phone(staff, "Dr Lee", "service_provider")
     item = strength(maria)
     edit_item(
         maria, "strength", item.id, {"text": "Rosa collects them daily"}, base_versions={"text": 1}
@@ -80,7 +73,7 @@ def test_family_writing_a_third_of_the_items_and_edits_meets_it(facilitator, mee
 
 
 def test_staff_writing_most_of_the_plan_does_not_meet_it(facilitator, meeting, staff):
-    maria = phone(staff, "Maria", "parent")
+    maria = factories.make_phone(staff, "Maria", "parent")
     strength(maria)
     for text in ("Safe house", "Regular school", "Good food"):
         strength(staff, text)
@@ -93,7 +86,7 @@ def test_staff_writing_most_of_the_plan_does_not_meet_it(facilitator, meeting, s
 
 
 def test_a_meeting_where_nothing_was_written_does_not_meet_it(facilitator, meeting, staff):
-    phone(staff, "Maria", "parent")
+    factories.make_phone(staff, "Maria", "parent")
 
     indicator = ended(facilitator, meeting).get("family_voice")
 
@@ -105,10 +98,10 @@ def test_a_meeting_where_nothing_was_written_does_not_meet_it(facilitator, meeti
 
 
 def test_team_input_counts_admitted_members_who_wrote_or_rated(facilitator, meeting, staff):
-    maria = phone(staff, "Maria", "parent")
-    nan = phone(staff, "Nan", "relative")
-    phone(staff, "Uncle Joe", "relative")
-    gone = phone(staff, "Removed Rob", "friend")
+    maria = factories.make_phone(staff, "Maria", "parent")
+    nan = factories.make_phone(staff, "Nan", "relative")
+    factories.make_phone(staff, "Uncle Joe", "relative")
+    gone = factories.make_phone(staff, "Removed Rob", "friend")
     join_meeting(meeting, display_name="Still Waiting", role="friend")
     strength(maria)
     rate_safety(nan, "6")
@@ -122,9 +115,9 @@ def test_team_input_counts_admitted_members_who_wrote_or_rated(facilitator, meet
 
 
 def test_team_input_not_met_when_most_members_stay_silent(facilitator, meeting, staff):
-    maria = phone(staff, "Maria", "parent")
-    phone(staff, "Nan", "relative")
-    phone(staff, "Dr Lee", "service_provider")
+    maria = factories.make_phone(staff, "Maria", "parent")
+    factories.make_phone(staff, "Nan", "relative")
+    factories.make_phone(staff, "Dr Lee", "service_provider")
     strength(maria)
     strength(staff)
 
@@ -148,7 +141,7 @@ def test_team_input_not_met_when_only_staff_took_part(facilitator, meeting, staf
 
 
 def test_every_action_specific_meets_it(facilitator, meeting, staff):
-    maria = phone(staff, "Maria", "parent")
+    maria = factories.make_phone(staff, "Maria", "parent")
     add_item(staff, "action", SPECIFIC)
     add_item(
         maria,
@@ -220,7 +213,7 @@ def test_no_safety_plan_is_not_applicable(facilitator, meeting, staff):
 
 def test_young_person_who_took_part_meets_it(facilitator, meeting, staff):
     add_person(staff, {"name": "Maya", "born": "15", "is_focus_child": "1"})
-    maya = phone(staff, "Maya", "young_person")
+    maya = factories.make_phone(staff, "Maya", "young_person")
     strength(maya, "I like my art club")
 
     indicator = ended(facilitator, meeting).get("young_person")
@@ -230,7 +223,7 @@ def test_young_person_who_took_part_meets_it(facilitator, meeting, staff):
 
 def test_young_person_who_joined_but_said_nothing_does_not_meet_it(facilitator, meeting, staff):
     add_person(staff, {"name": "Maya", "born": "15", "is_focus_child": "1"})
-    phone(staff, "Maya", "young_person")
+    factories.make_phone(staff, "Maya", "young_person")
 
     indicator = ended(facilitator, meeting).get("young_person")
 
@@ -338,7 +331,7 @@ def test_a_meeting_that_has_not_ended_is_not_measured(meeting):
 def test_team_sums_count_the_teams_ended_meetings_in_the_period(facilitator, team):
     good_case = factories.make_case(facilitator)
     good = live_meeting(facilitator, good_case)
-    maria = phone(good, "Maria", "parent")
+    maria = factories.make_phone(good, "Maria", "parent")
     strength(maria)
     add_item(good, "action", SPECIFIC)
     add_item(maria, "safety_step", {"kind": "proactive", "text": "Rosa stays on weekends"})

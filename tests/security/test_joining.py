@@ -11,7 +11,6 @@ Each test failed on the code before the fix (see the report of issue 12):
 
 from __future__ import annotations
 
-import itertools
 import re
 from datetime import timedelta
 
@@ -20,12 +19,11 @@ import pytest
 from fttm.extensions import db
 from fttm.family_map.models import Person
 from fttm.joining.commands import admit, join_as_staff
-from fttm.meetings import join_codes
 from fttm.meetings.commands import cancel_meeting, end_meeting, open_meeting, start_meeting
 from fttm.meetings.models import Meeting, ParticipantStatus
 from fttm.timestamps import utcnow
 from tests import factories
-from tests.helpers import join_by_code, participant_named
+from tests.helpers import join_by_code, participant_named, wrong_codes
 
 # Every name of the family: the case's, the family map's (shared and confidential), none of which
 # a phone may read before the facilitator lets it in.
@@ -52,12 +50,6 @@ def _meeting(facilitator, *, status: str = "open") -> Meeting:
     return meeting
 
 
-def _wrong_codes(real: str, count: int) -> list[str]:
-    """`count` codes of the right shape that open no meeting."""
-    codes = ("".join(chars) for chars in itertools.product(join_codes.ALPHABET, repeat=6))
-    return list(itertools.islice((code for code in codes if code != real), count))
-
-
 def _without_csrf(body: str) -> str:
     """A page with its CSRF tokens blanked: they differ on every page by design."""
     return CSRF.sub(r"\1", body)
@@ -69,7 +61,7 @@ def test_guessing_join_codes_is_cut_off_after_a_handful_of_wrong_codes(app, faci
     meeting = _meeting(facilitator)
     guesser = app.test_client()
 
-    answers = [guesser.get(f"/join/{code}").status_code for code in _wrong_codes("", 20)]
+    answers = [guesser.get(f"/join/{code}").status_code for code in wrong_codes(20)]
 
     assert 429 in answers, f"twenty wrong codes from one address, none refused: {answers}"
     first = answers.index(429)
@@ -95,7 +87,7 @@ def test_a_code_of_an_ended_or_cancelled_meeting_answers_like_a_wrong_code(
 ):
     """Status and page are those of a code no meeting has: the code tells a stranger nothing."""
     meeting = _meeting(facilitator, status=status)
-    [wrong] = _wrong_codes(meeting.join_code, 1)
+    [wrong] = wrong_codes(1, other_than=meeting.join_code)
 
     def answer(code: str):
         browser = app.test_client()

@@ -14,23 +14,11 @@ import sqlalchemy as sa
 from fttm.auth.models import FailedLogin
 from fttm.extensions import db
 from tests import factories
-from tests.helpers import csrf_token, post_form
+from tests.helpers import browser_at, csrf_token, post_form, sign_in
 
 ATTACKER = "203.0.113.66"
 REAL_DESK = "198.51.100.7"
 WAIT = re.compile(r"Too many failed sign-in attempts\. Try again in \d+ (minute|minutes|hours)\.")
-
-
-def _desk(app, address: str):
-    """A browser at `address`."""
-    desk = app.test_client()
-    desk.environ_base["REMOTE_ADDR"] = address
-    return desk
-
-
-def _sign_in(client, email: str, password: str = factories.PASSWORD, *, path: str = "/login"):
-    """Post the real sign-in form."""
-    return post_form(client, path, {"email": email, "password": password}, form_page="/login")
 
 
 def _signed_in(client) -> bool:
@@ -42,17 +30,17 @@ def test_guessing_from_one_address_never_locks_the_real_person_out(app, facilita
     """An attacker hammering an account is slowed down and told to wait; the real person, at
     another desk, still signs in with the right password. Nothing stored names either of them.
     """
-    attacker = _desk(app, ATTACKER)
+    attacker = browser_at(app, ATTACKER)
     answers = [
-        _sign_in(attacker, facilitator.email, f"guess number {n}").status_code for n in range(12)
+        sign_in(attacker, facilitator.email, f"guess number {n}").status_code for n in range(12)
     ]
     assert set(answers) <= {401, 429} and answers[-1] == 429
-    slowed = _sign_in(attacker, facilitator.email)
+    slowed = sign_in(attacker, facilitator.email)
     assert slowed.status_code == 429, "a waiting guesser is not even asked for the password"
     assert WAIT.search(slowed.get_data(as_text=True))
 
-    real_person = _desk(app, REAL_DESK)
-    assert _sign_in(real_person, facilitator.email).status_code == 302
+    real_person = browser_at(app, REAL_DESK)
+    assert sign_in(real_person, facilitator.email).status_code == 302
     assert _signed_in(real_person)
 
     stored = " ".join(
@@ -69,10 +57,10 @@ def test_an_admin_sees_a_throttled_account_and_clears_it(
     """The accounts page names the account that must wait, with its failures and until when;
     "Clear" (a CSRF-protected POST) lets it try again at once, and the log names nobody.
     """
-    attacker = _desk(app, ATTACKER)
+    attacker = browser_at(app, ATTACKER)
     for n in range(4):
-        _sign_in(attacker, facilitator.email, f"guess number {n}")
-    assert _sign_in(attacker, facilitator.email).status_code == 429
+        sign_in(attacker, facilitator.email, f"guess number {n}")
+    assert sign_in(attacker, facilitator.email).status_code == 429
 
     auth.login(admin)
     page = client.get("/admin/users").get_data(as_text=True)
@@ -86,7 +74,7 @@ def test_an_admin_sees_a_throttled_account_and_clears_it(
 
     forged = client.post("/admin/sign-in-limits/clear", data={"kind": "account", "key": key[1]})
     assert forged.status_code == 400
-    assert _sign_in(attacker, facilitator.email).status_code == 429
+    assert sign_in(attacker, facilitator.email).status_code == 429
 
     caplog.set_level(logging.DEBUG)
     cleared = post_form(
@@ -100,7 +88,7 @@ def test_an_admin_sees_a_throttled_account_and_clears_it(
     body = cleared.get_data(as_text=True)
     assert "Fran Facilitator can try to sign in again." in body
     assert "Fran Facilitator" not in re.search(r'id="sign-in-limits".*?</section>', body, re.S)[0]
-    assert _sign_in(attacker, facilitator.email).status_code == 302
+    assert sign_in(attacker, facilitator.email).status_code == 302
     assert any("sign-in limit cleared" in record.getMessage() for record in caplog.records)
     for personal in (facilitator.email, facilitator.name, ATTACKER, key[1]):
         assert personal not in caplog.text
@@ -109,7 +97,7 @@ def test_an_admin_sees_a_throttled_account_and_clears_it(
 def test_a_copied_session_cookie_stops_working_after_sign_out(app, facilitator):
     """Someone who copied a caseworker's session cookie loses it when the caseworker signs out."""
     desk = app.test_client()
-    _sign_in(desk, facilitator.email)
+    sign_in(desk, facilitator.email)
     copied = desk.get_cookie("fttm_session").value
     thief = app.test_client()
     thief.set_cookie("fttm_session", copied)

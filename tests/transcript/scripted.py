@@ -31,10 +31,11 @@ from fttm.family_map.people import (
     restore_person,
     set_person_confidential,
 )
-from fttm.joining.commands import admit, join_as_staff, join_meeting, remove
+from fttm.joining.commands import join_as_staff, remove
 from fttm.meetings.commands import end_meeting, lock_section, start_meeting
 from fttm.meetings.models import Meeting
 from tests import factories
+from tests.helpers import as_written
 
 # What no transcript event carries (bookkeeping), left out of the comparison.
 UNTRACKED = {
@@ -47,13 +48,6 @@ UNTRACKED = {
 }
 
 
-def _plain(value):
-    """A value as the transcript writes it (dates as ISO text, enums as their value)."""
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return getattr(value, "value", value)
-
-
 def board_in_database(case_id: int, meeting_id: int) -> dict:
     """Every board and family map row of the case (deleted ones too) and the meeting's ratings,
     read fresh from the database.
@@ -63,7 +57,7 @@ def board_in_database(case_id: int, meeting_id: int) -> dict:
     for name, model in REPLAYED_MODELS.items():
         columns = [c.key for c in sa.inspect(model).column_attrs if c.key not in UNTRACKED]
         for item in db.session.scalars(sa.select(model).where(model.case_id == case_id)):
-            rows[(name, item.id)] = {key: _plain(getattr(item, key)) for key in columns}
+            rows[(name, item.id)] = {key: as_written(getattr(item, key)) for key in columns}
     ratings = {
         r.id: {"id": r.id, "participant_id": r.participant_id, "score": r.score}
         for r in db.session.scalars(
@@ -91,14 +85,6 @@ class Script:
         )
 
 
-def _phone(staff: Viewer, name: str, role: str) -> Viewer:
-    """A family member who joined by code and was let in."""
-    participant = join_meeting(staff.meeting, display_name=name, role=role)
-    if participant.status == "waiting":
-        admit(staff.participant, participant)
-    return Viewer(staff.meeting, participant)
-
-
 def run_meeting(facilitator, case) -> Script:
     """Hold the scripted meeting, capturing the board after every step."""
     leo = Person(case_id=case.id, name="Leo Lopez", is_focus_child=True)  # seeded, no event
@@ -107,8 +93,8 @@ def run_meeting(facilitator, case) -> Script:
     meeting = factories.make_meeting(facilitator, case)
     start_meeting(facilitator, meeting)
     staff = Viewer(meeting, join_as_staff(facilitator, meeting), facilitator)
-    script = Script(meeting, staff, _phone(staff, "Maria", "parent"), None)
-    script.nan = _phone(staff, "Nan", "relative")
+    script = Script(meeting, staff, factories.make_phone(staff, "Maria", "parent"), None)
+    script.nan = factories.make_phone(staff, "Nan", "relative")
     script.capture()
     maria, nan, step = script.maria, script.nan, script.capture
 
