@@ -17,11 +17,11 @@ from fttm.errors import CommandError, Conflict
 from fttm.extensions import db
 from fttm.idempotency import AppliedMeanwhile
 from fttm.live import rate_limit
+from fttm.live.render_cache import render_cache
 from fttm.live.sections import (
     board_basics,
     item_element_id,
     item_list_id,
-    pushed_item,
     render_item,
     render_section,
 )
@@ -67,8 +67,8 @@ def respond(viewer: Viewer, section: str, *, status: int = 200, **extra):
 def respond_item(viewer: Viewer, kind: str, item):
     """The item as it is now, for the sender's screen to put in as it does the item's push: an
     edit that leaves the item where it is, or a new item of a plain list, answers with that item,
-    not the whole section. app.js reads the X-Board- headers; htmx itself swaps nothing, since
-    the form that sent the change may have been replaced meanwhile.
+    not the whole section. static/js/answers.js reads the X-Board- headers; htmx itself swaps
+    nothing, since the form that sent the change may have been replaced meanwhile.
     """
     if item.deleted_at is not None or (item.confidential and not viewer.is_staff):
         # A replay of a change to an item deleted or made confidential since: the section as
@@ -76,7 +76,7 @@ def respond_item(viewer: Viewer, kind: str, item):
         return respond(viewer, commands.section_of(kind))
     seq = last_seq(viewer.meeting.case_id)
     element = item_element_id(kind, item.id)
-    html = pushed_item(viewer.meeting, viewer.audience, element, seq)
+    html = render_cache().item_at(viewer.meeting.id, viewer.audience, element, seq)
     if html is None:
         html = render_item(viewer.meeting, kind, item, viewer.audience)
     response = make_response(html)

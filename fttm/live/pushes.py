@@ -16,6 +16,7 @@ from fttm.core.registry import KINDS, SECTIONS
 from fttm.core.viewers import AUDIENCES, STAFF
 from fttm.extensions import db, socketio
 from fttm.live import presence
+from fttm.live.render_cache import render_cache
 from fttm.live.rooms import audience_room, participant_room
 from fttm.live.sections import (
     PEOPLE_SECTIONS,
@@ -23,8 +24,6 @@ from fttm.live.sections import (
     item_basics,
     item_element_id,
     item_list_id,
-    remember_item,
-    remember_rendering,
     render_item,
     render_sections,
     sent_alone,
@@ -89,7 +88,7 @@ def push_items(meeting: Meeting, found: list[tuple[str, int]], *, seq: int) -> N
                 continue
             element = item_element_id(kind, item.id)
             html = render_item(meeting, kind, item, audience, basics=basics[(kind, item.id)])
-            remember_item(meeting, audience, seq, element, html)
+            render_cache().keep_item(meeting.id, audience, element, seq, html)
             pushed.append(
                 {
                     "section": KINDS[kind].section,
@@ -109,7 +108,7 @@ def push_sections(meeting: Meeting, names, *, seq: int | None = None, audiences=
     basics = board_basics(meeting, seq)
     for audience in audiences:
         sections = render_sections(meeting, names, audience, basics=basics)
-        remember_rendering(meeting, audience, seq, sections)
+        render_cache().keep_sections(meeting.id, audience, seq, sections)
         socketio.emit(
             "board:update",
             {"seq": seq, "sections": sections},

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections import Counter
 
 import sqlalchemy as sa
-from flask import g, render_template
+from flask import render_template
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
@@ -23,6 +23,7 @@ from fttm.board.models import (
     Worry,
 )
 from fttm.board.smart import smart_hints
+from fttm.core.recorder import last_seq
 from fttm.core.registry import KINDS, LOCKABLE_SECTIONS, section_titles
 from fttm.core.viewers import STAFF
 from fttm.extensions import db
@@ -30,6 +31,7 @@ from fttm.family_map.models import Person, is_shareable, shareable_people
 from fttm.family_map.sections import family_map_context
 from fttm.jurisdictions import profile
 from fttm.live import presence
+from fttm.live.render_cache import render_cache
 from fttm.meetings.invitations import join_details
 from fttm.meetings.models import Meeting, MeetingStatus, Participant, ParticipantStatus
 from fttm.plans import agreement
@@ -237,8 +239,8 @@ def board_basics(meeting: Meeting, seq: int | None = None) -> dict:
     profile's vocabularies. Loaded once for a push to both audiences and, given the board's `seq`,
     kept for the rest of the request (the sender's answer) while the board stays at that number.
     """
-    if seq is not None and (kept := g.get("board_basics")) and kept[0] == (meeting.id, seq):
-        return kept[1]
+    if seq is not None and (kept := render_cache().basics_at(meeting.id, seq)) is not None:
+        return kept
     participants = _participants(meeting)
     people = _people(meeting)  # shareable people only, whoever reads
     present = [p for p in participants if p.status == ParticipantStatus.ADMITTED]
@@ -252,7 +254,7 @@ def board_basics(meeting: Meeting, seq: int | None = None) -> dict:
         "who_options_html": WhoOptions(present, people, services),
     }
     if seq is not None:
-        g.board_basics = ((meeting.id, seq), basics)
+        render_cache().keep_basics(meeting.id, seq, basics)
     return basics
 
 
@@ -265,21 +267,14 @@ def shared_context(meeting: Meeting, audience: str, basics: dict | None = None) 
     }
 
 
-def remember_rendering(meeting: Meeting, audience: str, seq: int, sections: dict) -> None:
-    """Keep what was just pushed to an audience, for this request's own answer to its sender."""
-    g.setdefault("board_renderings", {})[(meeting.id, audience)] = (seq, sections)
-
-
 def _pushed_rendering(meeting: Meeting, name: str, audience: str) -> Markup | None:
     """The section as this request just pushed it to the audience, if the board has not changed
     since: the sender's answer is then the same HTML, not rendered a second time.
     """
-    seq, sections = g.get("board_renderings", {}).get((meeting.id, audience), (None, {}))
-    if name not in sections:
+    cache = render_cache()
+    if not cache.has_section(meeting.id, audience, name):
         return None
-    from fttm.core.recorder import last_seq
-
-    return sections[name] if last_seq(meeting.case_id) == seq else None
+    return cache.section_at(meeting.id, audience, name, last_seq(meeting.case_id))
 
 
 def render_section(
@@ -367,16 +362,3 @@ def item_list_id(kind: str, item) -> str | None:
 def item_element_id(kind: str, item_id: int) -> str:
     """The id of an item's element on the board page."""
     return f"{kind}-{item_id}"
-
-
-def remember_item(meeting: Meeting, audience: str, seq: int, element_id: str, html) -> None:
-    """Keep an item just pushed to an audience, for this request's own answer to its sender."""
-    g.setdefault("board_item_renderings", {})[(meeting.id, audience, element_id)] = (seq, html)
-
-
-def pushed_item(meeting: Meeting, audience: str, element_id: str, seq: int) -> Markup | None:
-    """The item as this request just pushed it to the audience, if the board is still at `seq`."""
-    pushed_seq, html = g.get("board_item_renderings", {}).get(
-        (meeting.id, audience, element_id), (None, None)
-    )
-    return html if pushed_seq == seq else None
