@@ -1,8 +1,9 @@
 """The real server for live-board browser tests: `fttm serve` (eventlet) in its own process.
 
 The board needs WebSockets, which werkzeug's threaded test server does not speak, so these tests
-start the app the way `make run` does: `fttm db upgrade`, `fttm demo`, then `fttm serve`. Seeding
-runs once per module; each test serves its own copy of the seeded SQLite file.
+start the app the way `make run` does: `fttm db upgrade`, then `fttm serve`. In between, the tests'
+own family is written through the app's commands (tests/browser/riveras.py; a module may seed
+another). Seeding runs once per module; each test serves its own copy of the seeded SQLite file.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,7 +33,14 @@ from playwright.sync_api import (
 )
 from playwright.sync_api import Error as PlaywrightError
 
-from tests.browser.conftest import VIEWPORTS, BrowserErrors
+from fttm import create_app
+from fttm.auth.models import User
+from fttm.extensions import db
+from fttm.meetings import join_codes
+from fttm.meetings.models import Meeting
+from tests import factories
+from tests.browser import riveras
+from tests.browser.pages import VIEWPORTS, BrowserErrors
 
 BIN = Path(sys.executable).parent
 FTTM = BIN / "fttm"
@@ -42,7 +50,7 @@ SCREENS = {"projector": VIEWPORTS["desktop"], "phone": VIEWPORTS["phone"]}
 
 @dataclass(frozen=True)
 class ServedApp:
-    """A served fttm with the demo seeded: where it is, who can sign in, and the demo meeting."""
+    """A served fttm with a meeting seeded: where it is, who can sign in, and that meeting."""
 
     url: str
     email: str
@@ -52,7 +60,7 @@ class ServedApp:
 
     @property
     def board_url(self) -> str:
-        """The staff board of the demo meeting."""
+        """The staff board of the seeded meeting."""
         return f"{self.url}/meetings/{self.meeting_id}/board/"
 
     @property
@@ -68,15 +76,6 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def parse_demo_output(output: str) -> tuple[str, str, int, str]:
-    """The facilitator's email and password, the demo meeting's id and its join code."""
-    login = re.search(r"^Sign in as facilitator: (\S+) / password: (\S+)$", output, re.M)
-    board = re.search(r"^Demo meeting board: \S*/meetings/(\d+)\S*$", output, re.M)
-    code = re.search(r"^Demo meeting join code: (\w{3} \w{3})$", output, re.M)
-    assert login and board and code, f"unexpected `fttm demo` output:\n{output}"
-    return login[1], login[2], int(board[1]), code[1]
-
-
 def _healthy(url: str) -> bool:
     """Whether the server answers its health check with 200."""
     try:
@@ -87,8 +86,8 @@ def _healthy(url: str) -> bool:
 
 
 @dataclass(frozen=True)
-class SeededDemo:
-    """A migrated SQLite file with the demo seeded, and what `fttm demo` printed about it."""
+class SeededMeeting:
+    """A migrated SQLite file with a meeting seeded: who signs in, and the meeting to open."""
 
     path: Path
     secret_key: str
@@ -110,25 +109,57 @@ def server_env(database: Path, secret_key: str) -> dict[str, str]:
     return env
 
 
-@pytest.fixture(scope="module")
-def seeded_demo(tmp_path_factory: pytest.TempPathFactory) -> SeededDemo:
-    """Migrate and seed once per module; each test serves its own copy (seeding takes ~3 s)."""
-    database = tmp_path_factory.mktemp("seeded") / "live.sqlite3"
+def seed_database(
+    database: Path,
+    build: Callable[[User], Meeting],
+    *,
+    facilitator: str = riveras.FACILITATOR,
+    email: str = "facilitator@agency.example",
+) -> SeededMeeting:
+    """Migrate a new SQLite file as `make run` does, then add a team and its facilitator;
+    `build` writes the rest, through the app's commands, and names the meeting to open.
+    """
     secret_key = secrets.token_urlsafe(32)
-    env = server_env(database, secret_key)
-    run = {"env": env, "check": True, "capture_output": True, "text": True, "timeout": 60}
-    subprocess.run([FTTM, "db", "upgrade"], **run)
-    # The links it prints name a placeholder site: only the meeting's id is read from them.
-    demo = subprocess.run([FTTM, "demo", "--site", "http://127.0.0.1"], **run)
-    return SeededDemo(database, secret_key, *parse_demo_output(demo.stdout))
+    subprocess.run(
+        [FTTM, "db", "upgrade"],
+        env=server_env(database, secret_key),
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
+    app = create_app(
+        {"ENV_NAME": "testing", "DATABASE_URL": f"sqlite:///{database}", "SECRET_KEY": secret_key}
+    )
+    with app.app_context():
+        team = factories.make_team("North Team")
+        user = factories.make_user(team=team, role="facilitator", name=facilitator, email=email)
+        meeting = build(user)
+        seeded = SeededMeeting(
+            database,
+            secret_key,
+            email,
+            factories.PASSWORD,
+            meeting.id,
+            join_codes.display(meeting.join_code),
+        )
+        db.session.remove()
+        db.engine.dispose()
+    return seeded
+
+
+@pytest.fixture(scope="module")
+def seeded_meeting(tmp_path_factory: pytest.TempPathFactory) -> SeededMeeting:
+    """The Riveras' review meeting, seeded once per module (each test serves its own copy)."""
+    database = tmp_path_factory.mktemp("seeded") / "live.sqlite3"
+    return seed_database(database, riveras.review_meeting)
 
 
 @pytest.fixture
-def served_app(seeded_demo: SeededDemo, tmp_path: Path) -> Iterator[ServedApp]:
+def served_app(seeded_meeting: SeededMeeting, tmp_path: Path) -> Iterator[ServedApp]:
     """`fttm serve` (eventlet) on a free port, on a fresh copy of the seeded database."""
     database = tmp_path / "live.sqlite3"
     for suffix in ("", "-wal", "-shm"):
-        source = seeded_demo.path.with_name(seeded_demo.path.name + suffix)
+        source = seeded_meeting.path.with_name(seeded_meeting.path.name + suffix)
         if source.exists():
             shutil.copyfile(source, database.with_name(database.name + suffix))
     port = free_port()
@@ -137,7 +168,7 @@ def served_app(seeded_demo: SeededDemo, tmp_path: Path) -> Iterator[ServedApp]:
     with log_path.open("w") as log:
         process = subprocess.Popen(
             [FTTM, "serve", "--port", str(port)],
-            env=server_env(database, seeded_demo.secret_key),
+            env=server_env(database, seeded_meeting.secret_key),
             stdout=log,
             stderr=subprocess.STDOUT,
         )
@@ -149,10 +180,10 @@ def served_app(seeded_demo: SeededDemo, tmp_path: Path) -> Iterator[ServedApp]:
             time.sleep(0.1)
         yield ServedApp(
             url,
-            seeded_demo.email,
-            seeded_demo.password,
-            seeded_demo.meeting_id,
-            seeded_demo.join_code,
+            seeded_meeting.email,
+            seeded_meeting.password,
+            seeded_meeting.meeting_id,
+            seeded_meeting.join_code,
         )
     finally:
         process.terminate()

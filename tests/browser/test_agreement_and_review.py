@@ -9,8 +9,6 @@ needs no sockets and runs on the werkzeug server of tests/browser/conftest.py.
 from __future__ import annotations
 
 import re
-import secrets
-import subprocess
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -19,32 +17,29 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Locator, Page, expect
 
-from fttm import create_app
 from fttm.auth.models import User
 from fttm.board.commands import add_item
 from fttm.board.models import Strength
 from fttm.cases.timeframes import endorsement_due_on
 from fttm.core.viewers import Viewer
 from fttm.extensions import db
-from fttm.family_map.models import Person, Relationship, RelationshipKind
 from fttm.joining.commands import admit, join_as_staff, join_meeting
 from fttm.jurisdictions import profile
 from fttm.meetings import commands as meetings
-from fttm.meetings import join_codes
+from fttm.meetings.models import Meeting
 from fttm.plans import agreement
 from fttm.plans.versions import version_of_meeting
 from fttm.reviews.endorsement import decide
 from fttm.templating import local_date
 from tests import factories
 from tests.browser import live
-from tests.browser.conftest import BrowserErrors, LiveServer
 from tests.browser.live import LiveErrors, Screens, ServedApp
+from tests.browser.pages import BrowserErrors, LiveServer, expect_fits_screen
 from tests.browser.test_live_board import (
     ENDED_TEXT,
     SETTLED,
     admit_everyone,
     expect_connected,
-    expect_fits_screen,
     expect_not_reloaded,
     mark_page,
     sign_in,
@@ -52,7 +47,7 @@ from tests.browser.test_live_board import (
 )
 
 pytestmark = pytest.mark.browser
-# The real-server fixture; `seeded_demo` and `screens` are this module's own, below.
+# The real-server fixture; `seeded_meeting` and `screens` are this module's own, below.
 served_app = live.served_app
 
 SHOTS = Path(tempfile.gettempdir()) / "shots" / "agreement"
@@ -72,64 +67,22 @@ WHY_ENDORSED = "A clear plan; the family's own words are in it."
 # ---- A family of our own on the real server ----
 
 
-def reyes_family(case_id: int) -> dict[str, Person]:
-    """Leo (the focus child) and his birth parents Maria and Tom, added straight to the map."""
-    people = {
-        "leo": Person(case_id=case_id, name="Leo Reyes", is_focus_child=True, birth_year=2015),
-        "maria": Person(case_id=case_id, name="Maria Reyes", birth_year=1990),
-        "tom": Person(case_id=case_id, name="Tom Reyes", birth_year=1988),
-    }
-    db.session.add_all(people.values())
-    db.session.flush()
-    for parent in (people["maria"], people["tom"]):
-        db.session.add(
-            Relationship(
-                case_id=case_id,
-                kind=RelationshipKind.BIOLOGICAL,
-                from_person_id=parent.id,
-                to_person_id=people["leo"].id,
-            )
-        )
+def reyes_meeting(facilitator: User) -> Meeting:
+    """The Reyes case, its family on the map and a strength on the board, and a meeting to hold."""
+    case = factories.make_case(facilitator, family_name="Reyes")
+    factories.make_reyes_family(case.id)
+    db.session.add(Strength(case_id=case.id, text="Maria walks Leo to school every day."))
     db.session.commit()
-    return people
+    return factories.make_meeting(facilitator, case)
 
 
 @pytest.fixture(scope="module")
-def seeded_demo(tmp_path_factory: pytest.TempPathFactory) -> live.SeededDemo:
+def seeded_meeting(tmp_path_factory: pytest.TempPathFactory) -> live.SeededMeeting:
     """A migrated database with the Reyes case and a meeting to hold (served by `served_app`)."""
     database = tmp_path_factory.mktemp("agreement") / "live.sqlite3"
-    secret_key = secrets.token_urlsafe(32)
-    subprocess.run(
-        [live.FTTM, "db", "upgrade"],
-        env=live.server_env(database, secret_key),
-        check=True,
-        capture_output=True,
-        timeout=60,
+    return live.seed_database(
+        database, reyes_meeting, facilitator="Fran Facilitator", email=FACILITATOR_EMAIL
     )
-    app = create_app(
-        {"ENV_NAME": "testing", "DATABASE_URL": f"sqlite:///{database}", "SECRET_KEY": secret_key}
-    )
-    with app.app_context():
-        team = factories.make_team("North Team")
-        facilitator = factories.make_user(
-            team=team, role="facilitator", name="Fran Facilitator", email=FACILITATOR_EMAIL
-        )
-        case = factories.make_case(facilitator, family_name="Reyes")
-        reyes_family(case.id)
-        db.session.add(Strength(case_id=case.id, text="Maria walks Leo to school every day."))
-        db.session.commit()
-        meeting = factories.make_meeting(facilitator, case)
-        seeded = live.SeededDemo(
-            database,
-            secret_key,
-            FACILITATOR_EMAIL,
-            factories.PASSWORD,
-            meeting.id,
-            join_codes.display(meeting.join_code),
-        )
-        db.session.remove()
-        db.engine.dispose()
-    return seeded
 
 
 @pytest.fixture
@@ -432,7 +385,7 @@ def reviews(live_server: LiveServer) -> Reviews:
             team=facilitator.team, role="supervisor", name="Sam Supervisor", email=SUPERVISOR_EMAIL
         )
         case, meeting, staff = _ended_meeting(facilitator, "Reyes")
-        people = reyes_family(case.id)
+        people = factories.make_reyes_family(case.id)
         phones = {}
         for name, role, person in (("Maria", "parent", people["maria"]), ("Nan", "relative", None)):
             phone = join_meeting(meeting, display_name=name, role=role)

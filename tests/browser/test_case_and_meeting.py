@@ -13,7 +13,7 @@ from playwright.sync_api import Browser, Page, expect
 from fttm.auth.models import User
 from fttm.extensions import db
 from tests import factories
-from tests.browser.conftest import VIEWPORTS, BrowserErrors, LiveServer
+from tests.browser.pages import VIEWPORTS, BrowserErrors, LiveServer, expect_fits_screen
 
 pytestmark = pytest.mark.browser
 
@@ -33,12 +33,6 @@ def bicpm_plan_due(substantiated: date) -> date:
 def local_input(day: date, hour: int = 10) -> str:
     """The value a datetime-local input takes for `hour`:00 on `day`."""
     return f"{day.isoformat()}T{hour:02d}:00"
-
-
-def expect_fits_screen(page: Page) -> None:
-    """Nothing on the page makes the reader scroll sideways."""
-    widths = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
-    assert widths[0] <= widths[1], f"{page.url} is {widths[0]}px wide on a {widths[1]}px screen"
 
 
 def qr_modules(svg_path: str) -> set[tuple[int, int]]:

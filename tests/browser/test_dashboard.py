@@ -12,17 +12,11 @@ from fttm.auth.models import User
 from fttm.extensions import db
 from fttm.jurisdictions import profile
 from tests import factories
-from tests.browser.conftest import BrowserErrors, LiveServer
+from tests.browser.pages import BrowserErrors, LiveServer, expect_fits_screen
 
 pytestmark = pytest.mark.browser
 
 SUPERVISOR_EMAIL = "sam.supervisor@agency.example"
-
-
-def expect_fits_screen(page: Page) -> None:
-    """Nothing on the page makes the reader scroll sideways."""
-    widths = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
-    assert widths[0] <= widths[1], f"{page.url} is {widths[0]}px wide on a {widths[1]}px screen"
 
 
 def seed_team(server: LiveServer) -> None:

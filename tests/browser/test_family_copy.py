@@ -21,8 +21,7 @@ from fttm.joining.commands import admit, join_as_staff, join_meeting
 from fttm.jurisdictions import profile
 from fttm.meetings.commands import end_meeting, start_meeting
 from tests import factories
-from tests.browser.conftest import VIEWPORTS, BrowserErrors, LiveServer
-from tests.browser.test_case_and_meeting import expect_fits_screen
+from tests.browser.pages import VIEWPORTS, BrowserErrors, LiveServer, expect_fits_screen
 
 pytestmark = pytest.mark.browser
 

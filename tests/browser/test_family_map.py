@@ -1,8 +1,9 @@
 """The board's family map in a meeting: a phone draws on it, the projector shows it at once.
 
-Each test gets its own server and database (see tests/browser/live.py): the demo family's
-upcoming meeting, started by the facilitator, with Ana (parent) and Rosa (relative) on phones
-(the download test needs only the projector). So a download shows the demo family as seeded.
+Each test gets its own server and database (see tests/browser/live.py): the Riveras' review
+meeting (tests/browser/riveras.py), started by the facilitator, with Ana (parent) and Rosa
+(relative) on phones (the download test needs only the projector). So a download shows the
+family as seeded.
 """
 
 from __future__ import annotations
@@ -14,9 +15,9 @@ from playwright.sync_api import Locator, Page, expect
 
 from tests.browser import live
 from tests.browser.live import Screens, ServedApp
+from tests.browser.pages import expect_fits_screen
 from tests.browser.test_live_board import (
     SETTLED,
-    expect_fits_screen,
     expect_not_reloaded,
     gather,
     mark_page,
@@ -26,7 +27,7 @@ from tests.browser.test_live_board import (
 
 pytestmark = pytest.mark.browser
 # The real-server fixtures, made available to this module's tests.
-seeded_demo, served_app, screens = live.seeded_demo, live.served_app, live.screens
+seeded_meeting, served_app, screens = live.seeded_meeting, live.served_app, live.screens
 
 STRESS_RED = "#c62828"
 OWN_PARENT = "A person can't be their own parent."

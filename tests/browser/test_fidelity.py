@@ -17,17 +17,11 @@ from fttm.extensions import db
 from fttm.joining.commands import admit, join_as_staff, join_meeting
 from fttm.meetings.commands import end_meeting, start_meeting
 from tests import factories
-from tests.browser.conftest import BrowserErrors, LiveServer
+from tests.browser.pages import BrowserErrors, LiveServer, expect_fits_screen
 
 pytestmark = pytest.mark.browser
 
 SUPERVISOR = "sam.supervisor@agency.example"
-
-
-def expect_fits_screen(page: Page) -> None:
-    """Nothing on the page makes the reader scroll sideways."""
-    widths = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
-    assert widths[0] <= widths[1], f"{page.url} is {widths[0]}px wide on a {widths[1]}px screen"
 
 
 def hold_meetings(server: LiveServer) -> int:

@@ -7,7 +7,6 @@ and live-join-*-<viewport>.png.
 
 from __future__ import annotations
 
-import itertools
 import re
 
 import pytest
@@ -15,36 +14,28 @@ from playwright.sync_api import Page, expect
 
 from fttm.auth.models import User
 from fttm.extensions import db
-from fttm.meetings import join_codes
 from fttm.meetings.commands import open_meeting
 from tests import factories
-from tests.browser import live
-from tests.browser.conftest import BrowserErrors, LiveServer
+from tests.browser import live, riveras
 from tests.browser.live import Screens, ServedApp
+from tests.browser.pages import BrowserErrors, LiveServer, expect_fits_screen
 from tests.browser.test_live_board import (
     BOARD_URL,
     WAITING_TEXT,
     expect_connected,
-    expect_fits_screen,
     fill_join_form,
     sign_in,
     start_meeting,
     waiting_person,
 )
+from tests.helpers import wrong_codes
 
 pytestmark = pytest.mark.browser
-seeded_demo, served_app, screens = live.seeded_demo, live.served_app, live.screens
+seeded_meeting, served_app, screens = live.seeded_meeting, live.served_app, live.screens
 
 TOO_MANY = "Too many tries. Wait 15 minutes, then try again."
 UNKNOWN = "No meeting has this code. Check it with the facilitator."
-# The demo family's surnames: none may reach a phone before it is let in.
-FAMILY = ("Rivera", "Delgado", "Carter")
-
-
-def _wrong_codes(real: str, count: int) -> list[str]:
-    """`count` codes of the right shape that open no meeting."""
-    codes = ("".join(chars) for chars in itertools.product(join_codes.ALPHABET, repeat=6))
-    return list(itertools.islice((code for code in codes if code != real), count))
+FAMILY = riveras.SURNAMES  # none may reach a phone before it is let in
 
 
 def _type_code(page: Page, code: str) -> None:
@@ -66,11 +57,11 @@ def test_a_guesser_is_told_to_wait(
     field = page.get_by_label("Meeting code")
 
     page.goto(f"{live_server.url}/join/")
-    for wrong in _wrong_codes(code, 8):
+    for wrong in wrong_codes(8, other_than=code):
         _type_code(page, wrong)
         expect(page.get_by_text(UNKNOWN)).to_be_visible()
     shoot(page, "join-wrong-code")
-    _type_code(page, _wrong_codes(code, 9)[-1])
+    _type_code(page, wrong_codes(9, other_than=code)[-1])
 
     expect(page.get_by_text(TOO_MANY)).to_be_visible()
     expect(field).to_have_accessible_description(re.compile(re.escape(TOO_MANY)))
@@ -84,7 +75,7 @@ def test_a_guesser_is_told_to_wait(
 
 
 def _names_no_family(page: Page) -> None:
-    """The page's whole HTML names nobody of the demo family."""
+    """The page's whole HTML names nobody of the seeded family."""
     html = page.content()
     for surname in FAMILY:
         assert surname not in html, f"{surname} shown on {page.url}"

@@ -1,7 +1,8 @@
 """The live board in a meeting: a projector and two phones on the real eventlet server.
 
-Each test gets its own server and database (see tests/browser/live.py): the demo family's
-upcoming meeting, started by the facilitator, with Ana (parent) and Rosa (relative) on phones.
+Each test gets its own server and database (see tests/browser/live.py): the Riveras' review
+meeting (tests/browser/riveras.py), started by the facilitator, with Ana (parent) and Rosa
+(relative) on phones.
 """
 
 from __future__ import annotations
@@ -13,21 +14,19 @@ from datetime import date, timedelta
 import pytest
 from playwright.sync_api import BrowserContext, Locator, Page, Route, expect
 
-from tests.browser import live
+from tests.browser import live, riveras
 from tests.browser.live import Screens, ServedApp
+from tests.browser.pages import expect_fits_screen
 
 pytestmark = pytest.mark.browser
 # The real-server fixtures, made available to this module's tests.
-seeded_demo, served_app, screens = live.seeded_demo, live.served_app, live.screens
+seeded_meeting, served_app, screens = live.seeded_meeting, live.served_app, live.screens
 
 BOARD_URL = re.compile(r"/meetings/\d+/board/$")
 WAITING_TEXT = "The facilitator will let you in shortly"
 ENDED_TEXT = "This meeting has ended. The board is read-only."
 SETTLED = 3_000  # ms: ample for a save and its push on loopback; known failures give up sooner
-# One of the demo family's worries (seeded by `fttm demo`), plain text with nothing to escape.
-HANDOVER_WORRY = (
-    "Handovers between Ana and Marcus have turned into shouting in front of the children."
-)
+HANDOVER_WORRY = riveras.HANDOVER_WORRY  # one of the seeded family's worries
 
 
 @dataclass
@@ -41,7 +40,7 @@ class Phone:
 
 @dataclass
 class Meeting:
-    """The demo meeting under way: the projector and two phones on its board."""
+    """The seeded meeting under way: the projector and two phones on its board."""
 
     projector: Page
     ana: Phone
@@ -60,12 +59,6 @@ def expect_connected(page: Page) -> None:
     """The board's connection indicator says the screen is live."""
     expect(page.locator("#connection")).to_have_attribute("data-state", "connected")
     expect(page.locator("#connection")).to_have_text("Connected")
-
-
-def expect_fits_screen(page: Page) -> None:
-    """Nothing on the page makes the reader scroll sideways."""
-    widths = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
-    assert widths[0] <= widths[1], f"{page.url} is {widths[0]}px wide on a {widths[1]}px screen"
 
 
 def waiting_person(page: Page, name: str) -> Locator:
@@ -91,7 +84,7 @@ def cell_note(page: Page, action_id: int, note: str) -> Locator:
 
 
 def first_action_id(page: Page) -> int:
-    """The id of the first row of the demo plan's actions table."""
+    """The id of the first row of the seeded plan's actions table."""
     row_id = page.locator("#section-plan tr[id^='action-']").first.get_attribute("id")
     return int(row_id.removeprefix("action-"))
 
@@ -117,7 +110,7 @@ def expect_not_reloaded(page: Page) -> None:
 
 
 def sign_in(page: Page, app: ServedApp) -> None:
-    """Sign in as the demo facilitator."""
+    """Sign in as the seeded meeting's facilitator."""
     page.goto(f"{app.url}/login")
     page.get_by_label("Email", exact=True).fill(app.email)
     page.get_by_label("Password", exact=True).fill(app.password)
@@ -126,7 +119,7 @@ def sign_in(page: Page, app: ServedApp) -> None:
 
 
 def start_meeting(projector: Page, app: ServedApp, screens: Screens) -> None:
-    """Open the demo meeting's board and start it; the page reloads showing the join code."""
+    """Open the seeded meeting's board and start it; the page reloads showing the join code."""
     # Known app bug: before the meeting opens, the server refuses the staff board's socket
     # (the facilitator has no participant yet), so the page shows "Reconnecting…" and retries
     # every 3 s; a retry's poll cut short by the reload that starting causes is answered 400.
@@ -222,7 +215,7 @@ def test_three_screens_share_one_board(served_app: ServedApp, screens: Screens):
     for page in meeting.pages.values():
         mark_page(page)
         # "Who is here" is the same on every screen.
-        for name in ("Ana", "Rosa", "Jordan Ellis"):
+        for name in ("Ana", "Rosa", riveras.FACILITATOR):
             expect(online_person(page, name)).to_be_visible()
     screens.shoot_whole(projector, "04-everyone-here", "projector")
     screens.shoot(ana, "04-board", "phone")

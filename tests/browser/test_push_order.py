@@ -16,12 +16,12 @@ from playwright.sync_api import Page, Route, WebSocketRoute, expect
 
 from tests.browser import live
 from tests.browser.live import Screens, ServedApp
+from tests.browser.pages import expect_fits_screen
 from tests.browser.test_live_board import (
     BOARD_URL,
     admit_everyone,
     cell,
     expect_connected,
-    expect_fits_screen,
     fill_join_form,
     first_action_id,
     sign_in,
@@ -30,10 +30,10 @@ from tests.browser.test_live_board import (
 )
 
 pytestmark = pytest.mark.browser
-seeded_demo, served_app, screens = live.seeded_demo, live.served_app, live.screens
+seeded_meeting, served_app, screens = live.seeded_meeting, live.served_app, live.screens
 
 SOCKET = re.compile(r"/socket\.io/")
-AHEAD = 100_000  # a sequence number far ahead of anything the demo meeting reaches
+AHEAD = 100_000  # a sequence number far ahead of anything the seeded meeting reaches
 
 
 def strengths_html(real: str, *texts: str) -> str:

@@ -10,17 +10,11 @@ from playwright.sync_api import Browser, Page, expect
 
 from fttm.extensions import db
 from tests import factories
-from tests.browser.conftest import VIEWPORTS, BrowserErrors, LiveServer
+from tests.browser.pages import VIEWPORTS, BrowserErrors, LiveServer, expect_fits_screen
 
 pytestmark = pytest.mark.browser
 
 ADMIN_EMAIL = "ada.admin@agency.example"
-
-
-def expect_fits_screen(page: Page) -> None:
-    """Nothing on the page makes the reader scroll sideways."""
-    widths = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
-    assert widths[0] <= widths[1], f"{page.url} is {widths[0]}px wide on a {widths[1]}px screen"
 
 
 def sign_in(page: Page, server: LiveServer, email: str, password: str) -> None:

@@ -21,8 +21,8 @@ from fttm.joining.commands import join_as_staff
 from fttm.meetings.commands import start_meeting
 from fttm.meetings.models import Participant
 from tests import factories
-from tests.browser.conftest import BrowserErrors, LiveServer
-from tests.browser.test_live_board import expect_connected, expect_fits_screen
+from tests.browser.pages import BrowserErrors, LiveServer, expect_fits_screen
+from tests.browser.test_live_board import expect_connected
 
 pytestmark = pytest.mark.browser
 

@@ -13,8 +13,7 @@ from playwright.sync_api import Page, expect
 from fttm.auth.models import User
 from fttm.extensions import db
 from tests import factories
-from tests.browser.conftest import BrowserErrors, LiveServer
-from tests.browser.test_case_and_meeting import expect_fits_screen
+from tests.browser.pages import BrowserErrors, LiveServer, expect_fits_screen
 from tests.transcript.scripted import run_meeting
 
 pytestmark = pytest.mark.browser
