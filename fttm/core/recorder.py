@@ -231,6 +231,11 @@ def last_seq(case_id: int) -> int:
     )
 
 
+def meeting_change(meeting, actor: Actor, *, idempotency_key: RequestKey | str | None = None):
+    """`change()` to a meeting's case, its events belonging to that meeting."""
+    return change(meeting.case_id, actor, meeting_id=meeting.id, idempotency_key=idempotency_key)
+
+
 def _event_with_key(case_id: int, key: RequestKey) -> TranscriptEvent | None:
     """The case's event that carries this key, if a change with it was committed."""
     return db.session.scalar(

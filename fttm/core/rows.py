@@ -25,7 +25,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.orm.attributes import set_committed_value
 
-from fttm.core.recorder import Change, change, replayed_row, snapshot
+from fttm.core.recorder import Change, meeting_change, replayed_row, snapshot
 from fttm.core.viewers import Viewer
 from fttm.errors import Conflict, NotAllowed, NotFound
 from fttm.extensions import db
@@ -141,9 +141,7 @@ def viewer_change(viewer: Viewer, key: RequestKey | str | None) -> AbstractConte
     """`recorder.change` for a change a person makes in a meeting: their case, their name, the
     meeting and the request's idempotency key.
     """
-    return change(
-        viewer.meeting.case_id, viewer.actor, meeting_id=viewer.meeting.id, idempotency_key=key
-    )
+    return meeting_change(viewer.meeting, viewer.actor, idempotency_key=key)
 
 
 def set_fields(

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from fttm.auth.models import User
-from fttm.core.recorder import Actor, change, snapshot
+from fttm.core.recorder import Actor, meeting_change, snapshot
 from fttm.errors import Invalid, NotAllowed, NotFound
 from fttm.extensions import db
 from fttm.family_map.models import Person, is_shareable
@@ -60,7 +60,7 @@ def join_meeting(meeting: Meeting, *, display_name: str, role: str) -> Participa
         raise Invalid({"meeting": _("This meeting is not open for joining.")})
     name = check_joining(meeting, display_name, role)
     status = ParticipantStatus.ADMITTED if meeting.admit_everyone else ParticipantStatus.WAITING
-    with change(meeting.case_id, Actor(name=name, role=role), meeting_id=meeting.id) as current:
+    with meeting_change(meeting, Actor(name=name, role=role)) as current:
         participant = _add_participant(
             current, meeting, display_name=name, role=role, status=status
         )
@@ -79,7 +79,7 @@ def join_as_staff(user: User, meeting: Meeting) -> Participant:
     )
     if existing is not None:
         return existing
-    with change(meeting.case_id, Actor.for_user(user), meeting_id=meeting.id) as current:
+    with meeting_change(meeting, Actor.for_user(user)) as current:
         participant = _add_participant(
             current,
             meeting,
@@ -121,9 +121,7 @@ def _staff_participant_change(actor: Participant, participant: Participant, kind
     # Never the token nonce: it is a secret.
     shown = ("status", "person_id") if "person_id" in values else ("status",)
     before = snapshot(participant, shown)
-    with change(
-        participant.meeting.case_id, Actor.for_participant(actor), meeting_id=participant.meeting_id
-    ) as current:
+    with meeting_change(participant.meeting, Actor.for_participant(actor)) as current:
         for name, value in values.items():
             setattr(participant, name, value)
         current.record(
@@ -165,9 +163,7 @@ def say_who_i_am(participant: Participant, person_id: int | None) -> Participant
     if person_id == participant.person_id:
         return participant  # nothing changes, so nothing to record
     before = snapshot(participant, ("person_id",))
-    with change(
-        meeting.case_id, Actor.for_participant(participant), meeting_id=meeting.id
-    ) as current:
+    with meeting_change(meeting, Actor.for_participant(participant)) as current:
         participant.person_id = person_id
         current.record(
             "participant.identified",

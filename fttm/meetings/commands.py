@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 
 from fttm.auth.models import User
 from fttm.cases.models import Case
-from fttm.core.recorder import Actor, change, snapshot
+from fttm.core.recorder import Actor, change, meeting_change, snapshot
 from fttm.core.registry import LOCKABLE_SECTIONS
 from fttm.errors import Invalid, NotFound
 from fttm.extensions import db
@@ -102,7 +102,7 @@ def reschedule_meeting(
     wanted = (scheduled_at, purpose_value, location)
     if (meeting.scheduled_at, meeting.purpose, meeting.location) == wanted:
         return meeting
-    with change(meeting.case_id, Actor.for_user(actor), meeting_id=meeting.id) as current:
+    with meeting_change(meeting, Actor.for_user(actor)) as current:
         before = snapshot(meeting, FIELDS)
         meeting.scheduled_at, meeting.purpose, meeting.location = wanted
         current.record(
@@ -120,7 +120,7 @@ def cancel_meeting(actor: User, meeting: Meeting) -> Meeting:
     _require_team(actor, meeting.case)
     if meeting.status != MeetingStatus.SCHEDULED:
         raise Invalid({"status": _("Only a meeting that has not opened yet can be cancelled.")})
-    with change(meeting.case_id, Actor.for_user(actor), meeting_id=meeting.id) as current:
+    with meeting_change(meeting, Actor.for_user(actor)) as current:
         meeting.status = MeetingStatus.CANCELLED
         current.record(
             "meeting.cancelled",
@@ -138,7 +138,7 @@ LIVE_STATES = (MeetingStatus.OPEN, MeetingStatus.LIVE)
 
 def _set_status(actor: User, meeting: Meeting, new: MeetingStatus, kind: str, **stamps) -> Meeting:
     """Move a meeting along its life, with its transcript event."""
-    with change(meeting.case_id, Actor.for_user(actor), meeting_id=meeting.id) as current:
+    with meeting_change(meeting, Actor.for_user(actor)) as current:
         before = {"status": meeting.status.value}
         meeting.status = new
         for name, value in stamps.items():
@@ -181,7 +181,7 @@ def end_meeting(actor: User, meeting: Meeting) -> Meeting:
     _require_team(actor, meeting.case)
     if meeting.status not in LIVE_STATES:
         raise Invalid({"status": _("Only an open or live meeting can be ended.")})
-    with change(meeting.case_id, Actor.for_user(actor), meeting_id=meeting.id) as current:
+    with meeting_change(meeting, Actor.for_user(actor)) as current:
         before = {"status": meeting.status.value}
         meeting.status = MeetingStatus.ENDED
         meeting.ended_at = utcnow()
@@ -204,7 +204,7 @@ def set_option(actor: User, meeting: Meeting, option: str, value: bool) -> Meeti
         raise Invalid({"option": _("This meeting has ended.")})
     if getattr(meeting, option) == value:
         return meeting
-    with change(meeting.case_id, Actor.for_user(actor), meeting_id=meeting.id) as current:
+    with meeting_change(meeting, Actor.for_user(actor)) as current:
         before = {option: getattr(meeting, option)}
         setattr(meeting, option, value)
         current.record(
@@ -227,7 +227,7 @@ def lock_section(actor: User, meeting: Meeting, section: str, locked: bool) -> M
     current_locks = list(meeting.locked_sections or [])
     if (section in current_locks) == locked:
         return meeting
-    with change(meeting.case_id, Actor.for_user(actor), meeting_id=meeting.id) as current:
+    with meeting_change(meeting, Actor.for_user(actor)) as current:
         wanted = [*current_locks, section] if locked else [s for s in current_locks if s != section]
         meeting.locked_sections = wanted
         current.record(
