@@ -11,8 +11,6 @@ import html
 import itertools
 import json
 import re
-from datetime import date
-from enum import Enum
 
 import sqlalchemy as sa
 from flask.testing import FlaskClient
@@ -217,14 +215,3 @@ def transcript_events(
     if kind is not None:
         query = query.where(TranscriptEvent.kind == kind)
     return list(db.session.scalars(query))
-
-
-def as_written(value):
-    """A typed value as the transcript writes it: dates and moments as ISO text, enums as their
-    value, anything else as it is.
-    """
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, Enum):
-        return value.value
-    return value

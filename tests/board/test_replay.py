@@ -18,7 +18,7 @@ from fttm.board.commands import (
     set_confidential,
 )
 from fttm.board.models import SafetyRating, Strength
-from fttm.core.recorder import last_seq
+from fttm.core.recorder import jsonable, last_seq
 from fttm.core.registry import KINDS
 from fttm.core.viewers import Viewer
 from fttm.errors import Conflict, NotAllowed
@@ -29,7 +29,6 @@ from fttm.meetings.commands import end_meeting, lock_section, set_option, start_
 from fttm.meetings.models import Meeting
 from fttm.transcript.models import TranscriptEvent
 from tests import factories
-from tests.helpers import as_written
 
 Board = dict[tuple, dict]
 
@@ -41,7 +40,7 @@ def board_of(case_id: int) -> Board:
     for kind in KINDS.values():
         for item in db.session.scalars(sa.select(kind.model).where(kind.model.case_id == case_id)):
             board[(kind.name, item.id)] = {
-                **{field.name: as_written(getattr(item, field.name)) for field in kind.fields},
+                **{field.name: jsonable(getattr(item, field.name)) for field in kind.fields},
                 "deleted": item.deleted_at is not None,
                 "confidential": item.confidential,
                 "author": item.created_by_participant_id,

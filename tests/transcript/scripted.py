@@ -18,7 +18,7 @@ from fttm.board.commands import (
     set_confidential,
 )
 from fttm.board.models import SafetyRating
-from fttm.core.recorder import last_seq
+from fttm.core.recorder import jsonable, last_seq
 from fttm.core.registry import REPLAYED_MODELS
 from fttm.core.viewers import Viewer
 from fttm.extensions import db
@@ -35,7 +35,6 @@ from fttm.joining.commands import join_as_staff, remove
 from fttm.meetings.commands import end_meeting, lock_section, start_meeting
 from fttm.meetings.models import Meeting
 from tests import factories
-from tests.helpers import as_written
 
 # What no transcript event carries (bookkeeping), left out of the comparison.
 UNTRACKED = {
@@ -57,7 +56,7 @@ def board_in_database(case_id: int, meeting_id: int) -> dict:
     for name, model in REPLAYED_MODELS.items():
         columns = [c.key for c in sa.inspect(model).column_attrs if c.key not in UNTRACKED]
         for item in db.session.scalars(sa.select(model).where(model.case_id == case_id)):
-            rows[(name, item.id)] = {key: as_written(getattr(item, key)) for key in columns}
+            rows[(name, item.id)] = {key: jsonable(getattr(item, key)) for key in columns}
     ratings = {
         r.id: {"id": r.id, "participant_id": r.participant_id, "score": r.score}
         for r in db.session.scalars(
