@@ -1,7 +1,12 @@
-"""The live-meeting shell around the areas' commands: who is looking (`viewer`), the board's
-sections rendered per audience (`sections`, `render_cache`), the HTTP helpers every board-like
-blueprint uses (`http`), and the Socket.IO side (`sockets`, `pushes`, `presence`, `rooms`,
-`budgets`, `renderings`, `rate_limit`).
+"""The live-meeting shell around the areas' commands:
+
+- who is looking: `viewer` (the staff account or the phone's participant token);
+- the board rendered per audience: `sections`, with `render_cache` (what this request already
+  rendered) and `catch_up` (whole boards shared by screens reconnecting together);
+- the HTTP helpers every blueprint that changes a board uses: `http` (`respond`, `respond_item`,
+  `tell`, `board_change`), and `rate_limit` for changes over HTTP;
+- the Socket.IO side: `sockets` (connect, catch-up, editing marks), `pushes` (committed changes
+  to each audience's room), `presence`, `rooms`, and `budgets` for socket events.
 
 It may import any area; areas never import it (tests/test_layers.py checks).
 """

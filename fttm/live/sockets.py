@@ -27,7 +27,7 @@ from fttm.core.viewers import Viewer
 from fttm.extensions import db, socketio
 from fttm.live import presence
 from fttm.live.budgets import UNKNOWN, budgets_of
-from fttm.live.renderings import Board, shared_renderings
+from fttm.live.catch_up import Board, shared_renderings
 from fttm.live.rooms import audience_room, participant_room
 from fttm.live.viewer import viewer_for
 from fttm.meetings.models import Meeting
