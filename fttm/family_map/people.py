@@ -17,6 +17,7 @@ from fttm.core.rows import live_row, may_write, own_or_staff, replayed, set_fiel
 from fttm.core.viewers import Viewer
 from fttm.errors import Conflict, Invalid, NotAllowed
 from fttm.extensions import db
+from fttm.family_map.family_rules import may_come_back, relationships_of
 from fttm.family_map.fields import (
     SECTION,
     Found,
@@ -28,10 +29,8 @@ from fttm.family_map.fields import (
 )
 from fttm.family_map.lines import (
     connections_of,
-    may_come_back,
     new_relationship,
     record_relationship_added,
-    relationships_of,
 )
 from fttm.family_map.models import PARENTAGE_KINDS, Household, Person
 from fttm.timestamps import utcnow
