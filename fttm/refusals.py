@@ -50,7 +50,9 @@ def refusal_of(
         return Refusal(status, dict(error.errors))
     if isinstance(error, NotFound):
         return Refusal(status, {field: not_found or _("That is no longer there.")})
-    return Refusal(status, {field: str(error)})
+    # Some refusals carry no words of their own (a retry that raced its original): never show
+    # the sender an empty message.
+    return Refusal(status, {field: str(error) or _("Reload the page and try again.")})
 
 
 @dataclass
