@@ -172,18 +172,38 @@ class WhoOptions:
     """The "who does it" <option>s of one rendering, built once and only marked per action.
 
     The actions table offers every participant, person and service in each row's select: built
-    row by row in Jinja, that loop was a quarter of a push's rendering time.
+    row by row in Jinja, that loop was a quarter of a push's rendering time. Each person is
+    offered once: someone in the meeting who is also on the family map is offered as that person
+    (a choice that outlives the meeting), among those in the meeting.
     """
 
     def __init__(self, present: list[Participant], people: list[Person], services) -> None:
-        self.present, self.people = present, people
+        listed = {person.id: person for person in people}
+        # participant id -> the family-map person they are, for those the lists show as such
+        self.as_person = {p.id: listed[p.person_id] for p in present if p.person_id in listed}
+        here = {person.id for person in self.as_person.values()}
+        self.present = present
+        self.people = [person for person in people if person.id not in here]
         self.services = [label for _key, label in services]
         self.groups: list | None = None  # built when first asked: many pushes need none
+
+    def _options_here(self) -> list[tuple[str, str]]:
+        """Those in the meeting: each as their family-map person when they are on it (once, even
+        if two phones said they were the same person).
+        """
+        options = []
+        for participant in self.present:
+            person = self.as_person.get(participant.id)
+            if person is None:
+                options.append((f"participant:{participant.id}", participant.display_name))
+            elif (f"person:{person.id}", person.name) not in options:
+                options.append((f"person:{person.id}", person.name))
+        return options
 
     def _build(self) -> None:
         """Escape every option once."""
         groups = (
-            (_("In this meeting"), [(f"participant:{p.id}", p.display_name) for p in self.present]),
+            (_("In this meeting"), self._options_here()),
             (_("In the family map"), [(f"person:{p.id}", p.name) for p in self.people]),
             (_("A service"), [(f"service:{label}", label) for label in self.services]),
         )
@@ -191,13 +211,14 @@ class WhoOptions:
             (escape(label), [(escape(value), escape(text)) for value, text in options])
             for label, options in groups
         ]
+        self.labels = {value: text for _label, options in groups for value, text in options}
         self.undecided = escape(_("Not decided yet"))
 
     def __call__(self, action=None) -> Markup:
         """The options, with this action's current "who" selected."""
         if self.groups is None:
             self._build()
-        chosen = _chosen(action)
+        chosen = self._chosen(action)
         parts = [f'<option value="">{self.undecided}</option>\n']
         for label, options in self.groups:
             parts.append(f'<optgroup label="{label}">\n  ')
@@ -211,6 +232,27 @@ class WhoOptions:
                 parts.append(f"{escape(service)}</option>")
             parts.append("\n</optgroup>\n")
         return Markup("".join(parts))  # noqa: S704 - every piece escaped above
+
+    def _chosen(self, action) -> str | None:
+        """The option value of an action's "who": a participant offered as their family-map
+        person (chosen before they were linked to it) selects that person.
+        """
+        if action is not None and action.who_participant_id in self.as_person:
+            return f"person:{self.as_person[action.who_participant_id].id}"
+        return _chosen(action)
+
+    def label_of(self, value: str) -> str:
+        """What the list shows for an option's value ("person:8" is "Ana Rivera"), e.g. to tell
+        someone what they chose; a value the list does not offer is shown as it is.
+        """
+        if not value:
+            return _("Not decided yet")
+        if self.groups is None:
+            self._build()
+        if value in self.labels:
+            return self.labels[value]
+        source, _sep, rest = value.partition(":")
+        return rest if source == "service" and rest else value
 
 
 def _chosen(action) -> str | None:
