@@ -15,8 +15,15 @@ def _locale() -> str:
     return str(get_locale() or "en")
 
 
-def local_date(value: date | None) -> str:
-    """A calendar date, e.g. "12 Dec 2026"."""
+def local_date(value: date | str | None) -> str:
+    """A calendar date, e.g. "12 Dec 2026"; also one kept as ISO text (a date field's value, a
+    plan version's JSON). Text that is not a date is shown as it is.
+    """
+    if isinstance(value, str) and value:
+        try:
+            value = date.fromisoformat(value)
+        except ValueError:
+            return value
     return format_date(value, format="medium", locale=_locale()) if value else ""
 
 

@@ -123,10 +123,9 @@ def _board_change(view, fixed_section: str | None):
         try:
             return replayed_when_raced(view, viewer, **kwargs)
         except Conflict as error:
-            db.session.rollback()  # the section as it is now, with their typing kept beside it
-            return respond(
-                viewer, section, status=409, conflict=error, yours=request.form.get(error.field, "")
-            )
+            # The section as it is now, with what they sent kept beside it (`yours`: their form).
+            db.session.rollback()
+            return respond(viewer, section, status=409, conflict=error, yours=request.form)
         except CommandError as error:
             db.session.rollback()
             refusal = refusal_of(error, not_found=_("That is no longer on the board."))
