@@ -1,6 +1,9 @@
 """Agreeing to a plan version: each participant on their phone, or the facilitator recording
 agreement given in person and why a parent did not take part. Every answer is kept, timestamped
 and attributed; the latest answer of each person is the one that counts.
+
+A parent who was in the meeting answers for themselves: until they do, they are still to answer,
+not absent. Only a parent who never took part (not let in, or removed) needs a recorded reason.
 """
 
 from __future__ import annotations
@@ -76,6 +79,11 @@ class Answerer:
         """Whether the plan has this person's answer, or the reason they did not give one."""
         return self.answer is not None
 
+    @property
+    def took_part(self) -> bool:
+        """Whether they were let into the meeting (and not removed): they answer themselves."""
+        return self.participant is not None
+
 
 def answerers(version: PlanVersion) -> list[Answerer]:
     """Everyone asked to agree: the meeting's participants who joined by phone, the parents of
@@ -131,9 +139,20 @@ def answerers(version: PlanVersion) -> list[Answerer]:
     return rows
 
 
-def unexplained_parents(version: PlanVersion) -> list[Answerer]:
-    """Parents with neither an answer nor a recorded reason for not taking part."""
-    return [row for row in answerers(version) if row.is_parent and not row.explained]
+def unexplained_parents(version: PlanVersion, rows: list[Answerer] | None = None) -> list[Answerer]:
+    """Parents who did not take part (never let into the meeting, or removed from it) and whose
+    reason is not recorded: the case plan must say why. `rows`: `answerers`, if loaded.
+    """
+    rows = answerers(version) if rows is None else rows
+    return [row for row in rows if row.is_parent and not row.took_part and not row.explained]
+
+
+def pending_parents(version: PlanVersion, rows: list[Answerer] | None = None) -> list[Answerer]:
+    """Parents who were in the meeting and have not answered yet: still to answer, on their
+    phone or in person, not absent. `rows`: `answerers`, if loaded.
+    """
+    rows = answerers(version) if rows is None else rows
+    return [row for row in rows if row.is_parent and row.took_part and not row.explained]
 
 
 def is_endorsed(version: PlanVersion) -> bool:
@@ -276,10 +295,13 @@ def record_in_person(
 def panel_context(version: PlanVersion) -> dict:
     """What the staff's agreement panel (plans/parts/agreements.html) shows."""
     rules = profile(db.session.get(Case, version.case_id).jurisdiction)
+    rows = answerers(version)
     return {
         "version": version,
         "newest": latest_version(version.case_id),
-        "answerers": answerers(version),
+        "answerers": rows,
+        "absent_parents": unexplained_parents(version, rows),
+        "pending_parents": pending_parents(version, rows),
         "response_labels": RESPONSE_LABELS,
         "role_choices": rules.choices("participant_roles"),
         "role_label": lambda key: rules.label("participant_roles", key),

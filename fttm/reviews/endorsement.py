@@ -64,6 +64,8 @@ def decide(
         errors["comment"] = _("Use at most %(count)d characters.", count=COMMENT_MAX)
     if decision == EndorsementDecision.RETURNED and not text:
         errors["comment"] = _("Say what the facilitator should change.")
+    # Only a parent who never took part holds the plan up until the reason is recorded; one who
+    # was in the meeting and has not answered yet is still to answer, not absent.
     if decision == EndorsementDecision.ENDORSED and (missing := unexplained_parents(version)):
         errors["decision"] = _(
             "The plan doesn't say why %(names)s did not take part. Return it so the "
