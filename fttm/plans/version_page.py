@@ -16,6 +16,8 @@ from fttm.plans.models import PlanVersion
 from fttm.plans.versions import compare, previous_version, version_of_meeting
 from fttm.reviews.endorsement import DECISION_LABELS
 from fttm.reviews.fidelity import meeting_fidelity
+from fttm.templating import local_date
+from fttm.transcript.vocabulary import word_lists
 
 
 def field_names() -> dict[str, str]:
@@ -35,6 +37,19 @@ def field_names() -> dict[str, str]:
         "when": _("When"),
         "trigger": _("If"),
     }
+
+
+def value_words(field: str, value) -> str:
+    """A field's value as the page writes it: a date as its other dates, a status or a kind of
+    step in words, nothing as a dash.
+    """
+    if value is None or value == "":
+        return "—"
+    if field == "due_on":
+        return local_date(value)
+    if isinstance(value, str):
+        return word_lists().get(value, value) if field in ("status", "kind") else value
+    return str(value)
 
 
 def version_or_404(meeting: Meeting) -> PlanVersion:
@@ -64,6 +79,7 @@ def version_page(
         changes=compare(before.snapshot if before else None, taken.snapshot),
         section_names=plan_part_titles(),
         field_names=field_names(),
+        value_words=value_words,
         decision=taken.decision,
         decision_labels=DECISION_LABELS,
         decision_errors=decision_errors or {},
