@@ -98,6 +98,30 @@ def family_map_context(meeting: Meeting, audience: str) -> dict:
     }
 
 
+def edit_form_context(meeting: Meeting, audience: str, row_kind: str, row_id: int) -> dict | None:
+    """What the form changing one person or line needs, for one audience; None when that
+    audience's map does not show the row (confidential, taken off, or not of this case).
+    """
+    rules = profile(meeting.case.jurisdiction)
+    family_map = load_map(meeting.case_id, audience, rules)
+    rows = {
+        "person": family_map.people,
+        "relationship": family_map.relationships,
+        "ecomap_connection": family_map.connections,
+    }[row_kind]
+    row = next((row for row in rows if row.id == row_id), None)
+    if row is None:
+        return None
+    return {
+        "person" if row_kind == "person" else "item": row,
+        "map_people": sorted(family_map.people, key=lambda p: p.name.lower()),
+        "households": family_map.households,
+        "kind_choices": kind_choices(),
+        "strength_choices": strength_words(),
+        "flow_choices": flow_choices(),
+    }
+
+
 def _removed(case_id: int, people: dict) -> list[tuple[str, str, object]]:
     """Lines the facilitator may bring back: (kind of row, words, row)."""
     told = []

@@ -1,18 +1,21 @@
-"""The family map over HTTP: every change as an htmx request answered with the fresh section,
-and the genogram and ecomap as SVG or PNG files to download.
+"""The family map over HTTP: every change as an htmx request answered with the fresh section, the
+forms that change one person or line (loaded when opened, not sent with the page), and the
+genogram and ecomap as SVG or PNG files to download.
 """
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, request
+from flask import Blueprint, Response, abort, render_template, request
 from flask_babel import gettext as _
 
-from fttm.errors import Invalid
+from fttm.errors import Invalid, NotAllowed
 from fttm.family_map import fields, lines, people
 from fttm.family_map.drawing import figure
+from fttm.family_map.sections import edit_form_context
 from fttm.forms import whole_number
 from fttm.idempotency import request_key
 from fttm.live.http import board_change, respond, viewer_of_meeting
+from fttm.live.sections import shared_context
 
 bp = Blueprint("family_map", __name__, url_prefix="/meetings/<int:meeting_id>/board/family-map")
 SECTION = fields.SECTION
@@ -130,6 +133,50 @@ def restore_line(viewer, line_kind: str, item_id: int):
 def add_household(viewer):
     people.add_household(viewer, _form(), key=request_key())
     return respond(viewer, SECTION)
+
+
+def _edit_form(meeting_id: int, row_kind: str, row_id: int, template: str, **extra) -> str:
+    """The form changing one row, rendered for the asker's audience from the map that audience
+    sees: a row the page would not show them (confidential, taken off the map) is not found,
+    and a section they may not change (locked, or the meeting not running) is refused.
+    """
+    viewer = viewer_of_meeting(meeting_id)
+    context = edit_form_context(viewer.meeting, viewer.audience, row_kind, row_id)
+    if context is None:
+        abort(404)  # as for anything a board does not show: not told whether it exists
+    shared = shared_context(viewer.meeting, viewer.audience)
+    if shared["read_only"]:
+        raise NotAllowed(_("This meeting is not running: the board can't be changed."))
+    if SECTION in shared["locked"] and not shared["is_staff"]:
+        raise NotAllowed(_("The facilitator has locked this section for now."))
+    return render_template(template, section=SECTION, **shared, **context, **extra)
+
+
+@bp.get("/people/<int:person_id>/form")
+def person_form(meeting_id: int, person_id: int):
+    """The form to change someone, sent when "Change <name>" is opened."""
+    return _edit_form(meeting_id, "person", person_id, "family_map/parts/edit_person.html")
+
+
+@bp.get("/relationships/<int:item_id>/form/<place>")
+def relationship_form(meeting_id: int, item_id: int, place: str):
+    """The form to change a relationship, sent when its "Change" is opened (`place`: the person
+    it is listed under, for field ids of their own).
+    """
+    template = "family_map/parts/edit_relationship.html"
+    return _edit_form(meeting_id, "relationship", item_id, template, place=_place(place))
+
+
+@bp.get("/connections/<int:item_id>/form/<place>")
+def connection_form(meeting_id: int, item_id: int, place: str):
+    """The form to change an ecomap connection, sent when its "Change" is opened."""
+    template = "family_map/parts/edit_connection.html"
+    return _edit_form(meeting_id, "ecomap_connection", item_id, template, place=_place(place))
+
+
+def _place(place: str) -> str:
+    """Where a line is listed (a person's id, or the household), safe in an element id."""
+    return place if place == "household" or place.isdigit() else "here"
 
 
 @bp.get("/<any(genogram,ecomap):which>.<any(svg,png):extension>")
