@@ -34,6 +34,7 @@ class Line:
     """One event of the transcript as the reader sees it."""
 
     event: TranscriptEvent
+    number: int  # its place in the meeting's transcript, from 1 (not the case's running seq)
     sentence: str
     time: str
     moment: datetime
@@ -95,6 +96,20 @@ def seq_range(meeting: Meeting) -> tuple[int, int] | None:
     return None if first is None else (first, last)
 
 
+def event_number(meeting: Meeting, seq: int) -> tuple[int, int]:
+    """Where the moment after event `seq` is in the meeting's transcript: how many of its events
+    had happened, and how many it has. A case numbers its events across meetings (a review's
+    first may be the case's 101st): readers count a meeting's own.
+    """
+    happened, total = db.session.execute(
+        sa.select(
+            sa.func.count().filter(TranscriptEvent.seq <= seq),
+            sa.func.count(),
+        ).where(TranscriptEvent.meeting_id == meeting.id)
+    ).one()
+    return happened, total
+
+
 def who_key(event: TranscriptEvent) -> str:
     """One person across their events: staff by account, phones by participant, else by name."""
     if event.actor_user_id:
@@ -139,13 +154,14 @@ def transcript(meeting: Meeting) -> list[Line]:
     now = current_board(meeting.case_id)
     titles = section_titles()
     lines = []
-    for event in events:
+    for number, event in enumerate(events, start=1):
         sentence = told[event.seq]
         actor = actor_label(event, rules)
         values = " ".join(str(v) for p in (event.before, event.after) if p for v in p.values())
         lines.append(
             Line(
                 event=event,
+                number=number,
                 sentence=sentence,
                 time=local_time(event.at, rules.zone),
                 moment=event.at.astimezone(rules.zone),

@@ -32,6 +32,7 @@ from fttm.transcript.reading import (
     Line,
     change_names,
     choices,
+    event_number,
     section_names,
     select,
     seq_range,
@@ -155,6 +156,7 @@ def _replay_context(meeting: Meeting, span: tuple[int, int], seq: int) -> dict:
     world = World(board_at(meeting, seq - 1), participants_of(meeting.case_id), rules)
     told = tell_in_order(world, [event], {seq}) if event else {}
     world.board.seq = seq
+    number, total = event_number(meeting, seq)
     return {
         "meeting": meeting,
         "board": world.board,
@@ -164,6 +166,8 @@ def _replay_context(meeting: Meeting, span: tuple[int, int], seq: int) -> dict:
         "moved": False,
         "span": span,
         "seq": seq,
+        "number": number,
+        "total": total,
         "moment_time": local_time(event.at, rules.zone) if event else "",
         "moment_sentence": told.get(seq, ""),
         "rules": rules,
