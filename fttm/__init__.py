@@ -91,6 +91,7 @@ def _register_areas(app: Flask) -> None:
     from fttm.reviews.fidelity_views import bp as fidelity_bp
     from fttm.reviews.views import bp as reviews_bp
     from fttm.transcript.views import bp as transcript_bp
+    from fttm.wall.views import bp as wall_bp
 
     access.init_app(app)
     publisher.subscribe_once(push_events)
@@ -102,6 +103,7 @@ def _register_areas(app: Flask) -> None:
         meetings_bp,
         joining_bp,
         board_bp,
+        wall_bp,
         family_map_bp,
         plans_bp,
         plan_documents_bp,

@@ -139,9 +139,20 @@ class LiveMeeting:
         page = self.staff.board()
         assert page.status_code == 200, page.status_code
         self.staff.csrf = page_csrf(page.get_data(as_text=True))
+        self.staff_view()
         staff = participant_named(self.id, self.facilitator.name)
         self.staff.participant_id = staff.id if staff else None
         return self.staff
+
+    def staff_view(self, presenting: bool = False) -> None:
+        """The facilitator's console shows the staff view (a deliberate click: a live meeting's
+        console presents to the room by default while no wall is open), or presents again."""
+        answer = self.staff.browser.post(
+            f"{self.staff.base}/presenting",
+            data={"presenting": "1" if presenting else "0"},
+            headers={"X-CSRFToken": self.staff.csrf},
+        )
+        assert answer.status_code == 302, answer.status_code
 
     def seq(self) -> int:
         """The sequence number of the case's latest change."""

@@ -6,6 +6,8 @@ change is explained to its sender alone, next to the section it was about.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
@@ -17,9 +19,10 @@ from fttm.core.viewers import Viewer
 from fttm.errors import Invalid
 from fttm.forms import whole_number
 from fttm.idempotency import request_key
+from fttm.live import screens
 from fttm.live.http import board_change, meeting_or_404, respond, respond_item, viewer_of_meeting
 from fttm.live.sections import render_sections, sent_alone
-from fttm.live.viewer import joined, participant_from_cookie, viewer_for
+from fttm.live.viewer import joined, participant_from_cookie, removed_from, viewer_for
 from fttm.meetings.models import ParticipantStatus
 
 bp = Blueprint("board", __name__, url_prefix="/meetings/<int:meeting_id>/board")
@@ -29,12 +32,18 @@ bp = Blueprint("board", __name__, url_prefix="/meetings/<int:meeting_id>/board")
 def page(meeting_id: int):
     """The whole board: the projector's view for staff, a phone's view for everyone else."""
     meeting = meeting_or_404(meeting_id)
-    viewer = viewer_for(meeting)
+    viewer = viewer_for(meeting, for_room=False)
     if viewer is None:
         waiting = participant_from_cookie(meeting)
         if waiting is not None and waiting.status == ParticipantStatus.WAITING:
             return redirect(url_for("joining.waiting", code=meeting.join_code))
+        if removed_from(meeting):  # still a 404 (no board here for them), said plainly
+            return render_template("board/removed.html"), 404
         abort(404)
+    console = {}
+    if viewer.is_staff:
+        viewer = replace(viewer, for_room=screens.presenting(meeting))
+        console = screens.console_context(meeting, presenting=viewer.for_room)
     sections = render_sections(meeting, ("status", *SECTIONS), viewer.audience, viewer=viewer)
     return render_template(
         "board/page.html",
@@ -42,7 +51,19 @@ def page(meeting_id: int):
         meeting=meeting,
         sections=sections,
         seq=last_seq(meeting.case_id),
+        **console,
     )
+
+
+@bp.post("/presenting")
+def presenting(meeting_id: int):
+    """The console presents to the room, or (a deliberate click) shows the staff view."""
+    viewer = viewer_of_meeting(meeting_id)
+    if not viewer.is_staff:
+        abort(404)
+    on = request.form.get("presenting") == "1"
+    screens.choose_presenting(viewer.meeting, on)
+    return redirect(url_for("board.page", meeting_id=meeting_id))
 
 
 @bp.post("/take-part")

@@ -22,6 +22,9 @@ class Viewer:
     meeting: Meeting
     participant: Participant
     user: User | None = None
+    # Staff whose screen the room sees (the wall, or the console while presenting): they keep
+    # their rights, but the screen gets the room's rendering.
+    for_room: bool = False
 
     @property
     def is_staff(self) -> bool:
@@ -30,8 +33,8 @@ class Viewer:
 
     @property
     def audience(self) -> str:
-        """Which rendering of the board this person gets: staff or family."""
-        return STAFF if self.is_staff else FAMILY
+        """Which rendering of the board this screen gets: staff, or the room's (family)."""
+        return STAFF if self.is_staff and not self.for_room else FAMILY
 
     @property
     def actor(self) -> Actor:

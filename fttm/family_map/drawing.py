@@ -23,13 +23,15 @@ def figure(
     *,
     family_map: FamilyMap | None = None,
     standalone: bool = False,
+    for_wall: bool = False,
 ) -> str:
-    """The genogram or the ecomap of the meeting's case, as this audience may see it."""
+    """The genogram or the ecomap of the meeting's case, as this audience may see it
+    (`for_wall`: drawn to be read from the back of a room)."""
     case = meeting.case
     rules = profile(case.jurisdiction)
     family_map = family_map or load_map(case.id, audience, rules)
     family = family_map.family
-    suffix = "-file" if standalone else ""
+    suffix = "-file" if standalone else "-wall" if for_wall else ""
     if which == "genogram":
         return genogram_svg(
             family,
@@ -40,6 +42,7 @@ def figure(
                 "is written out in words next to the picture."
             ),
             figure_id=f"genogram{suffix}",
+            for_wall=for_wall,
         )
     homes = {h.id: h.name for h in family_map.households}
     focus = next((p for p in family_map.people if p.is_focus_child), None)

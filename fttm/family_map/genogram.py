@@ -88,7 +88,15 @@ def union_years(kind: str, start: int | None, end: int | None, words: dict[str, 
     return " ".join(parts)
 
 
-def _person(person: PersonNode, x: float, y: float, year: int, words: dict[str, str]) -> str:
+# Names as drawn for a phone or a page, and as drawn for the wall: larger, wrapped narrower so
+# that neighbours' names still fit between them, without the years (the room reads the names).
+NAMES = {"size": 12, "leading": 14, "wrap": 16}
+WALL_NAMES = {"size": 19, "leading": 21, "wrap": 10}
+
+
+def _person(
+    person: PersonNode, x: float, y: float, year: int, words: dict[str, str], names: dict
+) -> str:
     age = age_of(person, year)
     parts = [
         f'<g class="person" data-person="{person.id}"><title>{svg.escape(person.name)}</title>',
@@ -103,10 +111,11 @@ def _person(person: PersonNode, x: float, y: float, year: int, words: dict[str, 
     ]
     if age is not None and not person.pregnancy_loss:
         parts.append(svg.text(x, y + 4.5, str(age), size=13, weight="bold"))
-    lines = svg.wrap(person.name, 16, 2) if person.name else []
+    lines = svg.wrap(person.name, names["wrap"], 2) if person.name else []
+    first = HALF + 3 + names["size"]
     for number, line in enumerate(lines):
-        parts.append(svg.text(x, y + HALF + 15 + 14 * number, line, size=12))
-    years = years_of(person, words)
+        parts.append(svg.text(x, y + first + names["leading"] * number, line, size=names["size"]))
+    years = years_of(person, words) if names is NAMES else ""
     if years:
         parts.append(svg.text(x, y + HALF + 15 + 14 * len(lines), years, size=10, fill="#52606d"))
     parts.append("</g>")
@@ -223,8 +232,10 @@ def genogram_svg(
     description: str = "",
     figure_id: str = "genogram",
     layout: Layout | None = None,
+    for_wall: bool = False,
 ) -> str:
-    """The family's genogram as an SVG document, legend included."""
+    """The family's genogram as an SVG document, legend included (`for_wall`: large names, no
+    years and no legend, to be read from the back of a room)."""
     layout = layout or lay_out(family)
     people = {p.id: p for p in family.people}
     links = {link.id: link for link in family.links}
@@ -255,11 +266,15 @@ def genogram_svg(
         if line.group == "emotional":
             body.append(svg.feeling(line.points, line.kind, f"{figure_id}-arrow"))
     for person_id, (x, y) in sorted(layout.positions.items()):
-        body.append(_person(people[person_id], x, y, year, words))
+        body.append(
+            _person(people[person_id], x, y, year, words, WALL_NAMES if for_wall else NAMES)
+        )
     width = max(layout.width, 420)
-    key, height = svg.legend(
-        _samples(layout, family, figure_id), 20, layout.height, width - 40, _("Legend")
-    )
+    key, height = "", 0
+    if not for_wall:
+        key, height = svg.legend(
+            _samples(layout, family, figure_id), 20, layout.height, width - 40, _("Legend")
+        )
     body.append(key)
     return svg.document(
         width,

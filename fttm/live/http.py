@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 
 from fttm.board import commands
 from fttm.core.recorder import last_seq
-from fttm.core.viewers import Viewer
+from fttm.core.viewers import STAFF, Viewer
 from fttm.errors import CommandError, Conflict
 from fttm.extensions import db
 from fttm.idempotency import AppliedMeanwhile
@@ -70,7 +70,7 @@ def respond_item(viewer: Viewer, kind: str, item):
     not the whole section. static/js/answers.js reads the X-Board- headers; htmx itself swaps
     nothing, since the form that sent the change may have been replaced meanwhile.
     """
-    if item.deleted_at is not None or (item.confidential and not viewer.is_staff):
+    if item.deleted_at is not None or (item.confidential and viewer.audience != STAFF):
         # A replay of a change to an item deleted or made confidential since: the section as
         # this person may see it now.
         return respond(viewer, commands.section_of(kind))

@@ -22,6 +22,10 @@ logger = logging.getLogger(__name__)
 LAPSE_SECONDS = 90
 RENEW_EVERY_SECONDS = 30
 
+# A wall (the projected screen) is no person: its sockets are kept under this participant id, so
+# consoles know whether a wall window is open, and "who is here" leaves it out.
+WALL = 0
+
 _lock = threading.Lock()
 # meeting id -> participant id -> socket ids (this worker's own sockets, queue or not)
 _sockets: dict[int, dict[int, set[str]]] = defaultdict(lambda: defaultdict(set))
@@ -88,6 +92,16 @@ def leave(meeting_id: int, participant_id: int, sid: str) -> bool:
 
 def online(meeting_id: int) -> set[int]:
     """The participants of a meeting with at least one open socket."""
+    return _connected(meeting_id) - {WALL}
+
+
+def wall_open(meeting_id: int) -> bool:
+    """Whether a wall window of the meeting is open (on any worker)."""
+    return WALL in _connected(meeting_id)
+
+
+def _connected(meeting_id: int) -> set[int]:
+    """The participant ids (and WALL) of a meeting with at least one open socket."""
     redis = shared_redis()
     if redis is None:
         with _lock:

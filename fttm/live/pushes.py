@@ -15,7 +15,7 @@ from fttm.core.recorder import last_seq
 from fttm.core.registry import KINDS, SECTIONS
 from fttm.core.viewers import AUDIENCES, STAFF
 from fttm.extensions import db, socketio
-from fttm.live import presence
+from fttm.live import presence, screens
 from fttm.live.render_cache import render_cache
 from fttm.live.rooms import audience_room, participant_room
 from fttm.live.sections import (
@@ -124,6 +124,8 @@ def push_events(events) -> None:
     for meeting_id in meeting_ids:
         meeting = db.session.get(Meeting, meeting_id)
         ours = [event for event in events if event.meeting_id == meeting_id]
+        if meeting is not None:
+            screens.push_screens(meeting, ours)
         names = sections_for(ours)
         if meeting is None or not names:
             continue

@@ -1,4 +1,5 @@
-"""Socket.IO room names: each meeting has one room per audience, each participant their own."""
+"""Socket.IO room names: each meeting has one room per audience, each participant their own, and
+the facilitator's screens (walls, consoles) theirs."""
 
 
 def audience_room(meeting_id: int, audience: str) -> str:
@@ -9,3 +10,13 @@ def audience_room(meeting_id: int, audience: str) -> str:
 def participant_room(participant_id: int) -> str:
     """All the sockets of one participant (their phone may reconnect, or open two tabs)."""
     return f"participant-{participant_id}"
+
+
+def wall_room(meeting_id: int) -> str:
+    """The meeting's walls (projected screens): told what to bring into focus."""
+    return f"meeting-{meeting_id}-wall"
+
+
+def console_room(meeting_id: int, *, presenting: bool) -> str:
+    """The facilitators' consoles of a meeting, apart by whether the room sees them."""
+    return f"meeting-{meeting_id}-console-{'room' if presenting else 'staff'}"

@@ -25,11 +25,11 @@ from fttm.core.recorder import last_seq
 from fttm.core.registry import SECTIONS
 from fttm.core.viewers import Viewer
 from fttm.extensions import db, socketio
-from fttm.live import presence
+from fttm.live import presence, screens
 from fttm.live.budgets import UNKNOWN, budgets_of
 from fttm.live.catch_up import Board, shared_renderings
 from fttm.live.rooms import audience_room, participant_room
-from fttm.live.viewer import viewer_for
+from fttm.live.viewer import removed_from, viewer_for
 from fttm.meetings.models import Meeting
 from fttm.routing import MAX_ID
 from fttm.transcript.models import TranscriptEvent
@@ -49,6 +49,7 @@ class Connection:
     meeting_id: int
     participant_id: int | None
     user_id: int | None = None
+    screen: str = screens.CONSOLE  # staff: the wall, a presenting console, or a console
 
     @property
     def person(self) -> str:
@@ -82,16 +83,22 @@ def _meeting_from(auth) -> Meeting | None:
     return db.session.get(Meeting, raw)
 
 
+def _screen_from(auth) -> str:
+    """Which of staff's screens a socket says it is (a console unless it says otherwise)."""
+    screen = auth.get("screen") if isinstance(auth, dict) else None
+    return screen if screen in screens.SCREENS else screens.CONSOLE
+
+
 def current_viewer() -> Viewer | None:
     """Who this socket is, checked afresh against the database (removed people are refused)."""
     connection = _connections.get(request.sid)
     if connection is None:
         return None
     meeting = db.session.get(Meeting, connection.meeting_id)
-    viewer = viewer_for(meeting) if meeting else None
+    viewer = viewer_for(meeting, for_room=False) if meeting else None
     if viewer is None or not _still_the_same(viewer, connection):
         return None
-    return viewer
+    return screens.screen_viewer(viewer, connection.screen)
 
 
 def _still_the_same(viewer: Viewer, connection: Connection) -> bool:
@@ -116,17 +123,26 @@ def connect(auth=None):
     if meeting is None:
         # A signed-in member of staff may connect without a meeting (nothing to receive yet).
         return bool(current_user.is_authenticated)
-    viewer = viewer_for(meeting)
+    viewer = viewer_for(meeting, for_room=False)
     if viewer is None or (viewer.participant.id is None and not viewer.is_staff):
         logger.info("socket refused for meeting %s", meeting.id)
+        if viewer is None and removed_from(meeting):  # told why, so the phone stops trying
+            message = _("The facilitator removed you from this meeting.")
+            raise ConnectionRefusedError({"removed": True, "message": message})
         return False
+    screen = _screen_from(auth) if viewer.is_staff else None
+    viewer = screens.screen_viewer(viewer, screen)
     user_id = viewer.user.id if viewer.is_staff else None
-    connection = Connection(meeting.id, viewer.participant.id, user_id)
+    # A wall is no person taking part: no participant room, no "online" entry of theirs.
+    participant_id = None if screen == screens.WALL else viewer.participant.id
+    connection = Connection(meeting.id, participant_id, user_id, screen or screens.CONSOLE)
     if wait := budgets_of().wait("connect", request.sid, connection.person):
         budgets_of().socket_closed(request.sid)
         raise ConnectionRefusedError({"message": _too_many(wait)["error"], "retry_after": wait})
     _connections[request.sid] = connection
     join_room(audience_room(meeting.id, viewer.audience))
+    if viewer.is_staff:
+        screens.join_screen_rooms(viewer, connection.screen, request.sid)
     if connection.participant_id is None:
         return True
     join_room(participant_room(connection.participant_id))
@@ -140,6 +156,8 @@ def disconnect(reason=None):
     """A screen went away; when it was someone's last, the others see them go offline."""
     budgets_of().socket_closed(request.sid)
     connection = _connections.pop(request.sid, None)
+    if connection is not None and connection.user_id is not None:
+        screens.leave_screen(connection.meeting_id, connection.screen, request.sid)
     if connection is None or connection.participant_id is None:
         return
     if presence.leave(connection.meeting_id, connection.participant_id, request.sid):
@@ -233,6 +251,9 @@ def _catch_up(data) -> dict:
     if names:
         sections = _shared_sections(viewer, seq, names)
         socketio.emit("board:update", {"seq": seq, "sections": sections}, to=request.sid)
+    connection = _connections.get(request.sid)
+    if viewer.is_staff and connection is not None:
+        screens.catch_up_screen(viewer, connection.screen, request.sid)
     return {"ok": True, "seq": seq}
 
 

@@ -15,7 +15,13 @@ from fttm.errors import Invalid, NotFound
 from fttm.extensions import db
 from fttm.jurisdictions import profile
 from fttm.meetings import join_codes
-from fttm.meetings.models import Meeting, MeetingPurpose, MeetingStatus
+from fttm.meetings.models import (
+    Meeting,
+    MeetingPurpose,
+    MeetingStatus,
+    Participant,
+    ParticipantStatus,
+)
 from fttm.plans.versions import take_version
 from fttm.timestamps import from_local, utcnow
 
@@ -59,7 +65,7 @@ def _unused_code() -> str:
             return code
 
 
-def _require_team(actor: User, case: Case) -> None:
+def require_team(actor: User, case: Case) -> None:
     """Only the case's team works on its meetings."""
     if not actor.is_staff_of_cases or actor.team_id != case.team_id:
         raise NotFound("case of another team")
@@ -69,7 +75,7 @@ def schedule_meeting(
     actor: User, case: Case, *, local_time: datetime | None, purpose: str, location: str
 ) -> Meeting:
     """Schedule a family team meeting for a case; it gets its join code now."""
-    _require_team(actor, case)
+    require_team(actor, case)
     scheduled_at, purpose_value, location = check_meeting(case, local_time, purpose, location)
     with change(case.id, Actor.for_user(actor)) as current:
         meeting = Meeting(
@@ -93,7 +99,7 @@ def reschedule_meeting(
     actor: User, meeting: Meeting, *, local_time: datetime | None, purpose: str, location: str
 ) -> Meeting:
     """Change when, why or where a meeting that has not started yet takes place."""
-    _require_team(actor, meeting.case)
+    require_team(actor, meeting.case)
     if meeting.status != MeetingStatus.SCHEDULED:
         raise Invalid({"scheduled_at": _("Only a meeting that has not opened yet can be changed.")})
     scheduled_at, purpose_value, location = check_meeting(
@@ -117,7 +123,7 @@ def reschedule_meeting(
 
 def cancel_meeting(actor: User, meeting: Meeting) -> Meeting:
     """Call off a meeting that has not opened; its join code stops working."""
-    _require_team(actor, meeting.case)
+    require_team(actor, meeting.case)
     if meeting.status != MeetingStatus.SCHEDULED:
         raise Invalid({"status": _("Only a meeting that has not opened yet can be cancelled.")})
     with meeting_change(meeting, Actor.for_user(actor)) as current:
@@ -149,7 +155,7 @@ def _set_status(actor: User, meeting: Meeting, new: MeetingStatus, kind: str, **
 
 def open_meeting(actor: User, meeting: Meeting) -> Meeting:
     """Make a scheduled meeting joinable; a case has one open or live meeting at a time."""
-    _require_team(actor, meeting.case)
+    require_team(actor, meeting.case)
     if meeting.status != MeetingStatus.SCHEDULED:
         raise Invalid({"status": _("Only a scheduled meeting can be opened.")})
     other = db.session.scalar(
@@ -166,7 +172,7 @@ def open_meeting(actor: User, meeting: Meeting) -> Meeting:
 
 def start_meeting(actor: User, meeting: Meeting) -> Meeting:
     """Start the meeting: the board is live for everyone admitted."""
-    _require_team(actor, meeting.case)
+    require_team(actor, meeting.case)
     if meeting.status == MeetingStatus.SCHEDULED:
         open_meeting(actor, meeting)
     if meeting.status != MeetingStatus.OPEN:
@@ -178,7 +184,7 @@ def end_meeting(actor: User, meeting: Meeting) -> Meeting:
     """End the meeting: from now on every family device is read-only, and the plan as it
     stands becomes the case's next numbered plan version, in the same transaction.
     """
-    _require_team(actor, meeting.case)
+    require_team(actor, meeting.case)
     if meeting.status not in LIVE_STATES:
         raise Invalid({"status": _("Only an open or live meeting can be ended.")})
     with meeting_change(meeting, Actor.for_user(actor)) as current:
@@ -197,7 +203,7 @@ def end_meeting(actor: User, meeting: Meeting) -> Meeting:
 
 def set_option(actor: User, meeting: Meeting, option: str, value: bool) -> Meeting:
     """Switch "admit everyone with the code" or "hide the join details" on or off."""
-    _require_team(actor, meeting.case)
+    require_team(actor, meeting.case)
     if option not in ("admit_everyone", "join_details_hidden"):
         raise Invalid({"option": _("There is no such setting.")})
     if meeting.status not in (MeetingStatus.SCHEDULED, *LIVE_STATES):
@@ -214,12 +220,35 @@ def set_option(actor: User, meeting: Meeting, option: str, value: bool) -> Meeti
             after={option: value},
             section="meeting",
         )
+        if option == "admit_everyone" and value:
+            _admit_waiting(current, meeting)
     return meeting
+
+
+def _admit_waiting(current, meeting: Meeting) -> None:
+    """Let in everyone already waiting, within `current` change: "admit everyone with the code"
+    means them too, not only those who come after."""
+    waiting = db.session.scalars(
+        sa.select(Participant)
+        .where(Participant.meeting_id == meeting.id)
+        .where(Participant.status == ParticipantStatus.WAITING)
+        .order_by(Participant.joined_at, Participant.id)
+    ).all()
+    for participant in waiting:
+        participant.status = ParticipantStatus.ADMITTED
+        participant.admitted_at = utcnow()
+        current.record(
+            "participant.admitted",
+            participant,
+            before={"status": "waiting"},
+            after={"status": "admitted"},
+            section="participants",
+        )
 
 
 def lock_section(actor: User, meeting: Meeting, section: str, locked: bool) -> Meeting:
     """Lock a board section (only staff can change it) or unlock it for everyone."""
-    _require_team(actor, meeting.case)
+    require_team(actor, meeting.case)
     if section not in LOCKABLE_SECTIONS:
         raise Invalid({"section": _("There is no such section.")})
     if meeting.status not in LIVE_STATES:

@@ -69,6 +69,14 @@ class Meeting(db.Model):
     admit_everyone: Mapped[bool] = mapped_column(default=False)
     join_details_hidden: Mapped[bool] = mapped_column(default=False)
     locked_sections: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    # What the wall (the projected screen) shows, as the facilitator steers it from the console:
+    # the whole board or one section, which family map drawing, and that drawing's zoom and pan.
+    wall_focus: Mapped[str] = mapped_column(sa.String(20), default="overview")
+    wall_drawing: Mapped[str] = mapped_column(sa.String(10), default="genogram")
+    wall_zoom: Mapped[int] = mapped_column(default=100)  # percent of the fitted drawing
+    # How far the drawing's centre is moved, in percent of its width and height.
+    wall_pan_x: Mapped[int] = mapped_column(default=0)
+    wall_pan_y: Mapped[int] = mapped_column(default=0)
     created_by_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

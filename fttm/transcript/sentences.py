@@ -397,6 +397,8 @@ class Teller:
             }
             sentence = settings.get((option, value))
             return sentence % {"actor": actor} if sentence else None
+        if verb == "wall_steered":
+            return self._wall(actor, after)
         sentences = {
             "cancelled": _("%(actor)s cancelled the meeting"),
             "opened": _("%(actor)s opened the meeting for joining"),
@@ -404,6 +406,19 @@ class Teller:
             "ended": _("%(actor)s ended the meeting"),
         }
         return sentences[verb] % {"actor": actor} if verb in sentences else None
+
+    def _wall(self, actor: str, after: dict) -> str:
+        """What the facilitator put on the wall, or how they moved its view."""
+        if "wall_drawing" in after:
+            drawing = _("the ecomap") if after["wall_drawing"] == "ecomap" else _("the genogram")
+            return _("%(actor)s showed %(what)s on the wall", actor=actor, what=drawing)
+        if "wall_focus" in after and "wall_zoom" not in after:
+            focus = after["wall_focus"]
+            what = section_titles().get(focus) if focus != "overview" else None
+            if what is None:
+                return _("%(actor)s showed the whole board on the wall", actor=actor)
+            return _("%(actor)s showed “%(what)s” on the wall", actor=actor, what=what)
+        return _("%(actor)s zoomed or moved the family map on the wall", actor=actor)
 
 
 def sentence(event: TranscriptEvent, world: World | None = None) -> str:

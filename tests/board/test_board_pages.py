@@ -590,11 +590,17 @@ def test_the_facilitator_runs_the_meeting_from_the_board(scheduled):
     assert (opened.status_code, opened.headers["HX-Redirect"]) == (204, f"{base}/board/")
     assert helpers.meeting_row(live.id).status == MeetingStatus.OPEN
     walter = live.phone("Walter", "friend", admit=False)
+    rex = live.phone("Rex", "relative", admit=False)
+    admitted = live.admit(walter)
+    assert admitted.status_code == 200
+    assert '<span class="name">Walter</span>' in admitted.get_data(as_text=True)
 
     setting = live.staff.post(f"{base}/settings/admit_everyone", {"value": "1"})
     assert setting.status_code == 200
     assert setting.headers["X-Board-Seq"] == str(live.seq())
     assert helpers.meeting_row(live.id).admit_everyone is True
+    # Everyone with the code: those already waiting too.
+    assert fresh(Participant, rex.participant_id).status == ParticipantStatus.ADMITTED
     hidden = live.staff.post(f"{base}/settings/join_details_hidden", {"value": "1"})
     assert hidden.status_code == 200
     assert "join-panel" not in hidden.get_data(as_text=True)
@@ -609,9 +615,6 @@ def test_the_facilitator_runs_the_meeting_from_the_board(scheduled):
     assert "Unlock “What needs to happen”" in _text(locked)
     assert helpers.meeting_row(live.id).locked_sections == ["plan"]
 
-    admitted = live.admit(walter)
-    assert admitted.status_code == 200
-    assert '<span class="name">Walter</span>' in admitted.get_data(as_text=True)
     removed = live.remove(walter)
     assert removed.status_code == 200
     assert "Walter" not in removed.get_data(as_text=True)

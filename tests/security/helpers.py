@@ -98,6 +98,9 @@ class Device:
     family: bool
     case_id: int  # the case whose meeting it belongs to
     follows: int | None = None  # the meeting its socket follows, when it has one
+    # A staff browser as a screen the room sees ("wall", or a "presenting" console): its
+    # requests and its socket say so, and it must be sent what a family device is, no more.
+    room_screen: str | None = None
     socket: Socket | None = None
     # what it was sent during the current step: (what sent it, every byte of it as text)
     seen: list[tuple[str, str]] = field(default_factory=list)
@@ -132,8 +135,11 @@ def where_found(seen: list[tuple[str, str]], words: set[str]) -> list[str]:
 
 
 def open_socket(app: Flask, device: Device, meeting_id: int) -> Socket:
-    """A socket from the device's browser asking to follow a meeting."""
-    return Socket(app, socketio, auth={"meeting": meeting_id}, flask_test_client=device.browser)
+    """A socket from the device's browser asking to follow a meeting (as its screen)."""
+    auth = {"meeting": meeting_id}
+    if device.room_screen:
+        auth["screen"] = device.room_screen
+    return Socket(app, socketio, auth=auth, flask_test_client=device.browser)
 
 
 def new_meeting(app: Flask, team_name: str, markers: Markers) -> tuple[LiveMeeting, User]:

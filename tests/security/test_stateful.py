@@ -53,6 +53,8 @@ IN_MEETING = ("staff", "maria", "nan")
 OUTSIDERS = ("walter", "rex", "olga here")  # waiting, removed, of another team's meeting
 WRITERS = (*IN_MEETING, *OUTSIDERS)
 LOOKERS = (*WRITERS, "supervisor")
+# The facilitator's screens the room sees: the wall, and a console presenting (another browser).
+ROOM_SCREENS = ("wall", "presenting")
 NOT_ADMITTED = ("walter", "rex", "stranger")
 HUGE_ID = 2**63  # past every database's integer range
 # Reconnecting in a loop is a flood: a person's connections are budgeted per few seconds. This
@@ -173,7 +175,8 @@ class KeepThemClosed(RuleBasedStateMachine):
         return {
             "snapshot": helpers.Snapshot(self.app, browsers),
             "devices": {
-                name: (d.screen, d.family, d.case_id, d.follows) for name, d in self.devices.items()
+                name: (d.screen, d.family, d.case_id, d.follows, d.room_screen)
+                for name, d in self.devices.items()
             },
             "words": self.words,
             "hidden": self.hidden,
@@ -195,10 +198,10 @@ class KeepThemClosed(RuleBasedStateMachine):
         self.pairs, self.code = template["pairs"], template["code"]
         self.case_id, self.meeting_id, self.their_case, self.their_meeting = template["ids"]
         self.devices, browsers = {}, {}
-        for name, (screen, family, case_id, follows) in template["devices"].items():
+        for name, (screen, family, case_id, follows, room) in template["devices"].items():
             was = screen.browser  # two screens may share a browser (Olga's, here and there)
             browser = browsers.setdefault(id(was), snapshot.browser(self.app, was))
-            device = Device(name, replace(screen, browser=browser), family, case_id, follows)
+            device = Device(name, replace(screen, browser=browser), family, case_id, follows, room)
             if follows is not None:
                 device.socket = helpers.open_socket(self.app, device, follows)
             self.devices[name] = device
@@ -210,8 +213,8 @@ class KeepThemClosed(RuleBasedStateMachine):
         self.errors.take()
         self.ready = True
 
-    def _device(self, name, screen, *, family, case_id, follows=None) -> Device:
-        self.devices[name] = Device(name, screen, family, case_id, follows)
+    def _device(self, name, screen, *, family, case_id, follows=None, room=None) -> Device:
+        self.devices[name] = Device(name, screen, family, case_id, follows, room)
         return self.devices[name]
 
     def _build_theirs(self) -> None:
@@ -258,6 +261,34 @@ class KeepThemClosed(RuleBasedStateMachine):
         self._device(
             "supervisor", self._supervisor(facilitator), family=False, case_id=self.case_id
         )
+        # The wall, opened from the facilitator's own browser; and the facilitator signed in on
+        # a second browser whose console presents to the room. Both are family devices.
+        self._device(
+            "wall", live.staff, family=True, case_id=self.case_id, follows=live.id, room="wall"
+        )
+        presenting = self._presenting_console(facilitator)
+        self._device(
+            "presenting",
+            presenting,
+            family=True,
+            case_id=self.case_id,
+            follows=live.id,
+            room="presenting",
+        )
+
+    def _presenting_console(self, facilitator: User) -> Screen:
+        """The facilitator on a second browser, whose console presents to the room."""
+        browser = self.app.test_client()
+        helpers.sign_in(browser, db.session.get(User, facilitator.id))
+        screen = Screen(browser, self.meeting_id, facilitator.name, csrf="")
+        screen.csrf = helpers.page_csrf(screen.board().get_data(as_text=True))
+        answer = browser.post(
+            f"{screen.base}/presenting",
+            data={"presenting": "1"},
+            headers={"X-CSRFToken": screen.csrf},
+        )
+        assert answer.status_code == 302, answer.status_code
+        return screen
 
     def _supervisor(self, facilitator: User) -> Screen:
         """A supervisor of our team, signed in, who has not opened the board yet."""
@@ -301,6 +332,8 @@ class KeepThemClosed(RuleBasedStateMachine):
     def _get(self, device: Device, path: str, **headers):
         """A GET from a device: looking writes nothing."""
         before = self._state()
+        if device.room_screen:
+            headers = {**headers, "FTTM-Screen": "room"}  # as its pages' htmx requests say
         response = device.browser.get(path, headers=headers)
         self._note(device, f"GET {path}", response)
         check(
@@ -664,7 +697,9 @@ class KeepThemClosed(RuleBasedStateMachine):
         )
 
     @rule(
-        who=st.sampled_from(("staff", "maria", "nan", "supervisor", "olga", "other staff")),
+        who=st.sampled_from(
+            ("staff", "maria", "nan", "supervisor", "olga", "other staff", *ROOM_SCREENS)
+        ),
         since=st.sampled_from(("zero", "now", "behind", "ahead", "garbage")),
     )
     def sync(self, who, since):
@@ -685,7 +720,7 @@ class KeepThemClosed(RuleBasedStateMachine):
             answered = isinstance(ack, dict) and ack.get("ok") is False
         check("sync_is_answered", answered, f"{who}: board:sync since {value!r} acked {ack!r}")
 
-    @rule(who=st.sampled_from((*LOOKERS, "olga", "stranger")))
+    @rule(who=st.sampled_from((*LOOKERS, "olga", "stranger", *ROOM_SCREENS)))
     def reconnect(self, who):
         """A screen's socket drops and connects again (outsiders try to follow our meeting)."""
         device = self.devices[who]
@@ -709,7 +744,7 @@ class KeepThemClosed(RuleBasedStateMachine):
             device.seen.append(("ack of board:sync", helpers.socket_text([ack])))
 
     @rule(
-        who=st.sampled_from((*LOOKERS, "stranger")),
+        who=st.sampled_from((*LOOKERS, "stranger", *ROOM_SCREENS)),
         page=st.sampled_from(
             ("page", *SECTIONS, "status", "genogram.svg", "ecomap.svg", "join", "waiting")
         ),
@@ -720,7 +755,7 @@ class KeepThemClosed(RuleBasedStateMachine):
         base = device.screen.base
         code = self.code
         path = {
-            "page": f"{base}/",
+            "page": f"/meetings/{self.meeting_id}/wall/" if who == "wall" else f"{base}/",
             "genogram.svg": f"{base}/family-map/genogram.svg",
             "ecomap.svg": f"{base}/family-map/ecomap.svg",
             "join": f"/join/{code}",
@@ -731,7 +766,7 @@ class KeepThemClosed(RuleBasedStateMachine):
         if page in ("join", "waiting"):
             return
         status, what = response.status_code, f"opening {path}"
-        if who in ("staff", "supervisor", "maria", "nan"):
+        if who in ("staff", "supervisor", "maria", "nan", *ROOM_SCREENS):
             check("member_can_look", status == 200, f"{who}: {what} answered {status}")
         elif who == "walter" and page == "page":
             check("outsider_is_refused", status in (302, 303, 404), f"walter: {what}: {status}")

@@ -6,6 +6,7 @@ import { announce } from "./messages.js";
 import { noteEditing } from "./marks.js";
 import { seenSeq, takeUpdate } from "./pushes.js";
 import { retryPending } from "./retries.js";
+import { followWallPresence, showJoin, showView, showWaiting } from "./wall.js";
 
 let socket = null;  // none on a board that will not change (ended, or not yet open)
 
@@ -43,26 +44,43 @@ export function connect() {
     if (box) { box.hidden = true; }
     return;
   }
-  socket = window.io({ auth: { meeting: parseInt(body.dataset.board, 10) } });
+  const auth = { meeting: parseInt(body.dataset.board, 10) };
+  if (body.dataset.screen) { auth.screen = body.dataset.screen; }  // staff: wall or console
+  socket = window.io({ auth: auth });
   socket.on("connect", () => {
     showConnection("connected");
     sync();
     retryPending();
   });
   socket.on("disconnect", () => { showConnection(navigator.onLine ? "reconnecting" : "offline"); });
-  socket.on("connect_error", () => {
+  socket.on("connect_error", (error) => {
+    if (error && error.data && error.data.removed) { showRemoved(); return; }
     showConnection(navigator.onLine ? "reconnecting" : "offline");
     // A refusal (say, the meeting was not open yet) is not retried by socket.io itself.
     if (!socket.active) { setTimeout(() => { if (!socket.connected) { socket.connect(); } }, 3000); }
   });
   socket.on("board:update", takeUpdate);
   socket.on("board:editing", noteEditing);
-  socket.on("board:removed", () => {
-    socket.disconnect();
-    document.querySelectorAll(".board-grid form, .board-status form").forEach((form) => { form.remove(); });
-    const box = document.getElementById("connection");
-    if (box) { box.dataset.state = "removed"; box.textContent = body.dataset.textRemoved; }
-  });
+  socket.on("wall:view", showView);
+  socket.on("wall:join", showJoin);
+  socket.on("wall:presence", followWallPresence);
+  socket.on("console:waiting", showWaiting);
+  socket.on("board:removed", showRemoved);
+}
+
+// The facilitator removed this person: the board goes, and they are told why, plainly.
+function showRemoved() {
+  if (socket) { socket.disconnect(); }
+  const main = document.getElementById("main");
+  if (!main) { return; }
+  const notice = document.createElement("section");
+  notice.className = "removed-notice notice notice-warning";
+  notice.setAttribute("role", "alert");
+  const heading = document.createElement("h1");
+  heading.textContent = document.body.dataset.textRemoved;
+  notice.append(heading);
+  main.replaceChildren(notice);
+  main.focus();
 }
 
 let syncAgain = null;
