@@ -17,6 +17,7 @@ import { watchChanges } from "./retries.js";
 import { connect, tellEditing, watchNetwork } from "./socket.js";
 import { watchTyping } from "./typing.js";
 import { watchZoomButtons } from "./zoom.js";
+import { watchSectionNav } from "./nav.js";
 
 const body = document.body;
 reportFailedAnswers();
@@ -32,6 +33,7 @@ if (!body.dataset.board) {
   watchAnswers();
   watchTyping(tellEditing, applyHeld);
   watchNetwork();
+  watchSectionNav();
   document.addEventListener("DOMContentLoaded", () => {
     markMine(document);
     connect();
