@@ -16,6 +16,7 @@ import { noteSeq } from "./pushes.js";
 import { watchChanges } from "./retries.js";
 import { connect, tellEditing, watchNetwork } from "./socket.js";
 import { watchTyping } from "./typing.js";
+import { guardRoomRequests, watchWall } from "./wall.js";
 import { watchZoomButtons } from "./zoom.js";
 import { watchSectionNav } from "./nav.js";
 
@@ -28,6 +29,7 @@ if (!body.dataset.board) {
 } else {
   // The live board. The page was rendered at this sequence number: pushes start after it.
   noteSeq(parseInt(body.dataset.seq || "0", 10));
+  guardRoomRequests();
   watchZoomButtons();  // its htmx:afterSwap runs before the answers' own
   watchChanges();
   watchAnswers();
@@ -36,6 +38,7 @@ if (!body.dataset.board) {
   watchSectionNav();
   document.addEventListener("DOMContentLoaded", () => {
     markMine(document);
+    watchWall();
     connect();
   });
 }
