@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import Flask
-from playwright.sync_api import BrowserContext, ConsoleMessage, Page, Response
+from playwright.sync_api import BrowserContext, ConsoleMessage, Page, Response, expect
 
 VIEWPORTS = {
     "desktop": {"viewport": {"width": 1366, "height": 900}, "device_scale_factor": 1},
@@ -59,3 +59,11 @@ def expect_fits_screen(page: Page) -> None:
     """Nothing on the page makes the reader scroll sideways."""
     widths = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
     assert widths[0] <= widths[1], f"{page.url} is {widths[0]}px wide on a {widths[1]}px screen"
+
+
+def show_staff_view(page: Page) -> None:
+    """On a presenting console, the facilitator clicks "Stop presenting: show the staff view"
+    and answers yes to the question it asks: the console shows the staff view."""
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Stop presenting: show the staff view").click()
+    expect(page.locator("body")).to_have_attribute("data-screen", "console")
