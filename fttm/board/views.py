@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from fttm.board import commands
 from fttm.board.items import expand_who
 from fttm.core.recorder import last_seq
-from fttm.core.registry import SECTIONS
+from fttm.core.registry import SECTIONS, section_titles
 from fttm.core.viewers import Viewer
 from fttm.errors import Invalid
 from fttm.forms import whole_number
@@ -51,7 +51,7 @@ def page(meeting_id: int):
         meeting=meeting,
         sections=sections,
         seq=last_seq(meeting.case_id),
-        **console,
+        **({"section_titles": section_titles()} | console),
     )
 
 

@@ -67,3 +67,16 @@ def show_staff_view(page: Page) -> None:
     page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="Stop presenting: show the staff view").click()
     expect(page.locator("body")).to_have_attribute("data-screen", "console")
+
+
+def open_section(page: Page, name: str) -> None:
+    """A phone shows one board section at a time: the person opens "Sections" and taps `name`
+    (the two taps). On a wider screen, where every section shows, nothing needs doing."""
+    nav = page.locator("#section-nav")
+    summary = nav.locator("summary")
+    if not summary.is_visible():
+        return
+    if nav.get_attribute("open") is None:
+        summary.click()
+    nav.locator(f"a[data-section='{name}']").click()
+    expect(page.locator(f"section.board-section.area-{name}")).to_be_visible()

@@ -3,6 +3,10 @@
 // section gets the focus, below the sticky bar, and the phone's menu folds away once used. On a
 // wider screen the menu is open, as a bar of links. Sections are found by their stable wrappers
 // (<section aria-labelledby="heading-<name>">), which pushes never replace.
+//
+// A phone shows one section at a time (body.one-section, the shown wrapper .is-shown): the one
+// chosen in the menu, or named in the address (#section-<name>), or else the first. Nine
+// sections one under the other made a 9,000 px page; one at a time, each is two taps away.
 
 const PHONE = window.matchMedia("(max-width: 40rem)");
 let chosen = null;  // the section picked in the menu, kept marked while it is still in view
@@ -27,6 +31,7 @@ function barBottom() {
 function sectionInView() {
   const all = wrappers();
   if (!all.length) { return null; }
+  if (document.body.classList.contains("one-section")) { return shownSection(); }
   const top = barBottom();
   if (chosen) {
     const place = document.querySelector("section[aria-labelledby='heading-" + chosen + "']");
@@ -71,9 +76,37 @@ function clearOfBar() {
   document.documentElement.style.setProperty("--board-bar-height", height + "px");
 }
 
-// Open as a bar on a wide screen; folded into its "Sections" button on a phone.
+// The section a phone shows now.
+function shownSection() {
+  const shown = document.querySelector("section.board-section.is-shown");
+  return shown ? nameOf(shown) : null;
+}
+
+// The section named in the address (#section-<name>), if it is one of the board's.
+function sectionInAddress() {
+  const name = window.location.hash.replace(/^#section-/, "");
+  return wrappers().some((wrapper) => nameOf(wrapper) === name) ? name : null;
+}
+
+/** On a phone, show the section `name` alone (on a wider screen every section shows). */
+export function showSection(name) {
+  const all = wrappers();
+  const one = PHONE.matches && all.length > 0;
+  document.body.classList.toggle("one-section", one);
+  if (!one) {
+    all.forEach((wrapper) => { wrapper.classList.remove("is-shown"); });
+    return;
+  }
+  const wanted = all.some((wrapper) => nameOf(wrapper) === name) ? name : nameOf(all[0]);
+  all.forEach((wrapper) => { wrapper.classList.toggle("is-shown", nameOf(wrapper) === wanted); });
+  markSection(wanted);
+}
+
+// Open as a bar on a wide screen; folded into its "Sections" button on a phone, which shows one
+// section at a time.
 function fitScreen(menu) {
   menu.open = !PHONE.matches;
+  showSection(shownSection() || sectionInAddress());
   clearOfBar();
   recheck();
 }
@@ -86,7 +119,13 @@ function choose(event, menu) {
   if (!link) { return; }
   chosen = link.dataset.section;
   markSection(chosen);
-  if (PHONE.matches) { menu.open = false; }
+  if (PHONE.matches) {
+    menu.open = false;
+    showSection(chosen);
+    event.preventDefault();  // the section shows alone, from its top: no jump to scroll
+    window.history.replaceState(null, "", "#section-" + chosen);
+    window.scrollTo(0, 0);
+  }
   const place = document.querySelector("section[aria-labelledby='heading-" + chosen + "']");
   if (place) {
     window.setTimeout(() => {
@@ -109,6 +148,9 @@ export function watchSectionNav() {
       menu.open = false;
       menu.querySelector("summary").focus();
     }
+  });
+  window.addEventListener("hashchange", () => {
+    if (PHONE.matches && sectionInAddress()) { showSection(sectionInAddress()); }
   });
   window.addEventListener("scroll", recheck, { passive: true });
   window.addEventListener("resize", () => { clearOfBar(); recheck(); });
