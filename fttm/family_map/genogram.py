@@ -91,7 +91,8 @@ def union_years(kind: str, start: int | None, end: int | None, words: dict[str, 
 # Names as drawn for a phone or a page, and as drawn for the wall: larger, wrapped narrower so
 # that neighbours' names still fit between them, without the years (the room reads the names).
 NAMES = {"size": 12, "leading": 14, "wrap": 16}
-WALL_NAMES = {"size": 19, "leading": 21, "wrap": 10}
+# A 30-person family is about 2,200 units wide: fitted to a 1366 px wall, 23 units read as 14 px.
+WALL_NAMES = {"size": 23, "leading": 24, "wrap": 9}
 
 
 def _person(

@@ -146,6 +146,8 @@ def catch_up_screen(viewer: Viewer, screen: str, sid: str) -> None:
     elif screen in (CONSOLE, PRESENTING):
         tell_view(viewer.meeting, to=sid)
         tell_waiting(viewer.meeting, to=sid, presenting_console=screen == PRESENTING)
+        # A wall may have opened or closed while this console was away.
+        socketio.emit("wall:presence", {"open": presence.wall_open(viewer.meeting.id)}, to=sid)
 
 
 def waiting(meeting: Meeting) -> list[Participant]:

@@ -228,3 +228,16 @@ def test_the_console_banner_names_who_is_waiting_but_a_presenting_one_only_count
     html = live.staff.board().get_data(as_text=True)
     assert "1 person is waiting to join." in html
     assert "Walter Zed" not in html
+
+
+def test_a_console_catching_up_learns_whether_a_wall_is_open(live):
+    """A console that was away when a wall opened or closed is told on its catch-up, so one that
+    follows the default can show the staff view or present again."""
+    console = live.socket(live.staff, auth={"meeting": live.id, "screen": "console"})
+    wall = _wall_socket(live)
+    console.received()
+    assert console.emit("board:sync", {"since": live.seq()}, callback=True)["ok"] is True
+    assert ("wall:presence", {"open": True}) in console.received()
+    wall.disconnect()
+    assert console.emit("board:sync", {"since": live.seq()}, callback=True)["ok"] is True
+    assert ("wall:presence", {"open": False}) in console.received()
