@@ -58,6 +58,7 @@ def figure(
             "them, with how strong or stressful each connection is."
         ),
         figure_id=f"ecomap{suffix}",
+        for_wall=for_wall,
     )
 
 

@@ -218,6 +218,12 @@ def connection_line(points, strength: str, flow: str, figure_id: str) -> str:
     return markup
 
 
+# Labels as drawn for a phone or a page, and for the wall (larger, systems' names wrapped
+# narrower to stay inside their circles).
+NAMES = {"person": 10, "system": 10.5, "leading": 13, "wrap": 13}
+WALL_NAMES = {"person": 15, "system": 14, "leading": 16, "wrap": 10}
+
+
 def ecomap_svg(
     people: tuple[PersonNode, ...],
     connections: tuple[Connection, ...],
@@ -227,8 +233,11 @@ def ecomap_svg(
     title: str,
     description: str = "",
     figure_id: str = "ecomap",
+    for_wall: bool = False,
 ) -> str:
-    """The ecomap as an SVG document, legend included."""
+    """The ecomap as an SVG document, legend included (`for_wall`: larger names and no legend,
+    to be read from the back of a room)."""
+    names = WALL_NAMES if for_wall else NAMES
     layout = lay_out_ecomap(people, connections, category_order)
     by_id = {p.id: p for p in people}
     systems = {s.key: s for s in layout.systems}
@@ -269,7 +278,10 @@ def ecomap_svg(
                 x, y, person.sex, size=PERSON_SIZE, focus=person.focus, deceased=person.deceased
             )
             + svg.text(
-                x, y + PERSON_SIZE / 2 + 12, person.name.split()[0] if person.name else "", size=10
+                x,
+                y + PERSON_SIZE / 2 + 2 + names["person"],
+                person.name.split()[0] if person.name else "",
+                size=names["person"],
             )
             + "</g>"
         )
@@ -287,14 +299,17 @@ def ecomap_svg(
                 weight="bold",
             ),
         ]
-        lines = svg.wrap(system.name, 13, 3)
+        lines = svg.wrap(system.name, names["wrap"], 3)
         for number, line in enumerate(lines):
-            parts.append(svg.text(system.x, system.y - 5 + 13 * number, line, size=10.5))
+            y = system.y - 5 + names["leading"] * number
+            parts.append(svg.text(system.x, y, line, size=names["system"]))
         parts.append("</g>")
         body.append("".join(parts))
-    key, height = svg.legend(
-        _samples(connections, figure_id), 20, layout.height, layout.width - 40, _("Legend")
-    )
+    key, height = "", 0
+    if not for_wall:
+        key, height = svg.legend(
+            _samples(connections, figure_id), 20, layout.height, layout.width - 40, _("Legend")
+        )
     body.append(key)
     return svg.document(
         layout.width,
