@@ -32,7 +32,7 @@ from fttm.meetings.models import Meeting
 from tests import factories
 from tests.browser import live
 from tests.browser.live import Screens, ServedApp
-from tests.browser.pages import show_staff_view
+from tests.browser.pages import open_section, show_staff_view
 from tests.browser.test_live_board import (
     BOARD_URL,
     WAITING_TEXT,
@@ -411,6 +411,7 @@ def let_in(console: Page, phone: Page, name: str) -> None:
 
 def rate(phone: Page, score: str) -> None:
     """Give a safety rating on the phone."""
+    open_section(phone, "safety_scale")
     phone.locator("#section-safety_scale").get_by_role("button", name=score, exact=True).click()
     expect(phone.locator("#my-rating")).to_contain_text(f"You rated {score}.")
 
@@ -478,6 +479,7 @@ def test_nothing_staff_only_reaches_the_wall_or_a_presenting_console(
     strengths.get_by_label("Confidential: staff only").check()
     strengths.get_by_role("button", name="Add", exact=True).click()
     expect(strength_items(staff, more_secret)).to_have_count(1)
+    open_section(lucia, "strengths")
     add_strength(lucia, more_shared)
     rate(maria, "6")
     rate(lucia, "8")
@@ -648,6 +650,7 @@ def test_the_wall_is_live_reconnects_and_shows_the_join_panel_until_hidden(
     let_in(laptop, maria, "Maria")
     expect(wall.locator("#section-participants")).to_contain_text("Maria")
     said = "Maria walks Ama to the school gate every morning now."
+    open_section(maria, "strengths")
     add_strength(maria, said)
     expect(strength_items(wall, said)).to_have_count(1)
 
