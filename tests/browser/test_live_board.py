@@ -16,7 +16,7 @@ from playwright.sync_api import BrowserContext, Locator, Page, Route, expect
 
 from tests.browser import live, riveras
 from tests.browser.live import Screens, ServedApp
-from tests.browser.pages import expect_fits_screen
+from tests.browser.pages import expect_fits_screen, show_staff_view
 
 pytestmark = pytest.mark.browser
 # The real-server fixtures, made available to this module's tests.
@@ -119,7 +119,8 @@ def sign_in(page: Page, app: ServedApp) -> None:
 
 
 def start_meeting(projector: Page, app: ServedApp, screens: Screens) -> None:
-    """Open the seeded meeting's board and start it; the page reloads showing the join code."""
+    """Open the seeded meeting's board and start it; the page reloads presenting to the room
+    (no wall is open), and the facilitator turns that off: the staff view shows the join code."""
     # Known app bug: before the meeting opens, the server refuses the staff board's socket
     # (the facilitator has no participant yet), so the page shows "Reconnecting…" and retries
     # every 3 s; a retry's poll cut short by the reload that starting causes is answered 400.
@@ -127,6 +128,8 @@ def start_meeting(projector: Page, app: ServedApp, screens: Screens) -> None:
         projector.goto(app.board_url)
         expect(projector.get_by_role("button", name="Open for joining")).to_be_visible()
         projector.get_by_role("button", name="Start the meeting").click()
+        expect(projector.locator("body")).to_have_attribute("data-screen", "presenting")
+        show_staff_view(projector)
         expect(projector.get_by_role("button", name="End the meeting")).to_be_visible()
         expect_connected(projector)
     expect(projector.locator(".join-code")).to_have_text(app.join_code)
@@ -309,14 +312,21 @@ def test_same_cell_edited_on_two_phones(served_app: ServedApp, screens: Screens)
 
 
 def test_projector_board_is_laid_out_for_the_screen(served_app: ServedApp, screens: Screens):
-    """On the projector the actions table is a real table and nothing scrolls sideways."""
+    """On the facilitator's console and on the wall they project, the actions table is a real
+    table and nothing scrolls sideways."""
     _, projector = screens.open("projector", "projector")
     sign_in(projector, served_app)
     start_meeting(projector, served_app, screens)
-    table = projector.locator("#section-plan table.actions-table").first
-    screens.shoot(projector, "14-layout", "projector", at=table)
-    assert table.evaluate("table => getComputedStyle(table).display") == "table"
-    expect_fits_screen(projector)
+    with projector.expect_popup() as opened:
+        projector.get_by_role("link", name="Open the wall in a new window").click()
+    wall = opened.value
+    expect(wall.locator("body")).to_have_attribute("data-screen", "wall")
+    for name, page in (("projector", projector), ("wall", wall)):
+        table = page.locator("#section-plan table.actions-table").first
+        expect(table).to_be_visible()
+        screens.shoot(page, "14-layout", name, at=table)
+        assert table.evaluate("table => getComputedStyle(table).display") == "table"
+        expect_fits_screen(page)
     assert screens.errors == [], "\n".join(screens.errors)
 
 
