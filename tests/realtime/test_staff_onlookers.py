@@ -11,7 +11,7 @@ import pytest
 from fttm.board.models import Action
 from fttm.extensions import db, socketio
 from fttm.live import presence
-from fttm.live.rooms import audience_room
+from fttm.live.rooms import audience_room, console_room
 from fttm.meetings.commands import end_meeting
 from fttm.meetings.models import Meeting, Participant
 from tests.helpers import AuthActions, count, latest_id, page_csrf
@@ -53,7 +53,11 @@ def test_staff_looking_at_an_ended_meeting_they_never_joined_connect(
     socket = _socket(live, supervisor_browser)
 
     assert socket.is_connected()
-    assert _rooms(socket) == {audience_room(live.id, "staff")}
+    # A console's socket: the staff rendering, and the consoles' room (who waits, the wall).
+    assert _rooms(socket) == {
+        audience_room(live.id, "staff"),
+        console_room(live.id, presenting=False),
+    }
     assert presence.online(live.id) == set()
     ack = socket.emit("board:sync", {"since": 0}, callback=True)
     assert ack == {"ok": True, "seq": live.seq()}
@@ -77,7 +81,11 @@ def test_staff_looking_at_a_live_meeting_without_joining_get_pushes_but_no_prese
 
     assert socket.is_connected()
     assert count(Participant, meeting_id=live.id) == rows
-    assert _rooms(socket) == {audience_room(live.id, "staff")}
+    # A console's socket: the staff rendering, and the consoles' room (who waits, the wall).
+    assert _rooms(socket) == {
+        audience_room(live.id, "staff"),
+        console_room(live.id, presenting=False),
+    }
     assert presence.online(live.id) == online_before
     assert maria_socket.received() == []  # no "who is here" push: nobody arrived
     assert socket.emit("board:sync", {"since": 0}, callback=True)["ok"] is True
