@@ -193,5 +193,13 @@ def test_removing_a_phone_after_the_meeting_revokes_its_token_at_once(
 
     assert removed.status_code == 200
     answers = _answers(phone, _pages(meeting))
-    assert answers == _answers(app.test_client(), _pages(meeting))
+    strangers = _answers(app.test_client(), _pages(meeting))
+    assert [status for status, _page in answers] == [status for status, _page in strangers]
+    # The board tells her plainly that she was removed, and shows nothing else a stranger's
+    # "not found" would not; the other pages are a stranger's.
+    board, stranger_board = answers[0][1], strangers[0][1]
+    assert "The facilitator removed you from this meeting" in board
+    assert "Maria" not in board and meeting.case.family_name not in board
+    assert "The facilitator removed you" not in stranger_board
+    assert answers[1:] == strangers[1:]
     assert participant_named(meeting.id, "Maria").status == ParticipantStatus.REMOVED

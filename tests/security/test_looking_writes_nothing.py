@@ -58,6 +58,14 @@ def test_opening_the_board_and_every_section_writes_nothing(live, colleague):
 def test_staff_who_only_look_see_how_to_take_part(live, colleague):
     """The board offers one explicit step; taking it adds them, with its event."""
     page = colleague.board().get_data(as_text=True)
+    # A live meeting's console presents to the room until its user chooses the staff view.
+    chosen = colleague.browser.post(
+        f"{colleague.base}/presenting",
+        data={"presenting": "0"},
+        headers={"X-CSRFToken": page_csrf(page)},
+    )
+    assert chosen.status_code == 302
+    page = colleague.board().get_data(as_text=True)
     assert "Take part in this meeting" in page
     colleague.csrf = page_csrf(page)
     before_events = footprint(live.case.id)
