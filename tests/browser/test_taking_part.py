@@ -21,7 +21,7 @@ from fttm.joining.commands import join_as_staff
 from fttm.meetings.commands import start_meeting
 from fttm.meetings.models import Participant
 from tests import factories
-from tests.browser.pages import BrowserErrors, LiveServer, expect_fits_screen
+from tests.browser.pages import BrowserErrors, LiveServer, expect_fits_screen, show_staff_view
 from tests.browser.test_live_board import expect_connected
 
 pytestmark = pytest.mark.browser
@@ -78,6 +78,7 @@ def test_a_colleague_looks_then_takes_part(
     """Looking adds nobody; one button makes them part of the meeting."""
     _sign_in(page, live_server)
     page.goto(f"{live_server.url}/meetings/{running}/board/")
+    show_staff_view(page)  # a live meeting's console presents to the room until told not to
     expect_connected(page)
     banner = page.locator(".take-part")
     expect(banner.get_by_role("button", name=TAKE_PART)).to_be_visible()
@@ -107,6 +108,7 @@ def test_a_change_with_a_refused_key_is_explained_and_saves_nothing(
 
     _sign_in(page, live_server)
     page.goto(f"{live_server.url}/meetings/{running}/board/")
+    show_staff_view(page)
     expect_connected(page)
     page.route(re.compile(r"/board/items/strength$"), with_key)
     message = page.locator("#message-strengths")
