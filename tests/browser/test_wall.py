@@ -630,6 +630,7 @@ def test_thirty_people_fill_the_wall_with_names_the_room_can_read(
     assert width >= 0.9 * WALL_SIZE["width"] or height >= 0.8 * WALL_SIZE["height"], drawn
     unreadable = unreadable_names(drawn)
     assert unreadable == {}, unreadable
+    assert wall.evaluate(SMALL_TEXT, 24) == []  # the bar above the drawing
     assert screens.errors == [], "\n".join(screens.errors)
 
 
