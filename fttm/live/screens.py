@@ -11,18 +11,17 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-import sqlalchemy as sa
 from flask import render_template, session
 from flask_socketio import join_room
 from markupsafe import Markup
 
 from fttm.core.registry import section_titles
 from fttm.core.viewers import Viewer
-from fttm.extensions import db, socketio
+from fttm.extensions import socketio
 from fttm.jurisdictions import profile
 from fttm.live import presence
 from fttm.live.rooms import console_room, wall_room
-from fttm.live.sections import board_basics
+from fttm.live.sections import board_basics, participants_of
 from fttm.meetings.invitations import join_details
 from fttm.meetings.models import Meeting, MeetingStatus, Participant, ParticipantStatus
 from fttm.meetings.wall import FOCUSES, view_of
@@ -152,7 +151,7 @@ def catch_up_screen(viewer: Viewer, screen: str, sid: str) -> None:
 
 def waiting(meeting: Meeting) -> list[Participant]:
     """The phones waiting to be let in, in the order they came."""
-    return [p for p in _participants(meeting) if p.status == ParticipantStatus.WAITING]
+    return [p for p in participants_of(meeting) if p.status == ParticipantStatus.WAITING]
 
 
 def waiting_banner(meeting: Meeting, *, presenting: bool) -> str:
@@ -184,12 +183,3 @@ def join_panel(meeting: Meeting) -> str:
 def _consoles(meeting_id: int) -> list[str]:
     """Both console rooms of a meeting."""
     return [console_room(meeting_id, presenting=flag) for flag in (False, True)]
-
-
-def _participants(meeting: Meeting) -> list[Participant]:
-    """Everyone who joined the meeting, in joining order (fresh from the database)."""
-    return db.session.scalars(
-        sa.select(Participant)
-        .where(Participant.meeting_id == meeting.id)
-        .order_by(Participant.joined_at, Participant.id)
-    ).all()

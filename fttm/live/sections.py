@@ -77,7 +77,7 @@ def _people(meeting: Meeting) -> list[Person]:
     return shareable_people(meeting.case_id)
 
 
-def _participants(meeting: Meeting) -> list[Participant]:
+def participants_of(meeting: Meeting) -> list[Participant]:
     """Everyone who joined this meeting, in joining order."""
     return db.session.scalars(
         sa.select(Participant)
@@ -157,7 +157,7 @@ def section_context(meeting: Meeting, name: str, audience: str) -> dict:
                 context.update(agreement.panel_context(version), errors={}, form={})
         return context
     if name == "participants":
-        everyone = _participants(meeting)
+        everyone = participants_of(meeting)
         return {
             "online": presence.online(meeting.id),
             "admitted": [p for p in everyone if p.status == ParticipantStatus.ADMITTED],
@@ -283,7 +283,7 @@ def board_basics(meeting: Meeting, seq: int | None = None) -> dict:
     """
     if seq is not None and (kept := render_cache().basics_at(meeting.id, seq)) is not None:
         return kept
-    participants = _participants(meeting)
+    participants = participants_of(meeting)
     people = _people(meeting)  # shareable people only, whoever reads
     present = [p for p in participants if p.status == ParticipantStatus.ADMITTED]
     basics = _meeting_basics(meeting)
