@@ -34,7 +34,7 @@ from fttm.templating import local_date
 from tests import factories
 from tests.browser import live
 from tests.browser.live import LiveErrors, Screens, ServedApp
-from tests.browser.pages import BrowserErrors, LiveServer, expect_fits_screen
+from tests.browser.pages import BrowserErrors, LiveServer, expect_fits_screen, open_section
 from tests.browser.test_live_board import (
     ENDED_TEXT,
     SETTLED,
@@ -156,7 +156,9 @@ def join(app: ServedApp, screens: Screens, name: str, role: str, person: str | N
     expect(phone).to_have_url(BOARD_URL)
     expect_connected(phone)
     if person:
-        # Once let in, a phone says who it is in the family map, from its own corner of the board.
+        # Once let in, a phone says who it is in the family map, from its own corner of the board
+        # in "Who is here" (a phone opens it from "Sections").
+        open_section(phone, "participants")
         corner = phone.locator("#who-i-am")
         corner.scroll_into_view_if_needed()
         corner.get_by_label("Who you are in the family map").select_option(label=person)

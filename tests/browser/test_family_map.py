@@ -15,7 +15,7 @@ from playwright.sync_api import Locator, Page, expect
 
 from tests.browser import live
 from tests.browser.live import Screens, ServedApp
-from tests.browser.pages import expect_fits_screen
+from tests.browser.pages import expect_fits_screen, open_section
 from tests.browser.test_live_board import (
     SETTLED,
     expect_not_reloaded,
@@ -166,6 +166,7 @@ def test_phone_adds_a_grandmother_and_a_school(served_app: ServedApp, screens: S
     projector, ana = meeting.projector, meeting.ana.page
     for page in meeting.pages.values():
         mark_page(page)
+        open_section(page, "family_map")  # a phone shows one section: everyone opens the map
         expect(drawn(page, "genogram", "person", "Rosa Delgado")).to_have_count(1)
         expect(drawn(page, "genogram", "person", "Carmen Delgado")).to_have_count(0)
 
@@ -228,6 +229,7 @@ def test_nobody_can_be_their_own_parent(served_app: ServedApp, screens: Screens)
     count_swaps(projector)
     before = family_map(projector).inner_html()
 
+    open_section(ana, "family_map")
     form = open_form(ana, "add-relationship-box")
     who, how, whom = (form.get_by_label(words, exact=True) for words in ("Who", "How", "To whom"))
     who.select_option(label="Maya Rivera")
@@ -263,6 +265,8 @@ def test_zooming_the_genogram_on_a_phone(served_app: ServedApp, screens: Screens
     """Zoomed in, the genogram scrolls inside its box, not the page; a push keeps the zoom."""
     meeting = gather(served_app, screens)
     ana, rosa = meeting.ana.page, meeting.rosa.page
+    for page in (ana, rosa):
+        open_section(page, "family_map")
     box = ana.locator("#figure-genogram")
     scroller, picture = box.locator(".figure-scroll"), box.locator("svg.genogram")
     inner, outer = widths(scroller)
@@ -324,6 +328,8 @@ def test_a_push_keeps_what_is_being_filled_in(served_app: ServedApp, screens: Sc
     """Rosa's change reaches Ana's phone while Ana is half-way through two forms: none is lost."""
     meeting = gather(served_app, screens)
     ana, rosa = meeting.ana.page, meeting.rosa.page
+    for page in (ana, rosa):
+        open_section(page, "family_map")
     person = open_form(ana, "add-person-box")
     person.get_by_label("Name", exact=True).fill("Carmen Delgado")
     person.get_by_label("Female").check()

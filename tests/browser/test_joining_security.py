@@ -18,7 +18,7 @@ from fttm.meetings.commands import open_meeting
 from tests import factories
 from tests.browser import live, riveras
 from tests.browser.live import Screens, ServedApp
-from tests.browser.pages import BrowserErrors, LiveServer, expect_fits_screen
+from tests.browser.pages import BrowserErrors, LiveServer, expect_fits_screen, open_section
 from tests.browser.test_live_board import (
     BOARD_URL,
     WAITING_TEXT,
@@ -106,6 +106,8 @@ def test_an_admitted_phone_says_who_it_is(served_app: ServedApp, screens: Screen
     expect(ana).to_have_url(BOARD_URL, timeout=10_000)
     expect_connected(ana)
 
+    # Her corner is in "Who is here" (a phone opens it from "Sections").
+    open_section(ana, "participants")
     corner = ana.locator("#who-i-am")
     corner.scroll_into_view_if_needed()
     choice = corner.get_by_label("Who you are in the family map")
@@ -118,6 +120,7 @@ def test_an_admitted_phone_says_who_it_is(served_app: ServedApp, screens: Screen
     expect_fits_screen(ana)
     screens.shoot(ana, "join-who-i-am", device, at=corner)
     ana.reload()
+    open_section(ana, "participants")
     ana.locator("#who-i-am").scroll_into_view_if_needed()
     expect(ana.locator("#who-i-am").get_by_label("Who you are in the family map")).to_have_value(
         re.compile(r"^\d+$")

@@ -16,7 +16,7 @@ from playwright.sync_api import BrowserContext, Locator, Page, Route, expect
 
 from tests.browser import live, riveras
 from tests.browser.live import Screens, ServedApp
-from tests.browser.pages import expect_fits_screen, show_staff_view
+from tests.browser.pages import expect_fits_screen, open_section, show_staff_view
 
 pytestmark = pytest.mark.browser
 # The real-server fixtures, made available to this module's tests.
@@ -217,7 +217,8 @@ def test_three_screens_share_one_board(served_app: ServedApp, screens: Screens):
     projector, ana, rosa = meeting.projector, meeting.ana.page, meeting.rosa.page
     for page in meeting.pages.values():
         mark_page(page)
-        # "Who is here" is the same on every screen.
+        # "Who is here" is the same on every screen (a phone opens it from "Sections").
+        open_section(page, "participants")
         for name in ("Ana", "Rosa", riveras.FACILITATOR):
             expect(online_person(page, name)).to_be_visible()
     screens.shoot_whole(projector, "04-everyone-here", "projector")
@@ -226,6 +227,7 @@ def test_three_screens_share_one_board(served_app: ServedApp, screens: Screens):
         expect_fits_screen(page)
 
     strength = "Ana and Rosa talk on the phone every evening about how the children's day went."
+    open_section(ana, "strengths")
     add_strength(ana, strength)
     for page in meeting.pages.values():
         expect(strength_items(page, strength)).to_have_count(1)
@@ -236,6 +238,8 @@ def test_three_screens_share_one_board(served_app: ServedApp, screens: Screens):
     where = "At Rosa's kitchen table, with Sam there for support"
     due = (date.today() + timedelta(days=10)).isoformat()
     ana_cell, rosa_cell = cell(ana, action, "where_how"), cell(rosa, action, "due_on")
+    for page in (ana, rosa):
+        open_section(page, "plan")
     ana_cell.fill(where)
     rosa_cell.fill(due)  # a date field saves as soon as it changes
     ana_cell.press("Tab")
@@ -262,6 +266,8 @@ def test_typing_goes_on_while_another_cell_of_the_row_changes(
     meeting = gather(served_app, screens)
     ana, rosa = meeting.ana.page, meeting.rosa.page
     action = first_action_id(ana)
+    for page in (ana, rosa):
+        open_section(page, "plan")
     where = cell(ana, action, "where_how")
     where.fill("")
     where.press_sequentially("At Rosa's ")
@@ -286,6 +292,8 @@ def test_same_cell_edited_on_two_phones(served_app: ServedApp, screens: Screens)
     action = first_action_id(projector)
     anas = "Ana will call Turning Point on Monday morning to book her intake"
     rosas = "Rosa will drive Ana to the Turning Point intake"
+    for page in (ana, rosa):
+        open_section(page, "plan")
 
     cell(ana, action, "what").focus()
     expect(cell_note(rosa, action, ".editing-by")).to_have_text("Ana is editing")
@@ -405,6 +413,7 @@ def test_new_action_whose_push_beats_its_answer_leaves_the_box_empty(
         route.fulfill(response=response)
 
     ana.route("**/board/items/action", answer_late)
+    open_section(ana, "plan")
     box = ana.get_by_label("Add an action: what exactly will be done?")
     box.fill(what)
     ana.get_by_role("button", name="Add action").click()
@@ -421,6 +430,7 @@ def test_confidential_worry_leaves_the_phones(served_app: ServedApp, screens: Sc
     meeting = gather(served_app, screens)
     projector = meeting.projector
     for page in meeting.pages.values():
+        open_section(page, "worries")
         expect(page.locator("#section-worries")).to_contain_text(HANDOVER_WORRY)
         mark_page(page)
 
@@ -443,6 +453,8 @@ def test_confidential_worry_leaves_the_phones(served_app: ServedApp, screens: Sc
     )
     for phone in (meeting.ana, meeting.rosa):
         phone.page.reload()
+        # A reloaded phone shows its first section again: the person opens the worries.
+        open_section(phone.page, "worries")
         expect(phone.page.locator("#section-worries")).to_be_visible()
         assert HANDOVER_WORRY not in phone.page.content()
     assert screens.errors == [], "\n".join(screens.errors)
@@ -456,6 +468,10 @@ def test_ending_the_meeting_makes_phones_read_only(served_app: ServedApp, screen
     for page in phones:
         expect(page.locator("form.quick-add")).not_to_have_count(0)
         mark_page(page)
+    # Ana opens "Who is here", where her phone offers to say who she is in the family map.
+    open_section(meeting.ana.page, "participants")
+    who_i_am = meeting.ana.page.locator("#who-i-am")
+    expect(who_i_am.get_by_label("Who you are in the family map")).to_be_visible()
 
     projector.once("dialog", lambda dialog: dialog.accept())
     projector.get_by_role("button", name="End the meeting").click()

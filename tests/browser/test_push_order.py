@@ -16,7 +16,7 @@ from playwright.sync_api import Page, Route, WebSocketRoute, expect
 
 from tests.browser import live
 from tests.browser.live import Screens, ServedApp
-from tests.browser.pages import expect_fits_screen
+from tests.browser.pages import expect_fits_screen, open_section
 from tests.browser.test_live_board import (
     BOARD_URL,
     admit_everyone,
@@ -156,6 +156,7 @@ def test_older_push_and_older_answer_never_replace_a_newer_rendering(
         route.fulfill(response=answer)
 
     phone.route(re.compile(rf"/board/items/action/{action}$"), answer_after_push)
+    open_section(phone, "plan")
     cell(phone, action, "where_how").fill(where)
     cell(phone, action, "where_how").press("Tab")
     expect(cell(projector, action, "where_how")).to_have_value(where)

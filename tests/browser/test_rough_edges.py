@@ -13,6 +13,7 @@ from playwright.sync_api import Locator, Page, Route, expect
 
 from tests.browser import live
 from tests.browser.live import Screens, ServedApp
+from tests.browser.pages import open_section
 from tests.browser.test_live_board import SETTLED, cell, first_action_id, gather
 
 pytestmark = pytest.mark.browser
@@ -64,6 +65,7 @@ def test_two_quick_changes_of_one_cell_are_both_saved(
         route.fulfill(response=response)
 
     page.route(f"**/board/items/action/{action}", first_answer_late)
+    open_section(page, "plan")  # a phone shows one section at a time
     status = cell(page, action, "status")
     status.select_option("in_progress")
     status.select_option("done")
@@ -92,6 +94,7 @@ def test_who_lists_conflicts_and_the_agreement_panel_read_plainly(
     meeting = gather(served_app, screens, admit_by_hand=True)
     projector, ana, rosa = meeting.projector, meeting.ana.page, meeting.rosa.page
     for page in meeting.pages.values():
+        open_section(page, "plan")  # a phone shows one section at a time
         labels = page.locator("#new-action-who option").all_inner_texts()
         assert labels.count("Ana Rivera") == 1 and "Ana" not in labels, labels
 
