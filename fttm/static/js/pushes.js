@@ -40,6 +40,15 @@ export function takeUpdate(message) {
     replaceSection(name, message.sections[name], message.seq);
   }
   (message.items || []).forEach((item) => { takeItem(message.seq, item); });
+  // The meeting's state may have changed (the status bar came with the push): a phone's own
+  // "who I am" corner, outside the sections, offers its form only while the meeting runs.
+  if (message.sections && message.sections.status) { refreshWhoIAm(); }
+}
+
+// Ask the server again for the phone's "who I am" corner, if it was loaded (shown once).
+function refreshWhoIAm() {
+  const corner = document.getElementById("who-i-am");
+  if (corner && corner.childElementCount > 0) { window.htmx.trigger(corner, "refresh"); }
 }
 
 function replaceSection(name, html, seq) {
