@@ -18,10 +18,11 @@ from markupsafe import Markup
 from fttm.core.registry import section_titles
 from fttm.core.viewers import Viewer
 from fttm.extensions import socketio
+from fttm.family_map.models import shareable_people
 from fttm.jurisdictions import profile
 from fttm.live import presence
 from fttm.live.rooms import console_room, wall_room
-from fttm.live.sections import board_basics, participants_of
+from fttm.live.sections import participants_of
 from fttm.meetings.invitations import join_details
 from fttm.meetings.models import Meeting, MeetingStatus, Participant, ParticipantStatus
 from fttm.meetings.wall import FOCUSES, view_of
@@ -36,10 +37,15 @@ JOIN_EVENTS = {"meeting.opened", "meeting.started", "meeting.ended", "meeting.se
 _CHOICES = "presenting"  # the session's {meeting id: presenting?} of this browser
 
 
+def _chosen(meeting: Meeting) -> bool | None:
+    """Whether this browser's console was last set to present the meeting (None: never set)."""
+    return session.get(_CHOICES, {}).get(str(meeting.id))
+
+
 def presenting(meeting: Meeting) -> bool:
     """Whether this browser's console presents the meeting: as the facilitator last chose, or
     else while the meeting is live and no wall window is open (then the room likely sees it)."""
-    chosen = session.get(_CHOICES, {}).get(str(meeting.id))
+    chosen = _chosen(meeting)
     if chosen is not None:
         return bool(chosen)
     return meeting.status == MeetingStatus.LIVE and not presence.wall_open(meeting.id)
@@ -57,11 +63,10 @@ def console_context(meeting: Meeting, *, presenting: bool) -> dict:
     steering."""
     return {
         "presenting": presenting,
-        "presenting_chosen": session.get(_CHOICES, {}).get(str(meeting.id)) is not None,
+        "presenting_chosen": _chosen(meeting) is not None,
         "running": meeting.status in (MeetingStatus.OPEN, MeetingStatus.LIVE),
         "live": meeting.status == MeetingStatus.LIVE,
         "join_panel": Markup(join_panel(meeting)) if presenting else "",  # noqa: S704
-        "read_only": meeting.status not in (MeetingStatus.OPEN, MeetingStatus.LIVE),
         "waiting_banner": Markup(waiting_banner(meeting, presenting=presenting)),  # noqa: S704
         "view": view_of(meeting),
         "focuses": FOCUSES,
@@ -132,8 +137,9 @@ def tell_waiting(meeting: Meeting, to: str | None = None, *, presenting_console=
         if to
         else [(console_room(meeting.id, presenting=flag), flag) for flag in (False, True)]
     )
+    phones = waiting(meeting)  # read once for both renderings
     for room, is_presenting in targets:
-        html = waiting_banner(meeting, presenting=is_presenting)
+        html = waiting_banner(meeting, presenting=is_presenting, phones=phones)
         socketio.emit("console:waiting", {"html": html}, to=room)
 
 
@@ -154,13 +160,17 @@ def waiting(meeting: Meeting) -> list[Participant]:
     return [p for p in participants_of(meeting) if p.status == ParticipantStatus.WAITING]
 
 
-def waiting_banner(meeting: Meeting, *, presenting: bool) -> str:
-    """The console's banner of who is waiting (empty when nobody is)."""
-    people = board_basics(meeting)["people"] if not presenting else []
+def waiting_banner(
+    meeting: Meeting, *, presenting: bool, phones: list[Participant] | None = None
+) -> str:
+    """The console's banner of who is waiting (empty when nobody is); `phones`: `waiting`, if
+    read. A staff console's "Let in" offers the family map's shared people."""
+    phones = waiting(meeting) if phones is None else phones
+    people = shareable_people(meeting.case_id) if phones and not presenting else []
     return render_template(
         "board/parts/waiting_banner.html",
         meeting=meeting,
-        waiting=waiting(meeting),
+        waiting=phones,
         presenting=presenting,
         people=people,
         profile=profile(meeting.case.jurisdiction),
