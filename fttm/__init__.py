@@ -23,7 +23,15 @@ def create_app(config: dict | None = None) -> Flask:
     from jinja2 import StrictUndefined
 
     from config import refuse_default_secret, settings_for
-    from fttm import database, error_pages, routing, security, templating
+    from fttm import (
+        compression,
+        database,
+        error_pages,
+        routing,
+        security,
+        static_files,
+        templating,
+    )
     from fttm.extensions import babel, csrf, db, login_manager, migrate, socketio
     from fttm.jurisdictions import load_profiles
 
@@ -41,6 +49,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.config["SQLALCHEMY_DATABASE_URI"] = database.url_for_app(app)
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", database.engine_options(app))
 
+    compression.init_app(app)  # first: its after_request hook then runs last
     db.init_app(app)
     database.enable_sqlite_pragmas(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
@@ -68,6 +77,7 @@ def create_app(config: dict | None = None) -> Flask:
     _register_areas(app)
     security.init_app(app)
     templating.init_app(app)
+    static_files.init_app(app)
     error_pages.init_app(app)
     return app
 

@@ -14,6 +14,7 @@ from flask import Response, current_app, render_template
 from flask_babel import gettext as _
 
 from fttm.error_pages import render_error
+from fttm.static_files import unversioned
 
 STATIC_PREFIX = "/static/"
 logger = logging.getLogger(__name__)
@@ -24,7 +25,7 @@ logging.getLogger("fontTools").setLevel(logging.ERROR)
 
 def _static_file(url: str) -> Path:
     """The app's static file that `url` names; ValueError for anything else."""
-    path = urlparse(url).path
+    path = unversioned(urlparse(url).path)
     static = Path(current_app.static_folder).resolve()
     if path.startswith(STATIC_PREFIX):
         wanted = (static / path.removeprefix(STATIC_PREFIX)).resolve()
