@@ -16,6 +16,7 @@ from fttm.core.registry import KINDS, SECTIONS
 from fttm.core.viewers import AUDIENCES, STAFF
 from fttm.extensions import db, socketio
 from fttm.live import presence, screens
+from fttm.live.announcements import keep_own_sentence, said_to_others
 from fttm.live.render_cache import render_cache
 from fttm.live.rooms import audience_room, participant_room
 from fttm.live.sections import (
@@ -75,8 +76,11 @@ def items_alone(events) -> list[tuple[str, int]] | None:
     return found
 
 
-def push_items(meeting: Meeting, found: list[tuple[str, int]], *, seq: int) -> None:
-    """Send fresh renderings of some items to everyone in the meeting who may see them."""
+def push_items(
+    meeting: Meeting, found: list[tuple[str, int]], *, seq: int, said: dict | None = None
+) -> None:
+    """Send fresh renderings of some items to everyone in the meeting who may see them, with
+    what their screen readers say of the change (`said`, per audience)."""
     items = [(kind, db.session.get(KINDS[kind].model, item_id)) for kind, item_id in found]
     basics = {
         (kind, item.id): item_basics(meeting, kind, item, seq) for kind, item in items if item
@@ -98,12 +102,15 @@ def push_items(meeting: Meeting, found: list[tuple[str, int]], *, seq: int) -> N
                 }
             )
         if pushed:
-            message = {"seq": seq, "items": pushed}
+            message = {"seq": seq, "items": pushed, **_said(said, audience)}
             socketio.emit("board:update", message, to=audience_room(meeting.id, audience))
 
 
-def push_sections(meeting: Meeting, names, *, seq: int | None = None, audiences=AUDIENCES) -> None:
-    """Send fresh renderings of some sections to everyone in the meeting, per audience."""
+def push_sections(
+    meeting: Meeting, names, *, seq: int | None = None, audiences=AUDIENCES, said=None
+) -> None:
+    """Send fresh renderings of some sections to everyone in the meeting, per audience, with what
+    their screen readers say of the change (`said`, per audience)."""
     seq = last_seq(meeting.case_id) if seq is None else seq
     basics = board_basics(meeting, seq)
     for audience in audiences:
@@ -111,7 +118,7 @@ def push_sections(meeting: Meeting, names, *, seq: int | None = None, audiences=
         render_cache().keep_sections(meeting.id, audience, seq, sections)
         socketio.emit(
             "board:update",
-            {"seq": seq, "sections": sections},
+            {"seq": seq, "sections": sections, **_said(said, audience)},
             to=audience_room(meeting.id, audience),
         )
 
@@ -130,13 +137,21 @@ def push_events(events) -> None:
         if meeting is None or not names:
             continue
         seq = max(event.seq for event in ours)
+        keep_own_sentence(ours)
+        said = said_to_others(ours, AUDIENCES)
         if (found := items_alone(ours)) is not None:
-            push_items(meeting, found, seq=seq)
+            push_items(meeting, found, seq=seq, said=said)
         else:
-            push_sections(meeting, names, seq=seq, audiences=audiences_for(ours))
+            push_sections(meeting, names, seq=seq, audiences=audiences_for(ours), said=said)
         for event in ours:
             if event.kind == "participant.removed":
                 cut_off(meeting.id, event.target_id)
+
+
+def _said(said: dict | None, audience: str) -> dict:
+    """The push's `said` entry for `audience`, when there is something to say."""
+    lines = (said or {}).get(audience)
+    return {"said": lines} if lines else {}
 
 
 def cut_off(meeting_id: int, participant_id: int) -> None:

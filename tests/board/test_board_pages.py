@@ -392,7 +392,7 @@ def test_a_stale_edit_of_a_cell_is_a_conflict_that_shows_both_versions(live, mar
     assert re.search(
         r'<textarea id="action-\d+-what" name="what"[^>]*>Maria calls the school<', row
     )
-    conflict = re.search(r'<p class="conflict" role="alert">(.*?)</p>', row, re.S)
+    conflict = re.search(r'<p class="conflict">(.*?)</p>', row, re.S)
     assert conflict and "Nan calls the nurse" in html.unescape(conflict.group(1))
     assert footprint(live.case.id) == before
     assert fresh(Action, action_id).what == "Maria calls the school"

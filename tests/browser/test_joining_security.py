@@ -116,7 +116,8 @@ def test_an_admitted_phone_says_who_it_is(served_app: ServedApp, screens: Screen
     corner.get_by_role("button", name="Save").click()
 
     expect(corner.get_by_text("You are Ana Rivera in the family map.")).to_be_visible()
-    expect(corner.get_by_role("status")).to_have_text("Saved.")
+    expect(corner.locator(".notice")).to_have_text("Saved.")
+    expect(ana.locator("#announcer")).to_contain_text("Saved")  # said once, by the one live region
     expect_fits_screen(ana)
     screens.shoot(ana, "join-who-i-am", device, at=corner)
     ana.reload()

@@ -7,8 +7,10 @@
 // vendored Socket.IO client (both classic deferred scripts, read as window.htmx and window.io),
 // and the board connects on DOMContentLoaded, once every deferred script has run.
 
+import { sayAnswers, sayPolledChanges } from "./announce.js";
 import { watchAnswers } from "./answers.js";
 import { askBeforeSubmitting } from "./confirm.js";
+import { keepFocus } from "./focus.js";
 import { markMine } from "./marks.js";
 import { applyHeld } from "./merge.js";
 import { reportFailedAnswers, reportUnsent } from "./messages.js";
@@ -23,6 +25,9 @@ import { watchSectionNav } from "./nav.js";
 const body = document.body;
 reportFailedAnswers();
 askBeforeSubmitting();
+sayAnswers();
+keepFocus();
+document.addEventListener("DOMContentLoaded", sayPolledChanges);
 
 if (!body.dataset.board) {
   reportUnsent();

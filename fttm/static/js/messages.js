@@ -2,6 +2,8 @@
 // it, shows a line in the page's message box instead of silently doing nothing. The texts are
 // the server's translations, read from data-* attributes on <body>.
 
+import { say } from "./announce.js";
+
 /** Show `text` as the page's one error message. */
 export function announce(text) {
   const box = document.getElementById("messages");
@@ -10,6 +12,7 @@ export function announce(text) {
   line.className = "message message-error";
   line.textContent = text;
   box.replaceChildren(line);
+  say(text);
 }
 
 /** A failed htmx answer shows its error page's own sentence, or a general one. */

@@ -43,6 +43,12 @@ export function takeUpdate(message) {
   // The meeting's state may have changed (the status bar came with the push): a phone's own
   // "who I am" corner, outside the sections, offers its form only while the meeting runs.
   if (message.sections && message.sections.status) { refreshWhoIAm(); }
+  replaced();
+}
+
+// Tell js/focus.js that parts of the page were replaced (the focused control may be gone).
+function replaced() {
+  document.dispatchEvent(new CustomEvent("fttm:replaced"));
 }
 
 // Ask the server again for the phone's "who I am" corner, if it was loaded (shown once).
@@ -87,4 +93,5 @@ export function takeItem(seq, item) {
   if (itemPushes[item.id] && seq < itemPushes[item.id].seq) { return; }
   itemPushes[item.id] = { seq: seq, id: item.id, section: item.section, list: item.list, html: item.html };
   putItem(itemPushes[item.id]);
+  replaced();
 }

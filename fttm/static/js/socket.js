@@ -2,6 +2,7 @@
 // meeting, catch up from the newest sequence number seen on every (re)connect, take pushes, tell
 // others which cell this person is editing, and show the connection's state to the person.
 
+import { say, sayPushed } from "./announce.js";
 import { announce } from "./messages.js";
 import { noteEditing } from "./marks.js";
 import { seenSeq, takeUpdate } from "./pushes.js";
@@ -9,13 +10,19 @@ import { retryPending } from "./retries.js";
 import { followWallPresence, showJoin, showView, showWaiting } from "./wall.js";
 
 let socket = null;  // none on a board that will not change (ended, or not yet open)
+let toldState = "connected";  // the state last said aloud: the first connection is not news
 
-/** Show the connection's state ("connected", "reconnecting", "offline") in its own words. */
+/** Show the connection's state ("connected", "reconnecting", "offline") in its own words, and
+ *  say it when it changed since it was last said. */
 export function showConnection(state) {
   const box = document.getElementById("connection");
   if (!box) { return; }
   box.dataset.state = state;
   box.textContent = document.body.dataset["text" + state.charAt(0).toUpperCase() + state.slice(1)] || state;
+  if (state !== toldState) {
+    toldState = state;
+    say(box.textContent);
+  }
 }
 
 /** Tell the others this person started (or stopped) editing `cell`. */
@@ -59,7 +66,10 @@ export function connect() {
     // A refusal (say, the meeting was not open yet) is not retried by socket.io itself.
     if (!socket.active) { setTimeout(() => { if (!socket.connected) { socket.connect(); } }, 3000); }
   });
-  socket.on("board:update", takeUpdate);
+  socket.on("board:update", (message) => {
+    takeUpdate(message);
+    sayPushed(message);
+  });
   socket.on("board:editing", noteEditing);
   socket.on("wall:view", showView);
   socket.on("wall:join", showJoin);

@@ -1,0 +1,107 @@
+// Where focus goes when what a person was using is replaced: by the answer to their own action
+// (rating, adding a person, delete, Let in, lock, make confidential, share) or by a push. The
+// same control when it is still there (same id, or the same form's same button), else their
+// quick-add field, else the item's first control, else the section's message or heading; never
+// <body>, where a keyboard or screen reader user would have to start the page again.
+
+let last = null;  // what was focused last: { element, key }
+
+// What identifies `element` across a re-rendering of its section.
+function keyOf(element) {
+  const form = element.form || element.closest("form");
+  const item = element.closest("li[id], tr[id], article[id]");
+  const section = element.closest("[id^='section-'], #who-i-am, #my-agreement, .board-status");
+  return {
+    id: element.id || "",
+    action: form ? (form.getAttribute("hx-post") || form.getAttribute("action") || "") : "",
+    name: element.getAttribute("name") || "",
+    value: element.getAttribute("value") || "",
+    quickAdd: Boolean(form && form.hasAttribute("data-reset")),
+    item: item ? item.id : "",
+    section: section ? (section.id || "") : "",
+  };
+}
+
+function byId(id) {
+  return id ? document.getElementById(id) : null;
+}
+
+// The control the key names, as the page is now.
+function sameControl(key) {
+  const byOwnId = byId(key.id);
+  if (byOwnId) { return byOwnId; }
+  if (!key.action) { return null; }
+  const forms = Array.from(document.querySelectorAll("form")).filter((form) =>
+    (form.getAttribute("hx-post") || form.getAttribute("action") || "") === key.action);
+  for (const form of forms) {
+    if (key.quickAdd) {
+      const field = form.querySelector("textarea, input:not([type='hidden']), select");
+      if (field) { return field; }
+    }
+    const controls = Array.from(form.querySelectorAll("button, input:not([type='hidden']), select, textarea"));
+    const same = controls.find((control) => (control.getAttribute("name") || "") === key.name &&
+      (control.getAttribute("value") || "") === key.value);
+    if (same) { return same; }
+  }
+  return null;
+}
+
+// A place in the section to land on: its message when it says something, else its heading.
+function sectionLanding(key) {
+  const name = key.section.replace(/^section-/, "");
+  const message = byId("message-" + name);
+  if (message && message.textContent.trim()) { return message; }
+  const section = byId(key.section);
+  return (section && section.querySelector("h1, h2, h3")) || byId("heading-" + name) || byId("main");
+}
+
+// Whether `element` can take focus now; a control folded away in a <details> that a
+// re-rendering closed (say, "Lock sections") is unfolded again, as the person had it.
+function usable(element) {
+  if (!element || element.disabled) { return false; }
+  for (let details = element.closest("details:not([open])"); details; details = details.parentElement.closest("details:not([open])")) {
+    details.open = true;
+  }
+  return element.checkVisibility ? element.checkVisibility() : element.getClientRects().length > 0;
+}
+
+function landing(key) {
+  const control = sameControl(key);
+  if (usable(control)) { return control; }
+  const item = byId(key.item);
+  const first = item && item.querySelector("summary, button, a[href], input:not([type='hidden']), textarea, select");
+  if (first) { return first; }
+  return sectionLanding(key);
+}
+
+/** If what had focus was replaced (so focus fell to <body>), put it somewhere sensible. */
+export function restoreFocus() {
+  if (!last || last.element.isConnected) { return; }
+  const active = document.activeElement;
+  if (active && active !== document.body && active.isConnected) { return; }
+  const target = landing(last.key);
+  if (!target) { return; }
+  if (target.tabIndex < 0 && !target.hasAttribute("tabindex")) { target.setAttribute("tabindex", "-1"); }
+  target.focus({ preventScroll: !target.matches("h1, h2, h3, .section-message, main") });
+  last = { element: target, key: keyOf(target) };
+}
+
+/** Follow focus, and put it back after each swap that took the focused control away. */
+export function keepFocus() {
+  document.addEventListener("focusin", (event) => {
+    if (event.target instanceof Element && event.target !== document.body) {
+      last = { element: event.target, key: keyOf(event.target) };
+    }
+  });
+  // Clicking a button does not focus it in every browser: remember the button pressed.
+  document.addEventListener("htmx:beforeRequest", (event) => {
+    const active = document.activeElement;
+    if (!active || active === document.body) {
+      const elt = event.detail.elt;
+      const control = elt && (elt.matches("form") ? elt.querySelector("button") : elt);
+      if (control) { last = { element: control, key: keyOf(control) }; }
+    }
+  });
+  document.addEventListener("htmx:afterSettle", () => { setTimeout(restoreFocus, 0); });
+  document.addEventListener("fttm:replaced", () => { setTimeout(restoreFocus, 0); });
+}
