@@ -7,14 +7,16 @@
 const SAME_AGAIN_MS = 8000;  // the same sentence within this time is said once
 const SHOWN_MS = 20000;  // a said line leaves the region afterwards (the region stays short)
 const lastSaid = new Map();  // sentence -> when it was last said
+const CARRIED = "fttm-said";  // sessionStorage: a sentence to say once the next page is in
 
-/** Say `text` in the live region, unless it was just said. */
-export function say(text) {
+/** Say `text` in the live region, unless it was just said (`again`: say it even so, as the
+ *  answer to each of a person's own saves is). */
+export function say(text, again = false) {
   const region = document.getElementById("announcer");
   const sentence = (text || "").replace(/\s+/g, " ").trim();
   if (!region || !sentence) { return; }
   const now = Date.now();
-  if (now - (lastSaid.get(sentence) || -Infinity) < SAME_AGAIN_MS) { return; }
+  if (!again && now - (lastSaid.get(sentence) || -Infinity) < SAME_AGAIN_MS) { return; }
   lastSaid.set(sentence, now);
   const line = document.createElement("p");
   line.textContent = sentence;
@@ -44,7 +46,14 @@ export function sayAnswers() {
     const xhr = event.detail.xhr;
     if (!xhr || xhr.status >= 400 || xhr.status === 0) { return; }
     // A replayed change (sent twice, saved once) has no sentence of its own: it was saved.
-    say(saidIn(xhr) || (xhr.getResponseHeader("X-Board-Seq") ? document.body.dataset.textSaved : ""));
+    const text = saidIn(xhr) || (xhr.getResponseHeader("X-Board-Seq") ? document.body.dataset.textSaved : "");
+    // An answer that loads another page (starting or ending the meeting reloads the board):
+    // said once that page is in.
+    if (xhr.getResponseHeader("HX-Redirect") || xhr.getResponseHeader("HX-Refresh")) {
+      if (text) { sessionStorage.setItem(CARRIED, text); }
+      return;
+    }
+    say(text, true);
   });
   document.addEventListener("htmx:afterSettle", (event) => {
     const xhr = event.detail.xhr;
@@ -53,6 +62,15 @@ export function sayAnswers() {
     const told = target && target.querySelector(".conflict, .message-error, .error-summary, .error, .message");
     say(told ? told.textContent : (target && target.classList.contains("section-message") ? target.textContent : ""));
   });
+}
+
+/** Say what the answer that loaded this page had to say (kept in sessionStorage over the load). */
+export function sayCarried() {
+  const text = sessionStorage.getItem(CARRIED);
+  if (text) {
+    sessionStorage.removeItem(CARRIED);
+    say(text);
+  }
 }
 
 /** Say a polled element's text when it changes (the waiting room's "you are let in", "ended"),

@@ -86,8 +86,25 @@ export function restoreFocus() {
   last = { element: target, key: keyOf(target) };
 }
 
+// A phone folds an empty quick-add box when focus leaves it; folding it between the press and the
+// release of a tap on the control below would move that control away from under the finger, and
+// the tap would be lost. The box stays open until the tap is done.
+function holdQuickAddsThroughTaps() {
+  document.addEventListener("pointerdown", () => {
+    document.querySelectorAll(".quick-add:focus-within").forEach((form) => { form.classList.add("held-open"); });
+  }, true);
+  const release = () => {
+    setTimeout(() => {
+      document.querySelectorAll(".quick-add.held-open").forEach((form) => { form.classList.remove("held-open"); });
+    }, 0);
+  };
+  document.addEventListener("click", release, true);
+  document.addEventListener("pointercancel", release, true);
+}
+
 /** Follow focus, and put it back after each swap that took the focused control away. */
 export function keepFocus() {
+  holdQuickAddsThroughTaps();
   document.addEventListener("focusin", (event) => {
     if (event.target instanceof Element && event.target !== document.body) {
       last = { element: event.target, key: keyOf(event.target) };
