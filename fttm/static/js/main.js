@@ -7,7 +7,7 @@
 // vendored Socket.IO client (both classic deferred scripts, read as window.htmx and window.io),
 // and the board connects on DOMContentLoaded, once every deferred script has run.
 
-import { sayAnswers, sayPolledChanges } from "./announce.js";
+import { sayAnswers, sayCarried, sayPolledChanges } from "./announce.js";
 import { watchAnswers } from "./answers.js";
 import { askBeforeSubmitting } from "./confirm.js";
 import { keepFocus } from "./focus.js";
@@ -27,7 +27,10 @@ reportFailedAnswers();
 askBeforeSubmitting();
 sayAnswers();
 keepFocus();
-document.addEventListener("DOMContentLoaded", sayPolledChanges);
+document.addEventListener("DOMContentLoaded", () => {
+  sayCarried();
+  sayPolledChanges();
+});
 
 if (!body.dataset.board) {
   reportUnsent();
