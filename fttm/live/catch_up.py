@@ -1,6 +1,13 @@
-"""Catch-up renderings shared between the screens that ask for the same board.
+"""Catching a (re)connected screen up: what it lacks, and renderings shared between screens.
 
-When the wifi drops, thirty phones reconnect together and each asks for the whole board. Rendered
+A screen says what it holds: the newest number it saw, the number of its newest rendering of each
+section, and the items pushed to it alone since. It is sent exactly the sections changed after what
+it holds, read from the transcript with the same mapping from change to section as the pushes use:
+nothing when it is up to date. Pushes of two changes made at once can cross on the way (a screen
+may hold the push of change 10 and have missed 9, lost with its server): each section is judged by
+its own number, so the one that missed 9 is sent again however new the others are.
+
+When the wifi drops, thirty phones reconnect together and each asks for what it missed. Rendered
 once per screen, that stalled every other request of the meeting for seconds. The board at one
 sequence number looks the same to every screen of one audience reading one language, so the
 first asker renders it and the others wait for that rendering and share it.
@@ -11,16 +18,134 @@ that change without a new sequence number (who is online) are never shared.
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import NamedTuple
 
+import sqlalchemy as sa
 from flask import Flask, current_app
+
+from fttm.core.registry import KINDS
+from fttm.core.viewers import STAFF
+from fttm.extensions import db
+from fttm.live.pushes import EVERYTHING, STAFF_ONLY_SECTIONS, sections_for
+from fttm.live.sections import item_element_id, sent_alone
+from fttm.meetings.models import Meeting
+from fttm.routing import MAX_ID
+from fttm.transcript.models import TranscriptEvent
 
 # "Who is here" changes when a socket comes or goes, which makes no event: always rendered fresh.
 LIVE_SECTIONS = frozenset({"participants"})
+# Past this many changes since what a screen holds, it is sent the whole board: reading them all
+# would cost more than rendering it.
+MOST_EVENTS = 500
+# The most items pushed alone a screen may say it holds (js/pushes.js sends at most as many).
+MOST_ITEMS = 200
+ITEM_ID = re.compile(r"^([a-z_]{1,20})-(\d{1,12})$")
+
+
+@dataclass(frozen=True)
+class Held:
+    """What a reconnecting screen holds: the newest number it saw (`since`), the number of its
+    newest whole rendering of each section, and of each item pushed to it alone since."""
+
+    since: int
+    sections: dict[str, int]
+    items: dict[str, int]
+
+
+def _number(value) -> bool:
+    """Whether a screen's number is one fttm could have given it."""
+    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_ID
+
+
+def held_from(data) -> Held | None:
+    """A screen's `board:sync` message, checked strictly (None: malformed). A page from before
+    screens said what they hold names no sections: it holds nothing known."""
+    if not isinstance(data, dict) or not _number(data.get("since")):
+        return None
+    sections, items = data.get("sections", {}), data.get("items", {})
+    if not isinstance(sections, dict) or not isinstance(items, dict):
+        return None
+    if len(sections) > len(EVERYTHING) or len(items) > MOST_ITEMS:
+        return None
+    if not all(name in EVERYTHING and _number(seq) for name, seq in sections.items()):
+        return None
+    for element, seq in items.items():
+        match = ITEM_ID.match(element) if isinstance(element, str) else None
+        if match is None or match.group(1) not in KINDS or not _number(seq):
+            return None
+    return Held(data["since"], sections, items)
+
+
+def missed(meeting: Meeting, audience: str, held: Held, seq: int) -> tuple[str, ...]:
+    """The sections a screen of `audience` holding `held` lacks now that the board is at `seq`:
+    those changed after its rendering of them, and every section it does not hold. When its
+    numbers make no sense here (ahead of the database, say, restored from a backup) or it is
+    too far behind, every section."""
+    numbers = [*held.sections.values(), *held.items.values()]
+    if not held.sections or held.since > seq or max(numbers) > held.since:
+        return EVERYTHING
+    events = db.session.scalars(
+        sa.select(TranscriptEvent)
+        .where(
+            TranscriptEvent.case_id == meeting.case_id,
+            TranscriptEvent.seq > min(held.sections.values()),
+            TranscriptEvent.seq <= seq,
+        )
+        .order_by(TranscriptEvent.seq)
+        .limit(MOST_EVENTS + 1)
+    ).all()
+    if len(events) > MOST_EVENTS:
+        return EVERYTHING
+    if audience != STAFF:
+        events = _pushed_to_family(events)
+    names = set(EVERYTHING) - set(held.sections)
+    for event in events:
+        for name in sections_for([event]):
+            if event.seq > held.sections.get(name, 0) and not _held_alone(event, name, held):
+                names.add(name)
+    return tuple(name for name in EVERYTHING if name in names)
+
+
+def _alone(event: TranscriptEvent) -> tuple[str, int] | None:
+    """The item a change is pushed as, alone (kind, id), when it is (None: its section is)."""
+    kind, _dot, change = event.kind.partition(".")
+    if kind not in KINDS or event.target_id is None:
+        return None
+    return (kind, event.target_id) if sent_alone(kind, change, event.after or {}) else None
+
+
+def _held_alone(event: TranscriptEvent, name: str, held: Held) -> bool:
+    """Whether the screen holds this change as its item pushed alone, at its number or later."""
+    item = _alone(event)
+    if item is None or KINDS[item[0]].section != name:
+        return False
+    return held.items.get(item_element_id(*item), -1) >= event.seq
+
+
+def _pushed_to_family(events: list[TranscriptEvent]) -> list[TranscriptEvent]:
+    """The changes whose pushes the family's screens were sent: not what only staff see (who
+    agreed, the review), not the edits of items confidential now, which were pushed to staff
+    alone. (An item made confidential or shared since has that later change, which the family
+    was pushed, standing for its earlier ones.) Catching up then tells a family screen nothing
+    its pushes did not: not even that something confidential changed, and where."""
+    events = [event for event in events if event.section not in STAFF_ONLY_SECTIONS]
+    wanted: dict[str, set[int]] = {}
+    for item in filter(None, map(_alone, events)):
+        wanted.setdefault(item[0], set()).add(item[1])
+    secret: set[tuple[str, int]] = set()
+    for kind, ids in wanted.items():
+        model = KINDS[kind].model
+        found = db.session.scalars(
+            sa.select(model.id).where(model.id.in_(ids), model.confidential.is_(True))
+        )
+        secret.update((kind, item_id) for item_id in found)
+    return [event for event in events if _alone(event) not in secret]
 
 
 class Board(NamedTuple):

@@ -14,7 +14,6 @@ import re
 import threading
 from dataclasses import dataclass
 
-import sqlalchemy as sa
 from flask import current_app, request
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -22,22 +21,17 @@ from flask_login import current_user
 from flask_socketio import ConnectionRefusedError, join_room
 
 from fttm.core.recorder import last_seq
-from fttm.core.registry import SECTIONS
 from fttm.core.viewers import Viewer
 from fttm.extensions import db, socketio
 from fttm.live import presence, screens
 from fttm.live.budgets import UNKNOWN, budgets_of
-from fttm.live.catch_up import Board, shared_renderings
+from fttm.live.catch_up import Board, held_from, missed, shared_renderings
 from fttm.live.rooms import audience_room, participant_room
 from fttm.live.viewer import removed_from, viewer_for
 from fttm.meetings.models import Meeting
 from fttm.routing import MAX_ID
-from fttm.transcript.models import TranscriptEvent
 
 logger = logging.getLogger(__name__)
-# How many of the latest changes a reconnecting, up-to-date screen is sent again: pushes of changes
-# made at the same moment may cross on the way, so the newest is not proof of the ones before.
-SYNC_MARGIN = 20
 CELL = re.compile(r"^(action)-(\d{1,12})-([a-z_]{1,20})$")
 
 
@@ -211,7 +205,8 @@ def unknown_event(event, *args):
 
 @client_event("board:sync")
 def sync(data=None):
-    """A screen (re)connected and says the last change it saw; it gets every section if behind.
+    """A screen (re)connected and says what it holds; it gets the sections it lacks (none when
+    up to date; every one when its numbers make no sense here). See fttm.live.catch_up.
 
     One at a time per socket: a second while the first is answered is refused (the first brings
     the board anyway). Sent by: each board page on connect. Received back: `board:update` to
@@ -237,17 +232,11 @@ def _catch_up(data) -> dict:
     viewer = current_viewer()
     if viewer is None:
         return {"ok": False}
-    since = data.get("since") if isinstance(data, dict) else None
-    if not isinstance(since, int) or isinstance(since, bool) or since < 0:
+    held = held_from(data)
+    if held is None:
         return {"ok": False, "error": _("Reload the page to catch up.")}
     seq = last_seq(viewer.meeting.case_id)
-    if since != seq:  # behind, or ahead of a database that was restored: send everything
-        names = ("status", *SECTIONS)
-    else:
-        # Up to date by number, but pushes of changes made at the same moment can cross on the
-        # way: the screen may hold the newest push and have missed one just before it (its
-        # server died between them). Send again what the last few changes touched.
-        names = tuple(sorted(_recently_changed(viewer.meeting, since)))
+    names = missed(viewer.meeting, viewer.audience, held, seq)
     if names:
         sections = _shared_sections(viewer, seq, names)
         socketio.emit("board:update", {"seq": seq, "sections": sections}, to=request.sid)
@@ -266,20 +255,6 @@ def _shared_sections(viewer: Viewer, seq: int, names) -> dict:
     return shared_renderings().sections(
         board, names, lambda missing: render_sections(viewer.meeting, missing, viewer.audience)
     )
-
-
-def _recently_changed(meeting: Meeting, seq: int) -> set[str]:
-    """The sections the meeting's last SYNC_MARGIN changes up to `seq` touched."""
-    from fttm.live.pushes import sections_for
-
-    events = db.session.scalars(
-        sa.select(TranscriptEvent).where(
-            TranscriptEvent.case_id == meeting.case_id,
-            TranscriptEvent.meeting_id == meeting.id,
-            TranscriptEvent.seq > seq - SYNC_MARGIN,
-        )
-    ).all()
-    return sections_for(events) if events else set()
 
 
 @client_event("board:editing")

@@ -14,7 +14,6 @@ from fttm.core.registry import SECTIONS
 from fttm.extensions import db
 from fttm.family_map.models import Person
 from fttm.joining import tokens
-from fttm.live.sockets import SYNC_MARGIN
 from fttm.meetings.models import MeetingStatus, Participant
 from tests import factories, helpers
 from tests.helpers import AuthActions, count, fresh, latest_id
@@ -360,7 +359,9 @@ def test_a_removed_participant_is_cut_off_and_their_words_stay(live, maria, nan)
 
 
 def test_a_screen_that_missed_changes_catches_up_alone(live, maria, nan):
-    """A phone saying it saw an older change gets every section, now; nobody else gets anything."""
+    """A phone saying only the last change it saw (a page from before screens said what they
+    hold) gets every section, now; nobody else gets anything. (What a screen saying what it
+    holds is sent: tests/realtime/test_catch_up.py.)"""
     assert maria.add("strength", {"text": "Maria reads to Leo"}).status_code == 200
     maria_socket, nan_socket, staff_socket = (
         live.socket(maria),
@@ -379,28 +380,6 @@ def test_a_screen_that_missed_changes_catches_up_alone(live, maria, nan):
     assert "Maria reads to Leo" in update["sections"]["strengths"]
     assert "Make confidential" not in update["sections"]["strengths"]
     assert nan_socket.received() == [] and staff_socket.received() == []
-
-
-def test_a_screen_that_is_up_to_date_gets_its_latest_sections_again(live, maria, nan):
-    """Saying the latest change was seen is answered with the current number and the sections
-    the last few changes touched (an earlier push may have crossed the latest on the way and been
-    lost with its server), not the whole board; nobody else gets anything."""
-    for number in range(SYNC_MARGIN):  # the meeting's start (which touched everything) is older
-        assert maria.add("worry", {"text": f"Worry {number}"}).status_code == 200
-    assert maria.add("strength", {"text": "Maria reads to Leo"}).status_code == 200
-    socket, nan_socket = live.socket(maria), live.socket(nan)
-    live.drain()
-
-    ack = socket.emit("board:sync", {"since": live.seq()}, callback=True)
-
-    assert ack == {"ok": True, "seq": live.seq()}
-    [update] = socket.updates()
-    assert (
-        "strengths" in update["sections"]
-        and "Maria reads to Leo" in update["sections"]["strengths"]
-    )
-    assert set(update["sections"]) != EVERY_SECTION
-    assert nan_socket.received() == []
 
 
 @pytest.mark.parametrize(

@@ -1,14 +1,18 @@
 // Taking the board's changes in order. Every push and every answer to a change carries the
 // board's sequence number. Pushes can arrive out of order (two changes rendered at once on a
 // server that waits for its database): an older rendering must never replace a newer one, or an
-// item vanishes from this screen until the next change. The newest number seen is also what a
-// reconnecting screen asks the server to catch up from.
+// item vanishes from this screen until the next change. The numbers of what it shows are also
+// what a reconnecting screen tells the server, to be sent only what it lacks.
 
 import { markMine, showEditors } from "./marks.js";
 import { parse, replaceElement } from "./merge.js";
 
 let lastSeq = 0;  // the newest sequence number this screen has seen
-const sectionSeq = {};  // section -> seq of the newest push shown (or held back) there
+// The number the page was rendered at: what each of its sections holds until one is pushed.
+const pageSeq = parseInt(document.body.dataset.seq || "0", 10) || 0;
+const sectionSeq = {};  // section -> seq of the newest whole rendering pushed (or held back) there
+// The most items pushed alone a catch-up request names (fttm/live/catch_up.py refuses more).
+const MOST_HELD_ITEMS = 200;
 // An edited item, or a new item of a plain list, is pushed alone. element id -> { seq, id,
 // section, list, html } of the newest such push: a section push older than it must not bring
 // the item's older text back (or drop the new item), so the item is put in again after it.
@@ -19,14 +23,30 @@ export function noteSeq(seq) {
   if (typeof seq === "number" && seq > lastSeq) { lastSeq = seq; }
 }
 
-/** The newest sequence number seen: a catch-up starts after it. */
-export function seenSeq() {
-  return lastSeq;
-}
-
 /** Whether a rendering of `section` at `seq` is older than the one on the screen. */
 export function isOlderThanShown(section, seq) {
-  return seq < (sectionSeq[section] || 0);
+  return seq < shownSeq(section);
+}
+
+// The number of the newest whole rendering of `section` on the screen (the page's, at first).
+function shownSeq(section) {
+  return section in sectionSeq ? sectionSeq[section] : pageSeq;
+}
+
+/** What this screen holds, for a catch-up (`board:sync`): the newest number seen, the number of
+ *  each section's newest whole rendering, and the items pushed alone since. An item alone does
+ *  not stand for its section: the section's other changes may be missing. */
+export function heldBoard() {
+  const sections = {};
+  document.querySelectorAll(".section-body[id^='section-']").forEach((element) => {
+    sections[element.id.slice(8)] = shownSeq(element.id.slice(8));
+  });
+  const items = {};
+  Object.values(itemPushes).sort((a, b) => b.seq - a.seq).slice(0, MOST_HELD_ITEMS)
+    .forEach((item) => { items[item.id] = item.seq; });
+  // An answer's item is taken before its number is noted: the newest seen is at least each.
+  const since = Math.max(lastSeq, ...Object.values(sections), ...Object.values(items));
+  return { since: since, sections: sections, items: items };
 }
 
 /** A board:update push: its sections, unless newer ones are shown, then its items alone. */

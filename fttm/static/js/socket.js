@@ -1,11 +1,11 @@
 // The board's Socket.IO connection (the vendored client defines window.io): connect to the
-// meeting, catch up from the newest sequence number seen on every (re)connect, take pushes, tell
+// meeting, catch up on what it missed on every (re)connect, take pushes, tell
 // others which cell this person is editing, and show the connection's state to the person.
 
 import { say, sayPushed } from "./announce.js";
 import { announce } from "./messages.js";
 import { noteEditing } from "./marks.js";
-import { seenSeq, takeUpdate } from "./pushes.js";
+import { heldBoard, takeUpdate } from "./pushes.js";
 import { retryPending } from "./retries.js";
 import { followWallPresence, showJoin, showView, showWaiting } from "./wall.js";
 
@@ -95,10 +95,11 @@ function showRemoved() {
 
 let syncAgain = null;
 
-// Ask the server for what this screen missed since the newest sequence number it saw.
+// Ask the server for what this screen missed: it says what it holds, section by section, and is
+// sent the sections changed since (none when it is up to date).
 function sync() {
   clearTimeout(syncAgain);
-  socket.emit("board:sync", { since: seenSeq() }, (answer) => {
+  socket.emit("board:sync", heldBoard(), (answer) => {
     if (!answer || answer.ok) { return; }
     // Refused for now (too many messages, or a catch-up already on its way): ask again when
     // the server says; refused for good: say why.
