@@ -1,4 +1,5 @@
-"""Run the benchmark: `python -m bench [all|live|sweep|pages|hostile]` (`make bench` runs `all`).
+"""Run the benchmark: `python -m bench [all|live|sweep|pages|phone|hostile]` (`make bench` runs
+`all`; `pages` includes `phone`, a phone opening the board on a poor network).
 
     python -m bench live --meetings 20 --participants 50 --rate 2 --seconds 30 \
         --modes eventlet,gevent,threading
@@ -23,6 +24,7 @@ from bench.family import big_family
 from bench.hostile import FLOOD, hostile_runs
 from bench.live import Load, run_live, sweep, with_floor
 from bench.pages import board_pages
+from bench.phone import phone_pages
 from bench.profile import top
 from config import Config
 from fttm import create_app
@@ -94,7 +96,10 @@ def arguments(argv: list[str] | None = None) -> argparse.Namespace:
     """What to run, and the load's shape."""
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     parser.add_argument(
-        "what", nargs="?", default="all", choices=("all", "live", "sweep", "pages", "hostile")
+        "what",
+        nargs="?",
+        default="all",
+        choices=("all", "live", "sweep", "pages", "phone", "hostile"),
     )
     parser.add_argument("--meetings", type=int, default=20)
     parser.add_argument("--participants", type=int, default=50, help="screens per meeting")
@@ -105,6 +110,7 @@ def arguments(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--mode", default="eventlet", help="the async mode of sweep and hostile")
     parser.add_argument("--sweep-seconds", type=float, default=15.0)
     parser.add_argument("--profile", action="store_true", help="py-spy the fttm server runs")
+    parser.add_argument("--phone-runs", type=int, default=5, help="phones, each new then returning")
     parser.add_argument(
         "--flood-rate",
         type=float,
@@ -128,6 +134,8 @@ def main(argv: list[str] | None = None) -> dict:
     if args.what in ("all", "pages"):
         results["genogram"] = genogram()
         results["board"] = board_pages()
+    if args.what in ("all", "pages", "phone"):
+        results["phone"] = phone_pages(runs=args.phone_runs)
     if args.what in ("all", "live"):
         modes = [m for m in args.modes.split(",") if m]
         results["live"] = live_runs(load, modes, profile=args.profile)

@@ -11,29 +11,18 @@ import tempfile
 import time
 from pathlib import Path
 
-import sqlalchemy as sa
-
 ASSET = re.compile(r'<(?:script[^>]*\ssrc|link[^>]*\shref)="(/static/[^"]+)"')
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 JS_CSS_TARGET_KIB = 100
 
 
 def _demo_meeting(app):
-    """Seed the demo and make its upcoming meeting live, admitting everyone with the code."""
-    from fttm.auth.models import User
-    from fttm.demo import seed_demo
+    """Seed the demo on a fresh database and make its upcoming meeting live (bench.seed)."""
+    from bench.seed import demo_meeting
     from fttm.extensions import db
-    from fttm.meetings.commands import set_option, start_meeting
-    from fttm.meetings.models import Meeting
 
     db.create_all()
-    seeded = seed_demo()
-    meeting_id = int(seeded.meeting_path.strip("/").split("/")[1])
-    meeting = db.session.get(Meeting, meeting_id)
-    facilitator = db.session.scalar(sa.select(User).where(User.email == seeded.logins[0].email))
-    set_option(facilitator, meeting, "admit_everyone", True)
-    start_meeting(facilitator, meeting)
-    return meeting
+    return demo_meeting()
 
 
 def _render_times(meeting, repeat: int) -> list[float]:

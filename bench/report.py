@@ -134,7 +134,41 @@ def static_table(results: dict) -> list[str]:
             f"{page['css_gzip_bytes'] + page['js_gzip_bytes']:>10}   <= 102400  {met}",
             f"{'phone first page HTML + CSS + JS, gzip (bytes)':<46}{page['total_gzip_bytes']:>10}",
         ]
-    return lines
+    return lines + phone_table(results.get("phone"))
+
+
+def phone_table(phone: dict | None) -> list[str]:
+    """The phone board on the emulated network, new and returning, medians of the runs."""
+    if not phone:
+        return []
+    net = phone["network"]
+    lines = [
+        f"phone board: {net['latency_ms']:.0f} ms, {net['kbit_per_s']:.0f} kbit/s, CPU "
+        f"{net['cpu_slowdown']:.0f}x slower, {net['viewport']}, median of {phone['runs']}",
+        f"{'':<46}{'new':>12}{'returning':>12}",
+    ]
+    new, returning = phone["new"], phone["returning"]
+    for field, label in (
+        ("first_paint_ms", "first contentful paint (ms)"),
+        ("interactive_ms", "interactive (ms)"),
+        ("connected_ms", "socket connected (ms)"),
+        ("bytes", "bytes over the network"),
+        ("requests", "requests"),
+    ):
+        lines.append(
+            f"{label:<46}{_or_dash(new.get(field)):>12}{_or_dash(returning.get(field)):>12}"
+        )
+    verdict = "  ".join(
+        f"{visit} < {phone[visit]['target_interactive_ms']} ms "
+        f"{'met' if phone[visit]['met'] else 'NOT MET'}"
+        for visit in ("new", "returning")
+    )
+    return [*lines, f"{'interactive target':<46}{verdict}"]
+
+
+def _or_dash(value) -> str:
+    """A figure, or a dash where it was not measured."""
+    return "-" if value is None else str(value)
 
 
 def show(results: dict) -> None:

@@ -45,11 +45,18 @@ class Server:
     """fttm (or the bare floor) served in a subprocess; `with Server(...) as server:`."""
 
     def __init__(
-        self, mode: str, *, bare: bool = False, meetings: int = 0, env: dict | None = None
+        self,
+        mode: str,
+        *,
+        bare: bool = False,
+        meetings: int = 0,
+        demo: bool = False,
+        env: dict | None = None,
     ):
         self.mode = mode
         self.bare = bare
         self.meetings = meetings
+        self.demo = demo  # the demo's families (bench.seed --demo) instead of empty meetings
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.folder = tempfile.TemporaryDirectory(prefix="fttm-bench-")
@@ -108,7 +115,8 @@ class Server:
     def _setup(self) -> dict:
         """Migrate the database and seed the meetings through the app's own commands."""
         self._run(str(BIN / "fttm"), "db", "upgrade")
-        out = self._run(sys.executable, "-m", "bench.seed", "--meetings", str(self.meetings))
+        what = ["--demo"] if self.demo else ["--meetings", str(self.meetings)]
+        out = self._run(sys.executable, "-m", "bench.seed", *what)
         return json.loads(out.strip().splitlines()[-1])
 
     def _command(self) -> list[str]:

@@ -48,5 +48,6 @@ if (!body.dataset.board) {
     markMine(document);
     watchWall();
     connect();
+    performance.mark("fttm-interactive");  // every module run, every listener in: bench/phone.py
   });
 }
