@@ -1,0 +1,147 @@
+"""Every control that repeats along a list says which item it acts on: a screen reader listing
+the buttons of the board hears "Delete strength: Grandma Rosa picks…", never "Delete" thirty
+times, and its name starts with the words on the button (what a voice user says to press it).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections import Counter
+from html.parser import HTMLParser
+
+import pytest
+import sqlalchemy as sa
+
+from fttm.auth.models import User
+from fttm.demo import seed_demo
+from fttm.extensions import db
+from fttm.meetings.commands import set_option, start_meeting
+from fttm.meetings.models import Meeting
+from tests.helpers import join_by_code, post_form, sign_in
+
+CONTROLS = ("button", "summary", "a")
+# The words of the controls every item, person or line of the board repeats.
+REPEATED = (
+    "Edit",
+    "Delete",
+    "Restore",
+    "Make confidential",
+    "Share with everyone",
+    "Remove",
+    "Change",
+    "Take off the map",
+    "← Move left",
+    "Move right →",
+    "Back to automatic place",
+    "Restore, with their lines",
+    "Let in",
+    "Turn away",
+)
+
+
+class ControlReader(HTMLParser):
+    """Each control's visible words and accessible name (its aria-label, else its words)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.controls: list[tuple[str, str]] = []  # (visible words, accessible name)
+        self._open: list[tuple[str, str | None, list[str], list[str]]] = []
+        self._hidden_depth = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        """Start collecting the words of a control."""
+        found = dict(attrs)
+        if self._open and "visually-hidden" in (found.get("class") or ""):
+            self._hidden_depth += 1
+        if tag in CONTROLS:
+            self._open.append((tag, found.get("aria-label"), [], []))
+
+    def handle_endtag(self, tag: str) -> None:
+        """A control ends: keep its visible words and its name."""
+        if self._hidden_depth and tag == "span":
+            self._hidden_depth -= 1
+        if self._open and self._open[-1][0] == tag:
+            _tag, label, seen, heard = self._open.pop()
+            visible = " ".join("".join(seen).split())
+            self.controls.append((visible, label or " ".join("".join(heard).split())))
+
+    def handle_data(self, data: str) -> None:
+        """Words inside the open controls; visually hidden ones are heard, not seen."""
+        for _tag, _label, seen, heard in self._open:
+            heard.append(data)
+            if not self._hidden_depth:
+                seen.append(data)
+
+
+def controls_of(page: str) -> list[tuple[str, str]]:
+    """(visible words, accessible name) of every button, summary and link on `page`."""
+    reader = ControlReader()
+    reader.feed(page)
+    return reader.controls
+
+
+@pytest.fixture
+def demo(app):
+    """The demo's review meeting, live, with Ana's phone in and Walt waiting to be let in."""
+    seeded = seed_demo()
+    meeting = db.session.get(Meeting, int(seeded.meeting_path.strip("/").split("/")[1]))
+    facilitator = db.session.scalar(sa.select(User).where(User.email == seeded.logins[0].email))
+    set_option(facilitator, meeting, "admit_everyone", True)
+    start_meeting(facilitator, meeting)
+    ana = app.test_client()
+    assert join_by_code(ana, meeting.join_code, "Ana", "parent")[0].status_code == 302
+    set_option(facilitator, meeting, "admit_everyone", False)
+    walt = app.test_client()
+    assert join_by_code(walt, meeting.join_code, "Walt", "relative")[0].status_code == 302
+    staff = app.test_client()
+    login = seeded.logins[0]
+    assert sign_in(staff, login.email, login.password).status_code == 302
+    board = f"/meetings/{meeting.id}/board/"
+    post_form(staff, f"{board}presenting", {"presenting": "0"}, form_page=board)
+    return staff, ana, board
+
+
+def _staff_board_names(staff, board: str) -> list[tuple[str, str]]:
+    """The staff board's controls, with every family-map "Change" fold's form loaded."""
+    page = staff.get(board).get_data(as_text=True)
+    folds = re.findall(r'class="edit lazy-edit" hx-get="([^"]+)"', page)
+    forms = "".join(staff.get(html.unescape(url)).get_data(as_text=True) for url in folds)
+    return controls_of(page + forms)
+
+
+def _repeated(controls: list[tuple[str, str]], *, places: int = 1) -> dict[str, int]:
+    """Names of item controls that more than `places` controls share."""
+    names = Counter(name for visible, name in controls if visible in REPEATED)
+    return {name: times for name, times in names.items() if times > places}
+
+
+def test_repeated_controls_on_the_staff_board_name_their_item(demo):
+    """The facilitator's board: each Edit, Delete, Make confidential, Remove, Change… names
+    its item ("Delete strength: Grandma Rosa picks…"); "Let in Walt" is offered twice, in the
+    console's banner and in Who is here, and nothing else more than once."""
+    staff, _ana, board = demo
+    controls = _staff_board_names(staff, board)
+
+    assert _repeated(controls, places=2) == {}
+    assert _repeated(controls) == {"Let in Walt": 2, "Turn away Walt": 2}
+    assert ("Delete", "Delete strength: Grandma Rosa picks the children up…") in controls
+
+
+def test_each_name_starts_with_the_words_on_the_control(demo):
+    """Label in name (WCAG 2.5.3): what is said to press a control is the start of its name."""
+    staff, ana, board = demo
+    controls = _staff_board_names(staff, board) + controls_of(ana.get(board).get_data(as_text=True))
+
+    # Arrows and signs are not words: a minus sign is said "Zoom out", "← Move left" "Move left".
+    said = [(v.strip("←→↑↓\u2212+ "), n) for v, n in controls]
+    mismatched = [(v, n) for v, n in said if v and not n.lower().startswith(v.lower())]
+
+    assert mismatched == []
+
+
+def test_a_phone_s_controls_name_their_item(demo):
+    """Ana's phone: Edit and Delete on the strengths and worries say which."""
+    _staff, ana, board = demo
+
+    assert _repeated(controls_of(ana.get(board).get_data(as_text=True))) == {}
