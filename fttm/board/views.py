@@ -6,22 +6,30 @@ change is explained to its sender alone, next to the section it was about.
 
 from __future__ import annotations
 
-from dataclasses import replace
-
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import Blueprint, abort, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_wtf.csrf import generate_csrf
 
 from fttm.board import commands
 from fttm.board.items import expand_who
-from fttm.core.recorder import last_seq
-from fttm.core.registry import SECTIONS, section_titles
-from fttm.core.viewers import Viewer
-from fttm.errors import Invalid
+from fttm.core.registry import KINDS, SECTIONS
+from fttm.core.viewers import STAFF, Viewer
+from fttm.errors import Conflict, Invalid, NotAllowed
+from fttm.extensions import db
 from fttm.forms import whole_number
 from fttm.idempotency import request_key
 from fttm.live import screens
-from fttm.live.http import board_change, meeting_or_404, respond, respond_item, viewer_of_meeting
-from fttm.live.sections import render_sections, sent_alone
+from fttm.live.http import (
+    board_change,
+    board_page,
+    meeting_or_404,
+    plain_post,
+    posted,
+    respond,
+    respond_item,
+    viewer_of_meeting,
+)
+from fttm.live.sections import sent_alone, shared_context
 from fttm.live.viewer import joined, participant_from_cookie, removed_from, viewer_for
 from fttm.meetings.models import ParticipantStatus
 
@@ -40,19 +48,7 @@ def page(meeting_id: int):
         if removed_from(meeting):  # still a 404 (no board here for them), said plainly
             return render_template("board/removed.html"), 404
         abort(404)
-    console = {}
-    if viewer.is_staff:
-        viewer = replace(viewer, for_room=screens.presenting(meeting))
-        console = screens.console_context(meeting, presenting=viewer.for_room)
-    sections = render_sections(meeting, ("status", *SECTIONS), viewer.audience, viewer=viewer)
-    return render_template(
-        "board/page.html",
-        viewer=viewer,
-        meeting=meeting,
-        sections=sections,
-        seq=last_seq(meeting.case_id),
-        **({"section_titles": section_titles()} | console),
-    )
+    return board_page(viewer)
 
 
 @bp.post("/presenting")
@@ -84,7 +80,7 @@ def section(meeting_id: int, name: str):
 @board_change()
 def add(viewer: Viewer, kind: str):
     """Add an item to a section."""
-    form = expand_who(request.form.to_dict())
+    form = expand_who(posted())
     item = commands.add_item(viewer, kind, form, key=request_key())
     if sent_alone(kind, "added", form) and item.deleted_at is None:
         return respond_item(viewer, kind, item)
@@ -95,14 +91,20 @@ def add(viewer: Viewer, kind: str):
 @board_change()
 def edit(viewer: Viewer, kind: str, item_id: int):
     """Change fields of an item (a cell of the actions table, or a whole strength)."""
-    form = expand_who(request.form.to_dict())
+    form = expand_who(posted())
     base = whole_number(form.pop("base_version", ""))
     if base is None:
         raise Invalid({"base_version": _("Reload the page and try again.")})
     versions = dict.fromkeys(form, base)
-    item = commands.edit_item(
-        viewer, kind, item_id, form, base_versions=versions, key=request_key()
-    )
+    try:
+        item = commands.edit_item(
+            viewer, kind, item_id, form, base_versions=versions, key=request_key()
+        )
+    except Conflict:
+        if kind == "action" or plain_post():
+            raise  # a cell of the table says so in its cell; without scripts, on the board
+        db.session.rollback()
+        return _edit_form_answer(viewer, kind, item_id, conflict=True, yours=form.get("text"))
     if sent_alone(kind, "edited", form) and item.deleted_at is None:
         return respond_item(viewer, kind, item)
     return respond(viewer, commands.section_of(kind))
@@ -139,3 +141,51 @@ def rate(viewer: Viewer):
     """Give (or change) this person's private safety rating."""
     rating = commands.rate_safety(viewer, request.form.get("score", ""), key=request_key())
     return respond(viewer, "safety_scale", my_rating=rating.score)
+
+
+# Kinds of item whose words are changed through an Edit form (an action, cell by cell).
+EDITED_IN_A_FORM = ("strength", "worry", "goal", "objective", "safety_step", "note")
+
+
+@bp.get("/items/<kind>/<int:item_id>/form")
+def edit_form(meeting_id: int, kind: str, item_id: int):
+    """An item's Edit form, sent when Edit is opened (not with the page: most are never opened);
+    without scripts, the same form on a page of its own."""
+    viewer = viewer_of_meeting(meeting_id)
+    if kind not in EDITED_IN_A_FORM:
+        abort(404)
+    return _edit_form_answer(viewer, kind, item_id)
+
+
+def _edit_form_answer(viewer: Viewer, kind: str, item_id: int, *, conflict=False, yours=None):
+    """The Edit form of an item as this person may see it now (a 404 for one their board does
+    not show), at the item's current version; after a conflict, with their words kept in it and
+    put in place of the form they sent (409)."""
+    item = db.session.get(KINDS[kind].model, item_id)
+    hidden = item is None or item.deleted_at is not None or item.case_id != viewer.meeting.case_id
+    if hidden or (item.confidential and viewer.audience != STAFF):
+        abort(404)  # as for anything a board does not show: not told whether it exists
+    shared = shared_context(viewer.meeting, viewer.audience)
+    if shared["read_only"]:
+        raise NotAllowed(_("This meeting is not running: the board can't be changed."))
+    section = commands.section_of(kind)
+    if section in shared["locked"] and not shared["is_staff"]:
+        raise NotAllowed(_("The facilitator has locked this section for now."))
+    context = {
+        **shared,
+        "kind": kind,
+        "item": item,
+        "section": section,
+        "conflict": conflict,
+        "yours": yours,
+        "page_csrf_token": generate_csrf(),  # this answer is this person's alone
+        "plain": False,
+    }
+    if "HX-Request" not in request.headers:
+        return render_template("board/edit_item.html", **(context | {"plain": True}))
+    response = make_response(render_template("board/parts/edit_item.html", **context))
+    if conflict:
+        response.status_code = 409
+        response.headers["HX-Retarget"] = f"#edit-form-{kind}-{item_id}"
+        response.headers["HX-Reswap"] = "outerHTML"
+    return response

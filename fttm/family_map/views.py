@@ -14,7 +14,7 @@ from fttm.family_map.drawing import figure
 from fttm.family_map.sections import edit_form_context
 from fttm.forms import whole_number
 from fttm.idempotency import request_key
-from fttm.live.http import board_change, respond, viewer_of_meeting
+from fttm.live.http import board_change, posted, respond, viewer_of_meeting
 from fttm.live.sections import shared_context
 
 bp = Blueprint("family_map", __name__, url_prefix="/meetings/<int:meeting_id>/board/family-map")
@@ -31,7 +31,8 @@ def _base() -> int:
 
 
 def _form() -> dict:
-    form = request.form.to_dict()
+    """The fields sent, without the row's version or the CSRF token of a form posted plainly."""
+    form = posted()
     form.pop("base_version", None)
     return form
 

@@ -1,22 +1,30 @@
 """The HTTP side of a live meeting, shared by every blueprint that changes a board (the board, the
 family map, plans, meetings): who is asking, answering with a section or an item as it is now for
 the sender's audience, and turning a refused change into a message shown to its sender alone.
+
+A change posted by a browser without our scripts (a phone whose scripts have not arrived yet, or
+with them switched off) is a plain form POST: it is answered with the board again, by a redirect
+to the section after a change, or with the whole page, the refusal and the person's words kept.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import wraps
 
-from flask import abort, make_response, render_template, request
+from flask import abort, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup
 
 from fttm.board import commands
 from fttm.core.recorder import last_seq
+from fttm.core.registry import SECTIONS, section_titles
 from fttm.core.viewers import STAFF, Viewer
 from fttm.errors import CommandError, Conflict
 from fttm.extensions import db
 from fttm.idempotency import AppliedMeanwhile
-from fttm.live import rate_limit
+from fttm.live import rate_limit, screens
 from fttm.live.render_cache import render_cache
 from fttm.live.sections import (
     board_basics,
@@ -24,6 +32,7 @@ from fttm.live.sections import (
     item_list_id,
     render_item,
     render_section,
+    render_sections,
 )
 from fttm.live.viewer import joined, viewer_for
 from fttm.meetings.models import Meeting
@@ -48,12 +57,70 @@ def viewer_of_meeting(meeting_id: int) -> Viewer:
     return viewer_or_404(meeting_or_404(meeting_id))
 
 
+# Fields in which people type words of their own: what a refused plain POST shows back to them.
+TYPED = ("text", "what", "where_how", "trigger", "when", "note", "name", "system_name", "comment")
+
+
+def plain_post() -> bool:
+    """Whether this request is a form posted by the browser itself, not by htmx."""
+    return request.method == "POST" and "HX-Request" not in request.headers
+
+
+def posted() -> dict[str, str]:
+    """The fields a change's form sent, without the CSRF token a form posted plainly carries."""
+    form = request.form.to_dict()
+    form.pop("csrf_token", None)
+    return form
+
+
+def board_page(viewer: Viewer, *, status: int = 200, refused: tuple | None = None):
+    """The whole board for this person (a staff console presents to the room, or not, as they
+    chose). `refused`: (section, messages) of a change posted without scripts that was not made,
+    shown above that section with the words the person typed, for them to send again or copy.
+    """
+    meeting = viewer.meeting
+    console = {}
+    if viewer.is_staff:
+        viewer = replace(viewer, for_room=screens.presenting(meeting))
+        console = screens.console_context(meeting, presenting=viewer.for_room)
+    sections = render_sections(
+        meeting,
+        ("status", *SECTIONS),
+        viewer.audience,
+        viewer=viewer,
+        page_csrf_token=generate_csrf(),  # this page is this person's alone
+    )
+    if refused is not None:
+        section, messages = refused
+        words = [(name, value) for name, value in request.form.items() if name in TYPED and value]
+        note = render_template("board/parts/not_sent.html", messages=messages, words=words)
+        sections[section] = Markup(note) + sections[section]  # noqa: S704 - rendered templates
+    html = render_template(
+        "board/page.html",
+        viewer=viewer,
+        meeting=meeting,
+        sections=sections,
+        seq=last_seq(meeting.case_id),
+        **({"section_titles": section_titles()} | console),
+    )
+    return make_response(html, status)
+
+
+def back_to_board(viewer: Viewer, section: str):
+    """After a change posted without scripts: the board, at the section changed (303: a GET)."""
+    board = url_for("board.page", meeting_id=viewer.meeting.id, _anchor=f"section-{section}")
+    return redirect(board, 303)
+
+
 def respond(viewer: Viewer, section: str, *, status: int = 200, **extra):
-    """The section as it is now, for the sender's audience, with the board's sequence number.
+    """The section as it is now, for the sender's audience, with the board's sequence number
+    (a change posted without scripts: the board page again).
 
     The number is read before rendering, so the HTML is never older than the number it carries
     (a change committed meanwhile may show in the HTML; the screen then simply takes the push).
     """
+    if plain_post():
+        return back_to_board(viewer, section) if status < 300 else board_page(viewer, status=status)
     seq = last_seq(viewer.meeting.case_id)
     basics = board_basics(viewer.meeting, seq)
     html = render_section(
@@ -70,6 +137,8 @@ def respond_item(viewer: Viewer, kind: str, item):
     not the whole section. static/js/answers.js reads the X-Board- headers; htmx itself swaps
     nothing, since the form that sent the change may have been replaced meanwhile.
     """
+    if plain_post():
+        return back_to_board(viewer, commands.section_of(kind))
     if item.deleted_at is not None or (item.confidential and viewer.audience != STAFF):
         # A replay of a change to an item deleted or made confidential since: the section as
         # this person may see it now.
@@ -93,11 +162,23 @@ def respond_item(viewer: Viewer, kind: str, item):
 
 
 def tell(section: str, messages: list[str], status: int):
-    """A message for the sender only, shown above the section; their typing is kept."""
+    """A message for the sender only, shown above the section; their typing is kept (a change
+    posted without scripts: on the board page, with what they typed)."""
+    if plain_post():
+        viewer = viewer_of_meeting(request.view_args["meeting_id"])
+        return board_page(viewer, status=status, refused=(section, messages))
     response = make_response(render_template("board/parts/message.html", messages=messages), status)
     response.headers["HX-Retarget"] = f"#message-{section}"
     response.headers["HX-Reswap"] = "innerHTML"
     return response
+
+
+def changed_meanwhile() -> str:
+    """What a person is told when someone else saved the same thing since they started."""
+    return _(
+        "Someone changed this while you were editing, so your change was not saved. The board "
+        "now shows their version: look, then change it again if you need to."
+    )
 
 
 def board_change(fixed_section: str | None = None):
@@ -125,6 +206,8 @@ def _board_change(view, fixed_section: str | None):
         except Conflict as error:
             # The section as it is now, with what they sent kept beside it (`yours`: their form).
             db.session.rollback()
+            if plain_post():
+                return tell(section, [changed_meanwhile()], 409)
             return respond(viewer, section, status=409, conflict=error, yours=request.form)
         except CommandError as error:
             db.session.rollback()
