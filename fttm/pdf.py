@@ -46,11 +46,13 @@ def _fetcher():
 
 
 def pdf_bytes(html: str) -> bytes:
-    """Lay out `html` (a whole document) as a PDF."""
+    """Lay out `html` (a whole document) as a tagged PDF."""
     import weasyprint  # loads the system's Pango library only when a PDF is asked for
 
     document = weasyprint.HTML(string=html, base_url="http://fttm.invalid/", url_fetcher=_fetcher())
-    return document.write_pdf()
+    # PDF/UA: tagged (headings, paragraphs, tables in reading order), in the document's language
+    # (its <html lang>), its <title> shown: a family member's screen reader can read it.
+    return document.write_pdf(pdf_variant="pdf/ua-1")
 
 
 def pdf_response(template: str, filename: str, **context) -> Response:

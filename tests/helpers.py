@@ -215,3 +215,19 @@ def transcript_events(
     if kind is not None:
         query = query.where(TranscriptEvent.kind == kind)
     return list(db.session.scalars(query))
+
+
+def expect_tagged_pdf(body: bytes, language: str) -> None:
+    """A PDF a screen reader can read (PDF/UA): marked as tagged, with a structure tree, the
+    document's language, and its title shown instead of its file name."""
+    import io
+
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(body))
+    root = reader.trailer["/Root"]
+    assert root.get("/MarkInfo", {}).get("/Marked") == True  # noqa: E712 (a PDF BooleanObject)
+    assert "/StructTreeRoot" in root
+    assert str(root.get("/Lang", "")).startswith(language)
+    assert root.get("/ViewerPreferences", {}).get("/DisplayDocTitle") == True  # noqa: E712
+    assert reader.metadata.title

@@ -31,7 +31,7 @@ from fttm.plans.models import (
     PlanVersion,
 )
 from tests import factories
-from tests.helpers import fresh, join_by_code
+from tests.helpers import expect_tagged_pdf, fresh, join_by_code
 from tests.live_meeting import Screen
 
 # Words that may only ever reach staff: a confidential item of each section and a hidden person.
@@ -257,6 +257,7 @@ def test_pdf_opens_and_holds_the_plan_without_secrets(client, planned):
         assert "Maria" in text and "Agreed" in text
         assert "Copies given" not in text
         expect_no_secrets(text)
+        expect_tagged_pdf(response.data, "en")  # a screen reader reads it, in their language
 
 
 def test_a_running_meeting_has_no_family_copy(client, auth, facilitator, case):

@@ -19,6 +19,7 @@ from fttm.transcript.models import TranscriptRead
 from fttm.transcript.reading import seq_range
 from fttm.transcript.views import neutral
 from tests import factories
+from tests.helpers import expect_tagged_pdf
 from tests.transcript.scripted import run_meeting
 
 KINDS_OF_READ = ("page", "replay", "csv", "pdf")
@@ -238,6 +239,7 @@ def test_the_pdf_opens_and_holds_the_sentences(client, auth, supervisor, script)
     assert "Transcript of the meeting" in flat
     assert "Maria (Parent) added a strength: “She never misses pickup”" in flat
     assert "Fran Facilitator (Facilitator) ended the meeting" in flat
+    expect_tagged_pdf(answer.data, "en")  # a screen reader reads it, in the reader's language
 
 
 def test_exports_keep_the_filters(client, auth, supervisor, script):
