@@ -8,7 +8,6 @@
 // and the board connects on DOMContentLoaded, once every deferred script has run.
 
 import { sayAnswers, sayCarried, sayPolledChanges } from "./announce.js";
-import { sayAnswers, sayPolledChanges } from "./announce.js";
 import { watchAnswers } from "./answers.js";
 import { askBeforeSubmitting } from "./confirm.js";
 import { keepFocus } from "./focus.js";
@@ -26,9 +25,6 @@ import { watchSectionNav } from "./nav.js";
 const body = document.body;
 reportFailedAnswers();
 askBeforeSubmitting();
-sayAnswers();
-keepFocus();
-document.addEventListener("DOMContentLoaded", sayPolledChanges);
 sayAnswers();
 keepFocus();
 document.addEventListener("DOMContentLoaded", () => {
