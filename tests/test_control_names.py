@@ -106,7 +106,10 @@ def _staff_board_names(staff, board: str) -> list[tuple[str, str]]:
     """The staff board's controls, with every family-map "Change" fold's form loaded."""
     page = staff.get(board).get_data(as_text=True)
     folds = re.findall(r'class="edit lazy-edit" hx-get="([^"]+)"', page)
-    forms = "".join(staff.get(html.unescape(url)).get_data(as_text=True) for url in folds)
+    forms = "".join(
+        staff.get(html.unescape(url), headers={"HX-Request": "true"}).get_data(as_text=True)
+        for url in folds
+    )
     return controls_of(page + forms)
 
 

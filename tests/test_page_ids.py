@@ -75,9 +75,9 @@ def demo(app):
     return seeded, upcoming, past, ana, walt
 
 
-def _get_ok(browser, path: str) -> str:
-    """The page at `path`, which must answer 200."""
-    page = browser.get(path)
+def _get_ok(browser, path: str, *, fragment: bool = False) -> str:
+    """The page at `path`, which must answer 200; with `fragment`, as htmx asks for it."""
+    page = browser.get(path, headers={"HX-Request": "true"} if fragment else {})
     assert page.status_code == 200, path
     return page.get_data(as_text=True)
 
@@ -97,7 +97,7 @@ def test_staff_pages_have_unique_ids_and_no_broken_references(app, demo):
     # Every "Change" fold of the family map opened at once: its forms come into the same page.
     folds = re.findall(r'class="edit lazy-edit" hx-get="([^"]+)"', pages["staff board"])
     assert folds
-    opened = "".join(_get_ok(staff, html.unescape(url)) for url in folds)
+    opened = "".join(_get_ok(staff, html.unescape(url), fragment=True) for url in folds)
     pages["staff board, every fold open"] = pages["staff board"] + opened
     for name, path in {
         "wall": f"/meetings/{live.id}/wall/",
