@@ -14,10 +14,14 @@ import pytest
 import sqlalchemy as sa
 
 from fttm.auth.models import User
+from fttm.board.commands import rate_safety
+from fttm.core.viewers import Viewer
 from fttm.demo import seed_demo
 from fttm.extensions import db
+from fttm.joining.commands import join_as_staff
 from fttm.meetings.commands import set_option, start_meeting
 from fttm.meetings.models import Meeting
+from tests import factories
 from tests.helpers import join_by_code, post_form, sign_in
 
 CONTROLS = ("button", "summary", "a")
@@ -148,3 +152,21 @@ def test_a_phone_s_controls_name_their_item(demo):
     _staff, ana, board = demo
 
     assert _repeated(controls_of(ana.get(board).get_data(as_text=True))) == {}
+
+
+def test_the_rating_spread_reads_in_words(demo):
+    """Three phones rate 6, 7 and 7: a screen reader hears "Ratings so far: 6 (1 person),
+    7 (2 people)", never the bars' digits ("0 1 … 6 1 7 2"), which are hidden from it."""
+    _staff, ana, board = demo
+    meeting = db.session.get(Meeting, int(board.strip("/").split("/")[1]))
+    facilitator = db.session.get(User, meeting.created_by_user_id)
+    host = Viewer(meeting, join_as_staff(facilitator, meeting), facilitator)
+    for name, score in (("Rosa", "6"), ("Leo", "7"), ("Sam", "7")):
+        rate_safety(factories.make_phone(host, name, "relative"), score)
+
+    page = ana.get(board).get_data(as_text=True)
+    section = page[page.index('id="section-safety_scale"') :]
+    section = section[: section.index("</ol>")]
+
+    assert "Ratings so far: 6 (1 person), 7 (2 people)" in section
+    assert re.search(r'<ol class="spread"[^>]*aria-hidden="true"', section)
