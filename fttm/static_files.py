@@ -13,14 +13,20 @@ a 404 would break the page's scripts, and a redirect would cost a round trip per
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import posixpath
 import re
 from pathlib import Path
 
+import brotli
 from flask import Flask, Response, current_app, request, session
 
 VERSION_LENGTH = 12
+PACKERS = {
+    "br": lambda data: brotli.compress(data, quality=11),
+    "gzip": lambda data: gzip.compress(data, compresslevel=9, mtime=0),
+}
 IMMUTABLE = "public, max-age=31536000, immutable"
 REVALIDATED = "no-cache"
 ENTRY_MODULE = "js/main.js"
@@ -93,14 +99,37 @@ def send_static(filename: str, version: str | None = None) -> Response:
     if real_folder:
         filename, version = f"{version}/{filename}", None
     response = current_app.send_static_file(filename)
-    # Read whole (the biggest is 52 KB) and closed at once, so Flask-Compress compresses it like
-    # any answer; a streamed file it would leave as it is.
+    # Read whole (the biggest is 52 KB) and closed at once; a streamed file would not be compressed.
     stream, response.direct_passthrough = response.response, False
     response.set_data(b"".join(stream))
     if hasattr(stream, "close"):
         stream.close()
     response.headers["Cache-Control"] = IMMUTABLE if version == today else REVALIDATED
-    return response
+    return _packed(response, filename)
+
+
+def _packed(response: Response, filename: str) -> Response:
+    """The file compressed at the best level, once per process: a static file does not change
+    while the app runs, so brotli 11 (15% smaller than a page's level 5) costs its time once.
+    Flask-Compress leaves an answer that has its Content-Encoding already."""
+    encoding = request.accept_encodings.best_match(list(PACKERS))
+    if (
+        encoding is None
+        or response.status_code != 200
+        or response.mimetype not in current_app.config["COMPRESS_MIMETYPES"]
+        or response.content_length < current_app.config["COMPRESS_MIN_SIZE"]
+    ):
+        return response
+    etag, _weak = response.get_etag()
+    packed = current_app.extensions.setdefault("fttm.static_packed", {})
+    key = (filename, etag, encoding)
+    if key not in packed:
+        packed[key] = PACKERS[encoding](response.get_data())
+    response.set_data(packed[key])
+    response.headers["Content-Encoding"] = encoding
+    response.vary.add("Accept-Encoding")
+    response.set_etag(f"{etag}:{encoding}")
+    return response.make_conditional(request)
 
 
 def forget_session(response: Response) -> Response:

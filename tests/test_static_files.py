@@ -198,3 +198,17 @@ def test_a_pdf_finds_its_stylesheet_under_the_versioned_url(app):
     with app.test_request_context():
         href = url_for("static", filename="css/transcript.css")
         assert pdf._static_file(f"http://fttm.invalid{href}").name == "transcript.css"
+
+
+@pytest.mark.parametrize("encoding", ["br", "gzip"])
+def test_static_files_are_compressed_at_the_best_level_once(client, encoding):
+    """A static file never changes while the app runs: it is worth brotli's slowest level."""
+    path = url_for_static(client, "vendor/htmx-2.0.11.min.js")
+    original = (STATIC / "vendor/htmx-2.0.11.min.js").read_bytes()
+    first = client.get(path, headers={"Accept-Encoding": f"{encoding}, identity;q=0.5"})
+    again = client.get(path, headers={"Accept-Encoding": encoding})
+    assert first.headers["Content-Encoding"] == encoding
+    assert DECOMPRESS[encoding](first.get_data()) == original
+    assert again.get_data() == first.get_data()
+    if encoding == "br":
+        assert len(first.get_data()) == len(brotli.compress(original, quality=11))
