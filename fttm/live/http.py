@@ -83,6 +83,9 @@ def board_page(viewer: Viewer, *, status: int = 200, refused: tuple | None = Non
     if viewer.is_staff:
         viewer = replace(viewer, for_room=screens.presenting(meeting))
         console = screens.console_context(meeting, presenting=viewer.for_room)
+    # Read before rendering: a change saved meanwhile may show in the HTML, never be counted as
+    # shown without being there (a reconnect then sends only what changed after this number).
+    seq = last_seq(meeting.case_id)
     sections = render_sections(
         meeting,
         ("status", *SECTIONS),
@@ -100,7 +103,7 @@ def board_page(viewer: Viewer, *, status: int = 200, refused: tuple | None = Non
         viewer=viewer,
         meeting=meeting,
         sections=sections,
-        seq=last_seq(meeting.case_id),
+        seq=seq,
         **({"section_titles": section_titles()} | console),
     )
     return make_response(html, status)

@@ -33,13 +33,14 @@ def page(meeting_id: int):
     viewer = viewer_for(meeting, for_room=True)
     if viewer is None or not viewer.is_staff:
         abort(404)
+    seq = last_seq(meeting.case_id)  # before rendering: see live/http.board_page
     sections = render_sections(meeting, ("status", *SECTIONS), viewer.audience, viewer=viewer)
     return render_template(
         "wall/page.html",
         viewer=viewer,
         meeting=meeting,
         sections=sections,
-        seq=last_seq(meeting.case_id),
+        seq=seq,
         view=wall.view_of(meeting),
         join_panel=screens.join_panel(meeting),
         section_titles=section_titles(),
