@@ -19,6 +19,7 @@ from fttm.core.viewers import Viewer
 from fttm.demo import seed_demo
 from fttm.extensions import db
 from fttm.joining.commands import join_as_staff
+from fttm.meetings import join_codes
 from fttm.meetings.commands import set_option, start_meeting
 from fttm.meetings.models import Meeting
 from tests import factories
@@ -45,36 +46,41 @@ REPEATED = (
 
 
 class ControlReader(HTMLParser):
-    """Each control's visible words and accessible name (its aria-label, else its words)."""
+    """Each control's visible words and accessible name (its aria-label, else the words a
+    screen reader reads in it: visually hidden ones too, aria-hidden ones not)."""
 
     def __init__(self) -> None:
         super().__init__()
         self.controls: list[tuple[str, str]] = []  # (visible words, accessible name)
         self._open: list[tuple[str, str | None, list[str], list[str]]] = []
-        self._hidden_depth = 0
+        self._spans: list[tuple[bool, bool]] = []  # per open span: (unseen, unheard)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        """Start collecting the words of a control."""
+        """Start collecting the words of a control; note a span hidden from eyes or ears."""
         found = dict(attrs)
-        if self._open and "visually-hidden" in (found.get("class") or ""):
-            self._hidden_depth += 1
+        if tag == "span":
+            unseen = "visually-hidden" in (found.get("class") or "")
+            self._spans.append((unseen, found.get("aria-hidden") == "true"))
         if tag in CONTROLS:
             self._open.append((tag, found.get("aria-label"), [], []))
 
     def handle_endtag(self, tag: str) -> None:
         """A control ends: keep its visible words and its name."""
-        if self._hidden_depth and tag == "span":
-            self._hidden_depth -= 1
+        if tag == "span" and self._spans:
+            self._spans.pop()
         if self._open and self._open[-1][0] == tag:
             _tag, label, seen, heard = self._open.pop()
             visible = " ".join("".join(seen).split())
             self.controls.append((visible, label or " ".join("".join(heard).split())))
 
     def handle_data(self, data: str) -> None:
-        """Words inside the open controls; visually hidden ones are heard, not seen."""
+        """Words inside the open controls, as seen and as heard."""
+        unseen = any(hidden for hidden, _ in self._spans)
+        unheard = any(muted for _, muted in self._spans)
         for _tag, _label, seen, heard in self._open:
-            heard.append(data)
-            if not self._hidden_depth:
+            if not unheard:
+                heard.append(data)
+            if not unseen:
                 seen.append(data)
 
 
@@ -142,7 +148,12 @@ def test_each_name_starts_with_the_words_on_the_control(demo):
 
     # Arrows and signs are not words: a minus sign is said "Zoom out", "← Move left" "Move left".
     said = [(v.strip("←→↑↓\u2212+ "), n) for v, n in controls]
-    mismatched = [(v, n) for v, n in said if v and not n.lower().startswith(v.lower())]
+    # A switch shows its state after its name ("… Off"): the state is not part of the name.
+    mismatched = [
+        (v, n)
+        for v, n in said
+        if v and not n.lower().startswith(v.lower()) and not v.startswith(n + " O")
+    ]
 
     assert mismatched == []
 
@@ -170,3 +181,23 @@ def test_the_rating_spread_reads_in_words(demo):
 
     assert "Ratings so far: 6 (1 person), 7 (2 people)" in section
     assert re.search(r'<ol class="spread"[^>]*aria-hidden="true"', section)
+
+
+def test_admit_everyone_shows_its_state_and_the_join_code_is_spelled_out(demo):
+    """ "Admit everyone with the code" says Off on the button for all to see (and is a toggle
+    button, off, for a screen reader); the join code is spelled letter by letter for a screen
+    reader in text it reads, not in an aria-label on a paragraph, which it ignores."""
+    staff, _ana, board = demo
+    page = staff.get(board).get_data(as_text=True)
+    toggle = re.search(
+        r'<button[^>]*aria-pressed="(\w+)"[^>]*>Admit everyone[^<]*(.*?)</button>', page
+    )
+    meeting = db.session.get(Meeting, int(board.strip("/").split("/")[1]))
+    wall = staff.get(f"/meetings/{meeting.id}/wall/").get_data(as_text=True)
+    code = meeting.join_code
+
+    assert toggle and toggle.group(1) == "false"
+    assert [v for v, _n in controls_of(toggle.group(0))] == ["Admit everyone with the code Off"]
+    assert [n for _v, n in controls_of(toggle.group(0))] == ["Admit everyone with the code"]
+    assert not re.search(r"<p[^>]*aria-label", page + wall)
+    assert f'<p class="visually-hidden">{" ".join(join_codes.display(code))}</p>' in wall
