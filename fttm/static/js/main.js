@@ -3,9 +3,9 @@
 // HTML; translated texts come from data-* attributes on <body>. Each module installs its
 // listeners only when called here, so the order they run in is written down in one place.
 //
-// Loaded as <script type="module"> (deferred): it runs after the vendored htmx and before the
-// vendored Socket.IO client (both classic deferred scripts, read as window.htmx and window.io),
-// and the board connects on DOMContentLoaded, once every deferred script has run.
+// Loaded as <script type="module"> (deferred): it runs after the vendored htmx (a classic deferred
+// script, read as window.htmx). The board connects on DOMContentLoaded: js/socket.js then
+// fetches the vendored Socket.IO client (window.io), so the page works before it comes.
 
 import { sayAnswers, sayCarried, sayPolledChanges } from "./announce.js";
 import { watchAnswers } from "./answers.js";

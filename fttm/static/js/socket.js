@@ -51,6 +51,25 @@ export function connect() {
     if (box) { box.hidden = true; }
     return;
   }
+  withClient(() => { open(body); });
+}
+
+// The vendored Socket.IO client (15 KB) is fetched once the page works: on a slow network,
+// loaded with the page, it would hold up every form until it came. Tried again if it fails.
+function withClient(then) {
+  if (window.io) { then(); return; }
+  const script = document.createElement("script");
+  script.src = document.body.dataset.socketClient;
+  script.addEventListener("load", then);
+  script.addEventListener("error", () => {
+    script.remove();
+    showConnection(navigator.onLine ? "reconnecting" : "offline");
+    setTimeout(() => { withClient(then); }, 3000);
+  });
+  document.head.append(script);
+}
+
+function open(body) {
   const auth = { meeting: parseInt(body.dataset.board, 10) };
   if (body.dataset.screen) { auth.screen = body.dataset.screen; }  // staff: wall or console
   socket = window.io({ auth: auth });
