@@ -92,6 +92,7 @@ def board_page(viewer: Viewer, *, status: int = 200, refused: tuple | None = Non
         viewer.audience,
         viewer=viewer,
         page_csrf_token=generate_csrf(),  # this page is this person's alone
+        page_participant_id=viewer.participant.id,
     )
     if refused is not None:
         section, messages = refused

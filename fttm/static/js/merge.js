@@ -3,7 +3,7 @@
 // it is updated, or, when the section's shape changed, the push is held until they leave the cell.
 
 import { markMine, showEditors } from "./marks.js";
-import { busy, keepState, restoreState } from "./typing.js";
+import { busy, keepState, restoreState, showNotSent } from "./typing.js";
 import { applyZoom } from "./zoom.js";
 
 const held = {};  // element id -> { html, done }: a push held back while someone types in it
@@ -69,10 +69,13 @@ export function replaceElement(id, html, done) {
   const fresh = parse(html);
   if (!fresh) { return; }
   old.replaceWith(fresh);
+  markMine(fresh);  // first: a person's own items' controls show only once marked, and focus
+  // can go back only to a control that shows. Before htmx reads it: a fold given back its
+  // loaded form must not load it again.
+  const lost = restoreState(fresh, kept);
   window.htmx.process(fresh);
-  restoreState(fresh, kept);
+  showNotSent(fresh, lost);
   applyZoom(fresh);
-  markMine(fresh);
   showEditors(fresh);
   if (done) { done(); }
 }

@@ -1,0 +1,348 @@
+"""No typed word is lost: a person types in a form of the board while another screen's change to
+that section or item arrives, and their text, caret, focus and open form are all still there, and
+saving then works (or says plainly that someone changed it meanwhile). Ending the meeting keeps
+what was typed. Without scripts, a phone adds and edits a strength and its words never go into
+a URL.
+
+Each test runs with the typing screen at phone size (390x844) and at desktop size.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Locator, Page, expect
+
+from tests.browser import live
+from tests.browser.live import SCREENS, Screens, ServedApp
+from tests.browser.pages import open_section, show_staff_view
+from tests.browser.test_live_board import (
+    BOARD_URL,
+    admit_everyone,
+    expect_connected,
+    fill_join_form,
+    sign_in,
+    strength_items,
+)
+
+pytestmark = pytest.mark.browser
+seeded_meeting, served_app, screens = live.seeded_meeting, live.served_app, live.screens
+
+HALF = "Rosa picks the children up from school "
+REST = "every Tuesday and Thursday"
+
+
+@pytest.fixture(params=["phone", "projector"])
+def size(request: pytest.FixtureRequest) -> str:
+    """The size of the screen that types: a phone in the hand, or a desktop."""
+    return request.param
+
+
+def post_from(page: Page, path: str, data: dict[str, str]) -> int:
+    """A change sent from `page` as its board sends one (htmx's headers, the page's token)."""
+    return page.evaluate(
+        """async ([path, data]) => {
+          const body = new FormData();
+          for (const [name, value] of Object.entries(data)) { body.append(name, value); }
+          const token = JSON.parse(document.body.getAttribute("hx-headers"))["X-CSRFToken"];
+          const answer = await fetch(path, {method: "POST", body: body,
+            headers: {"X-CSRFToken": token, "HX-Request": "true"}});
+          return answer.status;
+        }""",
+        [path, data],
+    )
+
+
+def board_path(app: ServedApp, rest: str = "") -> str:
+    """A path under the meeting's board."""
+    return f"/meetings/{app.meeting_id}/board/{rest}"
+
+
+def projector_and_ana(app: ServedApp, screens: Screens, size: str) -> tuple[Page, Page]:
+    """The facilitator starts the meeting and lets everyone in; Ana joins on a `size` screen."""
+    _, projector = screens.open("projector", "projector")
+    sign_in(projector, app)
+    # Before the meeting opens, the staff board's socket is refused and retried (a known bug):
+    # a retry cut short by the reload that starting causes is answered 400.
+    with screens.errors.excusing("projector", r"^400 for xhr .*/socket\.io/"):
+        projector.goto(app.board_url)
+        projector.get_by_role("button", name="Start the meeting").click()
+        expect(projector.locator("body")).to_have_attribute("data-screen", "presenting")
+        show_staff_view(projector)
+        expect_connected(projector)
+    admit_everyone(projector)
+    _, ana = screens.open(size, "ana")
+    ana.goto(app.join_url)
+    fill_join_form(ana, "Ana", "Parent")
+    expect(ana).to_have_url(BOARD_URL)
+    expect_connected(ana)
+    return projector, ana
+
+
+def type_half(field: Locator) -> None:
+    """Click into the field and type the first half of a sentence, key by key."""
+    field.click()
+    field.press_sequentially(HALF)
+
+
+def expect_still_typing(field: Locator, text: str = HALF) -> None:
+    """The field still holds what was typed, has the focus, and the caret is where it was."""
+    expect(field).to_have_value(text)
+    expect(field).to_be_focused()
+    assert field.evaluate("f => [f.selectionStart, f.selectionEnd]") == [len(text), len(text)]
+
+
+def first_id(page: Page, selector: str) -> int:
+    """The number at the end of the id of the first element matching `selector`."""
+    return int(page.locator(selector).first.get_attribute("id").rsplit("-", 1)[1])
+
+
+QUICK_ADDS = {
+    # kind: (section, the field's label, the other screen's change to that section)
+    "strength": ("strengths", "Add a strength", "delete first"),
+    "worry": ("worries", "Add a worry or need", "delete first"),
+    "action": ("plan", "Add an action: what exactly will be done?", "add"),
+    "safety_step": ("safety_plan", "…then we will", "delete first"),
+}
+ITEM_SELECTOR = {
+    "strength": "#items-strengths > li.item",
+    "worry": "#items-worries > li.item",
+    "safety_step": "#items-reactive > li.item",
+}
+
+
+@pytest.mark.parametrize("kind", list(QUICK_ADDS))
+def test_quick_add_keeps_its_text_across_a_push(
+    served_app: ServedApp, screens: Screens, size: str, kind: str
+):
+    """Ana is half-way through a new item when the facilitator changes the same section."""
+    projector, ana = projector_and_ana(served_app, screens, size)
+    section, label, change = QUICK_ADDS[kind]
+    open_section(ana, section)
+    field = ana.locator(f"#section-{section}").get_by_label(label, exact=True)
+    if kind == "safety_step":  # its first field, then the step itself
+        ana.locator("#section-safety_plan").get_by_label("If…").fill("If nobody can come")
+    type_half(field)
+    if change == "add":
+        data = {"what": "Marcus books his first counselling session"}
+        assert post_from(projector, board_path(served_app, f"items/{kind}"), data) == 200
+        expect(ana.locator(f"#section-{section}")).to_contain_text(data["what"])
+    else:
+        first = first_id(ana, ITEM_SELECTOR[kind])
+        path = board_path(served_app, f"items/{kind}/{first}/delete")
+        assert post_from(projector, path, {}) == 200
+        expect(ana.locator(f"#{kind}-{first}")).to_have_count(0)
+    expect_still_typing(field)
+    screens.shoot(ana, f"typing-kept-{kind}-{size}", "ana", at=field)
+
+    field.press_sequentially(REST)
+    field.locator("xpath=ancestor::form").locator("button[type=submit]").last.click()
+    expect(ana.locator(f"#section-{section}")).to_contain_text(HALF + REST)
+    assert screens.errors == [], "\n".join(screens.errors)
+
+
+def test_note_keeps_its_text_across_a_push(served_app: ServedApp, screens: Screens, size: str):
+    """The facilitator's laptop is half-way through a note when the projector adds one."""
+    projector, _ana = projector_and_ana(served_app, screens, "phone")
+    _, laptop = screens.open(size, "laptop")
+    sign_in(laptop, served_app)
+    laptop.goto(served_app.board_url)
+    if laptop.locator("body").get_attribute("data-screen") == "presenting":
+        laptop.once("dialog", lambda dialog: dialog.accept())
+        laptop.get_by_role("button", name="Stop presenting: show the staff view").click()
+    expect_connected(laptop)
+    open_section(laptop, "notes")
+    field = laptop.locator("#section-notes").get_by_label("Note a decision or some context")
+    type_half(field)
+    note = "Agreed: handovers at Rosa's from Friday"
+    assert post_from(projector, board_path(served_app, "items/note"), {"text": note}) == 200
+    expect(laptop.locator("#section-notes")).to_contain_text(note)
+    expect_still_typing(field)
+    field.press_sequentially(REST)
+    laptop.locator("#section-notes").get_by_role("button", name="Add note").click()
+    expect(laptop.locator("#section-notes")).to_contain_text(HALF + REST)
+    assert screens.errors == [], "\n".join(screens.errors)
+
+
+def test_item_edit_form_keeps_its_text_when_the_item_changes(
+    served_app: ServedApp, screens: Screens, size: str
+):
+    """Ana is changing her strength when the facilitator changes it too: her words, caret and
+    open form stay, the item shows the facilitator's words, and her save says it was changed."""
+    projector, ana = projector_and_ana(served_app, screens, size)
+    open_section(ana, "strengths")
+    section = ana.locator("#section-strengths")
+    section.get_by_label("Add a strength").fill("Rosa helps")
+    section.get_by_role("button", name="Add", exact=True).click()
+    expect(strength_items(ana, "Rosa helps")).to_have_count(1)
+    item = ana.locator("#items-strengths > li.item").filter(has_text="Rosa helps")
+    strength = int(item.get_attribute("id").rsplit("-", 1)[1])
+    item.locator("details.edit > summary").click()
+    field = item.locator("textarea")
+    expect(field).to_be_visible()
+    field.fill("")
+    type_half(field)
+
+    path = board_path(served_app, f"items/strength/{strength}")
+    assert post_from(projector, path, {"text": "Rosa helps a lot", "base_version": "1"}) == 200
+    expect(strength_items(ana, "Rosa helps a lot")).to_have_count(1)
+    expect_still_typing(field)
+    expect(item.locator("details.edit")).to_have_attribute("open", "")
+    screens.shoot(ana, f"typing-kept-edit-{size}", "ana", at=item)
+
+    field.press_sequentially(REST)
+    item.locator("details.edit").get_by_role("button", name="Save").click()
+    expect(item).to_contain_text("Someone changed this while you were editing")
+    expect(field).to_have_value(HALF + REST)
+    screens.shoot(ana, f"typing-kept-edit-conflict-{size}", "ana", at=item)
+    item.locator("details.edit").get_by_role("button", name="Save").click()
+    expect(strength_items(ana, HALF + REST)).to_have_count(1)
+    expect(strength_items(projector, HALF + REST)).to_have_count(1)
+    assert screens.errors == [], "\n".join(screens.errors)
+
+
+def open_change_form(page: Page, details: Locator) -> Locator:
+    """Open a family-map "Change" and wait for its form."""
+    details.locator("> summary").click()
+    form = details.locator("form")
+    expect(form).to_be_visible()
+    return form
+
+
+def form_values(form: Locator) -> dict[str, str]:
+    """What the form would send now."""
+    return form.evaluate("f => Object.fromEntries(new FormData(f))")
+
+
+def test_person_change_form_keeps_its_text_when_the_person_changes(
+    served_app: ServedApp, screens: Screens, size: str
+):
+    """Ana is writing a note about Rosa when the facilitator changes Rosa: the same form stays
+    open with her words; her save says someone changed it meanwhile."""
+    projector, ana = projector_and_ana(served_app, screens, size)
+    open_section(ana, "family_map")
+    ana.locator("#family-words > summary").click()
+    details = ana.locator("details.lazy-edit").filter(
+        has=ana.locator("summary", has_text=re.compile("^Change Rosa Delgado$"))
+    )
+    form = open_change_form(ana, details)
+    sent = form_values(form)
+    field = form.get_by_label("Note", exact=True)
+    field.fill("")
+    type_half(field)
+
+    person = re.search(r"/people/(\d+)/form", details.get_attribute("hx-get")).group(1)
+    change = {**sent, "note": "Lives ten minutes away"}
+    path = board_path(served_app, f"family-map/people/{person}")
+    assert post_from(projector, path, change) == 200
+    expect(ana.locator("#section-family_map")).to_contain_text("Lives ten minutes away")
+    expect_still_typing(field)
+    expect(details).to_have_attribute("open", "")
+    expect(ana.locator("details.lazy-edit[open]")).to_have_count(1)
+    screens.shoot(ana, f"typing-kept-person-{size}", "ana", at=details)
+
+    form.get_by_role("button", name="Save").click()
+    expect(ana.locator("#section-family_map .conflict")).to_contain_text("Someone changed this")
+    assert screens.errors == [], "\n".join(screens.errors)
+
+
+def test_relationship_change_form_keeps_its_text_across_a_push(
+    served_app: ServedApp, screens: Screens, size: str
+):
+    """Ana is writing a relationship's note when the facilitator adds someone to the map: the
+    same form stays open with her words, and her save is taken."""
+    projector, ana = projector_and_ana(served_app, screens, size)
+    open_section(ana, "family_map")
+    ana.locator("#family-words > summary").click()
+    details = ana.locator("details.lazy-edit[hx-get*='/relationships/']").first
+    url = details.get_attribute("hx-get")
+    form = open_change_form(ana, details)
+    form.locator("details.more > summary").click()
+    field_id = form.get_by_label("Note", exact=True).get_attribute("id")
+    field = ana.locator(f"#{field_id}")  # the same field, wherever a push puts its form
+    form = field.locator("xpath=ancestor::form")
+    type_half(field)
+
+    person = {"name": "Sam Okoro", "sex": "male", "born": "1980"}
+    path = board_path(served_app, "family-map/people")
+    assert post_from(projector, path, person) == 200
+    expect(ana.locator("#section-family_map")).to_contain_text("Sam Okoro")
+    expect_still_typing(field)
+    fold = field.locator("xpath=ancestor::details[contains(@class, 'lazy-edit')]")
+    expect(fold).to_have_attribute("open", "")
+    assert url in (fold.get_attribute("hx-get"), fold.get_attribute("data-form-url"))
+    expect(ana.locator("details.lazy-edit[open]")).to_have_count(1)
+
+    field.press_sequentially(REST)
+    form.get_by_role("button", name="Save").click()
+    expect(ana.locator("#section-family_map")).to_contain_text(HALF + REST)
+    expect(ana.locator("#section-family_map .conflict")).to_have_count(0)
+    assert screens.errors == [], "\n".join(screens.errors)
+
+
+def test_rating_keeps_its_focus_across_a_push(served_app: ServedApp, screens: Screens, size: str):
+    """Ana has moved to "7" when someone else's rating arrives: the 7 keeps the focus, and
+    pressing it rates."""
+    projector, ana = projector_and_ana(served_app, screens, size)
+    open_section(ana, "safety_scale")
+    seven = ana.locator("#section-safety_scale").get_by_role("button", name="7", exact=True)
+    seven.focus()
+    assert post_from(projector, board_path(served_app, "rating"), {"score": "4"}) == 200
+    expect(ana.locator("#section-safety_scale")).to_contain_text("1 person has rated.")
+    expect(seven).to_be_focused()
+    ana.keyboard.press("Enter")
+    expect(ana.locator("#my-rating")).to_contain_text("You rated 7")
+
+
+def test_ending_the_meeting_keeps_what_was_typed(
+    served_app: ServedApp, screens: Screens, size: str
+):
+    """Ana is half-way through a strength when the meeting ends: her words stay, with a plain
+    sentence that they were not sent."""
+    projector, ana = projector_and_ana(served_app, screens, size)
+    open_section(ana, "strengths")
+    field = ana.locator("#section-strengths").get_by_label("Add a strength")
+    type_half(field)
+    path = f"/meetings/{served_app.meeting_id}/end"
+    assert post_from(projector, path, {}) in (200, 204)
+    expect(ana.locator("#section-strengths form.quick-add")).to_have_count(0)
+    kept = ana.locator(".not-sent")
+    expect(kept).to_contain_text("not sent: the meeting ended")
+    expect(kept.locator("textarea")).to_have_value(HALF)
+    screens.shoot(ana, f"typing-kept-ended-{size}", "ana", at=kept)
+
+
+def test_a_phone_without_scripts_adds_and_edits_a_strength(
+    served_app: ServedApp, screens: Screens, size: str
+):
+    """With JavaScript off, Ana adds a strength and changes it; no URL ever holds her words."""
+    projector, _ana = projector_and_ana(served_app, screens, "phone")
+    context = screens.browser.new_context(**SCREENS[size], java_script_enabled=False)
+    screens.contexts.append(context)
+    page = context.new_page()
+    visited: list[str] = []
+    page.on("request", lambda request: visited.append(request.url))
+    page.goto(served_app.join_url)
+    fill_join_form(page, "Walt", "Relative")
+    expect(page).to_have_url(BOARD_URL)
+
+    words = "Walt drives Leo to football"
+    page.locator("#section-strengths").get_by_label("Add a strength").fill(words)
+    page.locator("#section-strengths").get_by_role("button", name="Add", exact=True).click()
+    expect(page).to_have_url(re.compile(r"/board/#section-strengths$"))
+    expect(strength_items(page, words)).to_have_count(1)
+    expect(strength_items(projector, words)).to_have_count(1)
+
+    item = page.locator("#items-strengths > li.item").filter(has_text=words)
+    item.locator("details.edit > summary").click()
+    item.get_by_role("link", name=re.compile("Edit")).click()
+    changed = "Walt drives Leo to football on Saturdays"
+    page.get_by_label("Strength").fill(changed)
+    page.get_by_role("button", name="Save").click()
+    expect(page).to_have_url(re.compile(r"/board/#section-strengths$"))
+    expect(strength_items(page, changed)).to_have_count(1)
+    expect(strength_items(projector, changed)).to_have_count(1)
+    for url in visited:
+        assert "Walt" not in url and "football" not in url and "text=" not in url, url
+    page.screenshot(path=f"/work/notes/shots/no-scripts-{size}.png", full_page=True)
