@@ -3,9 +3,11 @@
 Each screen has an HTTP session (its cookies: a staff sign-in or a phone's participant token) and a
 python-socketio websocket. Like fttm/static/js/, it sends every change as an htmx POST with an
 `Idempotency-Key`; a change that got no answer stays pending and is sent again, with the same key,
-once the socket has reconnected; on every (re)connect the socket says the last `seq` it saw
-(`board:sync`); pushed sections and the sender's own answers replace the sections it holds, and an
-item pushed (or answered) alone replaces that item within its section.
+once the socket has reconnected. A screen holds its board as js/pushes.js does
+(tests/realtime/held_board.py): the page's sections at the page's number, replaced by pushed
+sections and the sender's own answers, an item pushed (or answered) alone replacing that item
+within its section; on every (re)connect it says what it holds (`board:sync`) and is sent what it
+lacks.
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ from datetime import UTC, datetime
 import aiohttp
 import socketio
 
+from tests.realtime.held_board import HeldBoard
+
 HX_HEADERS = re.compile(r"hx-headers='(\{[^']*\})'")
 CSRF_FIELD = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 STRENGTH = re.compile(r'id="strength-(\d+)".*?<p class="item-text">(.*?)</p>', re.S)
@@ -30,28 +34,6 @@ ACTION_CELL = re.compile(
 # Sections the burst changes: what each screen holds of them is compared with the database.
 WATCHED = ("strengths", "plan")
 REQUEST_TIMEOUT = aiohttp.ClientTimeout(total=15)
-
-
-def replace_element(page: str, element_id: str, fresh: str, into: str | None = None) -> str:
-    """`page` with its element `element_id` (an item's <li> or <tr>) replaced by `fresh`; or,
-    when `page` does not have it, `fresh` added at the end of the list `into` (pushes.js `putItem`).
-    """
-    at = page.find(f'id="{element_id}"')
-    if at < 0:
-        opening = re.search(rf'<ul [^>]*id="{into}"[^>]*>', page) if into else None
-        if opening is None:
-            return page
-        end = page.index("</ul>", opening.end())
-        return page[:end] + fresh + page[end:]
-    start = page.rfind("<", 0, at)
-    tag = re.match(r"<(\w+)", page[start:]).group(1)
-    depth = 0
-    for mark in re.finditer(rf"<(/?){tag}\b", page[start:]):
-        depth += -1 if mark.group(1) else 1
-        if depth == 0:
-            end = page.index(">", start + mark.end()) + 1
-            return page[:start] + fresh + page[end:]
-    return page
 
 
 class Unexpected(AssertionError):
@@ -108,11 +90,7 @@ class Screen:
             http_session=self.http,
         )
         self.csrf = ""
-        self.last_seq = 0
-        self.sections: dict[str, str] = {}
-        self.section_seq: dict[str, int] = {}  # js/pushes.js `sectionSeq`: the newest push shown
-        # js/pushes.js `itemPushes`: element id -> (seq, section, html, list) of items pushed alone
-        self.item_pushes: dict[str, tuple[int, str, str, str | None]] = {}
+        self.board: HeldBoard | None = None  # what it shows, once its page is loaded
         self.stale_answers = 0  # own answers older than a push already shown (not swapped in)
         self.connects = 0
         self.connected = asyncio.Condition()
@@ -139,11 +117,12 @@ class Screen:
         await self._text("POST", f"/join/{code}", data=data)
 
     async def open_board(self) -> None:
-        """Load the board page (for the CSRF token htmx sends) and open the socket."""
+        """Load the board page (its sections, and the CSRF token htmx sends); open the socket."""
         page = await self._text("GET", f"/meetings/{self.meeting_id}/board/")
         headers = HX_HEADERS.search(page)
         assert headers, f"{self.name} did not get the board"
         self.csrf = json.loads(headers[1])["X-CSRFToken"]
+        self.board = HeldBoard(page)
         await self.socket.connect(
             self.url,
             auth={"meeting": self.meeting_id},
@@ -166,56 +145,15 @@ class Screen:
     # -- the socket, as js/socket.js handles it -----------------------------------------------
 
     async def _on_connect(self) -> None:
-        """(Re)connected: say the last change seen, then let pending changes be sent again."""
-        await self.socket.emit("board:sync", {"since": self.last_seq})
+        """(Re)connected: say what the screen holds, then let pending changes be sent again."""
+        await self.socket.emit("board:sync", self.board.held())
         async with self.connected:
             self.connects += 1
             self.connected.notify_all()
 
     async def _on_update(self, message: dict) -> None:
-        """A push: fresh sections for this screen's audience."""
-        seq = message.get("seq")
-        self._note_seq(seq)
-        for name, rendering in (message.get("sections") or {}).items():
-            if isinstance(seq, int):
-                if seq < self.section_seq.get(name, 0):
-                    continue  # older than what the screen shows: pushes can cross on the way
-                self.section_seq[name] = seq
-            self.sections[name] = rendering
-            self._reapply_items(name, seq)
-        for item in message.get("items") or []:
-            self._take_item(seq, item)
-
-    def _take_item(self, seq: int, item: dict) -> bool:
-        """An item alone (pushed, or the sender's answer), unless what is held is newer."""
-        if seq < self.section_seq.get(item["section"], 0):
-            return False  # the section held is newer
-        if seq < self.item_pushes.get(item["id"], (0,))[0]:
-            return False
-        self.item_pushes[item["id"]] = (seq, item["section"], item["html"], item.get("list"))
-        self._put_item(item["section"], item["id"], item["html"], item.get("list"))
-        return True
-
-    def _put_item(self, section: str, element_id: str, rendering: str, into=None) -> None:
-        """An item alone, in place of itself in its section (or new, in its list)."""
-        self.sections[section] = replace_element(
-            self.sections.get(section, ""), element_id, rendering, into
-        )
-
-    def _reapply_items(self, section: str, seq) -> None:
-        """A section at `seq` is in: put back its items pushed alone since (js/pushes.js)."""
-        for element_id, (item_seq, item_section, rendering, into) in list(self.item_pushes.items()):
-            if item_section != section:
-                continue
-            if isinstance(seq, int) and item_seq > seq:
-                self._put_item(section, element_id, rendering, into)
-            else:
-                del self.item_pushes[element_id]
-
-    def _note_seq(self, seq) -> None:
-        """Remember the highest sequence number seen (js/pushes.js `noteSeq`)."""
-        if isinstance(seq, int) and seq > self.last_seq:
-            self.last_seq = seq
+        """A push: fresh sections (or items) for this screen's audience."""
+        self.board.take_update(message)
 
     # -- changes ------------------------------------------------------------------------------
 
@@ -265,18 +203,13 @@ class Screen:
             change.acknowledged = True
             acknowledged.append(change)
             seq = int(seq) if seq.isdigit() else None
-            self._note_seq(seq)
+            self.board.note_seq(seq)
             # answers.js `htmx:beforeSwap`: a push newer than this answer already shows the change.
             if item["id"] and status == 200 and seq is not None:  # the item alone (js/answers.js)
-                if not self._take_item(seq, item):
-                    self.stale_answers += 1
-            elif (
-                status == 200 and seq is not None and seq < self.section_seq.get(change.section, 0)
-            ):
-                self.stale_answers += 1
+                taken = self.board.take_item(seq, item)
             else:
-                self.sections[change.section] = body
-                self._reapply_items(change.section, seq)
+                taken = self.board.take_section_answer(change.section, seq, body)
+            self.stale_answers += not taken
             return
 
     async def _next_connect(self, connects_before: int) -> None:
@@ -288,7 +221,7 @@ class Screen:
 
     def shown(self) -> dict[str, dict]:
         """The items this screen holds in the watched sections."""
-        return board_items({name: self.sections.get(name, "") for name in WATCHED})
+        return board_items({name: self.board.sections.get(name, "") for name in WATCHED})
 
     async def fresh(self) -> dict[str, dict]:
         """The watched sections as the server renders them for this screen right now."""

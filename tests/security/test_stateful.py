@@ -8,6 +8,11 @@ their own browser: htmx POSTs with the page's CSRF token and an Idempotency-Key,
 and its sections, and Socket.IO syncs and reconnects. Every text typed is a unique word, so a
 word found in what a device was sent names the row it came from.
 
+A device that follows the meeting holds its board as js/pushes.js does (its page's sections, then
+pushes, and items answered alone; its answers of whole sections are as if lost, as the pushes
+bring the same), says what it holds when it catches up, and must then show what a fresh
+rendering for its audience shows.
+
 Each check has a name, and its failures their own exception type, so Hypothesis reports each
 broken promise apart, with its shortest sequence. In testing mode a request that would answer 500
 raises instead: that failure shows as the server's own exception, with its traceback.
@@ -30,11 +35,12 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_stat
 from fttm.auth.models import User
 from fttm.core.recorder import last_seq
 from fttm.core.registry import KINDS, REPLAYED_MODELS, SECTIONS
-from fttm.extensions import db
+from fttm.extensions import db, socketio
 from fttm.family_map.models import Person
 from tests import factories
 from tests.helpers import forget_live_state
-from tests.live_meeting import Screen
+from tests.live_meeting import Screen, Socket
+from tests.realtime.held_board import HeldBoard, comparable
 from tests.security import helpers
 from tests.security.helpers import Device, Markers, Words
 
@@ -60,6 +66,8 @@ HUGE_ID = 2**63  # past every database's integer range
 # Reconnecting in a loop is a flood: a person's connections are budgeted per few seconds. This
 # many in one example are always let in; past it, a refusal is the budget at work.
 RECONNECTS_ALWAYS_LET_IN = 10
+# Who opens a board page (and keeps what it shows): the members of either meeting.
+PAGE_HOLDERS = ("staff", "maria", "nan", "supervisor", "olga", "other staff", *ROOM_SCREENS)
 MALFORMED_KEYS = {
     "too short": "k3y",
     "too long": "k" * 300,
@@ -93,6 +101,7 @@ CHECKS = (
     "member_socket_connects",
     "outsider_socket_refused",
     "sync_is_answered",
+    "screen_caught_up_shows_the_board",
 )
 # What reached a device is told apart by how it came (an answer, a push, an acknowledgement):
 # one way of leaking does not hide another.
@@ -136,6 +145,20 @@ def _new_item_form(kind: str, word: str) -> dict:
     }[kind]
 
 
+class HeldSocket(Socket):
+    """A device's socket whose pushes are put into the board its page holds, as they are read."""
+
+    board: HeldBoard | None = None
+
+    def received(self) -> list[tuple[str, object]]:
+        """Every event received since the last call; `board:update`s are put in its board."""
+        got = super().received()
+        for name, payload in got:
+            if name == "board:update" and self.board is not None:
+                self.board.take_update(payload)
+        return got
+
+
 class KeepThemClosed(RuleBasedStateMachine):
     """Two teams' live meetings, and every kind of device acting on them at random."""
 
@@ -148,6 +171,7 @@ class KeepThemClosed(RuleBasedStateMachine):
         self.context.push()
         forget_live_state()
         self.connects: dict[str, int] = {}
+        self.boards: dict[str, HeldBoard] = {}  # what each device's page shows
         self.errors = helpers.ErrorLog().attach()
         self.ready = False  # while building, devices change roles: what they are sent is unchecked
         if not template:
@@ -197,14 +221,14 @@ class KeepThemClosed(RuleBasedStateMachine):
         self.markers = Markers(markers)
         self.pairs, self.code = template["pairs"], template["code"]
         self.case_id, self.meeting_id, self.their_case, self.their_meeting = template["ids"]
-        self.devices, browsers = {}, {}
+        self.devices, browsers, self.boards = {}, {}, {}
         for name, (screen, family, case_id, follows, room) in template["devices"].items():
             was = screen.browser  # two screens may share a browser (Olga's, here and there)
             browser = browsers.setdefault(id(was), snapshot.browser(self.app, was))
             device = Device(name, replace(screen, browser=browser), family, case_id, follows, room)
-            if follows is not None:
-                device.socket = helpers.open_socket(self.app, device, follows)
             self.devices[name] = device
+            if follows is not None:
+                self._follow(device, follows)
         self.starts = {case: last_seq(case) for case, _meeting in self.pairs}
         self.captured = {case: {} for case, _meeting in self.pairs}
         self._capture()
@@ -298,6 +322,54 @@ class KeepThemClosed(RuleBasedStateMachine):
         helpers.sign_in(browser, user)
         return Screen(browser, self.meeting_id, user.name, csrf="")
 
+    def _page_path(self, device: Device) -> str:
+        """The page the device shows the board on."""
+        if device.room_screen == "wall":
+            return f"/meetings/{device.screen.meeting_id}/wall/"
+        return f"{device.screen.base}/"
+
+    def _follow(self, device: Device, meeting_id: int) -> None:
+        """The device opens its board page (once) and its socket follows the meeting."""
+        board = self.boards.get(device.name)
+        if board is None and device.name in PAGE_HOLDERS:
+            path = self._page_path(device)
+            page = device.browser.get(path)
+            device.seen.append((f"GET {path}", helpers.sent_text(page)))
+            if page.status_code == 200:
+                board = self.boards[device.name] = HeldBoard(page.get_data(as_text=True))
+        auth = {"meeting": meeting_id}
+        if device.room_screen:
+            auth["screen"] = device.room_screen
+        device.socket = HeldSocket(self.app, socketio, auth=auth, flask_test_client=device.browser)
+        device.socket.board = board
+
+    def _held(self, device: Device, seq: int) -> dict:
+        """What the device says it holds when catching up (a device without a page: `seq`)."""
+        board = self.boards.get(device.name)
+        return board.held() if board is not None else {"since": seq}
+
+    def _caught_up(self, device: Device, ack) -> None:
+        """After a catch-up: each section the device shows reads as a fresh rendering for it."""
+        board = self.boards.get(device.name)
+        if board is None or not (isinstance(ack, dict) and ack.get("ok") is True):
+            return
+        device.collect()
+        headers = {"HX-Request": "true"}
+        if device.room_screen:
+            headers["FTTM-Screen"] = "room"
+        for name, shown in board.sections.items():
+            path = f"{device.screen.base}/sections/{name}"
+            fresh = device.browser.get(path, headers=headers)
+            device.seen.append((f"GET {path}", helpers.sent_text(fresh)))
+            check(
+                "screen_caught_up_shows_the_board",
+                fresh.status_code != 200
+                or comparable(shown) == comparable(fresh.get_data(as_text=True)),
+                f"{device.name} caught up ({board.held()}) but its {name} differs from a fresh "
+                f"rendering:\n{comparable(shown)}\n--- fresh ---\n"
+                f"{comparable(fresh.get_data(as_text=True))}",
+            )
+
     def teardown(self):
         """Close every socket, so no presence outlives the example."""
         for device in self.devices.values():
@@ -327,7 +399,24 @@ class KeepThemClosed(RuleBasedStateMachine):
         before = self._state()
         response = device.screen.post(path, data, key=key)
         self._note(device, f"POST {path} {data} key={key!r}", response)
+        self._answered(device, response)
         return response, before, self._state()
+
+    def _answered(self, device: Device, response) -> None:
+        """js/answers.js: the answer's number is noted, an item answered alone put in."""
+        board = self.boards.get(device.name)
+        seq = response.headers.get("X-Board-Seq", "")
+        if board is None or not seq.isdigit():
+            return
+        board.note_seq(int(seq))
+        item = response.headers.get("X-Board-Item")
+        if item and response.status_code == 200:
+            section, into = (
+                response.headers["X-Board-Section"],
+                response.headers.get("X-Board-List"),
+            )
+            html = response.get_data(as_text=True)
+            board.take_item(int(seq), {"id": item, "section": section, "list": into, "html": html})
 
     def _get(self, device: Device, path: str, **headers):
         """A GET from a device: looking writes nothing."""
@@ -700,25 +789,29 @@ class KeepThemClosed(RuleBasedStateMachine):
         who=st.sampled_from(
             ("staff", "maria", "nan", "supervisor", "olga", "other staff", *ROOM_SCREENS)
         ),
-        since=st.sampled_from(("zero", "now", "behind", "ahead", "garbage")),
+        since=st.sampled_from(("held", "held", "zero", "now", "behind", "ahead", "garbage")),
     )
     def sync(self, who, since):
-        """A screen asks to catch up from the last change it saw."""
+        """A screen asks to catch up: saying what it holds, as the board's JS does, or (a page
+        from before screens said so) only a number: the last change, nothing, behind, ahead."""
         device = self.devices[who]
         if device.socket is None or not device.socket.is_connected():
             return
+        device.collect()  # the pushes it was sent come before what it says it holds
         seq = last_seq(device.case_id)
         value = {"zero": 0, "now": seq, "behind": max(seq - 3, 0), "ahead": seq + 50}.get(
             since, "x"
         )
+        held = self._held(device, seq) if since == "held" else {"since": value}
         before = self._state()
-        ack = device.socket.emit("board:sync", {"since": value}, callback=True)
+        ack = device.socket.emit("board:sync", held, callback=True)
         device.seen.append((f"ack of board:sync {value!r}", helpers.socket_text([ack])))
         check("looking_writes_nothing", self._state() == before, f"{who}: a sync wrote")
         answered = isinstance(ack, dict) and (ack.get("ok") is True or bool(ack.get("error")))
         if since == "garbage":
             answered = isinstance(ack, dict) and ack.get("ok") is False
-        check("sync_is_answered", answered, f"{who}: board:sync since {value!r} acked {ack!r}")
+        check("sync_is_answered", answered, f"{who}: board:sync {held!r} acked {ack!r}")
+        self._caught_up(device, ack)
 
     @rule(who=st.sampled_from((*LOOKERS, "olga", "stranger", *ROOM_SCREENS)))
     def reconnect(self, who):
@@ -729,7 +822,7 @@ class KeepThemClosed(RuleBasedStateMachine):
             if device.socket.is_connected():
                 device.socket.disconnect()
         before = self._state()
-        device.socket = helpers.open_socket(self.app, device, device.screen.meeting_id)
+        self._follow(device, device.screen.meeting_id)
         check("looking_writes_nothing", self._state() == before, f"{who}: connecting wrote")
         connected = device.socket.is_connected()
         self.connects[who] = self.connects.get(who, 0) + 1
@@ -738,10 +831,11 @@ class KeepThemClosed(RuleBasedStateMachine):
         elif who != "supervisor" and self.connects[who] <= RECONNECTS_ALWAYS_LET_IN:
             check("member_socket_connects", connected, f"{who} could not connect again")
         if connected:
-            ack = device.socket.emit(
-                "board:sync", {"since": last_seq(device.case_id)}, callback=True
-            )
+            device.collect()  # what connecting brought (who is here) comes first
+            held = self._held(device, last_seq(device.case_id))
+            ack = device.socket.emit("board:sync", held, callback=True)
             device.seen.append(("ack of board:sync", helpers.socket_text([ack])))
+            self._caught_up(device, ack)
 
     @rule(
         who=st.sampled_from((*LOOKERS, "stranger", *ROOM_SCREENS)),
