@@ -17,6 +17,7 @@ PAGE_SEQ = re.compile(r'<body[^>]*\sdata-seq="(\d+)"')
 CSRF_VALUE = re.compile(r'(name="csrf_token" value=")[^"]*"')
 BETWEEN_TAGS = re.compile(r">\s+<")
 CLASSES = re.compile(r'class="([^"]*)"')
+EMPTY_ITEM = re.compile(r'<li class="empty-item"[^>]*>.*?</li>', re.S)
 MOST_HELD_ITEMS = 200  # js/pushes.js MOST_HELD_ITEMS
 
 
@@ -33,7 +34,8 @@ def _element_end(page: str, start: int) -> int:
 
 def replace_element(page: str, element_id: str, fresh: str, into: str | None = None) -> str:
     """`page` with its element `element_id` (an item's <li> or <tr>) replaced by `fresh`; or,
-    when `page` does not have it, `fresh` added at the end of the list `into` (pushes.js `putItem`).
+    when `page` does not have it, `fresh` added at the end of the list `into`, its "Nothing yet"
+    gone (pushes.js `putItem`).
     """
     at = page.find(f'id="{element_id}"')
     if at < 0:
@@ -41,7 +43,9 @@ def replace_element(page: str, element_id: str, fresh: str, into: str | None = N
         if opening is None:
             return page
         end = page.index("</ul>", opening.end())
-        return page[:end] + fresh + page[end:]
+        # js/pushes.js `putItem`: the list's "Nothing yet" goes once it holds an item.
+        items = EMPTY_ITEM.sub("", page[opening.end() : end])
+        return page[: opening.end()] + items + fresh + page[end:]
     start = page.rfind("<", 0, at)
     return page[:start] + fresh + page[_element_end(page, start) :]
 
