@@ -1,0 +1,292 @@
+"""axe-core (vendored in tests/browser/vendor/, never served by the app) on every page, on a
+phone and a desktop, and again after the live board's main moments: a strength arriving from
+another screen, an Edit form opened, a rating given, the meeting ended.
+
+axe is injected from the app's own origin: a Playwright route answers /__axe__/axe.min.js with
+the vendored file, so the page's strict CSP (script-src 'self') stays on and is tested too.
+No violation of WCAG 2.0/2.1 A or AA is allowed; of what axe asks a person to review
+("incomplete"), only the entries of NEEDS_REVIEW, each with its reason.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, Route, expect
+
+from tests import factories
+from tests.browser import live, riveras
+from tests.browser.live import ServedApp
+from tests.browser.pages import VIEWPORTS, open_section, show_staff_view
+
+pytestmark = pytest.mark.browser
+served_app = live.served_app
+
+AXE = Path(__file__).parent / "vendor" / "axe-4.14.1.min.js"
+AXE_PATH = "/__axe__/axe.min.js"
+TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+ADMIN_EMAIL = "admin@agency.example"
+STRENGTH = "Leo walks his sister to school every morning."
+# What axe may leave for a person to review: (rule, axe's reason) -> (the kind of element it
+# is fine for, why). Anything else fails the test. The kinds are told apart by KIND_OF below.
+NEEDS_REVIEW = {
+    ("color-contrast", "bgOverlap"): {
+        "svg-text": "a name or label drawn in the genogram or ecomap (SVG): axe sees the"
+        " drawing's shapes under it and cannot tell the background; the drawing is dark ink"
+        " on white or a light fill",
+        "under-bar": "scrolled, at that moment, under the sticky bar or the phone's Sections bar"
+        " (which covers it by design until it is scrolled into view); in view it is on the"
+        " section's plain background, which axe checks on the other pages",
+    },
+    ("color-contrast", "shortTextContent"): {
+        "svg-text": "a one- or two-character SVG label (an age in the genogram): too short for"
+        " axe to judge, drawn in the same ink as the names",
+    },
+    ("color-contrast", "nonBmp"): {
+        "aria-hidden": "a sign for the eye only (the figures' zoom signs, the fidelity ticks),"
+        " hidden from screen readers, its meaning in words beside it",
+    },
+    ("color-contrast", "emptyValue"): {
+        "any": "an empty text field: there is no text whose contrast to measure",
+    },
+    ("color-contrast", "elmPartiallyObscuring"): {
+        "wall-box": "the wall's overview shows each section in a box of fixed size, and what"
+        " does not fit is cut off at the box's edge by design (the facilitator brings a"
+        " section into focus to show all of it); the text in view is checked",
+    },
+}
+# Which kind of element an undecided node is (see NEEDS_REVIEW), computed in the page.
+KIND_OF = """([selector, html]) => {
+  const element = document.querySelector(selector);
+  if (html.startsWith("<text")) return "svg-text";
+  if (html.includes('aria-hidden="true"')) return "aria-hidden";
+  if (!element) return "gone";
+  if (document.body.classList.contains("wall") && element.closest("section.board-section"))
+    return "wall-box";
+  const box = element.getBoundingClientRect();
+  const bars = [...document.querySelectorAll("body *")].filter(other => {
+    const position = getComputedStyle(other).position;
+    return (position === "fixed" || position === "sticky") && !other.contains(element);
+  });
+  const covered = bars.some(bar => {
+    const b = bar.getBoundingClientRect();
+    return b.width && b.height && box.top < b.bottom && box.bottom > b.top
+      && box.left < b.right && box.right > b.left;
+  });
+  return covered ? "under-bar" : "plain";
+}"""
+SCREENSHOTS = Path("/work/notes/shots")
+
+
+@pytest.fixture(scope="module")
+def seeded_meeting(tmp_path_factory: pytest.TempPathFactory) -> live.SeededMeeting:
+    """The Riveras' review meeting, and an admin of the agency for the admin pages."""
+
+    def build(facilitator):
+        factories.make_user(team=None, role="admin", name="Ada Admin", email=ADMIN_EMAIL)
+        return riveras.review_meeting(facilitator)
+
+    database = tmp_path_factory.mktemp("seeded") / "live.sqlite3"
+    return live.seed_database(database, build)
+
+
+def _serve_axe(route: Route) -> None:
+    """Answer the page's request for axe with the vendored file."""
+    route.fulfill(body=AXE.read_text(), content_type="text/javascript")
+
+
+def screen(browser: Browser, kind: str, app: ServedApp) -> tuple[BrowserContext, Page]:
+    """A browser context at the size of a phone or a desktop, able to load axe."""
+    context = browser.new_context(**VIEWPORTS[kind])
+    context.set_default_timeout(10_000)
+    context.route(f"{app.url}{AXE_PATH}", _serve_axe)
+    return context, context.new_page()
+
+
+def axe_problems(page: Page, where: str) -> list[str]:
+    """Run axe on the page as it is: its violations and unexplained review items, in words."""
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.add_script_tag(url=AXE_PATH)
+    results = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes:"
+        " ['violations', 'incomplete']})",
+        TAGS,
+    )
+    found = [
+        f"{where}: {rule['id']} ({rule['impact']}): {rule['help']} at "
+        + ", ".join(json.dumps(node["target"]) for node in rule["nodes"][:4])
+        for rule in results["violations"]
+    ]
+    found += [
+        f"{where}: needs review: {rule['id']} ({reason}): {rule['help']} at "
+        + json.dumps(node["target"])
+        for rule in results["incomplete"]
+        for node in rule["nodes"]
+        if not _explained(page, rule["id"], reason := _reason(node), node)
+    ]
+    return found
+
+
+def _explained(page: Page, rule: str, reason: str, node: dict) -> bool:
+    """Whether NEEDS_REVIEW explains this undecided node."""
+    kinds = NEEDS_REVIEW.get((rule, reason), {})
+    if "any" in kinds:
+        return True
+    return bool(kinds) and page.evaluate(KIND_OF, [node["target"][-1], node["html"]]) in kinds
+
+
+def _reason(node: dict) -> str:
+    """Why axe could not decide on a node: the message key of its first undecided check."""
+    for check in node["any"] + node["all"] + node["none"]:
+        if isinstance(check.get("data"), dict) and check["data"].get("messageKey"):
+            return check["data"]["messageKey"]
+    return "unknown"
+
+
+def shoot(page: Page, name: str) -> None:
+    """Keep a picture of what axe looked at."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"axe-{name}.png"), caret="initial")
+
+
+def sign_in(page: Page, app: ServedApp, email: str) -> None:
+    """Sign in through the real form."""
+    page.goto(f"{app.url}/login")
+    page.get_by_label("Email", exact=True).fill(email)
+    page.get_by_label("Password", exact=True).fill(app.password)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page).not_to_have_url(re.compile(r"/login"))
+
+
+def first_meeting_id(app: ServedApp) -> int:
+    """The Riveras' first meeting, ended, with its plan version and transcript."""
+    return app.meeting_id - 1
+
+
+def test_every_page_passes_axe(browser: Browser, served_app: ServedApp, viewport: str):
+    """Sign-in, the case pages, the live board (console presenting, staff view, the wall, the
+    join page, the waiting room, a phone's board section by section), the ended meeting's
+    transcript, plan version and family copy, the review and admin pages, the error pages."""
+    app, problems = served_app, []
+    _, staff = screen(browser, viewport, app)
+    staff.goto(f"{app.url}/login")
+    problems += axe_problems(staff, "sign-in")
+    sign_in(staff, app, app.email)
+    past = first_meeting_id(app)
+    for name, path in {
+        "cases": "/cases/",
+        "dashboard": "/dashboard",
+        "case": "/cases/1",
+        "case form": "/cases/1/edit",
+        "meeting": f"/meetings/{app.meeting_id}",
+        "meeting form": f"/meetings/{app.meeting_id}/edit",
+        "transcript": f"/meetings/{past}/transcript",
+        "plan version": f"/meetings/{past}/plan",
+        "family copy": f"/meetings/{past}/plan/family",
+        "reviews": "/reviews",
+        "fidelity": "/fidelity",
+        "meeting fidelity": f"/meetings/{past}/fidelity",
+        "not found": "/cases/99999",
+    }.items():
+        staff.goto(f"{app.url}{path}")
+        problems += axe_problems(staff, name)
+
+    staff.goto(app.board_url)
+    problems += axe_problems(staff, "board before the meeting")
+    staff.get_by_role("button", name="Start the meeting").click()
+    expect(staff.locator("body")).to_have_attribute("data-screen", "presenting")
+    problems += axe_problems(staff, "console presenting")
+    shoot(staff, f"{viewport}-console-presenting")
+    show_staff_view(staff)
+    problems += axe_problems(staff, "staff board")
+
+    _, phone = screen(browser, viewport, app)
+    phone.goto(f"{app.url}/join/")
+    problems += axe_problems(phone, "enter the code")
+    phone.goto(app.join_url)
+    problems += axe_problems(phone, "join")
+    phone.get_by_label("Your name").fill("Walt")
+    phone.get_by_label("You are here as").select_option(label="Relative")
+    phone.get_by_role("button", name="Join").click()
+    expect(phone.get_by_text("The facilitator will let you in shortly")).to_be_visible()
+    problems += axe_problems(phone, "waiting room")
+    open_section(staff, "participants")
+    staff.get_by_role("button", name="Let in Walt").first.click()
+    expect(phone).to_have_url(re.compile(r"/meetings/\d+/board/$"), timeout=10_000)
+    expect(phone.locator("#connection")).to_have_attribute("data-state", "connected")
+    for section in ("strengths", "worries", "family_map", "plan", "safety_plan", "safety_scale"):
+        open_section(phone, section)
+        problems += axe_problems(phone, f"phone board: {section}")
+    shoot(phone, f"{viewport}-phone-board")
+
+    if viewport == "desktop":  # the wall is a projected screen, never a phone
+        staff.goto(f"{app.url}/meetings/{app.meeting_id}/wall/")
+        problems += axe_problems(staff, "wall")
+        shoot(staff, f"{viewport}-wall")
+    staff.goto(app.board_url)
+    problems += axe_problems(staff, "console with a wall open")
+
+    _, admin = screen(browser, viewport, app)
+    sign_in(admin, app, ADMIN_EMAIL)
+    for name, path in {"users": "/admin/users", "new user": "/admin/users/new"}.items():
+        admin.goto(f"{app.url}{path}")
+        problems += axe_problems(admin, name)
+
+    assert problems == [], "\n".join(problems)
+
+
+def test_the_live_board_passes_axe_after_each_moment(
+    browser: Browser, served_app: ServedApp, viewport: str
+):
+    """A phone in the live meeting, checked after another screen's strength arrives, after it
+    opens Edit on its own strength, after it rates, and after the facilitator ends the meeting."""
+    app, problems = served_app, []
+    _, staff = screen(browser, "desktop", app)
+    sign_in(staff, app, app.email)
+    staff.goto(app.board_url)
+    staff.get_by_role("button", name="Start the meeting").click()
+    expect(staff.locator("body")).to_have_attribute("data-screen", "presenting")
+    show_staff_view(staff)
+    staff.get_by_role("button", name="Admit everyone with the code").click()
+    expect(staff.get_by_role("button", name="Admit everyone with the code")).to_have_attribute(
+        "aria-pressed", "true"
+    )
+    _, phone = screen(browser, viewport, app)
+    phone.goto(app.join_url)
+    phone.get_by_label("Your name").fill("Ana")
+    phone.get_by_label("You are here as").select_option(label="Parent")
+    phone.get_by_role("button", name="Join").click()
+    expect(phone).to_have_url(re.compile(r"/meetings/\d+/board/$"))
+    expect(phone.locator("#connection")).to_have_attribute("data-state", "connected")
+
+    open_section(phone, "strengths")
+    staff.locator("#section-strengths").get_by_label("Add a strength").fill(STRENGTH)
+    staff.locator("#section-strengths").get_by_role("button", name="Add", exact=True).click()
+    expect(phone.locator("#section-strengths").get_by_text(STRENGTH)).to_be_visible()
+    problems += axe_problems(phone, "a strength arrived")
+
+    mine = "Ana reads to Maya every night."
+    phone.locator("#section-strengths").get_by_label("Add a strength").fill(mine)
+    phone.locator("#section-strengths").get_by_role("button", name="Add", exact=True).click()
+    item = phone.locator("#section-strengths li.item").filter(has_text=mine)
+    item.get_by_role("group").or_(item.locator("summary")).first.click()
+    expect(item.get_by_role("button", name="Save")).to_be_visible()
+    problems += axe_problems(phone, "an Edit form open")
+    shoot(phone, f"{viewport}-edit-open")
+
+    open_section(phone, "safety_scale")
+    phone.get_by_role("button", name="7", exact=True).click()
+    expect(phone.locator("#my-rating")).to_contain_text("You rated 7")
+    problems += axe_problems(phone, "rated")
+
+    staff.once("dialog", lambda dialog: dialog.accept())
+    staff.get_by_role("button", name="End the meeting").click()
+    expect(phone.get_by_text("This meeting has ended.")).to_be_visible()
+    problems += axe_problems(phone, "the meeting ended")
+    staff.goto(app.board_url)
+    problems += axe_problems(staff, "the ended meeting's console")
+
+    assert problems == [], "\n".join(problems)
