@@ -5,11 +5,12 @@ Chromium at a phone's 390 by 844, and every WebSocket frame the phone receives c
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, Request, WebSocket, expect
+from playwright.sync_api import Page, Request, WebSocket, WebSocketRoute, expect
 
 from tests.browser import live
 from tests.browser.live import Screens, ServedApp
@@ -29,6 +30,7 @@ pytestmark = pytest.mark.browser
 seeded_meeting, served_app, screens = live.seeded_meeting, live.served_app, live.screens
 
 STRENGTH = "Rosa picked the children up from school on time every day this week."
+ACTION = "Rosa rings the school nurse on Monday about the inhaler"
 PRESENCE = {"participants"}  # "who is here": pushed to every screen when a phone comes back
 MEASURED = Path(__file__).resolve().parents[2] / "test-results" / "catch-up-bytes.json"
 
@@ -160,3 +162,64 @@ def _measured(**catch_ups: list[tuple[dict, int]]) -> None:
         for step, got in catch_ups.items()
     }
     MEASURED.write_text(json.dumps(sent, indent=1))
+
+
+class PushesLost:
+    """Carries a page's Socket.IO WebSocket through, but drops the pushes of a section while
+    asked to, as if lost on the way."""
+
+    def __init__(self, page: Page) -> None:
+        self.dropping: str | None = None
+        page.route_web_socket(re.compile(r".*/socket\.io/.*"), self._route)
+
+    def _route(self, socket: WebSocketRoute) -> None:
+        server = socket.connect_to_server()
+        server.on_message(lambda message: self._from_server(socket, message))
+        socket.on_message(server.send)
+
+    def _from_server(self, socket: WebSocketRoute, message) -> None:
+        text = message if isinstance(message, str) else message.decode()
+        pushed = text.startswith("42") and '"board:update"' in text
+        if not (pushed and self.dropping and f"section-{self.dropping}" in text):
+            socket.send(message)
+
+
+def test_a_phone_that_added_an_action_is_not_sent_the_plan_again(
+    served_app: ServedApp, screens: Screens
+):
+    """Rosa adds an action: the plan comes back in her answer (its push is lost). Her phone
+    drops off and comes back: it holds the plan as it is, and its catch-up sends no section."""
+    _, projector = screens.open("projector", "projector")
+    sign_in(projector, served_app)
+    start_meeting(projector, served_app, screens)
+    admit_everyone(projector)
+    rosa_context, rosa = screens.open("phone", "rosa")
+    pushes, frames = PushesLost(rosa), Frames()
+    frames.watch(rosa)
+    rosa.goto(served_app.join_url)
+    fill_join_form(rosa, "Rosa", "Relative")
+    expect(rosa).to_have_url(BOARD_URL)
+    expect_connected(rosa)
+    open_section(rosa, "plan")
+
+    pushes.dropping = "plan"
+    rosa.get_by_label("Add an action: what exactly will be done?").fill(ACTION)
+    rosa.get_by_role("button", name="Add action").click()
+    expect(rosa.locator("#section-plan textarea", has_text=ACTION)).to_have_count(1)
+    expect(projector.locator("#section-plan textarea", has_text=ACTION)).to_have_count(1)
+    rosa.wait_for_timeout(500)  # the push of the plan came, and was dropped
+    pushes.dropping = None
+    before = len(frames.catch_ups())
+
+    screens.set_offline(rosa_context, "rosa", True)
+    expect(rosa.locator("#connection")).to_have_attribute("data-state", "offline")
+    screens.set_offline(rosa_context, "rosa", False)
+    expect_connected(rosa)
+    screens.back_online("rosa")
+    rosa.wait_for_timeout(1_000)  # ample for a catch-up's answer on loopback
+    screens.shoot(rosa, "catch-up-own-action", "phone", at=rosa.locator("#section-plan"))
+
+    expect(rosa.locator("#section-plan textarea", has_text=ACTION)).to_have_count(1)
+    missed = frames.catch_ups()[before:]
+    assert missed == [], "the phone was sent again the plan its own answer brought"
+    assert screens.errors == [], "\n".join(screens.errors)

@@ -129,9 +129,12 @@ class HeldBoard:
 
     def take_section_answer(self, section: str, seq: int | None, rendering: str) -> bool:
         """The sender's own answer of a whole section (js/answers.js), unless a newer rendering
-        is shown."""
+        is shown; the section then holds everything up to its number (js/pushes.js
+        `noteSectionSeq`)."""
         if seq is not None and seq < self.shown_seq(section):
             return False
+        if seq is not None:
+            self.section_seq[section] = max(seq, self.shown_seq(section))
         self.sections[section] = rendering
         self._reapply_items(section, seq)
         return True

@@ -6,7 +6,7 @@
 
 import { markMine, showEditors } from "./marks.js";
 import { applyHeld, dropHeld } from "./merge.js";
-import { isOlderThanShown, noteSeq, reapplyItems, takeItem } from "./pushes.js";
+import { isOlderThanShown, noteSectionSeq, noteSeq, reapplyItems, takeItem } from "./pushes.js";
 import { settle } from "./retries.js";
 import { reconnectAfterSave } from "./socket.js";
 
@@ -72,6 +72,7 @@ function afterSwap(event) {
   const swapped = event.detail.target && event.detail.target.id;
   if (swapped) { dropHeld(swapped); }
   if (swapped && swapped.indexOf("section-") === 0) {
+    noteSectionSeq(swapped.slice(8), boardSeq(event.detail.xhr));
     reapplyItems(swapped.slice(8), boardSeq(event.detail.xhr));
   }
   markMine(event.detail.target.parentElement || document);

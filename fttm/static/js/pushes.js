@@ -23,6 +23,13 @@ export function noteSeq(seq) {
   if (typeof seq === "number" && seq > lastSeq) { lastSeq = seq; }
 }
 
+/** The sender's own answer of a whole section, rendered at `seq`, is shown: the section holds
+ *  everything up to that number (a catch-up need not send it again). Never lowered: an older
+ *  answer is not swapped in (js/answers.js), and one that was must not count. */
+export function noteSectionSeq(section, seq) {
+  if (Number.isInteger(seq) && seq > shownSeq(section)) { sectionSeq[section] = seq; }
+}
+
 /** Whether a rendering of `section` at `seq` is older than the one on the screen. */
 export function isOlderThanShown(section, seq) {
   return seq < shownSeq(section);
