@@ -290,3 +290,72 @@ def test_the_live_board_passes_axe_after_each_moment(
     problems += axe_problems(staff, "the ended meeting's console")
 
     assert problems == [], "\n".join(problems)
+
+
+# Zoomed screens, by what a person does: a laptop at 200% (1280x800 and 1366x768 seen through
+# half the CSS pixels), a phone held sideways at 320 px, and 320x256 (WCAG's reflow size, or a
+# small phone with its keyboard up).
+ZOOMED = {
+    "laptop 200%": {"viewport": {"width": 640, "height": 400}, "device_scale_factor": 2},
+    "wide laptop 200%": {"viewport": {"width": 683, "height": 384}, "device_scale_factor": 2},
+    "320 wide": {"viewport": {"width": 320, "height": 640}, "device_scale_factor": 2},
+    "320x256": {"viewport": {"width": 320, "height": 256}, "device_scale_factor": 2},
+}
+# Every control on the page that lies partly outside the screen's width, or of a scrolling page.
+CUT_OFF = """() => {
+  const width = document.documentElement.clientWidth;
+  const cut = [];
+  const controls = document.querySelectorAll("button, summary, a, input, select, textarea");
+  for (const control of controls) {
+    if (control.closest(".figure-scroll")) continue;  // scrolls on purpose, in its own box
+    if (control.matches(".visually-hidden, .skip-link")) continue;
+    const box = control.getBoundingClientRect();
+    if (!box.width || !box.height) continue;
+    if (box.left < -1 || box.right > width + 1)
+      cut.push(`${control.tagName.toLowerCase()} "${(control.innerText || control.name).trim()}"`
+        + ` at ${Math.round(box.left)}..${Math.round(box.right)} of ${width}`);
+  }
+  if (document.documentElement.scrollWidth > width + 1)
+    cut.push(`the page is ${document.documentElement.scrollWidth}px wide on ${width}px`);
+  return cut;
+}"""
+
+
+@pytest.mark.parametrize("size", list(ZOOMED))
+def test_zoomed_pages_reflow_and_the_sticky_bar_yields(
+    browser: Browser, served_app: ServedApp, size: str
+):
+    """At 200% zoom and at 320 px the staff board, the console and a phone's board cut off no
+    control (the actions table becomes cards), and the sticky bar takes at most a quarter of a
+    short screen (below 30rem high it scrolls away with the page)."""
+    app, problems = served_app, []
+    context = browser.new_context(**ZOOMED[size])
+    context.set_default_timeout(10_000)
+    staff = context.new_page()
+    sign_in(staff, app, app.email)
+    for name, path in {"cases": "/cases/", "case": "/cases/1", "dashboard": "/dashboard"}.items():
+        staff.goto(f"{app.url}{path}")
+        problems += [f"{name}: {cut}" for cut in staff.evaluate(CUT_OFF)]
+    staff.goto(app.board_url)
+    staff.get_by_role("button", name="Start the meeting").click()
+    expect(staff.locator("body")).to_have_attribute("data-screen", "presenting")
+    problems += [f"console presenting: {cut}" for cut in staff.evaluate(CUT_OFF)]
+    show_staff_view(staff)
+    open_section(staff, "plan")
+    problems += [f"staff board: {cut}" for cut in staff.evaluate(CUT_OFF)]
+    shoot(staff, f"zoom-{size.replace(' ', '-').replace('%', '')}-staff-plan")
+    narrow = staff.evaluate(
+        "() => [...document.querySelectorAll('#section-plan table :is(textarea, select, input)')]"
+        ".filter(field => field.type !== 'hidden' && field.offsetWidth < 150)"
+        ".map(field => `${field.id}: ${field.offsetWidth}px`)"
+    )
+    problems += [f"staff board: the actions table squeezes {field}" for field in narrow]
+    staff.locator("#section-plan table").first.scroll_into_view_if_needed()
+    shoot(staff, f"zoom-{size.replace(' ', '-').replace('%', '')}-staff-actions")
+    bar = staff.evaluate(
+        "() => { const bar = document.querySelector('.board-bar');"
+        " return [getComputedStyle(bar).position, bar.offsetHeight, innerHeight]; }"
+    )
+    if bar[0] in ("sticky", "fixed"):
+        assert bar[1] <= bar[2] / 4, f"{size}: the sticky bar takes {bar[1]} of {bar[2]} px"
+    assert problems == [], "\n".join(problems)
