@@ -346,7 +346,7 @@ def test_zoomed_pages_reflow_and_the_sticky_bar_yields(
     shoot(staff, f"zoom-{size.replace(' ', '-').replace('%', '')}-staff-plan")
     narrow = staff.evaluate(
         "() => [...document.querySelectorAll('#section-plan table :is(textarea, select, input)')]"
-        ".filter(field => field.type !== 'hidden' && field.offsetWidth < 150)"
+        ".filter(field => field.type !== 'hidden' && field.offsetWidth < 96)"
         ".map(field => `${field.id}: ${field.offsetWidth}px`)"
     )
     problems += [f"staff board: the actions table squeezes {field}" for field in narrow]
