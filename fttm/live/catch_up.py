@@ -40,8 +40,8 @@ from fttm.transcript.models import TranscriptEvent
 
 # "Who is here" changes when a socket comes or goes, which makes no event: always rendered fresh.
 LIVE_SECTIONS = frozenset({"participants"})
-# Past this many changes since what a screen holds, it is sent the whole board: reading them all
-# would cost more than rendering it.
+# The most changes read for one catch-up, newest first: a section held from before them is sent
+# without reading further (reading them all would cost more than rendering it).
 MOST_EVENTS = 500
 # The most items pushed alone a screen may say it holds (js/pushes.js sends at most as many).
 MOST_ITEMS = 200
@@ -84,9 +84,9 @@ def held_from(data) -> Held | None:
 
 def missed(meeting: Meeting, audience: str, held: Held, seq: int) -> tuple[str, ...]:
     """The sections a screen of `audience` holding `held` lacks now that the board is at `seq`:
-    those changed after its rendering of them, and every section it does not hold. When its
-    numbers make no sense here (ahead of the database, say, restored from a backup) or it is
-    too far behind, every section."""
+    those changed after its rendering of them, every section it does not hold, and each held
+    from before the newest MOST_EVENTS changes (too far behind). When its numbers make no
+    sense here (ahead of the database, say, restored from a backup), every section."""
     numbers = [*held.sections.values(), *held.items.values()]
     if not held.sections or held.since > seq or max(numbers) > held.since:
         return EVERYTHING
@@ -97,14 +97,15 @@ def missed(meeting: Meeting, audience: str, held: Held, seq: int) -> tuple[str, 
             TranscriptEvent.seq > min(held.sections.values()),
             TranscriptEvent.seq <= seq,
         )
-        .order_by(TranscriptEvent.seq)
-        .limit(MOST_EVENTS + 1)
+        .order_by(TranscriptEvent.seq.desc())
+        .limit(MOST_EVENTS)
     ).all()
-    if len(events) > MOST_EVENTS:
-        return EVERYTHING
+    names = set(EVERYTHING) - set(held.sections)
+    if len(events) == MOST_EVENTS:  # older changes were not read: what only they touched
+        oldest_read = events[-1].seq
+        names.update(name for name, number in held.sections.items() if number + 1 < oldest_read)
     if audience != STAFF:
         events = _pushed_to_family(events)
-    names = set(EVERYTHING) - set(held.sections)
     for event in events:
         for name in sections_for([event]):
             if event.seq > held.sections.get(name, 0) and not _held_alone(event, name, held):

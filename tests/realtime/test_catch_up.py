@@ -258,3 +258,24 @@ def test_a_console_up_to_date_is_still_told_about_its_screens(live):
     assert answer["ok"] is True
     assert "board:update" not in names
     assert "wall:presence" in names
+
+
+def test_a_section_held_since_long_ago_does_not_bring_the_whole_board(live, maria, monkeypatch):
+    """Late in a long meeting, the notes were never pushed to Maria's phone (they hold the page's
+    number) while many other changes were. Reconnecting up to date, with more changes since the
+    page than are worth reading, she is sent the notes alone (held from before the changes
+    read), not the whole board; holding them newer, nothing."""
+    page = live.seq()
+    for number in range(4):
+        assert maria.add("worry", {"text": f"Worry {number}"}).status_code == 200
+    socket = live.socket(maria)
+    live.drain()
+    seq = live.seq()
+    monkeypatch.setattr(catch_up, "MOST_EVENTS", 2)
+
+    answer, [update] = sync(socket, holding(seq, notes=page))
+    assert answer == {"ok": True, "seq": seq}
+    assert set(update["sections"]) == {"notes"}
+
+    _answer, updates = sync(socket, holding(seq, notes=seq - 2))
+    assert updates == []
