@@ -76,6 +76,22 @@ function clearOfBar() {
   document.documentElement.style.setProperty("--board-bar-height", height + "px");
 }
 
+// Focus moved onto a control that the sticky bar or the phone's Sections bar covers, even in part
+// (the browser does not scroll for a control it sees partly): scroll it clear of both; "nearest"
+// keeps the page's scroll-padding, which is the bars' height.
+function keepFocusInSight(event) {
+  const target = event.target;
+  if (!(target instanceof Element) || !target.getBoundingClientRect) { return; }
+  const box = target.getBoundingClientRect();
+  const covered = Array.from(document.querySelectorAll(".board-bar, #section-nav")).some((bar) => {
+    const position = getComputedStyle(bar).position;
+    if (bar.contains(target) || target.contains(bar) || (position !== "sticky" && position !== "fixed")) { return false; }
+    const edge = bar.getBoundingClientRect();
+    return edge.height > 0 && box.top < edge.bottom && box.bottom > edge.top;
+  });
+  if (covered) { target.scrollIntoView({ block: "nearest" }); }
+}
+
 // The section a phone shows now.
 function shownSection() {
   const shown = document.querySelector("section.board-section.is-shown");
@@ -152,6 +168,7 @@ export function watchSectionNav() {
   window.addEventListener("hashchange", () => {
     if (PHONE.matches && sectionInAddress()) { showSection(sectionInAddress()); }
   });
+  document.addEventListener("focusin", keepFocusInSight);
   window.addEventListener("scroll", recheck, { passive: true });
   window.addEventListener("resize", () => { clearOfBar(); recheck(); });
   // A push can change a section's height, and so which one is in view.
