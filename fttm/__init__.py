@@ -94,6 +94,7 @@ def _register_areas(app: Flask) -> None:
     from fttm.family_map.views import bp as family_map_bp
     from fttm.health.views import bp as health_bp
     from fttm.joining.views import bp as joining_bp
+    from fttm.live.announcements import add_said_header
     from fttm.live.pushes import push_events
     from fttm.meetings.views import bp as meetings_bp
     from fttm.plans.document_views import bp as plan_documents_bp
@@ -105,6 +106,7 @@ def _register_areas(app: Flask) -> None:
 
     access.init_app(app)
     publisher.subscribe_once(push_events)
+    app.after_request(add_said_header)  # what a screen reader says of the sender's own change
     for blueprint in (
         auth_bp,
         admin_bp,

@@ -87,6 +87,14 @@ def test_a_short_meeting_as_a_screen_reader_hears_it(served_app: ServedApp, scre
     # The same control, in the re-rendered bar, unfolded again as the facilitator had it.
     assert focused(projector) == "BUTTON Unlock “Safety plan”", focused(projector)
 
+    # The facilitator makes Rosa's strength confidential: the button becomes its opposite, and
+    # keeps focus; the phones see the strength go and are told nothing.
+    show = projector.locator("#section-strengths li.item").filter(has_text="Grandma Rosa picks")
+    show.get_by_role("button", name="Make confidential").click()
+    expect(show.get_by_role("button", name="Share with everyone")).to_be_visible()
+    assert focused(projector).startswith("BUTTON Share with everyone"), focused(projector)
+    expect(ana.locator("#section-strengths")).not_to_contain_text("Grandma Rosa picks")
+
     # Ana deletes her strength: the item is gone, so focus lands in its section.
     mine = ana.locator("#section-strengths li.item").filter(has_text="Ana reads to Maya")
     # Right after adding: the box folds as focus leaves it, but not under her finger.

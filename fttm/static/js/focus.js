@@ -26,13 +26,26 @@ function byId(id) {
   return id ? document.getElementById(id) : null;
 }
 
+// A control that turns into its opposite once used ("Make confidential" / "Share with everyone"):
+// the same place on the page, posting to the other step.
+const OPPOSITES = { confidential: "share", share: "confidential" };
+
+function formsPostingTo(action) {
+  return Array.from(document.querySelectorAll("form")).filter((form) =>
+    (form.getAttribute("hx-post") || form.getAttribute("action") || "") === action);
+}
+
 // The control the key names, as the page is now.
 function sameControl(key) {
   const byOwnId = byId(key.id);
   if (byOwnId) { return byOwnId; }
   if (!key.action) { return null; }
-  const forms = Array.from(document.querySelectorAll("form")).filter((form) =>
-    (form.getAttribute("hx-post") || form.getAttribute("action") || "") === key.action);
+  const step = key.action.split("/").pop();
+  if (OPPOSITES[step]) {
+    const [other] = formsPostingTo(key.action.replace(/[^/]+$/, OPPOSITES[step]));
+    if (other && other.querySelector("button")) { return other.querySelector("button"); }
+  }
+  const forms = formsPostingTo(key.action);
   for (const form of forms) {
     if (key.quickAdd) {
       const field = form.querySelector("textarea, input:not([type='hidden']), select");
