@@ -108,6 +108,8 @@ def screen(browser: Browser, kind: str, app: ServedApp) -> tuple[BrowserContext,
 
 def axe_problems(page: Page, where: str) -> list[str]:
     """Run axe on the page as it is: its violations and unexplained review items, in words."""
+    # From the top, nothing is scrolled under the sticky bar (what is, is explained below).
+    page.evaluate("window.scrollTo(0, 0)")
     if not page.evaluate("typeof window.axe !== 'undefined'"):
         page.add_script_tag(url=AXE_PATH)
     results = page.evaluate(
@@ -285,6 +287,9 @@ def test_the_live_board_passes_axe_after_each_moment(
     staff.once("dialog", lambda dialog: dialog.accept())
     staff.get_by_role("button", name="End the meeting").click()
     expect(phone.get_by_text("This meeting has ended.")).to_be_visible()
+    # The ended board may reload once: check the page it settles on.
+    phone.wait_for_load_state("load")
+    expect(phone.locator("#connection")).to_have_attribute("data-state", "connected")
     problems += axe_problems(phone, "the meeting ended")
     staff.goto(app.board_url)
     problems += axe_problems(staff, "the ended meeting's console")
