@@ -37,8 +37,9 @@ from fttm.meetings.models import Meeting, MeetingStatus, Participant, Participan
 from fttm.plans import agreement
 from fttm.plans.versions import version_of_meeting
 
-# Sections that offer the family map's people as choices ("about whom", "who does it").
-PEOPLE_SECTIONS = ("strengths", "worries", "plan", "safety_plan")
+# Sections that offer the family map's people as choices ("about whom", "who does it", and on a
+# staff screen "Let in … as who in the family map").
+PEOPLE_SECTIONS = ("strengths", "worries", "plan", "safety_plan", "participants")
 # Kinds of item whose edit is sent to screens as that item alone (its section may be long, and
 # the actions table repeats every "who" choice in each row), with the fields whose change moves
 # the item elsewhere in its section: then the whole section is sent.
