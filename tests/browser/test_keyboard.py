@@ -146,6 +146,8 @@ def test_a_phone_and_the_console_with_the_keyboard_only(browser: Browser, served
     console.keyboard.press("Enter")
     expect(phone).to_have_url(re.compile(r"/meetings/\d+/board/$"), timeout=10_000)
     expect_focus_kept(console, "Let in")
+    # Walt's line and the banner are gone: focus lands on the section that answered, "Who is here".
+    expect(console.locator("#section-participants h2:focus")).to_have_count(1)
     tab_to(console, "What's working well", within="#wall-steering")
     console.keyboard.press("Space")
     steer = console.locator("#wall-steering").get_by_role("button", name="What's working well")

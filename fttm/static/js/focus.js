@@ -10,7 +10,10 @@ let last = null;  // what was focused last: { element, key }
 function keyOf(element) {
   const form = element.form || element.closest("form");
   const item = element.closest("li[id], tr[id], article[id]");
+  // Its section, or the section its form answers with (the console's "Let in" banner is in none).
   const section = element.closest("[id^='section-'], #who-i-am, #my-agreement, .board-status");
+  const target = form ? (form.getAttribute("hx-target") || "") : "";
+  const answeredIn = target.indexOf("#section-") === 0 ? target.slice(1) : "";
   return {
     id: element.id || "",
     action: form ? (form.getAttribute("hx-post") || form.getAttribute("action") || "") : "",
@@ -18,7 +21,7 @@ function keyOf(element) {
     value: element.getAttribute("value") || "",
     quickAdd: Boolean(form && form.hasAttribute("data-reset")),
     item: item ? item.id : "",
-    section: section ? (section.id || "") : "",
+    section: (section && section.id) || answeredIn,
   };
 }
 
@@ -88,8 +91,15 @@ function landing(key) {
 }
 
 /** If what had focus was replaced (so focus fell to <body>), put it somewhere sensible. */
+// Whether what had focus is gone from the person's reach: taken out, or folded away (an Edit
+// form closed by its own answer), which drops the browser's focus to <body> too.
+function gone(element) {
+  if (!element.isConnected) { return true; }
+  return element.checkVisibility ? !element.checkVisibility() : element.getClientRects().length === 0;
+}
+
 export function restoreFocus() {
-  if (!last || last.element.isConnected) { return; }
+  if (!last || !gone(last.element)) { return; }
   const active = document.activeElement;
   if (active && active !== document.body && active.isConnected) { return; }
   const target = landing(last.key);
@@ -123,15 +133,24 @@ export function keepFocus() {
       last = { element: event.target, key: keyOf(event.target) };
     }
   });
-  // Clicking a button does not focus it in every browser: remember the button pressed.
+  // Clicking a button does not focus it in every browser: remember the form's button pressed
+  // (a form sent, not a fold loading its form or a poll: those are nobody's place to return to).
   document.addEventListener("htmx:beforeRequest", (event) => {
     const active = document.activeElement;
-    if (!active || active === document.body) {
-      const elt = event.detail.elt;
-      const control = elt && (elt.matches("form") ? elt.querySelector("button") : elt);
+    const elt = event.detail.elt;
+    if ((!active || active === document.body) && elt && elt.matches("form")) {
+      const control = elt.querySelector("button");
       if (control) { last = { element: control, key: keyOf(control) }; }
     }
   });
   document.addEventListener("htmx:afterSettle", () => { setTimeout(restoreFocus, 0); });
   document.addEventListener("fttm:replaced", () => { setTimeout(restoreFocus, 0); });
+  // Whatever else takes the focused control away (a push held while someone typed and put in
+  // when they left, a form carried into a new rendering): put focus back once it is done.
+  let pending = false;
+  new MutationObserver(() => {
+    if (pending || !last || !gone(last.element)) { return; }
+    pending = true;
+    setTimeout(() => { pending = false; restoreFocus(); }, 0);
+  }).observe(document.body, { childList: true, subtree: true, attributes: true, attributeFilter: ["open", "hidden"] });
 }
