@@ -22,9 +22,7 @@ LATER = date.today() + timedelta(days=40)
 def _conflict(response) -> str:
     """The words of the conflict message in a 409 answer."""
     assert response.status_code == 409
-    found = re.search(
-        r'<p class="conflict">(.*?)</p>', response.get_data(as_text=True), re.S
-    )
+    found = re.search(r'<p class="conflict">(.*?)</p>', response.get_data(as_text=True), re.S)
     assert found, "no conflict message"
     return html.unescape(found.group(1))
 

@@ -2,7 +2,7 @@
 
 Each board has one live region (#announcer), outside everything a push or an answer replaces. The
 test records, on every screen, each line said in it (a MutationObserver), then checks the lines in
-order: "Saved" for one's own change, "‹name› added a strength" for another's, "You rated 7",
+order: "Saved" for one's own change, "Ana added a strength" for another's, "You rated 7",
 "Safety plan locked", the end of the meeting, and the connection going and coming back, each said
 once. After each of one's own actions focus lands on something sensible, never on <body>.
 """
@@ -49,8 +49,9 @@ def expect_said(page: Page, text: str) -> None:
 def focused(page: Page) -> str:
     """What has focus: its tag and accessible text, never expected to be BODY."""
     return page.evaluate(
-        """() => { const a = document.activeElement;
-        return a ? a.tagName + ' ' + (a.getAttribute('aria-label') || a.textContent || a.value || '').trim() : ''; }"""
+        """() => { const a = document.activeElement; if (!a) { return ''; }
+        const name = a.getAttribute('aria-label') || a.textContent || a.value || '';
+        return a.tagName + ' ' + name.trim(); }"""
     )
 
 
