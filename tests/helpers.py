@@ -231,3 +231,17 @@ def expect_tagged_pdf(body: bytes, language: str) -> None:
     assert str(root.get("/Lang", "")).startswith(language)
     assert root.get("/ViewerPreferences", {}).get("/DisplayDocTitle") == True  # noqa: E712
     assert reader.metadata.title
+
+
+def demo_meeting_started():
+    """The demo seeded, its upcoming review meeting started with everyone who has the code let
+    in: (the demo's seeding answer, the meeting, its facilitator)."""
+    from fttm.demo import seed_demo
+    from fttm.meetings.commands import set_option, start_meeting
+
+    seeded = seed_demo()
+    meeting = db.session.get(Meeting, int(seeded.meeting_path.strip("/").split("/")[1]))
+    facilitator = db.session.scalar(sa.select(User).where(User.email == seeded.logins[0].email))
+    set_option(facilitator, meeting, "admit_everyone", True)
+    start_meeting(facilitator, meeting)
+    return seeded, meeting, facilitator

@@ -11,19 +11,17 @@ from collections import Counter
 from html.parser import HTMLParser
 
 import pytest
-import sqlalchemy as sa
 
 from fttm.auth.models import User
 from fttm.board.commands import rate_safety
 from fttm.core.viewers import Viewer
-from fttm.demo import seed_demo
 from fttm.extensions import db
 from fttm.joining.commands import join_as_staff
 from fttm.meetings import join_codes
-from fttm.meetings.commands import set_option, start_meeting
+from fttm.meetings.commands import set_option
 from fttm.meetings.models import Meeting
 from tests import factories
-from tests.helpers import join_by_code, post_form, sign_in
+from tests.helpers import demo_meeting_started, join_by_code, post_form, sign_in
 
 CONTROLS = ("button", "summary", "a")
 # The words of the controls every item, person or line of the board repeats.
@@ -94,11 +92,7 @@ def controls_of(page: str) -> list[tuple[str, str]]:
 @pytest.fixture
 def demo(app):
     """The demo's review meeting, live, with Ana's phone in and Walt waiting to be let in."""
-    seeded = seed_demo()
-    meeting = db.session.get(Meeting, int(seeded.meeting_path.strip("/").split("/")[1]))
-    facilitator = db.session.scalar(sa.select(User).where(User.email == seeded.logins[0].email))
-    set_option(facilitator, meeting, "admit_everyone", True)
-    start_meeting(facilitator, meeting)
+    seeded, meeting, facilitator = demo_meeting_started()
     ana = app.test_client()
     assert join_by_code(ana, meeting.join_code, "Ana", "parent")[0].status_code == 302
     set_option(facilitator, meeting, "admit_everyone", False)

@@ -13,12 +13,10 @@ from html.parser import HTMLParser
 import pytest
 import sqlalchemy as sa
 
-from fttm.auth.models import User
-from fttm.demo import seed_demo
 from fttm.extensions import db
-from fttm.meetings.commands import set_option, start_meeting
+from fttm.meetings.commands import set_option
 from fttm.meetings.models import Meeting, MeetingStatus
-from tests.helpers import join_by_code, post_form, sign_in
+from tests.helpers import demo_meeting_started, join_by_code, post_form, sign_in
 
 # Attributes that name other elements by id, each a space-separated list.
 REFERENCES = ("for", "aria-labelledby", "aria-describedby", "aria-controls", "list", "form")
@@ -57,11 +55,7 @@ def id_problems(page: str) -> list[str]:
 @pytest.fixture
 def demo(app):
     """The demo, its review meeting live (everyone with the code let in), and its past meeting."""
-    seeded = seed_demo()
-    upcoming = db.session.get(Meeting, int(seeded.meeting_path.strip("/").split("/")[1]))
-    facilitator = db.session.scalar(sa.select(User).where(User.email == seeded.logins[0].email))
-    set_option(facilitator, upcoming, "admit_everyone", True)
-    start_meeting(facilitator, upcoming)
+    seeded, upcoming, facilitator = demo_meeting_started()
     ana = app.test_client()
     assert join_by_code(ana, upcoming.join_code, "Ana", "parent")[0].status_code == 302
     set_option(facilitator, upcoming, "admit_everyone", False)

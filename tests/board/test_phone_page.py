@@ -6,14 +6,7 @@ from __future__ import annotations
 
 import re
 
-import sqlalchemy as sa
-
-from fttm.auth.models import User
-from fttm.demo import seed_demo
-from fttm.extensions import db
-from fttm.meetings.commands import set_option, start_meeting
-from fttm.meetings.models import Meeting
-from tests.helpers import join_by_code
+from tests.helpers import demo_meeting_started, join_by_code
 
 PHONE_PAGE_LIMIT = 150 * 1024  # bytes of HTML, before compression
 
@@ -22,11 +15,7 @@ def test_a_phone_s_first_board_page_is_under_150_kb(app):
     """Ana joins the demo family's live meeting on her phone: the board page she downloads is
     under 150 KB, with every person and line of the family map there to open and change.
     """
-    seeded = seed_demo()
-    meeting = db.session.get(Meeting, int(seeded.meeting_path.strip("/").split("/")[1]))
-    facilitator = db.session.scalar(sa.select(User).where(User.email == seeded.logins[0].email))
-    set_option(facilitator, meeting, "admit_everyone", True)
-    start_meeting(facilitator, meeting)
+    seeded, meeting, _facilitator = demo_meeting_started()
     phone = app.test_client()
     joined, _token = join_by_code(phone, meeting.join_code, "Ana", "parent")
     assert joined.status_code == 302
