@@ -29,9 +29,14 @@ function afterRequest(event) {
   settle(key);
   noteSeq(boardSeq(xhr));
   const saved = xhr.status >= 200 && xhr.status < 300;
-  // A quick-add form answered with its new item alone (its section stays): empty it.
-  if (saved && xhr.getResponseHeader("X-Board-Item") && detail.elt.matches("form[data-reset]")) {
-    detail.elt.reset();
+  // A quick-add form answered with its new item alone (its section stays): empty it. A change
+  // sent again after the network came back is sent by htmx.ajax, not by its form: the form is
+  // the one that still carries its key.
+  const form = detail.elt.matches("form[data-reset]") ? detail.elt
+    : (key ? document.querySelector('form[data-reset][data-key="' + CSS.escape(key) + '"]') : null);
+  if (saved && xhr.getResponseHeader("X-Board-Item") && form) {
+    form.reset();
+    delete form.dataset.sending;
   }
   if (saved) { reconnectAfterSave(); }
   setTimeout(applyHeld, 0);
