@@ -20,6 +20,7 @@ function keyOf(element) {
     name: element.getAttribute("name") || "",
     value: element.getAttribute("value") || "",
     quickAdd: Boolean(form && form.hasAttribute("data-reset")),
+    folded: Boolean(element.closest("details")),  // used inside a fold (the person had opened)
     item: item ? item.id : "",
     section: (section && section.id) || answeredIn,
   };
@@ -68,14 +69,19 @@ function sectionLanding(key) {
   const message = byId("message-" + name);
   if (message && message.textContent.trim()) { return message; }
   const section = byId(key.section);
-  return (section && section.querySelector("h1, h2, h3")) || byId("heading-" + name) || byId("main");
+  const heading = (section && section.querySelector("h1, h2, h3")) || byId("heading-" + name);
+  const first = section && section.querySelector("summary, button, a[href], input:not([type='hidden']), textarea, select");
+  return heading || first || byId("main");
 }
 
 // Whether `element` can take focus now; a control folded away in a <details> that a
 // re-rendering closed (say, "Lock sections") is unfolded again, as the person had it.
-function usable(element) {
+function usable(element, wasFolded) {
   if (!element || element.disabled) { return false; }
-  for (let details = element.closest("details:not([open])"); details; details = details.parentElement.closest("details:not([open])")) {
+  // Unfold only what the person had unfolded: a form that now sits folded away (a phone's
+  // answer, now under "Change your answer") stays folded.
+  for (let details = wasFolded ? element.closest("details:not([open])") : null; details;
+    details = details.parentElement.closest("details:not([open])")) {
     details.open = true;
   }
   return element.checkVisibility ? element.checkVisibility() : element.getClientRects().length > 0;
@@ -83,7 +89,7 @@ function usable(element) {
 
 function landing(key) {
   const control = sameControl(key);
-  if (usable(control)) { return control; }
+  if (usable(control, key.folded)) { return control; }
   const item = byId(key.item);
   const first = item && item.querySelector("summary, button, a[href], input:not([type='hidden']), textarea, select");
   if (first) { return first; }
