@@ -58,7 +58,7 @@ TIMINGS = """() => {
   const navigation = performance.getEntriesByType("navigation")[0];
   return {
     first_paint_ms: at("first-contentful-paint"),
-    dom_content_loaded_ms: navigation.domContentLoadedEventEnd,
+    dom_content_loaded_ms: navigation.domContentLoadedEventStart,
     interactive_ms: at("fttm-interactive"),
     connected_ms: at("bench-connected"),
   };

@@ -18,7 +18,8 @@ from fttm.static_files import IMMUTABLE, imported_modules, tree_version
 from tests.transcript.scripted import run_meeting
 
 STATIC = Path(__file__).resolve().parents[1] / "fttm" / "static"
-ASSET = re.compile(r'<(?:script[^>]*\ssrc|link[^>]*\shref)="(/static/[^"]+)"')
+# A script, a stylesheet or preload, and the Socket.IO client the board fetches once it works.
+ASSET = re.compile(r'(?:<script[^>]*\ssrc|<link[^>]*\shref|\sdata-socket-client)="(/static/[^"]+)"')
 PRELOAD = re.compile(r'<link rel="modulepreload" href="/static/[0-9a-f]+/([^"]+)"')
 # The page's per-request CSRF token (signed with the time), the only text two renderings differ by.
 TOKEN = re.compile(rb'(X-CSRFToken": "|name="csrf_token" value=")[^"]+')

@@ -24,7 +24,8 @@ def phone() -> dict:
 def test_a_new_phone_downloads_the_board_and_its_scripts(phone):
     new = phone["new"]
     assert new["interactive_ms"] is not None and new["first_paint_ms"] is not None
-    assert new["dom_content_loaded_ms"] <= new["interactive_ms"] + 1
+    # interactive is marked inside a DOMContentLoaded handler: after the event starts
+    assert new["dom_content_loaded_ms"] <= new["interactive_ms"]
     paths = [request["path"] for request in new["requests_detail"]]
     assert any(path.endswith("/board/") for path in paths)
     assert any(path.endswith("/js/main.js") for path in paths)
