@@ -24,12 +24,14 @@ from fttm.family_map.models import (
     RelationshipKind,
     Sex,
 )
+from fttm.family_time.models import DraftStatus, FamilyDraft
 from fttm.meetings.models import (
     Meeting,
     MeetingPurpose,
     MeetingStatus,
     Participant,
     ParticipantStatus,
+    PlusDelta,
 )
 from fttm.plans.models import (
     Agreement,
@@ -41,8 +43,10 @@ from fttm.plans.models import (
     PlanVersion,
 )
 from fttm.transcript.models import TranscriptEvent, TranscriptRead
+from fttm.voices.models import AbsentVoice, VoiceSource
 
 __all__ = [
+    "AbsentVoice",
     "Action",
     "ActionStatus",
     "Agreement",
@@ -50,12 +54,14 @@ __all__ = [
     "Case",
     "ConnectionStrength",
     "CopyMethod",
+    "DraftStatus",
     "EcomapConnection",
     "Endorsement",
     "EndorsementDecision",
     "EnergyFlow",
     "FailedLogin",
     "FamilyCopy",
+    "FamilyDraft",
     "Goal",
     "Household",
     "Meeting",
@@ -67,6 +73,7 @@ __all__ = [
     "ParticipantStatus",
     "Person",
     "PlanVersion",
+    "PlusDelta",
     "Relationship",
     "RelationshipKind",
     "Role",
@@ -79,5 +86,6 @@ __all__ = [
     "TranscriptEvent",
     "TranscriptRead",
     "User",
+    "VoiceSource",
     "Worry",
 ]

@@ -32,11 +32,13 @@ AREAS = (
     "board",
     "cases",
     "family_map",
+    "family_time",
     "joining",
     "meetings",
     "plans",
     "reviews",
     "transcript",
+    "voices",
 )
 LAYERS = ("foundation", "models", "core", "domain", "live", "app")
 

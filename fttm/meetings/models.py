@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -77,6 +77,15 @@ class Meeting(db.Model):
     # How far the drawing's centre is moved, in percent of its width and height.
     wall_pan_x: Mapped[int] = mapped_column(default=0)
     wall_pan_y: Mapped[int] = mapped_column(default=0)
+    # The meeting's agenda: its phases in order, each a dict with "key", "name", "section" (a board
+    # section key or None), "minutes" (suggested) and "skipped". Copied from the jurisdiction
+    # profile's default agenda when the meeting is scheduled; the facilitator adjusts it before
+    # opening. Which phase the meeting is in, and since when, moves only through the command layer.
+    agenda: Mapped[list[dict[str, Any]]] = mapped_column(sa.JSON, default=list)
+    phase: Mapped[str | None] = mapped_column(sa.String(40))
+    phase_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Set while the family plans alone (private family time); staff screens see none of its drafts.
+    family_time_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_by_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -131,3 +140,21 @@ class Participant(db.Model):
     last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     meeting: Mapped[Meeting] = relationship(back_populates="participants")
+
+
+class PlusDelta(db.Model):
+    """One participant's word at the end of a meeting: what helped, and what to change next time.
+
+    Kept for the facilitator's fidelity view; never part of the plan.
+    """
+
+    __tablename__ = "plus_deltas"
+    __table_args__ = (sa.UniqueConstraint("meeting_id", "participant_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(sa.ForeignKey("meetings.id"), index=True)
+    participant_id: Mapped[int] = mapped_column(sa.ForeignKey("participants.id"))
+    plus: Mapped[str | None] = mapped_column(sa.String(1000))
+    delta: Mapped[str | None] = mapped_column(sa.String(1000))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
