@@ -100,6 +100,7 @@ def _register_areas(app: Flask) -> None:
     from fttm.plans.document_views import bp as plan_documents_bp
     from fttm.plans.views import bp as plans_bp
     from fttm.reviews.fidelity_views import bp as fidelity_bp
+    from fttm.reviews.plus_delta_views import bp as plus_delta_bp
     from fttm.reviews.views import bp as reviews_bp
     from fttm.transcript.views import bp as transcript_bp
     from fttm.wall.views import bp as wall_bp
@@ -121,6 +122,7 @@ def _register_areas(app: Flask) -> None:
         plan_documents_bp,
         reviews_bp,
         fidelity_bp,
+        plus_delta_bp,
         transcript_bp,
         health_bp,
     ):

@@ -12,6 +12,7 @@ from fttm.auth.access import caseworker_required, meeting_or_404
 from fttm.jurisdictions import profile
 from fttm.meetings.models import MeetingStatus
 from fttm.reviews.fidelity import meeting_fidelity, team_fidelity
+from fttm.reviews.plus_delta import answers as plus_delta_answers
 from fttm.timestamps import utcnow
 
 bp = Blueprint("fidelity", __name__)
@@ -44,6 +45,8 @@ def meeting(meeting_id: int):
         case=found.case,
         zone=profile(found.case.jurisdiction).zone,
         fidelity=meeting_fidelity(found),
+        plus_deltas=plus_delta_answers(found),
+        role_label=lambda key: profile(found.case.jurisdiction).label("participant_roles", key),
     )
 
 

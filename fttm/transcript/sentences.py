@@ -324,6 +324,14 @@ class Teller:
             return _(
                 "%(actor)s rated safety %(score)s out of 10", actor=actor, score=after.get("score")
             )
+        if event.kind == "plus_delta.given":
+            # The words are for the facilitator's fidelity view, not the meeting's record.
+            if before:
+                return _("%(actor)s changed their plus / delta for the facilitator", actor=actor)
+            return _(
+                "%(actor)s said what helped and what to change next time (plus / delta)",
+                actor=actor,
+            )
         if event.kind == "plan_version.taken":
             return _(
                 "%(actor)s kept the plan as version %(number)s",
