@@ -44,7 +44,7 @@ from fttm.models import (
 from fttm.plans import agreement, copies
 from fttm.plans.models import PlanVersion
 from fttm.plans.versions import latest_version
-from fttm.reviews import endorsement
+from fttm.reviews import endorsement, plus_delta
 from fttm.timestamps import Clock, clock_at, from_local, to_local, utcnow
 
 TEAM = "Demo Team"
@@ -246,6 +246,12 @@ AGREEMENTS = (
         "next morning.",
     ),
 )
+# (person key, what helped, what to change next time): plus / delta on their phones afterwards.
+PLUS_DELTAS = (
+    ("ana", "Starting with what is going well. I didn't feel judged.", None),
+    ("rosa", "Leo drawing the family map himself.", "Start later: I came straight from work."),
+    ("leo", None, "Less talking about me like I'm not there."),
+)
 # (person key, method, days after the meeting) a copy of the plan was given.
 COPIES = (
     ("ana", "in_person", 0),
@@ -412,6 +418,7 @@ def _first_meeting(
     version = latest_version(case.id)
     ended = clock.now
     _agreed(room, version)
+    _plus_deltas(room)
     _copies_given(room, version, ended)
     clock.now = ended + timedelta(days=3)
     endorsement.decide(
@@ -556,6 +563,13 @@ def _agreed(room: _Room, version: PlanVersion) -> None:
                 response=response,
                 comment=comment,
             )
+
+
+def _plus_deltas(room: _Room) -> None:
+    """Ana, Rosa and Leo say on their phones what helped and what to change next time."""
+    for key, helped, change in PLUS_DELTAS:
+        room.clock.advance(MINUTE)
+        plus_delta.give(room.phones[key], helped, change)
 
 
 def _copies_given(room: _Room, version: PlanVersion, ended: datetime) -> None:

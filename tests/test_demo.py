@@ -165,11 +165,13 @@ def test_every_board_row_has_its_transcript_event_in_the_past_meeting(seeded):
     taken = kinds.index("plan_version.taken")
     assert kinds[taken - 1] == "meeting.ended"
     assert all(held.started_at <= e.at <= held.ended_at for e in in_meeting[started : taken + 1])
-    # After the meeting: who agreed, the supervisor's endorsement and the family's copies.
+    # After the meeting: who agreed, plus / delta, the supervisor's endorsement and the family's
+    # copies.
     afterwards = in_meeting[taken + 1 :]
     assert {e.kind for e in afterwards} == {
         "agreement.given",
         "agreement.recorded",
+        "plus_delta.given",
         "plan_version.endorsed",
         "family_copy.recorded",
     }
