@@ -102,6 +102,7 @@ def _register_areas(app: Flask) -> None:
     from fttm.reviews.fidelity_views import bp as fidelity_bp
     from fttm.reviews.views import bp as reviews_bp
     from fttm.transcript.views import bp as transcript_bp
+    from fttm.voices.views import bp as voices_bp
     from fttm.wall.views import bp as wall_bp
 
     access.init_app(app)
@@ -123,6 +124,7 @@ def _register_areas(app: Flask) -> None:
         fidelity_bp,
         transcript_bp,
         health_bp,
+        voices_bp,
     ):
         app.register_blueprint(blueprint)
     cli.init_app(app)
