@@ -26,7 +26,7 @@ from tests.helpers import count
 from tests.voices import samples
 
 pytestmark = pytest.mark.browser
-served_app, screens = live.served_app, live.screens
+seeded_meeting, served_app, screens = live.seeded_meeting, live.served_app, live.screens
 
 WORDS = "I like my three houses: Mum's, Nan's and school"
 DESCRIPTION = "A drawing of three houses in red, green and blue"

@@ -5,6 +5,9 @@ from __future__ import annotations
 import io
 from datetime import date
 
+from werkzeug.datastructures import FileStorage
+from werkzeug.test import encode_multipart
+
 VOICE = {
     "source": "child",
     "from_name": "Leo",
@@ -25,10 +28,13 @@ def post_voice(screen, meeting_id: int, picture: bytes | None = None, name="draw
     """Staff send the add form (with a picture, if any) from their browser."""
     data = voice_form(**form)
     if picture is not None:
-        data["picture"] = (io.BytesIO(picture), name)
+        data["picture"] = FileStorage(io.BytesIO(picture), name)
+    # Encoded in memory: the test client would spool a large body to a file that a refused
+    # request never reads to its end (and so never closes).
+    boundary, body = encode_multipart(data)
     return screen.browser.post(
         f"/meetings/{meeting_id}/voices/",
-        data=data,
+        data=body,
         headers={"X-CSRFToken": screen.csrf},
-        content_type="multipart/form-data",
+        content_type=f"multipart/form-data; boundary={boundary}",
     )
