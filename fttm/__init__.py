@@ -103,6 +103,7 @@ def _register_areas(app: Flask) -> None:
     from fttm.reviews.plus_delta_views import bp as plus_delta_bp
     from fttm.reviews.views import bp as reviews_bp
     from fttm.transcript.views import bp as transcript_bp
+    from fttm.voices.views import bp as voices_bp
     from fttm.wall.views import bp as wall_bp
 
     access.init_app(app)
@@ -125,6 +126,7 @@ def _register_areas(app: Flask) -> None:
         plus_delta_bp,
         transcript_bp,
         health_bp,
+        voices_bp,
     ):
         app.register_blueprint(blueprint)
     cli.init_app(app)

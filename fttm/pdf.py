@@ -17,6 +17,8 @@ from fttm.error_pages import render_error
 from fttm.static_files import unversioned
 
 STATIC_PREFIX = "/static/"
+# Pictures the document carries itself, re-encoded by fttm (fttm.voices.pictures): no fetch.
+PICTURE_URIS = ("data:image/png;base64,", "data:image/jpeg;base64,")
 logger = logging.getLogger(__name__)
 # WeasyPrint reports every CSS rule it skips (screen-only media queries): only errors matter here.
 logging.getLogger("weasyprint").setLevel(logging.ERROR)
@@ -40,9 +42,11 @@ def _fetcher():
 
     class LocalFilesOnly(URLFetcher):
         def fetch(self, url, headers=None):
+            if url.startswith(PICTURE_URIS):  # a picture embedded in the page (a voice's drawing)
+                return super().fetch(url, headers)
             return super().fetch(_static_file(url).as_uri(), headers)
 
-    return LocalFilesOnly(allowed_protocols=("file",))
+    return LocalFilesOnly(allowed_protocols=("file", "data"))
 
 
 def pdf_bytes(html: str) -> bytes:

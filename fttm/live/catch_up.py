@@ -37,6 +37,7 @@ from fttm.live.sections import item_element_id, sent_alone
 from fttm.meetings.models import Meeting
 from fttm.routing import MAX_ID
 from fttm.transcript.models import TranscriptEvent
+from fttm.voices.rendering import kept_from_room
 
 # "Who is here" changes when a socket comes or goes, which makes no event: always rendered fresh.
 LIVE_SECTIONS = frozenset({"participants"})
@@ -136,6 +137,7 @@ def _pushed_to_family(events: list[TranscriptEvent]) -> list[TranscriptEvent]:
     was pushed, standing for its earlier ones.) Catching up then tells a family screen nothing
     its pushes did not: not even that something confidential changed, and where."""
     events = [event for event in events if event.section not in STAFF_ONLY_SECTIONS]
+    events = [event for event in events if not kept_from_room(event)]
     wanted: dict[str, set[int]] = {}
     for item in filter(None, map(_alone, events)):
         wanted.setdefault(item[0], set()).add(item[1])

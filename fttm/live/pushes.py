@@ -30,6 +30,7 @@ from fttm.live.sections import (
     sent_alone,
 )
 from fttm.meetings.models import Meeting
+from fttm.voices.rendering import kept_from_room
 
 logger = logging.getLogger(__name__)
 EVERYTHING = ("status", *SECTIONS)
@@ -59,7 +60,7 @@ def sections_for(events) -> set[str]:
 
 def audiences_for(events) -> tuple[str, ...]:
     """Which audiences a batch of events changes something for."""
-    if all(event.section in STAFF_ONLY_SECTIONS for event in events):
+    if all(event.section in STAFF_ONLY_SECTIONS or kept_from_room(event) for event in events):
         return (STAFF,)
     return AUDIENCES
 

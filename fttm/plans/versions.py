@@ -19,6 +19,7 @@ from fttm.family_map.models import Person
 from fttm.meetings.models import Meeting, Participant
 from fttm.plans.models import PlanVersion
 from fttm.timestamps import utcnow
+from fttm.voices.rendering import voices_snapshot
 
 DONE = "done"
 
@@ -72,6 +73,7 @@ def snapshot_plan(meeting: Meeting) -> dict[str, Any]:
         for p in everyone
         if p.deleted_at is None
     }
+    snapshot["voices"] = voices_snapshot(meeting)
     return snapshot
 
 

@@ -81,6 +81,7 @@ def _real_ids(live: LiveMeeting, maria: Screen) -> dict[str, int]:
         "participant_id": maria.participant_id,
         "item_id": strength or 1,
         "person_id": 1,
+        "voice_id": 1,
     }
 
 
