@@ -27,6 +27,7 @@ from fttm.templating import local_date, local_datetime
 from fttm.transcript.models import TranscriptEvent
 from fttm.transcript.replay import ReplayedBoard, apply, current_board
 from fttm.transcript.vocabulary import field_names, item_nouns, word_lists
+from fttm.voices.models import AbsentVoice
 
 logger = logging.getLogger(__name__)
 TITLES = {"action": "what", "person": "name", "household": "name"}
@@ -324,6 +325,8 @@ class Teller:
             return _(
                 "%(actor)s rated safety %(score)s out of 10", actor=actor, score=after.get("score")
             )
+        if kind == "voice":
+            return self._voice(event, verb, actor, after)
         if event.kind == "plus_delta.given":
             # The words are for the facilitator's fidelity view, not the meeting's record.
             if before:
@@ -415,6 +418,43 @@ class Teller:
         }
         return sentences[verb] % {"actor": actor} if verb in sentences else None
 
+    def _voice(self, event, verb: str, actor: str, after: dict) -> str | None:
+        """A contribution from someone not in the room: whose, through whom, and what it was."""
+        row = db.session.get(AbsentVoice, event.target_id) if event.target_id else None
+        name = after.get("from_name") or (row.from_name if row else "?")
+        if verb == "added":
+            through = after.get("through_name")
+            sentence = (
+                _(
+                    "%(actor)s added the voice of %(name)s, through %(through)s",
+                    actor=actor,
+                    name=name,
+                    through=through,
+                )
+                if through
+                else _("%(actor)s added the voice of %(name)s", actor=actor, name=name)
+            )
+            if after.get("words"):
+                sentence += f": “{shorten(after['words'])}”"
+            if after.get("picture_type"):
+                sentence += " " + _(
+                    "(a picture: %(description)s)",
+                    description=after.get("picture_description") or "",
+                )
+            if after.get("shareable") is False:
+                sentence += " " + _("(staff only: they did not agree to the family seeing it)")
+            return sentence
+        sentences = {
+            "edited": _("%(actor)s changed the voice of %(name)s"),
+            "moved": _("%(actor)s moved the voice of %(name)s to “%(section)s”"),
+            "deleted": _("%(actor)s removed the voice of %(name)s"),
+            "restored": _("%(actor)s brought back the voice of %(name)s"),
+        }
+        if verb not in sentences:
+            return None
+        section = section_titles().get(after.get("section") or "", "")
+        return sentences[verb] % {"actor": actor, "name": name, "section": section}
+
     def _wall(self, actor: str, after: dict) -> str:
         """What the facilitator put on the wall, or how they moved its view."""
         if "wall_drawing" in after:
@@ -427,6 +467,14 @@ class Teller:
                 return _("%(actor)s showed the whole board on the wall", actor=actor)
             return _("%(actor)s showed “%(what)s” on the wall", actor=actor, what=what)
         return _("%(actor)s zoomed or moved the family map on the wall", actor=actor)
+
+
+def shorten(text: str, most: int = 120) -> str:
+    """Words cut at a word's end to about `most` characters, with an ellipsis when cut."""
+    text = " ".join(text.split())
+    if len(text) <= most:
+        return text
+    return text[:most].rsplit(" ", 1)[0] + "…"
 
 
 def sentence(event: TranscriptEvent, world: World | None = None) -> str:

@@ -125,3 +125,29 @@ def test_edit_remove_and_restore_are_recorded(app, facilitator, meeting):
         "voice.deleted",
         "voice.restored",
     ]
+
+
+def test_the_transcript_tells_each_change_to_a_voice(app, facilitator, meeting):
+    from fttm.transcript.sentences import sentence
+
+    with app.test_request_context():
+        voice = commands.add_voice(
+            facilitator, meeting, voice_form(), samples.drawing_png_with_gps()
+        )
+        form = voice_form(shareable="1", section="worries", base_version=str(voice.version))
+        commands.edit_voice(facilitator, meeting, voice.id, form)
+        commands.remove_voice(facilitator, meeting, voice.id)
+        commands.restore_voice(facilitator, meeting, voice.id)
+        told = [sentence(event) for event in transcript_events(meeting.case_id)[-5:]]
+    who = f"{facilitator.name} (Facilitator)"
+    assert told[0] == (
+        f"{who} added the voice of Leo, through Ms Park: “I like my three houses” "
+        "(a picture: Three houses: mum's, nan's and school) "
+        "(staff only: they did not agree to the family seeing it)"
+    )
+    assert told[1:] == [
+        f"{who} changed the voice of Leo",
+        f"{who} moved the voice of Leo to “What are we worried about”",
+        f"{who} removed the voice of Leo",
+        f"{who} brought back the voice of Leo",
+    ]
