@@ -44,8 +44,8 @@ def _authors(drafts) -> dict[int, str]:
 def panel_html(
     meeting: Meeting, *, for_wall: bool, page_csrf_token: str = "", oob: bool = False
 ) -> Markup:
-    """The family's panel of drafts: with forms on a phone, read-only on the wall; an empty,
-    hidden placeholder while there is no private time and nothing drafted."""
+    """The family's panel of drafts: with forms on a phone, read-only on the wall (and there
+    only during private time); an empty, hidden placeholder when there is nothing to show."""
     drafts = open_drafts(meeting.case_id)
     html = render_template(
         "family_time/_panel.html",
@@ -53,7 +53,9 @@ def panel_html(
         drafts=drafts,
         authors=_authors(drafts),
         title_field=title_field,
-        showing=running(meeting) or bool(drafts),
+        # The wall is seen by the whole room: once the professionals are back (private time
+        # over, nothing shared), it no longer shows the drafts; a phone is its family member's.
+        showing=running(meeting) or (bool(drafts) and not for_wall),
         running=running(meeting),
         for_wall=for_wall,
         read_only=meeting.status not in (MeetingStatus.OPEN, MeetingStatus.LIVE),
