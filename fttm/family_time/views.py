@@ -88,16 +88,16 @@ def share(viewer: Viewer):
     return _answer(viewer)
 
 
-@bp.post("/drafts/<int:draft_id>")
+@bp.post("/drafts/<int:item_id>")
 @board_change("status")
-def edit_draft(viewer: Viewer, draft_id: int):
+def edit_draft(viewer: Viewer, item_id: int):
     """A family member changes a draft's words."""
     base = whole_number(request.form.get("base_version", ""))
     if base is None:
         raise Invalid({"base_version": _reload()})
     text = request.form.get("text", "")
     try:
-        commands.edit_draft(viewer, draft_id, text, base_version=base, key=request_key())
+        commands.edit_draft(viewer, item_id, text, base_version=base, key=request_key())
     except Conflict:
         # Told above the status bar: the form, with the words they typed, stays as it is.
         db.session.rollback()
@@ -105,11 +105,11 @@ def edit_draft(viewer: Viewer, draft_id: int):
     return _answer(viewer)
 
 
-@bp.post("/drafts/<int:draft_id>/delete")
+@bp.post("/drafts/<int:item_id>/delete")
 @board_change("status")
-def delete_draft(viewer: Viewer, draft_id: int):
+def delete_draft(viewer: Viewer, item_id: int):
     """A family member takes a draft out of the family's plan."""
-    commands.delete_draft(viewer, draft_id, key=request_key())
+    commands.delete_draft(viewer, item_id, key=request_key())
     return _answer(viewer)
 
 

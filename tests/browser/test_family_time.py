@@ -16,6 +16,7 @@ from playwright.sync_api import Page, Response, WebSocket, expect
 from tests.browser import live
 from tests.browser.live import Screens, ServedApp
 from tests.browser.pages import open_section
+from tests.browser.test_accessibility import AXE_PATH, _serve_axe, axe_problems
 from tests.browser.test_live_board import add_strength, expect_connected, gather, strength_items
 
 pytestmark = pytest.mark.browser
@@ -96,6 +97,11 @@ def test_the_console_sees_nothing_of_the_draft_until_it_is_shared(
         expect(strength_items(projector, words)).to_have_count(0)
     assert "2 items drafted." in staff_bytes
     assert _panel(projector).count() == 0
+    for context in (meeting.ana.context, projector.context):
+        context.route(f"{served_app.url}{AXE_PATH}", _serve_axe)
+    problems = axe_problems(ana, "phone with drafts") + axe_problems(wall, "wall with drafts")
+    problems += axe_problems(projector, "console in private family time")
+    assert problems == []
 
     rosa.once("dialog", lambda dialog: dialog.accept())
     _panel(rosa).get_by_role("button", name="Share our plan with the team").click()

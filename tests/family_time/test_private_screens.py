@@ -13,7 +13,8 @@ from fttm.board.models import Strength
 from fttm.core.registry import SECTIONS
 from fttm.extensions import db
 from fttm.family_time.models import FamilyDraft
-from tests.helpers import footprint, latest_id
+from tests.helpers import footprint, latest_id, page_csrf
+from tests.live_meeting import outsider
 
 SECRETS = {
     "strength": ("text", "Maria sings Leo to sleep every night"),
@@ -157,6 +158,14 @@ def test_bad_draft_requests_get_clear_messages_and_change_nothing(live, maria, n
     assert staff_edit.status_code == 404
     assert SECRETS["strength"][1] not in staff_edit.get_data(as_text=True)
     assert live.staff.post(f"{base}/{draft.id}/delete").status_code == 404
+    stranger = outsider(live.app)  # staff of another team, with a genuine CSRF token
+    token = {"X-CSRFToken": page_csrf(stranger.browser.get("/cases/").get_data(as_text=True))}
+    for path in (f"{base}/{draft.id}", f"{base}/{draft.id}/delete"):
+        answer = stranger.browser.post(path, data={"text": "x", "base_version": "1"}, headers=token)
+        assert answer.status_code == 404
+        assert SECRETS["strength"][1] not in answer.get_data(as_text=True)
+    panel = stranger.browser.get(f"/meetings/{live.id}/family-time/panel")
+    assert panel.status_code == 404
     assert maria.post(f"/meetings/{live.id}/family-time/start").status_code in (302, 403, 404)
     empty_draft = maria.add("strength", {"text": ""})
     assert empty_draft.status_code == 400
