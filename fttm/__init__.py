@@ -92,9 +92,11 @@ def _register_areas(app: Flask) -> None:
     from fttm.cases.dashboard_views import bp as dashboard_bp
     from fttm.cases.views import bp as cases_bp
     from fttm.family_map.views import bp as family_map_bp
+    from fttm.family_time.views import bp as family_time_bp
     from fttm.health.views import bp as health_bp
     from fttm.joining.views import bp as joining_bp
     from fttm.live.announcements import add_said_header
+    from fttm.live.family_time import push_drafts
     from fttm.live.pushes import push_events
     from fttm.meetings.views import bp as meetings_bp
     from fttm.plans.document_views import bp as plan_documents_bp
@@ -108,6 +110,7 @@ def _register_areas(app: Flask) -> None:
 
     access.init_app(app)
     publisher.subscribe_once(push_events)
+    publisher.subscribe_once(push_drafts)
     app.after_request(add_said_header)  # what a screen reader says of the sender's own change
     for blueprint in (
         auth_bp,
@@ -119,6 +122,7 @@ def _register_areas(app: Flask) -> None:
         board_bp,
         wall_bp,
         family_map_bp,
+        family_time_bp,
         plans_bp,
         plan_documents_bp,
         reviews_bp,

@@ -26,6 +26,7 @@ from fttm.core.rows import (
 from fttm.core.viewers import Viewer
 from fttm.errors import Conflict, Invalid, NotAllowed, NotFound
 from fttm.extensions import db
+from fttm.family_time import commands as family_time
 from fttm.forms import whole_number
 from fttm.idempotency import RequestKey
 from fttm.timestamps import utcnow
@@ -63,6 +64,10 @@ def _fields(item_kind: ItemKind) -> tuple[str, ...]:
 def add_item(viewer: Viewer, kind_name: str, raw: dict, *, key: RequestKey | str | None = None):
     """Add a strength, worry, goal, objective, action, safety step or note."""
     item_kind = item_kind_named(kind_name)
+    if family_time.diverts(viewer):
+        # Private family time: a family member's new item is the family's draft, never the
+        # board's, whichever form or path sent it (fttm.family_time).
+        return family_time.add_draft(viewer, kind_name, raw, key=key)
     _may_write(viewer, item_kind)
     if (done := _replayed(viewer, item_kind, key)) is not None:
         return done
@@ -72,23 +77,31 @@ def add_item(viewer: Viewer, kind_name: str, raw: dict, *, key: RequestKey | str
         raise NotAllowed(_("Only the facilitator can do this."))
     values = clean(item_kind, raw, viewer.meeting, partial=False, staff=viewer.is_staff)
     with viewer_change(viewer, key) as current:
-        item = item_kind.model(
-            case_id=viewer.meeting.case_id,
-            **values,
-            confidential=confidential,
-            created_by_participant_id=viewer.participant.id,
-            created_by_user_id=viewer.participant.user_id,
+        return create_item(
+            current, item_kind, values, viewer.meeting, viewer.participant, confidential
         )
-        if item_kind.name == "note":
-            item.meeting_id = viewer.meeting.id
-        db.session.add(item)
-        db.session.flush()
-        current.record(
-            f"{item_kind.name}.added",
-            item,
-            after=snapshot(item, (*_fields(item_kind), "confidential")),
-            section=item_kind.section,
-        )
+
+
+def create_item(current, item_kind: ItemKind, values: dict, meeting, author, confidential=False):
+    """Inside a change: put a new item on the board, written by `author` (a participant), and
+    record its event (also how a shared family draft becomes a board item)."""
+    item = item_kind.model(
+        case_id=meeting.case_id,
+        **values,
+        confidential=confidential,
+        created_by_participant_id=author.id,
+        created_by_user_id=author.user_id,
+    )
+    if item_kind.name == "note":
+        item.meeting_id = meeting.id
+    db.session.add(item)
+    db.session.flush()
+    current.record(
+        f"{item_kind.name}.added",
+        item,
+        after=snapshot(item, (*_fields(item_kind), "confidential")),
+        section=item_kind.section,
+    )
     return item
 
 

@@ -16,9 +16,11 @@ from fttm.core.registry import KINDS, SECTIONS
 from fttm.core.viewers import STAFF, Viewer
 from fttm.errors import Conflict, Invalid, NotAllowed
 from fttm.extensions import db
+from fttm.family_time.models import FamilyDraft
 from fttm.forms import whole_number
 from fttm.idempotency import request_key
 from fttm.live import screens
+from fttm.live.family_time import drafted
 from fttm.live.http import (
     board_change,
     board_page,
@@ -82,6 +84,8 @@ def add(viewer: Viewer, kind: str):
     """Add an item to a section."""
     form = expand_who(posted())
     item = commands.add_item(viewer, kind, form, key=request_key())
+    if isinstance(item, FamilyDraft):  # private family time: kept in the family's plan
+        return drafted(viewer, commands.section_of(kind))
     if sent_alone(kind, "added", form) and item.deleted_at is None:
         return respond_item(viewer, kind, item)
     return respond(viewer, commands.section_of(kind))

@@ -85,6 +85,15 @@ def may_write(viewer: Viewer, section: str, *, staff_only: bool = False) -> None
         raise NotAllowed(_("Only the facilitator writes here."))
     if section in (viewer.meeting.locked_sections or []) and not viewer.is_staff:
         raise NotAllowed(_("The facilitator has locked this section for now."))
+    if viewer.meeting.family_time_started_at is not None and not viewer.is_staff:
+        # Private family time: the family's new items become drafts (fttm.family_time); any other
+        # change would show on staff screens at once, so it waits until the draft is shared.
+        raise NotAllowed(
+            _(
+                "During private family time, new items go into your family's plan: add them "
+                "there. Changes to the board can be made once the plan is shared."
+            )
+        )
 
 
 def own_or_staff(viewer: Viewer, item, *, removing: bool = False) -> None:

@@ -243,6 +243,9 @@ def _catch_up(data) -> dict:
     connection = _connections.get(request.sid)
     if viewer.is_staff and connection is not None:
         screens.catch_up_screen(viewer, connection.screen, request.sid)
+    from fttm.live import family_time  # the family's drafts: to a family phone or a wall only
+
+    family_time.catch_up(viewer, connection.screen if connection else None, request.sid)
     return {"ok": True, "seq": seq}
 
 

@@ -180,14 +180,20 @@ def start_meeting(actor: User, meeting: Meeting) -> Meeting:
     return _set_status(actor, meeting, MeetingStatus.LIVE, "meeting.started", started_at=utcnow())
 
 
-def end_meeting(actor: User, meeting: Meeting) -> Meeting:
+def end_meeting(actor: User, meeting: Meeting, drafts: str | None = None) -> Meeting:
     """End the meeting: from now on every family device is read-only, and the plan as it
-    stands becomes the case's next numbered plan version, in the same transaction.
+    stands becomes the case's next numbered plan version, in the same transaction. Family
+    drafts not yet shared are kept or discarded as `drafts` says ("keep" or "discard"): without
+    that choice, a meeting with such drafts is not ended.
     """
+    from fttm.family_time import commands as family_time
+
     require_team(actor, meeting.case)
     if meeting.status not in LIVE_STATES:
         raise Invalid({"status": _("Only an open or live meeting can be ended.")})
+    family_time.check_settle_choice(meeting, drafts)
     with meeting_change(meeting, Actor.for_user(actor)) as current:
+        family_time.settle(current, meeting, drafts)
         before = {"status": meeting.status.value}
         meeting.status = MeetingStatus.ENDED
         meeting.ended_at = utcnow()

@@ -164,7 +164,8 @@ def lifecycle(meeting_id: int, step: str):
         "start": commands.start_meeting,
         "end": commands.end_meeting,
     }[step]
-    return _control(meeting_id, action)
+    # Ending: what to do with family drafts not yet shared ("keep" or "discard"), if any.
+    return _control(meeting_id, action, *([request.form.get("drafts")] if step == "end" else []))
 
 
 @bp.post("/meetings/<int:meeting_id>/settings/<any(admit_everyone,join_details_hidden):option>")

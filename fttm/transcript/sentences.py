@@ -21,6 +21,7 @@ from fttm.core.registry import section_titles
 from fttm.extensions import db
 from fttm.family_map.drawing import relation_words
 from fttm.family_map.ecomap import flow_choices, strength_words
+from fttm.family_time.sentences import tell as family_time_sentence
 from fttm.jurisdictions import Profile, profile
 from fttm.meetings.models import PURPOSE_LABELS, Meeting, Participant
 from fttm.templating import local_date, local_datetime
@@ -299,6 +300,8 @@ class Teller:
         name = self.world.participants.get(event.target_id or 0, "?")
         if kind == "meeting":
             return self._meeting(verb, actor, before, after)
+        if kind in ("family_time", "family_draft"):  # when, and how many: never a draft's words
+            return family_time_sentence(event.kind, actor, after)
         if event.kind == "participant.joined":
             if after.get("status") == "waiting":
                 return _("%(actor)s asked to join the meeting", actor=actor)

@@ -4,6 +4,7 @@
 
 import { say, sayPushed } from "./announce.js";
 import { announce } from "./messages.js";
+import { showDrafts } from "./family_time.js";
 import { noteEditing } from "./marks.js";
 import { heldBoard, takeUpdate } from "./pushes.js";
 import { retryPending } from "./retries.js";
@@ -95,6 +96,7 @@ function open(body) {
   socket.on("wall:presence", followWallPresence);
   socket.on("console:waiting", showWaiting);
   socket.on("board:removed", showRemoved);
+  socket.on("family_time:drafts", showDrafts);
 }
 
 // The facilitator removed this person: the board goes, and they are told why, plainly.
