@@ -12,16 +12,19 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from fttm.auth.models import User
 from fttm.core.recorder import Actor, Change, meeting_change
 from fttm.errors import Invalid, NotFound
+from fttm.extensions import db
 from fttm.meetings import wall
 from fttm.meetings.agenda import agenda_of
 from fttm.meetings.commands import require_team
 from fttm.meetings.models import Meeting, MeetingStatus
 from fttm.timestamps import utcnow
+from fttm.transcript.models import TranscriptEvent
 
 MOVED = "meeting.phase_moved"
 STEPS = ("next", "previous")
@@ -177,3 +180,35 @@ def phase_context(meeting: Meeting) -> dict[str, Any]:
 def _iso(moment: datetime | None) -> str:
     """A moment for a data attribute (empty when there is none)."""
     return moment.isoformat() if moment else ""
+
+
+def meeting_events(meeting: Meeting, upto: int | None = None) -> list[TranscriptEvent]:
+    """The meeting's phase moves and its end, in order (up to event `upto`, when given)."""
+    query = (
+        sa.select(TranscriptEvent)
+        .where(
+            TranscriptEvent.meeting_id == meeting.id,
+            TranscriptEvent.kind.in_((MOVED, "meeting.ended")),
+        )
+        .order_by(TranscriptEvent.seq)
+    )
+    if upto is not None:
+        query = query.where(TranscriptEvent.seq <= upto)
+    return list(db.session.scalars(query))
+
+
+def meeting_timeline(meeting: Meeting) -> list[dict[str, Any]]:
+    """The agenda with how long each phase took, read from the meeting's transcript (empty
+    when the meeting never moved through phases)."""
+    events = meeting_events(meeting)
+    if not events or not any(event.kind == MOVED for event in events):
+        return []
+    return timeline(meeting, events)
+
+
+def phase_at(meeting: Meeting, seq: int) -> str | None:
+    """The name of the phase the meeting was in right after its event `seq` (for the slider)."""
+    found = spans(meeting_events(meeting, seq))
+    if not found or found[-1].ended is not None:
+        return None
+    return found[-1].name
