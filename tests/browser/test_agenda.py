@@ -1,0 +1,108 @@
+"""A meeting moving through its agenda on the real server: the facilitator moves on from the
+console and the status section, the wall follows (the phase, its section in focus, a calm timer),
+and two phones are told "We're on: … go there" without moving anyone: a phone typing meanwhile
+keeps its words and its focus, and "go there" is only a link it may choose.
+
+Screenshots: test-results/screenshots/live-agenda-*-{wall,phone,console}.png.
+"""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.browser import live
+from tests.browser.live import Screens, ServedApp
+from tests.browser.pages import open_section
+from tests.browser.test_live_board import expect_connected, expect_not_reloaded, gather, mark_page
+
+pytestmark = pytest.mark.browser
+seeded_meeting, served_app, screens = live.seeded_meeting, live.served_app, live.screens
+
+WALL_SIZE = {"width": 1366, "height": 768}
+TYPED = "Rosa cooks for the children every Sunday and"
+
+
+def expect_phase(page: Page, name: str) -> None:
+    """The screen's status says the meeting is on the phase `name`."""
+    expect(page.locator("#section-status .phase-name")).to_have_text(name)
+
+
+def shoot_all(screens: Screens, step: str, wall: Page, phone: Page, console: Page) -> None:
+    """The wall, a phone and the console at this step of the agenda."""
+    screens.shoot(wall, f"agenda-{step}", "wall")
+    screens.shoot(phone, f"agenda-{step}", "phone")
+    screens.shoot(console, f"agenda-{step}", "console", at=console.locator("#section-status"))
+
+
+def test_a_meeting_moves_through_its_agenda_with_the_wall_and_phones_following(
+    served_app: ServedApp, screens: Screens
+):
+    meeting = gather(served_app, screens)
+    console, ana, rosa = meeting.projector, meeting.ana.page, meeting.rosa.page
+    wall = console.context.new_page()
+    wall.set_viewport_size(WALL_SIZE)
+    wall.goto(f"{served_app.url}/meetings/{served_app.meeting_id}/wall/")
+    expect_connected(wall)
+    for page in (console, ana, rosa, wall):
+        mark_page(page)
+        expect_phase(page, "Welcome and purpose")
+    # The wall counts time in this phase against its suggestion, and the meeting's.
+    expect(wall.locator(".phase-took")).to_have_text("0 of 5 min")
+    expect(wall.locator(".phase-total")).to_have_text("Meeting: 0 min")
+    expect(rosa.locator(".phase-timer")).to_be_hidden()  # a phone gets only its small line
+    shoot_all(screens, "1-welcome", wall, rosa, console)
+
+    # Ana starts writing a strength; she is still typing when the phase moves.
+    open_section(ana, "strengths")
+    field = ana.locator("#section-strengths").get_by_label("Add a strength")
+    field.click()
+    field.press_sequentially(TYPED)
+
+    # From the console: on to the next phase, then jump to "What's working well".
+    console.locator(".console-phase").get_by_role("button", name="Next phase").click()
+    for page in (console, ana, rosa, wall):
+        expect_phase(page, "Ground rules")
+    expect(wall.locator("body")).to_have_attribute("data-focus", "overview")
+    console.locator("#section-status summary", has_text="Agenda").click()
+    console.get_by_role("button", name="Go to phase: What's working well").click()
+    for page in (console, ana, rosa, wall):
+        expect_phase(page, "What's working well")
+    expect(wall.locator("body")).to_have_attribute("data-focus", "strengths")
+    expect(wall.locator(".phase-took")).to_have_text("0 of 15 min")
+    expect(rosa.locator("#section-status")).to_contain_text("We're on: What's working well")
+    shoot_all(screens, "2-strengths", wall, rosa, console)
+
+    # Ana was moved nowhere: her words and her focus are where she left them.
+    expect(field).to_have_value(TYPED)
+    expect(field).to_be_focused()
+    field.press_sequentially(" Sunday lunch is at hers.")
+    expect(field).to_have_value(TYPED + " Sunday lunch is at hers.")
+    screens.shoot(ana, "agenda-2-typing", "phone", at=field)
+
+    # The status section's own button: on to the safety plan, through the agenda.
+    console.locator("#section-status summary", has_text="Agenda").click()
+    console.get_by_role("button", name="Go to phase: Safety plan").click()
+    for page in (console, ana, rosa, wall):
+        expect_phase(page, "Safety plan")
+    expect(wall.locator("body")).to_have_attribute("data-focus", "safety_plan")
+    expect(field).to_have_value(TYPED + " Sunday lunch is at hers.")
+    expect(field).to_be_focused()
+    go = rosa.get_by_role("link", name="Go there: Safety plan")
+    expect(go).to_have_text("go there")
+    shoot_all(screens, "3-safety-plan", wall, rosa, console)
+
+    # Rosa chooses to go there: the phone shows the safety plan.
+    go.click()
+    expect(rosa.locator("section.board-section.area-safety_plan")).to_be_visible()
+    expect(rosa.locator("section.board-section.area-strengths")).to_be_hidden()
+    screens.shoot(rosa, "agenda-4-went-there", "phone")
+
+    # Back one phase from the console.
+    console.locator(".console-phase").get_by_role("button", name="Previous phase").click()
+    for page in (console, ana, rosa, wall):
+        expect_phase(page, "What needs to happen")
+    expect(wall.locator("body")).to_have_attribute("data-focus", "plan")
+    shoot_all(screens, "5-plan", wall, rosa, console)
+    for page in (console, ana, rosa, wall):
+        expect_not_reloaded(page)
