@@ -14,7 +14,13 @@ from playwright.sync_api import Page, expect
 from tests.browser import live
 from tests.browser.live import Screens, ServedApp
 from tests.browser.pages import open_section
-from tests.browser.test_live_board import expect_connected, expect_not_reloaded, gather, mark_page
+from tests.browser.test_live_board import (
+    expect_connected,
+    expect_not_reloaded,
+    gather,
+    mark_page,
+    sign_in,
+)
 
 pytestmark = pytest.mark.browser
 seeded_meeting, served_app, screens = live.seeded_meeting, live.served_app, live.screens
@@ -106,3 +112,43 @@ def test_a_meeting_moves_through_its_agenda_with_the_wall_and_phones_following(
     shoot_all(screens, "5-plan", wall, rosa, console)
     for page in (console, ana, rosa, wall):
         expect_not_reloaded(page)
+
+
+def test_the_facilitator_adjusts_the_agenda_before_the_meeting(
+    served_app: ServedApp, screens: Screens
+):
+    """On the meeting page: skip a phase, move one up, change minutes, add one; a mistake is
+    explained and the typed words stay; the board then follows the adjusted agenda."""
+    _, page = screens.open("projector", "projector")
+    sign_in(page, served_app)
+    page.goto(f"{served_app.url}/meetings/{served_app.meeting_id}")
+    agenda = page.locator("#agenda")
+    agenda.get_by_role("button", name="Skip: Ground rules").click()
+    expect(agenda.get_by_role("button", name="Bring back: Ground rules")).to_be_visible()
+    agenda.get_by_role("button", name="Move up: Family map").click()
+    agenda.get_by_label("Minutes for Safety plan").fill("25")
+    agenda.get_by_role("button", name="Save minutes: Safety plan").click()
+    expect(agenda.get_by_label("Minutes for Safety plan")).to_have_value("25")
+    # The browser itself refuses minutes out of range; blank words reach the server, which
+    # says what is missing and keeps what was typed.
+    agenda.get_by_label("Name", exact=True).fill("   ")
+    agenda.get_by_label("Minutes", exact=True).fill("12")
+    agenda.get_by_role("button", name="Add the phase").click()
+    expect(page.get_by_role("alert")).to_contain_text("Name the phase")
+    expect(agenda.get_by_label("Minutes", exact=True)).to_have_value("12")
+    screens.shoot(page, "agenda-0-refused", "console", at=page.get_by_role("alert"))
+    agenda.get_by_label("Name", exact=True).fill("Leo's wishes, through his teacher")
+    agenda.get_by_label("Board section it is about").select_option(label="What's working well")
+    agenda.get_by_role("button", name="Add the phase").click()
+    names = agenda.locator(".agenda-phase-name strong")
+    expect(names.nth(3)).to_have_text("Family map")
+    expect(names.last).to_have_text("Leo's wishes, through his teacher")
+    screens.shoot_whole(page, "agenda-0-adjusted", "console")
+
+    page.get_by_role("link", name="Go to the live board").click()
+    with screens.errors.excusing("projector", r"^400 for xhr .*/socket\.io/"):
+        page.get_by_role("button", name="Start the meeting").click()
+        expect(page.locator("body")).to_have_attribute("data-screen", "presenting")
+    expect_phase(page, "Welcome and purpose")
+    page.locator(".console-phase").get_by_role("button", name="Next phase").click()
+    expect_phase(page, "What's working well")  # ground rules skipped
