@@ -8,6 +8,9 @@ Screenshots: test-results/screenshots/live-agenda-*-{wall,phone,console}.png.
 
 from __future__ import annotations
 
+import re
+from datetime import datetime, timedelta
+
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -34,6 +37,12 @@ def expect_phase(page: Page, name: str) -> None:
     expect(page.locator("#section-status .phase-name")).to_have_text(name)
 
 
+def named(shown: str, hidden: str) -> re.Pattern:
+    """A control's accessible name: the words on it, then the item it is about (visually
+    hidden, after a space or a colon)."""
+    return re.compile(rf"^{re.escape(shown)}\W*{re.escape(hidden)}$")
+
+
 def shoot_all(screens: Screens, step: str, wall: Page, phone: Page, console: Page) -> None:
     """The wall, a phone and the console at this step of the agenda."""
     screens.shoot(wall, f"agenda-{step}", "wall")
@@ -48,6 +57,8 @@ def test_a_meeting_moves_through_its_agenda_with_the_wall_and_phones_following(
     console, ana, rosa = meeting.projector, meeting.ana.page, meeting.rosa.page
     wall = console.context.new_page()
     wall.set_viewport_size(WALL_SIZE)
+    # The wall's computer clock is three hours fast: its timer counts from the server's time.
+    wall.clock.set_system_time(datetime.now() + timedelta(hours=3))
     wall.goto(f"{served_app.url}/meetings/{served_app.meeting_id}/wall/")
     expect_connected(wall)
     for page in (console, ana, rosa, wall):
@@ -57,6 +68,18 @@ def test_a_meeting_moves_through_its_agenda_with_the_wall_and_phones_following(
     expect(wall.locator(".phase-took")).to_have_text("0 of 5 min")
     expect(wall.locator(".phase-total")).to_have_text("Meeting: 0 min")
     expect(rosa.locator(".phase-timer")).to_be_hidden()  # a phone gets only its small line
+    # Over its suggestion, the timer stays calm: the same colour, and the suggestion in words.
+    took = wall.locator(".phase-took")
+    colour = took.evaluate("element => getComputedStyle(element).color")
+    took.evaluate(
+        "element => { const timer = element.closest('[data-phase-timer]');"
+        " timer.dataset.phaseStarted = new Date(Date.parse(timer.dataset.serverNow)"
+        " - 12 * 60000).toISOString(); }"
+    )
+    expect(took).to_have_text("12 min (5 suggested)")
+    assert took.evaluate("element => getComputedStyle(element).color") == colour
+    assert took.evaluate("element => getComputedStyle(element).animationName") == "none"
+    screens.shoot(wall, "agenda-1-over-time", "wall")
     shoot_all(screens, "1-welcome", wall, rosa, console)
 
     # Ana starts writing a strength; she is still typing when the phase moves.
@@ -123,12 +146,12 @@ def test_the_facilitator_adjusts_the_agenda_before_the_meeting(
     sign_in(page, served_app)
     page.goto(f"{served_app.url}/meetings/{served_app.meeting_id}")
     agenda = page.locator("#agenda")
-    agenda.get_by_role("button", name="Skip: Ground rules").click()
-    expect(agenda.get_by_role("button", name="Bring back: Ground rules")).to_be_visible()
-    agenda.get_by_role("button", name="Move up: Family map").click()
-    agenda.get_by_label("Minutes for Safety plan").fill("25")
-    agenda.get_by_role("button", name="Save minutes: Safety plan").click()
-    expect(agenda.get_by_label("Minutes for Safety plan")).to_have_value("25")
+    agenda.get_by_role("button", name=named("Skip", "Ground rules")).click()
+    expect(agenda.get_by_role("button", name=named("Bring back", "Ground rules"))).to_be_visible()
+    agenda.get_by_role("button", name=named("Move up", "Family map")).click()
+    agenda.get_by_label(named("Minutes", "for Safety plan")).fill("25")
+    agenda.get_by_role("button", name=named("Save", "minutes: Safety plan")).click()
+    expect(agenda.get_by_label(named("Minutes", "for Safety plan"))).to_have_value("25")
     # The browser itself refuses minutes out of range; blank words reach the server, which
     # says what is missing and keeps what was typed.
     agenda.get_by_label("Name", exact=True).fill("   ")
