@@ -167,13 +167,13 @@ def timeline(meeting: Meeting, events, now: datetime | None = None) -> list[dict
 
 def phase_context(meeting: Meeting) -> dict[str, Any]:
     """What the status section shows of the agenda: the phase now, the phases to move to, and
-    the moments the timers count from (server time, so a device's wrong clock does not matter)."""
+    the server's moments the timers count from (the same for every screen and every rendering:
+    the server's time now is on the page, not in the section)."""
     return {
         "phase": current_phase(meeting) if meeting.status == MeetingStatus.LIVE else None,
         "phases": phases_of(meeting),
         "phase_started": _iso(meeting.phase_started_at),
         "meeting_started": _iso(meeting.started_at),
-        "server_now": utcnow().isoformat(),
     }
 
 

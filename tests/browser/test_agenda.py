@@ -73,7 +73,7 @@ def test_a_meeting_moves_through_its_agenda_with_the_wall_and_phones_following(
     colour = took.evaluate("element => getComputedStyle(element).color")
     took.evaluate(
         "element => { const timer = element.closest('[data-phase-timer]');"
-        " timer.dataset.phaseStarted = new Date(Date.parse(timer.dataset.serverNow)"
+        " timer.dataset.phaseStarted = new Date(Date.parse(timer.dataset.phaseStarted)"
         " - 12 * 60000).toISOString(); }"
     )
     expect(took).to_have_text("12 min (5 suggested)")

@@ -1,18 +1,17 @@
 // The agenda's phase (templates/meetings/parts/_phase.html): its timer, and the phone's "go there".
 //
-// The timer counts from the server's moments in data-* (when the phase and the meeting started,
-// and the server's time when it rendered them), so a wall's or a phone's wrong clock does not
-// matter: the device's offset from the server is measured on each rendering it receives, and
-// the largest is kept (a rendering only ever arrives after it was made, so a late one can only
-// make the server seem behind). It stays calm when a phase runs over: "12 min (10 suggested)",
-// in the same colour as before.
+// The timer counts from the server's moments in data-* (when the phase and the meeting started)
+// against the server's time, not the device's: the page's <body data-server-now> says when the
+// server rendered it, which gives this device's offset from the server once, at load. A wall's
+// or a phone's wrong clock then does not matter. (Pushed sections carry no time of their own, so
+// every screen of an audience is sent the same bytes.) It stays calm when a phase runs over:
+// "12 min (10 suggested)", in the same colour as before.
 //
 // "go there" is a link the person chooses: nothing here ever moves anyone by itself.
 
 import { showSection } from "./nav.js";
 
-let offset = null;  // server time minus this device's time, in ms (the largest seen)
-const seen = new WeakSet();
+let offset = 0;  // server time minus this device's time, in ms
 
 function moment(text) {
   const value = Date.parse(text || "");
@@ -23,18 +22,8 @@ function fill(template, values) {
   return template.replace(/\{(\w+)\}/g, (whole, name) => (name in values ? String(values[name]) : whole));
 }
 
-function measure(timer) {
-  if (seen.has(timer)) { return; }
-  seen.add(timer);
-  const serverNow = moment(timer.dataset.serverNow);
-  if (serverNow === null) { return; }
-  const measured = serverNow - Date.now();
-  offset = offset === null ? measured : Math.max(offset, measured);
-}
-
 function show(timer) {
-  measure(timer);
-  const now = Date.now() + (offset || 0);
+  const now = Date.now() + offset;
   const started = moment(timer.dataset.phaseStarted);
   const minutes = parseInt(timer.dataset.minutes || "0", 10);
   const took = timer.querySelector(".phase-took");
@@ -75,6 +64,8 @@ function goThere(event) {
 
 /** Keep the phase timers counting, and let "go there" show its section. */
 export function watchPhase() {
+  const serverNow = moment(document.body.dataset.serverNow);
+  if (serverNow !== null) { offset = serverNow - Date.now(); }
   tick();
   window.setInterval(tick, 1000);
   document.addEventListener("fttm:replaced", tick);
