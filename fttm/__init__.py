@@ -45,7 +45,9 @@ def create_app(config: dict | None = None) -> Flask:
         level=app.config["LOG_LEVEL"], format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
 
-    app.extensions["fttm.jurisdictions"] = load_profiles(app.config["JURISDICTIONS_DIR"])
+    from fttm.core.registry import SECTIONS
+
+    app.extensions["fttm.jurisdictions"] = load_profiles(app.config["JURISDICTIONS_DIR"], SECTIONS)
     app.config["SQLALCHEMY_DATABASE_URI"] = database.url_for_app(app)
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", database.engine_options(app))
 

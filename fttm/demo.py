@@ -11,10 +11,12 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from io import BytesIO
 from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app, url_for
+from PIL import Image, ImageDraw, ImageFont
 from sqlalchemy.orm.attributes import set_committed_value
 
 from fttm.auth.commands import create_user, team_named
@@ -46,6 +48,7 @@ from fttm.plans.models import PlanVersion
 from fttm.plans.versions import latest_version
 from fttm.reviews import endorsement, plus_delta
 from fttm.timestamps import Clock, clock_at, from_local, to_local, utcnow
+from fttm.voices import commands as voices
 
 TEAM = "Demo Team"
 STAFF = (
@@ -652,10 +655,86 @@ def _upcoming_meeting(facilitator: User, case: Case) -> Meeting:
         ):
             return meeting
     day = profile(case.jurisdiction).today() + timedelta(days=7)
-    return meeting_commands.schedule_meeting(
+    meeting = meeting_commands.schedule_meeting(
         facilitator,
         case,
         local_time=datetime(day.year, day.month, day.day, 10, 0),
         purpose=MeetingPurpose.REVIEW_90_DAY.value,
         location=LOCATION,
+    )
+    _voices_sent_in(facilitator, meeting, profile(case.jurisdiction).today())
+    return meeting
+
+
+def _voices_sent_in(facilitator: User, meeting: Meeting, today: date) -> None:
+    """Before the review: Maya's drawing through her teacher (for the family to see), and a
+    counselor's report that Ana has not agreed to share (staff only)."""
+    for days_ago, form, picture in _voices():
+        given_on = (today - timedelta(days=days_ago)).isoformat()
+        voices.add_voice(facilitator, meeting, {**form, "given_on": given_on}, picture)
+
+
+def _three_houses() -> bytes:
+    """Maya's drawing of her three houses (Mom's, Nana Rosa's, Dad's), as a teacher's photo of it
+    would come in: a PNG made here, so the demo needs no file of its own."""
+    image = Image.new("RGB", (900, 560), (252, 250, 244))
+    pen = ImageDraw.Draw(image)
+    font = ImageFont.load_default(size=34)
+    pen.rectangle((0, 470, 900, 560), fill=(150, 200, 120))  # grass
+    pen.ellipse((760, 30, 860, 130), fill=(250, 210, 60))  # sun
+    houses = (
+        (60, (230, 90, 80), "MOM"),
+        (340, (90, 140, 220), "NANA"),
+        (620, (120, 170, 90), "DAD"),
+    )
+    for left, colour, label in houses:
+        pen.rectangle((left, 290, left + 220, 470), fill=colour, outline=(40, 40, 40), width=4)
+        pen.polygon(
+            ((left - 20, 290), (left + 110, 180), (left + 240, 290)),
+            fill=(120, 80, 60),
+            outline=(40, 40, 40),
+        )
+        pen.rectangle((left + 85, 380, left + 135, 470), fill=(90, 60, 40))  # door
+        pen.rectangle((left + 25, 320, left + 70, 360), fill=(200, 230, 250), outline=(40, 40, 40))
+        pen.text((left + 110, 520), label, fill=(30, 30, 30), font=font, anchor="ms")
+    # Maya and Leo outside Nana's house.
+    for x in (470, 520):
+        pen.ellipse((x - 14, 395, x + 14, 423), outline=(30, 30, 30), width=3)
+        pen.line((x, 423, x, 455), fill=(30, 30, 30), width=3)
+        pen.line((x - 15, 435, x + 15, 435), fill=(30, 30, 30), width=3)
+    out = BytesIO()
+    image.save(out, "PNG")
+    return out.getvalue()
+
+
+def _voices() -> tuple[tuple[int, dict[str, str], bytes | None], ...]:
+    """(days before today, the form as staff fill it in, a picture) of each voice sent in."""
+    return (
+        (
+            3,
+            {
+                "source": "child",
+                "from_name": "Maya",
+                "through_name": "Ms. Alvarez",
+                "through_role": "Maya's teacher",
+                "section": "strengths",
+                "words": "This is Mom's house, Nana's house and Dad's house. "
+                "Me and Leo play outside at Nana's.",
+                "picture_description": "Three houses in a row, labelled Mom, Nana and Dad, "
+                "with Maya and Leo outside Nana's",
+                "shareable": "1",
+            },
+            _three_houses(),
+        ),
+        (
+            2,
+            {
+                "source": "provider",
+                "from_name": "Dr. Lena Kim, Midtown Counseling",
+                "section": "worries",
+                "words": "Ana has come to 6 of 8 sessions. She asked that the details of what "
+                "we discuss stay with the caseworker for now.",
+            },
+            None,
+        ),
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -51,6 +52,29 @@ class Timeframe:
 
 
 @dataclass(frozen=True)
+class Phase:
+    """One phase of a meeting's default agenda: what it is called, the board section it is about
+    (None: no section), how many minutes it is given, and whether the family plans alone in it."""
+
+    key: str
+    name: str
+    section: str | None
+    minutes: int
+    family_time: bool = False
+
+    def as_agenda_entry(self) -> dict:
+        """The phase as a meeting keeps it in `Meeting.agenda`."""
+        return {
+            "key": self.key,
+            "name": self.name,
+            "section": self.section,
+            "minutes": self.minutes,
+            "family_time": self.family_time,
+            "skipped": False,
+        }
+
+
+@dataclass(frozen=True)
 class Profile:
     """A jurisdiction's rules for case planning."""
 
@@ -67,6 +91,8 @@ class Profile:
     # Days after a meeting ends that its family phones may still answer the plan and open
     # their copy; past them a phone's token opens nothing (fttm/joining/tokens.py).
     family_access_days: int = 30
+    # The meeting's default agenda, copied into each meeting when it is scheduled.
+    agenda: tuple[Phase, ...] = ()
 
     def options(self, vocabulary: str) -> tuple[Option, ...]:
         """The entries of one vocabulary, in the profile's order."""
@@ -133,8 +159,38 @@ def _vocabulary(raw: object, where: str) -> tuple[Option, ...]:
     return tuple(options)
 
 
-def parse_profile(data: dict, source: str) -> Profile:
-    """Build a Profile from the parsed TOML of one file, or say precisely what is wrong."""
+def _agenda(raw: object, sections: Collection[str] | None) -> tuple[Phase, ...]:
+    """Read `[[agenda]]` phases: `{ key, name, section, minutes, [family_time] }`, keys unique,
+    each section one of the board's (or left out), minutes a positive whole number."""
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        raise ProfileError("agenda must be a list of phases ([[agenda]] tables)")
+    phases, seen = [], set()
+    for number, entry in enumerate(raw, start=1):
+        where = f"agenda phase {number}"
+        if not isinstance(entry, dict) or not entry.get("key") or not entry.get("name"):
+            raise ProfileError(f"{where} needs a key and a name")
+        key, section, minutes = entry["key"], entry.get("section"), entry.get("minutes")
+        if key in seen:
+            raise ProfileError(f"agenda repeats the key {key!r}")
+        seen.add(key)
+        if section is not None and (sections is not None and section not in sections):
+            raise ProfileError(
+                f"{where} ({key!r}): unknown section {section!r}; use one of {sorted(sections)}"
+            )
+        if not isinstance(minutes, int) or isinstance(minutes, bool) or minutes < 1:
+            raise ProfileError(f"{where} ({key!r}): minutes must be a positive whole number")
+        family_time = entry.get("family_time", False)
+        if not isinstance(family_time, bool):
+            raise ProfileError(f"{where} ({key!r}): family_time must be true or false")
+        phases.append(Phase(str(key), str(entry["name"]), section, minutes, family_time))
+    return tuple(phases)
+
+
+def parse_profile(data: dict, source: str, sections: Collection[str] | None = None) -> Profile:
+    """Build a Profile from the parsed TOML of one file, or say precisely what is wrong; an
+    agenda phase's section must be one of `sections` (the board's) when they are given."""
     try:
         zone = ZoneInfo(data.get("timezone", "UTC"))
     except (ZoneInfoNotFoundError, ValueError) as error:
@@ -169,20 +225,23 @@ def parse_profile(data: dict, source: str) -> Profile:
             tribe_contact=_timeframe(tribe, "timeframes.tribe_contact") if tribe else None,
             family_access_days=access,
             vocabularies={name: _vocabulary(data.get(name), name) for name in VOCABULARIES},
+            agenda=_agenda(data.get("agenda"), sections),
         )
     except ProfileError as error:
         raise ProfileError(f"{source}: {error}") from error
 
 
-def load_profiles(directory: str | Path) -> dict[str, Profile]:
-    """Every `*.toml` profile in `directory`, by id."""
+def load_profiles(
+    directory: str | Path, sections: Collection[str] | None = None
+) -> dict[str, Profile]:
+    """Every `*.toml` profile in `directory`, by id (agenda sections checked against `sections`)."""
     profiles: dict[str, Profile] = {}
     for path in sorted(Path(directory).glob("*.toml")):
         try:
             data = tomllib.loads(path.read_text(encoding="utf-8"))
         except tomllib.TOMLDecodeError as error:
             raise ProfileError(f"{path.name}: {error}") from error
-        profile = parse_profile(data, path.name)
+        profile = parse_profile(data, path.name, sections)
         if profile.id in profiles:
             raise ProfileError(f"{path.name}: another profile already has the id {profile.id!r}")
         profiles[profile.id] = profile

@@ -9,6 +9,8 @@ from babel.dates import format_date, format_time, get_timezone_name
 from flask import Flask
 from flask_babel import get_locale
 
+from fttm.timestamps import utcnow
+
 
 def _locale() -> str:
     """The reader's locale, for babel."""
@@ -56,4 +58,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(local_date)
     app.add_template_filter(local_datetime)
     app.add_template_filter(local_time)
+    # The server's time when a page is rendered: js/phase.js counts the agenda's timers from it,
+    # so a device's wrong clock does not matter (pushed sections carry no time of their own).
+    app.add_template_global(lambda: utcnow().isoformat(), "server_now")
     app.context_processor(lambda: {"current_locale": _locale()})

@@ -148,6 +148,29 @@ def test_a_past_meeting_ended_and_a_90_day_review_is_coming(seeded):
     assert join_codes.normalise(seeded.join_code) == upcoming.join_code
 
 
+def test_the_review_has_maya_s_drawing_for_everyone_and_a_report_for_staff(seeded):
+    """Voices sent in before the review: Maya's drawing through her teacher, shown to the
+    family; a counselor's report Ana has not agreed to share, staff only."""
+    from io import BytesIO
+
+    from PIL import Image
+
+    from fttm.voices.models import AbsentVoice
+
+    upcoming = next(m for m in _case("DEMO-1001").meetings if m.status == MeetingStatus.SCHEDULED)
+    voices = {
+        v.from_name: v
+        for v in db.session.scalars(
+            sa.select(AbsentVoice).where(AbsentVoice.meeting_id == upcoming.id)
+        )
+    }
+    maya, report = voices["Maya"], voices["Dr. Lena Kim, Midtown Counseling"]
+    assert maya.shareable and not maya.confidential and maya.through_name == "Ms. Alvarez"
+    assert maya.section == "strengths" and maya.picture_type == "image/png"
+    assert Image.open(BytesIO(maya.picture)).size == (maya.picture_width, maya.picture_height)
+    assert report.confidential and not report.shareable and report.picture is None
+
+
 def test_every_board_row_has_its_transcript_event_in_the_past_meeting(seeded):
     """Invariant 2: each seeded item was recorded, in the meeting where it was written."""
     case = _case("DEMO-1001")

@@ -21,13 +21,14 @@ STATIC = Path(__file__).resolve().parents[1] / "fttm" / "static"
 # A script, a stylesheet or preload, and the Socket.IO client the board fetches once it works.
 ASSET = re.compile(r'(?:<script[^>]*\ssrc|<link[^>]*\shref|\sdata-socket-client)="(/static/[^"]+)"')
 PRELOAD = re.compile(r'<link rel="modulepreload" href="/static/[0-9a-f]+/([^"]+)"')
-# The page's per-request CSRF token (signed with the time), the only text two renderings differ by.
-TOKEN = re.compile(rb'(X-CSRFToken": "|name="csrf_token" value=")[^"]+')
+# The page's per-request CSRF token (signed with the time) and the server's time its phase timer
+# counts from (templates/meetings/parts/_phase.html): the only texts two renderings differ by.
+TOKEN = re.compile(rb'(X-CSRFToken": "|name="csrf_token" value="|data-server-now=")[^"]+')
 DECOMPRESS = {"br": brotli.decompress, "gzip": gzip.decompress}
 
 
 def _same_page(html: bytes) -> bytes:
-    """A page with its CSRF tokens blanked out."""
+    """A page with its CSRF tokens and server time blanked out."""
     return TOKEN.sub(rb"\1", html)
 
 

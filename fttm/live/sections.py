@@ -34,6 +34,7 @@ from fttm.live import presence
 from fttm.live.render_cache import render_cache
 from fttm.meetings.invitations import join_details
 from fttm.meetings.models import Meeting, MeetingStatus, Participant, ParticipantStatus
+from fttm.meetings.phases import phase_context
 from fttm.plans import agreement
 from fttm.plans.versions import version_of_meeting
 
@@ -150,6 +151,7 @@ def section_context(meeting: Meeting, name: str, audience: str) -> dict:
             "lockable": LOCKABLE_SECTIONS,
             "section_titles": section_titles(),
             "plan_version": None,
+            **phase_context(meeting),  # the agenda's phase now (fttm/meetings/phases.py)
         }
         version = version_of_meeting(meeting.id)
         if version is not None:

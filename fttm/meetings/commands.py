@@ -85,6 +85,8 @@ def schedule_meeting(
             location=location,
             join_code=_unused_code(),
             created_by_user_id=actor.id,
+            # Its own copy of the profile's agenda, which the facilitator adjusts before opening.
+            agenda=[phase.as_agenda_entry() for phase in profile(case.jurisdiction).agenda],
         )
         db.session.add(meeting)
         db.session.flush()
@@ -177,7 +179,19 @@ def start_meeting(actor: User, meeting: Meeting) -> Meeting:
         open_meeting(actor, meeting)
     if meeting.status != MeetingStatus.OPEN:
         raise Invalid({"status": _("Only an open meeting can be started.")})
-    return _set_status(actor, meeting, MeetingStatus.LIVE, "meeting.started", started_at=utcnow())
+    from fttm.meetings import phases  # phases build on these commands
+
+    with meeting_change(meeting, Actor.for_user(actor)) as current:
+        meeting.status, meeting.started_at = MeetingStatus.LIVE, utcnow()
+        current.record(
+            "meeting.started",
+            meeting,
+            before={"status": "open"},
+            after={"status": "live"},
+            section="meeting",
+        )
+        phases.begin(current, meeting)  # going live starts the agenda's first phase
+    return meeting
 
 
 def end_meeting(actor: User, meeting: Meeting, drafts: str | None = None) -> Meeting:

@@ -22,7 +22,8 @@ from fttm.joining import commands as joining
 from fttm.jurisdictions import profile
 from fttm.live import http
 from fttm.live.viewer import joined
-from fttm.meetings import commands
+from fttm.meetings import agenda, commands, phases
+from fttm.meetings.agenda import agenda_page
 from fttm.meetings.forms import CancelForm, MeetingForm
 from fttm.meetings.invitations import join_details
 from fttm.meetings.models import Meeting, MeetingStatus, Participant
@@ -73,7 +74,11 @@ def new(case_id: int):
 @caseworker_required
 def show(meeting_id: int):
     """A meeting: when and where, its status, and how to join it."""
-    meeting = meeting_or_404(current_user, meeting_id)
+    return _show(meeting_or_404(current_user, meeting_id))
+
+
+def _show(meeting: Meeting, status: int = 200, **agenda):
+    """The meeting's page; `agenda`: a refused agenda change's messages and typed words."""
     return render_template(
         "meetings/show.html",
         meeting=meeting,
@@ -82,7 +87,8 @@ def show(meeting_id: int):
         cancel_form=CancelForm(),
         plan_version=version_of_meeting(meeting.id),
         **join_details(meeting),
-    )
+        **agenda_page(meeting, **agenda),
+    ), status
 
 
 @bp.get("/meetings/<int:meeting_id>/join-screen")
@@ -201,3 +207,48 @@ def participant(meeting_id: int, participant_id: int, step: str):
     if refusal := stepping.refusal:
         return http.tell("participants", list(refusal.messages.values()), refusal.status)
     return http.respond(viewer, "participants")
+
+
+@bp.post("/meetings/<int:meeting_id>/agenda/<key>/<any(move,skip,minutes):change>")
+@caseworker_required
+def agenda_change(meeting_id: int, key: str, change: str):
+    """Move a phase of the agenda up or down, skip it or bring it back, or change its minutes."""
+    meeting = meeting_or_404(current_user, meeting_id)
+    form = request.form
+    with attempt(field="agenda", not_found=_("This phase is not on the agenda.")) as changing:
+        if change == "move":
+            agenda.move(current_user, meeting, key, form.get("direction", ""))
+        elif change == "skip":
+            agenda.skip(current_user, meeting, key, form.get("skipped") == "1")
+        else:
+            agenda.set_minutes(current_user, meeting, key, form.get("minutes"))
+    if changing.refusal:
+        return _show(meeting, changing.refusal.status, errors=changing.refusal.messages)
+    flash(_("Agenda saved."), "success")
+    return redirect(url_for("meetings.show", meeting_id=meeting.id, _anchor="agenda"))
+
+
+@bp.post("/meetings/<int:meeting_id>/agenda")
+@caseworker_required
+def agenda_add(meeting_id: int):
+    """Add a phase at the end of the agenda."""
+    meeting = meeting_or_404(current_user, meeting_id)
+    typed = {name: request.form.get(name, "") for name in ("name", "section", "minutes")}
+    with attempt(field="agenda") as adding:
+        agenda.add(current_user, meeting, typed["name"], typed["section"], typed["minutes"])
+    if adding.refusal:
+        return _show(meeting, adding.refusal.status, errors=adding.refusal.messages, added=typed)
+    flash(_("Phase added to the agenda."), "success")
+    return redirect(url_for("meetings.show", meeting_id=meeting.id, _anchor="agenda"))
+
+
+@bp.post("/meetings/<int:meeting_id>/phase")
+@caseworker_required
+def phase(meeting_id: int):
+    """Move the live meeting to the next or previous phase, or to one of its agenda."""
+    step, to = request.form.get("step"), request.form.get("to")
+
+    def moving(actor, meeting):
+        phases.move(actor, meeting, step=step, to=to)
+
+    return _control(meeting_id, moving)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 
 from fttm.auth.models import User
-from fttm.core.recorder import Actor, meeting_change, snapshot
+from fttm.core.recorder import Actor, Change, meeting_change, snapshot
 from fttm.core.registry import SECTIONS
 from fttm.errors import Invalid
 from fttm.meetings.commands import LIVE_STATES, require_team
@@ -73,18 +73,33 @@ def steer(
     if all(getattr(meeting, name) == value for name, value in wanted.items()):
         return meeting
     with meeting_change(meeting, Actor.for_user(actor)) as current:
-        before = snapshot(meeting, FIELDS)
-        for name, value in wanted.items():
-            setattr(meeting, name, value)
-        after = snapshot(meeting, FIELDS)
-        current.record(
-            "meeting.wall_steered",
-            meeting,
-            before={name: value for name, value in before.items() if after[name] != value},
-            after={name: value for name, value in after.items() if before[name] != value},
-            section="wall",
-        )
+        _apply(current, meeting, wanted)
     return meeting
+
+
+def focus_within(current: Change, meeting: Meeting, focus: str) -> None:
+    """Within another change of the meeting (a phase move), bring `focus` into view on the wall;
+    nothing is recorded when the wall already shows it."""
+    if focus not in FOCUSES or meeting.wall_focus == focus:
+        return
+    _apply(
+        current, meeting, {name: getattr(meeting, name) for name in FIELDS} | {"wall_focus": focus}
+    )
+
+
+def _apply(current: Change, meeting: Meeting, wanted: dict) -> None:
+    """Set the wall's fields to `wanted`, with the event saying what changed."""
+    before = snapshot(meeting, FIELDS)
+    for name, value in wanted.items():
+        setattr(meeting, name, value)
+    after = snapshot(meeting, FIELDS)
+    current.record(
+        "meeting.wall_steered",
+        meeting,
+        before={name: value for name, value in before.items() if after[name] != value},
+        after={name: value for name, value in after.items() if before[name] != value},
+        section="wall",
+    )
 
 
 def _stepped(wanted: dict, step: str) -> dict:

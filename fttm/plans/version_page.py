@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 
 from fttm.core.registry import plan_part_titles
 from fttm.jurisdictions import profile
+from fttm.meetings import phases
 from fttm.meetings.models import Meeting
 from fttm.plans import agreement
 from fttm.plans.models import PlanVersion
@@ -87,6 +88,7 @@ def version_page(
         errors={},
         form={},
         fidelity=meeting_fidelity(meeting),
+        phase_times=phases.meeting_timeline(meeting),
         **agreement.panel_context(taken),
     )
     return make_response(body, status)

@@ -59,6 +59,8 @@ KEYS = (
     "safety_plan",
     "young_person",
     "timeframe",
+    "planned_in_meeting",
+    "family_time",
 )
 
 
@@ -83,6 +85,14 @@ def labels() -> dict[str, tuple[str, str]]:
         ),
         "young_person": (_("The young person takes part in planning"), _("Young person")),
         "timeframe": (_("The team meets within the required timeframe"), _("Timeframe")),
+        "planned_in_meeting": (
+            _("The plan's actions are written during the meeting's planning, not before it"),
+            _("Planned in the meeting"),
+        ),
+        "family_time": (
+            _("There is time for the family's own planning"),
+            _("Family's own time"),
+        ),
     }
 
 
@@ -169,6 +179,8 @@ def meeting_fidelity(meeting: Meeting) -> MeetingFidelity:
     version = version_of_meeting(meeting.id)
     plan = version.snapshot if version else {}
     record = _record(meeting, rules)
+    from fttm.reviews import agenda_fidelity  # it builds on the Indicator above
+
     return MeetingFidelity(
         meeting,
         _held_on(meeting, rules),
@@ -179,6 +191,8 @@ def meeting_fidelity(meeting: Meeting) -> MeetingFidelity:
             _safety_plan(plan.get("safety_steps", [])),
             _young_person(meeting, record, rules),
             _timeframe(meeting, rules),
+            agenda_fidelity.planned_in_the_meeting(meeting),
+            agenda_fidelity.family_planning_time(meeting),
         ),
     )
 

@@ -413,6 +413,8 @@ class Teller:
             return sentence % {"actor": actor} if sentence else None
         if verb == "wall_steered":
             return self._wall(actor, after)
+        if verb in ("phase_moved", "agenda_changed"):
+            return self._agenda(verb, actor, after)
         sentences = {
             "cancelled": _("%(actor)s cancelled the meeting"),
             "opened": _("%(actor)s opened the meeting for joining"),
@@ -457,6 +459,25 @@ class Teller:
             return None
         section = section_titles().get(after.get("section") or "", "")
         return sentences[verb] % {"actor": actor, "name": name, "section": section}
+
+    def _agenda(self, verb: str, actor: str, after: dict) -> str:
+        """A move to another phase of the agenda, or a change to the agenda before the meeting."""
+        if verb == "phase_moved":
+            return _(
+                "%(actor)s moved the meeting on to “%(phase)s”",
+                actor=actor,
+                phase=after.get("name", ""),
+            )
+        changes = {
+            "moved": _("%(actor)s reordered the agenda"),
+            "added": _("%(actor)s added a phase to the agenda"),
+            "skipped": _("%(actor)s skipped a phase of the agenda"),
+            "unskipped": _("%(actor)s brought back a skipped phase of the agenda"),
+            "minutes": _("%(actor)s changed a phase's minutes"),
+        }
+        return changes.get(after.get("change"), _("%(actor)s changed the agenda")) % {
+            "actor": actor
+        }
 
     def _wall(self, actor: str, after: dict) -> str:
         """What the facilitator put on the wall, or how they moved its view."""

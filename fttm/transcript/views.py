@@ -22,6 +22,7 @@ from fttm.extensions import db
 from fttm.forms import whole_number
 from fttm.joining import tokens
 from fttm.jurisdictions import profile
+from fttm.meetings import phases
 from fttm.meetings.models import Meeting
 from fttm.pdf import pdf_response
 from fttm.templating import local_time
@@ -141,6 +142,7 @@ def page(meeting_id: int):
         reads=reads,
         read_count=read_count,
         read_kinds=read_kinds(),
+        phase_times=phases.meeting_timeline(meeting),
     )
 
 
@@ -172,6 +174,7 @@ def _replay_context(meeting: Meeting, span: tuple[int, int], seq: int) -> dict:
         "moment_sentence": told.get(seq, ""),
         "rules": rules,
         "section_names": section_names(),
+        "phase_then": phases.phase_at(meeting, seq),
     }
 
 

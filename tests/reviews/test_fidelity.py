@@ -364,6 +364,10 @@ def test_team_sums_count_the_teams_ended_meetings_in_the_period(facilitator, tea
         "safety_plan": (1, 2),
         "young_person": (0, 2),
         "timeframe": (1, 2),
+        # the good meeting's action was written while still in its welcome phase; the late one
+        # wrote none; neither agenda (MiTEAM's) has private family time
+        "planned_in_meeting": (0, 1),
+        "family_time": (0, 0),
     }
     everything = team_fidelity(team.id, None)
     assert {r.meeting.id for r in everything.meetings} == {

@@ -25,7 +25,7 @@ from tests.live_meeting import LiveMeeting, Screen
 TOO_BIG = (2**31, 2**63, 10**30)
 ARGUMENT = re.compile(r"<(?:(\w+)(?:\(([^)]*)\))?:)?(\w+)>")
 # A string argument of a rule: a value that names something real, so only the id is wrong.
-WORDS = {"kind": "strength", "section": "strengths", "place": "household"}
+WORDS = {"kind": "strength", "section": "strengths", "place": "household", "key": "welcome"}
 
 
 @pytest.fixture

@@ -21,6 +21,7 @@ import { watchTyping } from "./typing.js";
 import { guardRoomRequests, watchWall } from "./wall.js";
 import { watchZoomButtons } from "./zoom.js";
 import { watchSectionNav } from "./nav.js";
+import { watchPhase } from "./phase.js";
 
 const body = document.body;
 reportFailedAnswers();
@@ -45,6 +46,7 @@ if (!body.dataset.board) {
   watchNetwork();
   watchSectionNav();
   document.addEventListener("DOMContentLoaded", () => {
+    watchPhase();
     markMine(document);
     watchWall();
     connect();
