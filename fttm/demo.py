@@ -31,7 +31,7 @@ from fttm.family_map.models import PARENTAGE_KINDS, UNION_KINDS
 from fttm.joining import commands as joining
 from fttm.jurisdictions import profile
 from fttm.meetings import commands as meeting_commands
-from fttm.meetings import join_codes
+from fttm.meetings import join_codes, phases
 from fttm.models import (
     Case,
     Meeting,
@@ -411,11 +411,17 @@ def _first_meeting(
     meeting_commands.start_meeting(facilitator, meeting)
     staff = joining.join_as_staff(facilitator, meeting)
     room = _Room(meeting, clock, Viewer(meeting, staff, facilitator))
+    _phase(room, "ground_rules", started + 6 * MINUTE)
+    _phase(room, "family_map", started + 10 * MINUTE)
     _genogram(room, today.year)
     _phones_join(room)
     _ecomap(room)
+    _phase(room, "strengths", started + 25 * MINUTE)
     _assessment(room)
+    _phase(room, "plan", started + 45 * MINUTE)
     _plan(room, today)
+    _phase(room, "agreement", started + 78 * MINUTE)
+    _phase(room, "plus_delta", started + 86 * MINUTE)
     clock.now = started + timedelta(minutes=90)
     meeting_commands.end_meeting(facilitator, meeting)
     version = latest_version(case.id)
@@ -430,6 +436,13 @@ def _first_meeting(
         "endorsed",
         "Clear actions with owners and dates. Good to see Rosa's after-school offer.",
     )
+
+
+def _phase(room: _Room, key: str, at: datetime) -> None:
+    """The facilitator moves the meeting on to the agenda's phase `key` at `at` (or now, if the
+    last phase ran over)."""
+    room.clock.now = max(room.clock.now, at)
+    phases.move(room.staff.user, room.meeting, to=key)
 
 
 def _genogram(room: _Room, year: int) -> None:

@@ -171,6 +171,28 @@ def test_the_review_has_maya_s_drawing_for_everyone_and_a_report_for_staff(seede
     assert report.confidential and not report.shareable and report.picture is None
 
 
+def test_the_past_meeting_followed_its_agenda_and_planned_in_its_planning_phase(seeded):
+    """The held meeting moved through its phases; its actions were written in "What needs to
+    happen", so fidelity shows them planned in the meeting."""
+    from fttm.meetings.phases import meeting_timeline
+    from fttm.reviews.agenda_fidelity import planned_in_the_meeting
+
+    held = next(m for m in _case("DEMO-1001").meetings if m.status == MeetingStatus.ENDED)
+    took = {row["key"]: row["seconds"] for row in meeting_timeline(held) if row["seconds"]}
+    assert list(took) == [
+        "welcome",
+        "ground_rules",
+        "strengths",
+        "family_map",
+        "plan",
+        "agreement",
+        "plus_delta",
+    ]
+    assert sum(took.values()) == 90 * 60 and took["welcome"] == 6 * 60
+    indicator = planned_in_the_meeting(held)
+    assert indicator.met is True, indicator.figures
+
+
 def test_every_board_row_has_its_transcript_event_in_the_past_meeting(seeded):
     """Invariant 2: each seeded item was recorded, in the meeting where it was written."""
     case = _case("DEMO-1001")

@@ -89,14 +89,20 @@ def start(actor: User, meeting: Meeting) -> Meeting:
     if running(meeting):
         raise Invalid({"family_time": _("Private family time has already started.")})
     with meeting_change(meeting, Actor.for_user(actor)) as current:
-        meeting.family_time_started_at = utcnow()
-        current.record(
-            "family_time.started",
-            meeting,
-            after={"family_time_started_at": meeting.family_time_started_at.isoformat()},
-            section=SECTION,
-        )
+        begin_within(current, meeting)
     return meeting
+
+
+def begin_within(current, meeting: Meeting) -> None:
+    """Start private time inside a change (the facilitator's button, or the agenda moving into
+    its private family time phase)."""
+    meeting.family_time_started_at = utcnow()
+    current.record(
+        "family_time.started",
+        meeting,
+        after={"family_time_started_at": meeting.family_time_started_at.isoformat()},
+        section=SECTION,
+    )
 
 
 def end(actor: User, meeting: Meeting) -> Meeting:

@@ -19,6 +19,7 @@ from fttm.auth.models import User
 from fttm.core.recorder import Actor, Change, meeting_change
 from fttm.errors import Invalid, NotFound
 from fttm.extensions import db
+from fttm.family_time import commands as family_time
 from fttm.meetings import wall
 from fttm.meetings.agenda import agenda_of
 from fttm.meetings.commands import require_team
@@ -100,6 +101,9 @@ def _enter(current: Change, meeting: Meeting, phase: dict[str, Any]) -> None:
         section="meeting",
     )
     wall.focus_within(current, meeting, phase.get("section") or wall.OVERVIEW)
+    if phase.get("family_time") and not family_time.running(meeting):
+        # The agenda's private family time: the professionals leave as the meeting moves on.
+        family_time.begin_within(current, meeting)
 
 
 @dataclass(frozen=True)

@@ -243,3 +243,22 @@ def test_a_phase_change_is_replayable_from_the_transcript(facilitator, case, pla
     assert replayed[-1].started == row.phase_started_at
     assert {k: v for k, v in phases.durations(events, end).items()} == lived
     end_meeting(facilitator, meeting)  # a case has one live meeting at a time
+
+
+def test_moving_into_the_private_family_time_phase_starts_it(facilitator):
+    """The Best Interests agenda's private family time: moving into that phase sends the
+    professionals out (private time starts) in the same change, recorded after the move."""
+    case = factories.make_case(
+        facilitator, jurisdiction="bicpm", permanency_goal="family_preservation"
+    )
+    meeting = factories.make_meeting(facilitator, case)
+    open_meeting(facilitator, meeting)
+    start_meeting(facilitator, meeting)
+    phases.move(facilitator, meeting, to="family_time")
+    row = meeting_row(meeting.id)
+    assert row.phase == "family_time" and row.family_time_started_at is not None
+    kinds = [event.kind for event in transcript_events(case.id)]
+    assert kinds[-3:] == [phases.MOVED, "meeting.wall_steered", "family_time.started"]
+    phases.move(facilitator, meeting, step="next")  # the family presents its plan: still private
+    assert meeting_row(meeting.id).family_time_started_at is not None
+    assert [e.kind for e in transcript_events(case.id)].count("family_time.started") == 1
