@@ -105,18 +105,24 @@ def family_planning_time(meeting: Meeting) -> Indicator:
         "Met when the family had time to plan on its own: a private family time phase of the "
         "agenda lasted, or private family time was started in the meeting."
     )
-    recorded = db.session.scalar(
-        sa.select(sa.func.count(TranscriptEvent.id)).where(
+    recorded = db.session.scalars(
+        sa.select(TranscriptEvent)
+        .where(
             TranscriptEvent.meeting_id == meeting.id, TranscriptEvent.kind.in_(FAMILY_TIME_EVENTS)
         )
-    )
+        .order_by(TranscriptEvent.seq)
+    ).all()
     private = {entry["key"] for entry in agenda_of(meeting) if entry.get("family_time")}
     took = phases.durations(phases.meeting_events(meeting), meeting.ended_at)
     minutes = sum(seconds for key, seconds in took.items() if key in private) / 60
     if recorded:
-        return Indicator(
-            "family_time", True, _("Private family time was held in the meeting."), explanation
+        alone = _private_minutes(recorded, meeting.ended_at)
+        figures = (
+            _("The family planned alone for %(minutes)d min.", minutes=round(alone))
+            if round(alone)
+            else _("Private family time was held in the meeting.")
         )
+        return Indicator("family_time", True, figures, explanation)
     if not private:
         figures = _("The agenda had no private family time: this does not apply.")
         return Indicator("family_time", None, figures, explanation)
@@ -129,3 +135,18 @@ def family_planning_time(meeting: Meeting) -> Indicator:
         _("The agenda's private family time was skipped or never reached."),
         explanation,
     )
+
+
+def _private_minutes(events, ended_at) -> float:
+    """How long private family time ran, from its started and ended events (one still running
+    when the meeting ended counts until then)."""
+    total, since = 0.0, None
+    for event in events:
+        if event.kind == "family_time.started":
+            since = since or event.at
+        elif event.kind == "family_time.ended" and since is not None:
+            total += (event.at - since).total_seconds()
+            since = None
+    if since is not None and ended_at is not None:
+        total += (ended_at - since).total_seconds()
+    return total / 60

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from fttm.board.commands import add_item
 from fttm.core.recorder import Actor, meeting_change
 from fttm.core.viewers import Viewer
+from fttm.family_time import commands as family_time
 from fttm.joining.commands import join_as_staff
 from fttm.meetings import agenda, phases
 from fttm.meetings.commands import end_meeting, open_meeting, start_meeting
@@ -94,13 +95,25 @@ def test_a_family_time_phase_that_lasted_meets_it(facilitator):
     meeting = _best_interests_meeting(facilitator)
     with clock_at(START) as clock:
         start_meeting(facilitator, meeting)
-        phases.move(facilitator, meeting, to="family_time")
+        phases.move(facilitator, meeting, to="family_time")  # the professionals leave
         clock.advance(timedelta(minutes=40))
+        family_time.end(facilitator, meeting)  # and come back
         phases.move(facilitator, meeting, step="next")
         clock.advance(timedelta(minutes=5))
         end_meeting(facilitator, meeting)
     indicator = meeting_fidelity(meeting).get("family_time")
     assert (indicator.met, indicator.figures) == (True, "The family planned alone for 40 min.")
+
+
+def test_private_time_still_running_at_the_end_counts_until_then(facilitator):
+    meeting = _best_interests_meeting(facilitator)
+    with clock_at(START) as clock:
+        start_meeting(facilitator, meeting)
+        phases.move(facilitator, meeting, to="family_time")
+        clock.advance(timedelta(minutes=30))
+        end_meeting(facilitator, meeting)
+    indicator = meeting_fidelity(meeting).get("family_time")
+    assert (indicator.met, indicator.figures) == (True, "The family planned alone for 30 min.")
 
 
 def test_family_time_skipped_or_never_reached_fails_it(facilitator):
