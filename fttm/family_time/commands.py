@@ -284,7 +284,7 @@ def _same(meeting: Meeting):
 
 def unshared_refusal(meeting: Meeting) -> Invalid | None:
     """Why a meeting cannot end as asked: drafts of this meeting wait and no choice was made."""
-    count = len(waiting_here(meeting))
+    count = waiting_count(meeting)
     if not count:
         return None
     return Invalid(
@@ -300,15 +300,25 @@ def unshared_refusal(meeting: Meeting) -> Invalid | None:
     )
 
 
+def _waiting_here(meeting: Meeting):
+    """The query for drafts written in this meeting, not yet shared (not those kept from an
+    earlier one)."""
+    return sa.select(FamilyDraft).where(
+        FamilyDraft.meeting_id == meeting.id,
+        FamilyDraft.status == DraftStatus.DRAFT,
+        FamilyDraft.deleted_at.is_(None),
+    )
+
+
 def waiting_here(meeting: Meeting) -> list[FamilyDraft]:
     """The drafts written in this meeting, not yet shared (not those kept from an earlier one)."""
-    return db.session.scalars(
-        sa.select(FamilyDraft).where(
-            FamilyDraft.meeting_id == meeting.id,
-            FamilyDraft.status == DraftStatus.DRAFT,
-            FamilyDraft.deleted_at.is_(None),
-        )
-    ).all()
+    return db.session.scalars(_waiting_here(meeting)).all()
+
+
+def waiting_count(meeting: Meeting) -> int:
+    """How many drafts of this meeting wait to be shared (counted, not loaded)."""
+    counted = sa.select(sa.func.count()).select_from(_waiting_here(meeting).subquery())
+    return db.session.scalar(counted) or 0
 
 
 def check_settle_choice(meeting: Meeting, choice: str | None) -> None:

@@ -48,7 +48,7 @@ def family_drafts_panel(viewer: Viewer, *, for_wall: bool = False):
 @bp.app_template_global("family_drafts_here")
 def family_drafts_here(meeting) -> int:
     """How many drafts of this meeting wait to be shared (ending it asks what to do with them)."""
-    return len(commands.waiting_here(meeting))
+    return commands.waiting_count(meeting)
 
 
 def _answer(viewer: Viewer):
