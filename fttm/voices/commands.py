@@ -47,16 +47,9 @@ RECORDED = (
     "picture_height",
     "picture_description",
 )
-EDITED = (
-    "source",
-    "from_name",
-    "through_name",
-    "through_role",
-    "given_at",
-    "section",
-    "shareable",
-    "words",
-    "picture_description",
+# What an edit may change: everything recorded but the picture itself (kept as it was sent).
+EDITED = tuple(
+    name for name in RECORDED if name not in ("picture_type", "picture_width", "picture_height")
 )
 
 
