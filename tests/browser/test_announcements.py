@@ -41,9 +41,13 @@ def said(page: Page) -> list[str]:
     return page.evaluate("window.__said")
 
 
+# Generous: on a loaded CI machine an answer and a push can each take seconds.
+SAID_WITHIN_MS = 15_000
+
+
 def expect_said(page: Page, text: str) -> None:
     """`text` is said in the page's live region (soon)."""
-    expect(page.locator("#announcer")).to_contain_text(text)
+    expect(page.locator("#announcer")).to_contain_text(text, timeout=SAID_WITHIN_MS)
 
 
 def focused(page: Page) -> str:
@@ -83,6 +87,9 @@ def test_a_short_meeting_as_a_screen_reader_hears_it(served_app: ServedApp, scre
 
     projector.get_by_text("Lock sections").click()
     projector.get_by_role("button", name="Lock “Safety plan”").click()
+    # The answer is in (the bar offers to unlock) before what it said is looked for.
+    unlock = projector.get_by_role("button", name="Unlock “Safety plan”")
+    expect(unlock).to_be_visible(timeout=SAID_WITHIN_MS)
     expect_said(projector, "Safety plan locked")
     expect_said(ana, "Safety plan locked")
     # The same control, in the re-rendered bar, unfolded again as the facilitator had it.
