@@ -32,7 +32,8 @@ class Config:
     JURISDICTIONS_DIR = str(JURISDICTIONS_DIR)
     DEFAULT_JURISDICTION = "miteam"
     BABEL_DEFAULT_LOCALE = "en"
-    LANGUAGES = ["en", "fr"]
+    # French as written in Canada; a browser asking for any French gets it (fttm/languages.py).
+    LANGUAGES = ["en", "fr_CA"]
 
     SESSION_COOKIE_NAME = "fttm_session"
     SESSION_COOKIE_HTTPONLY = True

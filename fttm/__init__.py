@@ -27,6 +27,7 @@ def create_app(config: dict | None = None) -> Flask:
         compression,
         database,
         error_pages,
+        languages,
         routing,
         security,
         static_files,
@@ -56,7 +57,7 @@ def create_app(config: dict | None = None) -> Flask:
     database.enable_sqlite_pragmas(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
     csrf.init_app(app)
-    babel.init_app(app, locale_selector=security.pick_locale)
+    babel.init_app(app, locale_selector=languages.pick)
     login_manager.init_app(app)
     # Socket handlers must be declared before init_app: Flask-SocketIO hands its list of handlers
     # to each new server, but a handler declared after the first init_app reaches only that server.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, current_app, has_request_context, request
+from flask import Flask, Response, current_app
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -80,13 +80,6 @@ class SocketHeaders:
             return start_response(status, headers, exc_info)
 
         return self.wsgi_app(environ, start_with_headers)
-
-
-def pick_locale() -> str | None:
-    """The reader's preferred language among those fttm speaks (the default outside a request)."""
-    if not has_request_context():
-        return None
-    return request.accept_languages.best_match(current_app.config["LANGUAGES"])
 
 
 def socket_origins(app: Flask) -> list[str] | None:

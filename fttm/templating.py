@@ -9,6 +9,7 @@ from babel.dates import format_date, format_time, get_timezone_name
 from flask import Flask
 from flask_babel import get_locale
 
+from fttm.languages import html_lang
 from fttm.timestamps import utcnow
 
 
@@ -61,4 +62,4 @@ def init_app(app: Flask) -> None:
     # The server's time when a page is rendered: js/phase.js counts the agenda's timers from it,
     # so a device's wrong clock does not matter (pushed sections carry no time of their own).
     app.add_template_global(lambda: utcnow().isoformat(), "server_now")
-    app.context_processor(lambda: {"current_locale": _locale()})
+    app.context_processor(lambda: {"current_locale": html_lang(_locale())})

@@ -55,6 +55,9 @@ class User(UserMixin, db.Model):
     session_nonce: Mapped[str] = mapped_column(sa.String(32), default=new_session_nonce)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The language the account chose for its screens (a key of config LANGUAGES); None: the
+    # browser's (Accept-Language).
+    language: Mapped[str | None] = mapped_column(sa.String(10))
 
     team: Mapped[Team | None] = relationship(back_populates="members")
 

@@ -23,6 +23,7 @@ from flask_socketio import ConnectionRefusedError, join_room
 from fttm.core.recorder import last_seq
 from fttm.core.viewers import Viewer
 from fttm.extensions import db, socketio
+from fttm.languages import first_language, screen_language
 from fttm.live import presence, screens
 from fttm.live.budgets import UNKNOWN, budgets_of
 from fttm.live.catch_up import Board, held_from, missed, shared_renderings
@@ -44,6 +45,9 @@ class Connection:
     participant_id: int | None
     user_id: int | None = None
     screen: str = screens.CONSOLE  # staff: the wall, a presenting console, or a console
+    # The language its screen renders in (fttm/languages.py: "fr_CA", or "fr_CA+en" on a
+    # bilingual wall): pushes are rendered once per audience and language present.
+    language: str = "en"
 
     @property
     def person(self) -> str:
@@ -56,6 +60,13 @@ class Connection:
 _connections: dict[str, Connection] = {}
 _syncing: set[str] = set()  # sockets whose catch-up is being answered
 _syncing_lock = threading.Lock()
+
+
+def socket_language() -> str | None:
+    """The language of the screen whose socket event this request is (None: not a socket)."""
+    sid = getattr(request, "sid", None)
+    connection = _connections.get(sid) if sid else None
+    return first_language(connection.language) if connection is not None else None
 
 
 def origin_allowed() -> bool:
@@ -129,7 +140,10 @@ def connect(auth=None):
     user_id = viewer.user.id if viewer.is_staff else None
     # A wall is no person taking part: no participant room, no "online" entry of theirs.
     participant_id = None if screen == screens.WALL else viewer.participant.id
-    connection = Connection(meeting.id, participant_id, user_id, screen or screens.CONSOLE)
+    language = screen_language(viewer, screen)
+    connection = Connection(
+        meeting.id, participant_id, user_id, screen or screens.CONSOLE, language=language
+    )
     if wait := budgets_of().wait("connect", request.sid, connection.person):
         budgets_of().socket_closed(request.sid)
         raise ConnectionRefusedError({"message": _too_many(wait)["error"], "retry_after": wait})

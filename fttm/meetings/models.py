@@ -86,6 +86,10 @@ class Meeting(db.Model):
     phase_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Set while the family plans alone (private family time); staff screens see none of its drafts.
     family_time_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The language of the wall (projected screen): one language ("en", "fr_CA"), or two joined by
+    # "+" for a bilingual room ("fr_CA+en": French first, English headings and phase names too).
+    # None: the language of the facilitator who opens it.
+    wall_language: Mapped[str | None] = mapped_column(sa.String(20))
     created_by_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -138,6 +142,9 @@ class Participant(db.Model):
     admitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The language this person's screens are in (a key of config LANGUAGES): their browser's when
+    # they joined, or what they chose since on the join page or the board.
+    language: Mapped[str | None] = mapped_column(sa.String(10))
 
     meeting: Mapped[Meeting] = relationship(back_populates="participants")
 

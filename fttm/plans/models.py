@@ -121,3 +121,5 @@ class FamilyCopy(db.Model):
     given_on: Mapped[date]
     recorded_by_user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The language the copy was made in: the family member's (a key of config LANGUAGES).
+    language: Mapped[str] = mapped_column(sa.String(10), default="en", server_default="en")

@@ -1,0 +1,186 @@
+"""The languages fttm speaks, and which one each screen is in.
+
+Each person chooses: a phone starts in its browser's language (Accept-Language) and can switch on
+the join page or the board, remembered for that participant; staff choose theirs in their
+account. The wall speaks the meeting's wall language (one, or two for a bilingual room), else the
+facilitator's. French is written as in Canada (`fr_CA`); a browser asking for any French (`fr`,
+`fr-FR`, `fr-BE`...) gets it: `fr` falls back to `fr_CA`.
+
+What people type stays as they typed it: only fttm's own words change language.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from flask import current_app, g, has_request_context, request
+from flask_babel import force_locale, get_locale, gettext, refresh
+from markupsafe import Markup, escape
+
+DEFAULT = "en"
+# Each language named in itself, as a switch offers it (never translated).
+NAMES = {"en": "English", "fr_CA": "Français"}
+COOKIE = "fttm_language"
+COOKIE_DAYS = 365
+
+
+def supported() -> list[str]:
+    """The languages this installation speaks (config LANGUAGES), the default first."""
+    return list(current_app.config["LANGUAGES"])
+
+
+def normalize(value: object) -> str | None:
+    """A supported language for `value` ("fr", "fr-CA", "fr_FR", "EN-us"...), or None."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    wanted = value.strip().replace("-", "_")
+    known = supported()
+    for language in known:
+        if wanted.lower() == language.lower():
+            return language
+    base = wanted.split("_", 1)[0].lower()
+    for language in known:
+        if language.split("_", 1)[0].lower() == base:
+            return language
+    return None
+
+
+def from_browser() -> str:
+    """The best language the browser asks for (Accept-Language), by its order of preference."""
+    for asked, _quality in request.accept_languages:
+        if (language := normalize(asked)) is not None:
+            return language
+    return current_app.config.get("BABEL_DEFAULT_LOCALE", DEFAULT)
+
+
+def chosen_cookie() -> str | None:
+    """The language this browser chose on a page with no account or participant (the join page)."""
+    return normalize(request.cookies.get(COOKIE))
+
+
+def use(language: str | None) -> None:
+    """Render the rest of this request in `language` (None: leave it as it is)."""
+    if language:
+        g.fttm_language = language
+        refresh()
+
+
+def wall_languages(value: str | None) -> tuple[str, str | None]:
+    """A screen's (first, second) language from a rendering key or `Meeting.wall_language`
+    ("fr_CA+en": French, with headings and phase names in English too)."""
+    first, _plus, second = (value or "").partition("+")
+    first_language = normalize(first) or DEFAULT
+    second_language = normalize(second)
+    return first_language, second_language if second_language != first_language else None
+
+
+def first_language(key: str | None) -> str:
+    """The language a rendering key is written in ("fr_CA+en" is French)."""
+    return wall_languages(key)[0]
+
+
+def rendering_key() -> str:
+    """What this request renders in, as pushes and caches key it: "fr_CA", or "fr_CA+en"."""
+    language = str(get_locale() or DEFAULT)
+    second = g.get("fttm_also") if has_request_context() else None
+    return f"{language}+{second}" if second else language
+
+
+@contextmanager
+def speaking(key: str) -> Iterator[None]:
+    """Render within in the language of a rendering key (and its second language, if any)."""
+    first, second = wall_languages(key)
+    before = g.get("fttm_also")
+    g.fttm_also = second
+    try:
+        with force_locale(first):
+            yield
+    finally:
+        g.fttm_also = before
+
+
+def use_second(language: str | None) -> None:
+    """Also show headings and phase names in `language` for the rest of this request."""
+    g.fttm_also = language
+
+
+def also(message: str) -> Markup:
+    """On a bilingual screen, `message` (an English msgid) in the second language, set apart
+    for the room and marked with its language for a screen reader; elsewhere nothing."""
+    second = g.get("fttm_also") if has_request_context() else None
+    if not second:
+        return Markup("")
+    with force_locale(second):
+        text = gettext(message)
+    return Markup('<span class="also" lang="{}">{}</span>').format(html_lang(second), escape(text))
+
+
+def screen_language(viewer, screen: str | None = None) -> str:
+    """The rendering key of a viewer's screen: the wall speaks the meeting's wall language (else
+    its facilitator's); staff their account's; a phone its participant's; else the browser's."""
+    meeting = viewer.meeting
+    if screen == "wall" and meeting.wall_language:
+        first, second = wall_languages(meeting.wall_language)
+        return f"{first}+{second}" if second else first
+    if viewer.is_staff:
+        chosen = normalize(viewer.user.language)
+    else:
+        chosen = normalize(viewer.participant.language)
+    return chosen or chosen_cookie() or from_browser()
+
+
+def html_lang(language: str | None) -> str:
+    """The language as a page declares it (BCP 47: "fr-CA")."""
+    return (language or DEFAULT).replace("_", "-")
+
+
+def pick() -> str | None:
+    """Flask-Babel's locale selector: this request's language.
+
+    In order: one set for the request (`use`: the wall, a push rendered for another language),
+    the signed-in account's choice, the choice of the meeting's participant whose phone this is,
+    the browser's earlier choice on the join page, then Accept-Language.
+    """
+    if not has_request_context():
+        return None
+    if chosen := g.get("fttm_language"):
+        return chosen
+    from fttm.live.sockets import socket_language  # a socket event: its screen's language
+
+    if (language := socket_language()) is not None:
+        return language
+    if (language := _account_language()) is not None:
+        return language
+    if (language := _participant_language()) is not None:
+        return language
+    return chosen_cookie() or from_browser()
+
+
+def _account_language() -> str | None:
+    """The signed-in account's language, if it chose one."""
+    from flask_login import current_user
+
+    if current_user and current_user.is_authenticated:
+        return normalize(current_user.language)
+    return None
+
+
+def _participant_language() -> str | None:
+    """The language of the participant whose phone asks about the meeting in the URL."""
+    meeting_id = (request.view_args or {}).get("meeting_id")
+    if not isinstance(meeting_id, int):
+        return None
+    from fttm.extensions import db
+    from fttm.joining import tokens
+    from fttm.meetings.models import Participant
+
+    token = tokens.read(meeting_id)
+    if token is None:
+        return None
+    participant = db.session.get(Participant, token.participant_id)
+    if participant is None or participant.meeting_id != meeting_id:
+        return None
+    if not tokens.nonce_matches(participant, token):
+        return None
+    return normalize(participant.language)
