@@ -87,7 +87,7 @@ def create_app(config: dict | None = None) -> Flask:
 
 def _register_areas(app: Flask) -> None:
     """Bind every area of the product: its blueprint, its socket events, its CLI commands."""
-    from fttm import cli, models, publisher  # noqa: F401 - models registers every table
+    from fttm import cli, languages, models, publisher  # noqa: F401 - models registers every table
     from fttm.admin.views import bp as admin_bp
     from fttm.auth import access
     from fttm.auth.views import bp as auth_bp
@@ -98,10 +98,12 @@ def _register_areas(app: Flask) -> None:
     from fttm.family_time.views import bp as family_time_bp
     from fttm.health.views import bp as health_bp
     from fttm.joining.views import bp as joining_bp
+    from fttm.languages.views import bp as languages_bp
     from fttm.live.announcements import add_said_header
     from fttm.live.family_time import push_drafts
     from fttm.live.pushes import push_events
     from fttm.meetings.views import bp as meetings_bp
+    from fttm.meetings.wall import wall_choices
     from fttm.plans.document_views import bp as plan_documents_bp
     from fttm.plans.views import bp as plans_bp
     from fttm.reviews.fidelity_views import bp as fidelity_bp
@@ -134,7 +136,12 @@ def _register_areas(app: Flask) -> None:
         transcript_bp,
         health_bp,
         voices_bp,
+        languages_bp,
     ):
         app.register_blueprint(blueprint)
     cli.init_app(app)
+    app.jinja_env.globals["also"] = languages.also
+    app.jinja_env.globals["wall_key"] = languages.wall_key
+    app.jinja_env.globals["wall_choices"] = wall_choices
+    app.jinja_env.globals["other_languages"] = languages.others
     app.jinja_env.globals["profiles"] = lambda: app.extensions["fttm.jurisdictions"]

@@ -148,6 +148,7 @@ def forget_live_state() -> None:
     socket_events._connections.clear()
     with presence._lock:
         presence._sockets.clear()
+        presence._renderings.clear()
 
 
 # ---- The database, read fresh (requests change it in their own sessions) ----

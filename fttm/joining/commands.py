@@ -6,6 +6,8 @@ import logging
 import secrets
 
 import sqlalchemy as sa
+from flask import has_request_context
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from fttm.auth.models import User
@@ -94,6 +96,9 @@ def join_as_staff(user: User, meeting: Meeting) -> Participant:
 def _add_participant(current, meeting: Meeting, **fields) -> Participant:
     """Add someone to the meeting within `current` change; the event is theirs ("joined")."""
     admitted = fields["status"] == ParticipantStatus.ADMITTED
+    if fields.get("user_id") is None and has_request_context():
+        # A phone keeps the language it joined in (its browser's, or chosen on the join page).
+        fields.setdefault("language", str(get_locale()))
     participant = Participant(
         meeting_id=meeting.id,
         token_nonce=secrets.token_hex(8),

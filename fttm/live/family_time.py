@@ -14,6 +14,7 @@ from markupsafe import Markup
 from fttm.core.viewers import Viewer
 from fttm.extensions import db, socketio
 from fttm.family_time.rendering import PANEL_ID, panel, panel_html
+from fttm.languages import DEFAULT, normalize, speaking, wall_key
 from fttm.live import screens
 from fttm.live.http import plain_post, respond
 from fttm.live.rooms import participant_room, wall_room
@@ -46,11 +47,18 @@ def push_drafts(events) -> None:
 
 def send_panel(meeting: Meeting) -> None:
     """The panel, fresh, to the meeting's walls and to each family member's phones."""
-    socketio.emit(EVENT, {"html": panel_html(meeting, for_wall=True)}, to=wall_room(meeting.id))
-    phone_html = panel_html(meeting, for_wall=False)
+    with speaking(wall_key(meeting)):
+        wall_html = panel_html(meeting, for_wall=True)
+    socketio.emit(EVENT, {"html": wall_html}, to=wall_room(meeting.id))
+    phone_html: dict[str, str] = {}  # language -> the phones' panel, rendered once in each
     for participant in participants_of(meeting):
         if participant.user_id is None and participant.status == ParticipantStatus.ADMITTED:
-            socketio.emit(EVENT, {"html": phone_html}, to=participant_room(participant.id))
+            language = normalize(participant.language) or DEFAULT
+            if language not in phone_html:
+                with speaking(language):
+                    phone_html[language] = panel_html(meeting, for_wall=False)
+            html = phone_html[language]
+            socketio.emit(EVENT, {"html": html}, to=participant_room(participant.id))
 
 
 def catch_up(viewer: Viewer, screen: str | None, sid: str) -> None:

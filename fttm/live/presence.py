@@ -30,6 +30,8 @@ _lock = threading.Lock()
 # meeting id -> participant id -> socket ids (this worker's own sockets, queue or not)
 _sockets: dict[int, dict[int, set[str]]] = defaultdict(lambda: defaultdict(set))
 _renewing: set[int] = set()  # apps whose renewal task runs (by id)
+# meeting id -> "audience|language" -> socket ids: which renderings this worker's screens need
+_renderings: dict[int, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
 
 # The participant had no live socket before this one (KEYS[1]: the meeting's set).
 _ARRIVE = """
@@ -88,6 +90,52 @@ def leave(meeting_id: int, participant_id: int, sid: str) -> bool:
     if redis is None:
         return last
     return bool(redis.eval(_LEAVE, 1, _key(meeting_id), participant_id, sid, time.time()))
+
+
+def _renderings_key(meeting_id: int) -> str:
+    """The Redis key of the renderings a meeting's open screens need."""
+    return f"fttm:renderings:{meeting_id}"
+
+
+def needs(meeting_id: int, audience: str, language: str, sid: str) -> None:
+    """A socket opened that renders the meeting for `audience` in `language` (a rendering key)."""
+    rendering = f"{audience}|{language}"
+    with _lock:
+        _renderings[meeting_id][rendering].add(sid)
+    redis = shared_redis()
+    if redis is not None:
+        _keep_renewing()
+        key = _renderings_key(meeting_id)
+        with redis.pipeline(transaction=False) as pipe:
+            pipe.zadd(key, {f"{rendering}|{sid}": time.time() + LAPSE_SECONDS})
+            pipe.expire(key, LAPSE_SECONDS * 2)
+            pipe.execute()
+
+
+def no_longer_needs(meeting_id: int, sid: str) -> None:
+    """A socket closed: the renderings it needed may no longer be needed."""
+    with _lock:
+        people = _renderings.get(meeting_id, {})
+        gone = [rendering for rendering, sids in people.items() if sid in sids]
+        for rendering in gone:
+            people[rendering].discard(sid)
+            if not people[rendering]:
+                del people[rendering]
+    redis = shared_redis()
+    if redis is not None and gone:
+        redis.zrem(_renderings_key(meeting_id), *(f"{rendering}|{sid}" for rendering in gone))
+
+
+def renderings(meeting_id: int) -> set[tuple[str, str]]:
+    """The (audience, language) renderings the meeting's open screens need, on every worker."""
+    redis = shared_redis()
+    if redis is None:
+        with _lock:
+            found = [r for r, sids in _renderings.get(meeting_id, {}).items() if sids]
+    else:
+        members = redis.zrangebyscore(_renderings_key(meeting_id), time.time(), "+inf")
+        found = [member.decode().rsplit("|", 1)[0] for member in members]
+    return {tuple(rendering.split("|", 1)) for rendering in found}
 
 
 def online(meeting_id: int) -> set[int]:
@@ -159,9 +207,18 @@ def _renew(redis) -> None:
             for participant_id, sids in people.items()
             for sid in sids
         ]
+        needed = [
+            (meeting_id, f"{rendering}|{sid}")
+            for meeting_id, wanted in _renderings.items()
+            for rendering, sids in wanted.items()
+            for sid in sids
+        ]
     lapse = time.time() + LAPSE_SECONDS
     with redis.pipeline(transaction=False) as pipe:
         for meeting_id, participant_id, sid in mine:
             pipe.zadd(_key(meeting_id), {f"{participant_id}:{sid}": lapse}, xx=True)
             pipe.expire(_key(meeting_id), LAPSE_SECONDS * 2)
+        for meeting_id, member in needed:
+            pipe.zadd(_renderings_key(meeting_id), {member: lapse}, xx=True)
+            pipe.expire(_renderings_key(meeting_id), LAPSE_SECONDS * 2)
         pipe.execute()

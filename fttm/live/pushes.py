@@ -15,10 +15,11 @@ from fttm.core.recorder import last_seq
 from fttm.core.registry import KINDS, SECTIONS
 from fttm.core.viewers import AUDIENCES, STAFF
 from fttm.extensions import db, socketio
+from fttm.languages import speaking
 from fttm.live import presence, screens
 from fttm.live.announcements import keep_own_sentence, said_to_others
 from fttm.live.render_cache import render_cache
-from fttm.live.rooms import audience_room, participant_room
+from fttm.live.rooms import participant_room, rendering_room
 from fttm.live.sections import (
     PEOPLE_SECTIONS,
     board_basics,
@@ -77,51 +78,64 @@ def items_alone(events) -> list[tuple[str, int]] | None:
     return found
 
 
-def push_items(
-    meeting: Meeting, found: list[tuple[str, int]], *, seq: int, said: dict | None = None
-) -> None:
-    """Send fresh renderings of some items to everyone in the meeting who may see them, with
-    what their screen readers say of the change (`said`, per audience)."""
+def renderings_needed(meeting: Meeting, audiences=AUDIENCES) -> list[tuple[str, str]]:
+    """The (audience, language) renderings the meeting's open screens need, of `audiences`:
+    each push is rendered once for each, whatever the number of screens."""
+    return sorted(
+        (audience, language)
+        for audience, language in presence.renderings(meeting.id)
+        if audience in audiences
+    )
+
+
+def push_items(meeting: Meeting, found: list[tuple[str, int]], *, seq: int, told=()) -> None:
+    """Send fresh renderings of some items to everyone in the meeting who may see them, in each
+    language present, with what their screen readers say of the changes `told` (events)."""
     items = [(kind, db.session.get(KINDS[kind].model, item_id)) for kind, item_id in found]
-    basics = {
-        (kind, item.id): item_basics(meeting, kind, item, seq) for kind, item in items if item
-    }
-    for audience in AUDIENCES:
-        pushed = []
-        for kind, item in items:
-            if item is None or (item.confidential and audience != STAFF):
-                continue
-            element = item_element_id(kind, item.id)
-            html = render_item(meeting, kind, item, audience, basics=basics[(kind, item.id)])
-            render_cache().keep_item(meeting.id, audience, element, seq, html)
-            pushed.append(
-                {
-                    "section": KINDS[kind].section,
-                    "id": element,
-                    "html": html,
-                    "list": item_list_id(kind, item),
-                }
-            )
-        if pushed:
-            message = {"seq": seq, "items": pushed, **_said(said, audience)}
-            socketio.emit("board:update", message, to=audience_room(meeting.id, audience))
+    for audience, language in renderings_needed(meeting):
+        with speaking(language):
+            basics = {
+                (kind, item.id): item_basics(meeting, kind, item, seq)
+                for kind, item in items
+                if item
+            }
+            pushed = []
+            for kind, item in items:
+                if item is None or (item.confidential and audience != STAFF):
+                    continue
+                element = item_element_id(kind, item.id)
+                html = render_item(meeting, kind, item, audience, basics=basics[(kind, item.id)])
+                render_cache().keep_item(meeting.id, audience, element, seq, html)
+                pushed.append(
+                    {
+                        "section": KINDS[kind].section,
+                        "id": element,
+                        "html": html,
+                        "list": item_list_id(kind, item),
+                    }
+                )
+            if pushed:
+                message = {"seq": seq, "items": pushed, **_said(told, audience)}
+                socketio.emit(
+                    "board:update", message, to=rendering_room(meeting.id, audience, language)
+                )
 
 
 def push_sections(
-    meeting: Meeting, names, *, seq: int | None = None, audiences=AUDIENCES, said=None
+    meeting: Meeting, names, *, seq: int | None = None, audiences=AUDIENCES, told=()
 ) -> None:
-    """Send fresh renderings of some sections to everyone in the meeting, per audience, with what
-    their screen readers say of the change (`said`, per audience)."""
+    """Send fresh renderings of some sections to everyone in the meeting, once per audience and
+    language present, with what their screen readers say of the changes `told` (events)."""
     seq = last_seq(meeting.case_id) if seq is None else seq
-    basics = board_basics(meeting, seq)
-    for audience in audiences:
-        sections = render_sections(meeting, names, audience, basics=basics)
-        render_cache().keep_sections(meeting.id, audience, seq, sections)
-        socketio.emit(
-            "board:update",
-            {"seq": seq, "sections": sections, **_said(said, audience)},
-            to=audience_room(meeting.id, audience),
-        )
+    for audience, language in renderings_needed(meeting, audiences):
+        with speaking(language):
+            basics = board_basics(meeting, seq)
+            sections = render_sections(meeting, names, audience, basics=basics)
+            render_cache().keep_sections(meeting.id, audience, seq, sections)
+            message = {"seq": seq, "sections": sections, **_said(told, audience)}
+            socketio.emit(
+                "board:update", message, to=rendering_room(meeting.id, audience, language)
+            )
 
 
 def push_events(events) -> None:
@@ -139,19 +153,19 @@ def push_events(events) -> None:
             continue
         seq = max(event.seq for event in ours)
         keep_own_sentence(ours)
-        said = said_to_others(ours, AUDIENCES)
         if (found := items_alone(ours)) is not None:
-            push_items(meeting, found, seq=seq, said=said)
+            push_items(meeting, found, seq=seq, told=ours)
         else:
-            push_sections(meeting, names, seq=seq, audiences=audiences_for(ours), said=said)
+            push_sections(meeting, names, seq=seq, audiences=audiences_for(ours), told=ours)
         for event in ours:
             if event.kind == "participant.removed":
                 cut_off(meeting.id, event.target_id)
 
 
-def _said(said: dict | None, audience: str) -> dict:
-    """The push's `said` entry for `audience`, when there is something to say."""
-    lines = (said or {}).get(audience)
+def _said(told, audience: str) -> dict:
+    """The push's `said` entry for `audience`, in the language being rendered, when there is
+    something to say of the changes `told`."""
+    lines = said_to_others(told, (audience,))[audience] if told else []
     return {"said": lines} if lines else {}
 
 

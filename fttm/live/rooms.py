@@ -7,6 +7,12 @@ def audience_room(meeting_id: int, audience: str) -> str:
     return f"meeting-{meeting_id}-{audience}"
 
 
+def rendering_room(meeting_id: int, audience: str, language: str) -> str:
+    """The screens of one audience reading one language (a rendering key: "fr_CA+en" on a
+    bilingual wall): each push is rendered once for them all."""
+    return f"meeting-{meeting_id}-{audience}-{language}"
+
+
 def participant_room(participant_id: int) -> str:
     """All the sockets of one participant (their phone may reconnect, or open two tabs)."""
     return f"participant-{participant_id}"
@@ -17,6 +23,8 @@ def wall_room(meeting_id: int) -> str:
     return f"meeting-{meeting_id}-wall"
 
 
-def console_room(meeting_id: int, *, presenting: bool) -> str:
-    """The facilitators' consoles of a meeting, apart by whether the room sees them."""
-    return f"meeting-{meeting_id}-console-{'room' if presenting else 'staff'}"
+def console_room(meeting_id: int, *, presenting: bool, language: str | None = None) -> str:
+    """The facilitators' consoles of a meeting, apart by whether the room sees them (and, for
+    what is rendered for them, by the language they read)."""
+    room = f"meeting-{meeting_id}-console-{'room' if presenting else 'staff'}"
+    return f"{room}-{language}" if language else room

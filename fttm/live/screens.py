@@ -16,10 +16,11 @@ from flask_socketio import join_room
 from markupsafe import Markup
 
 from fttm.core.registry import section_titles
-from fttm.core.viewers import Viewer
+from fttm.core.viewers import FAMILY, STAFF, Viewer
 from fttm.extensions import socketio
 from fttm.family_map.models import shareable_people
 from fttm.jurisdictions import profile
+from fttm.languages import speaking, wall_key
 from fttm.live import presence
 from fttm.live.rooms import console_room, wall_room
 from fttm.live.sections import participants_of
@@ -82,7 +83,7 @@ def screen_viewer(viewer: Viewer, screen: str) -> Viewer:
     return viewer
 
 
-def join_screen_rooms(viewer: Viewer, screen: str, sid: str) -> None:
+def join_screen_rooms(viewer: Viewer, screen: str, sid: str, language: str) -> None:
     """Put a newly connected staff screen in its rooms (the audience room is joined apart)."""
     meeting_id = viewer.meeting.id
     if screen == WALL:
@@ -91,6 +92,7 @@ def join_screen_rooms(viewer: Viewer, screen: str, sid: str) -> None:
             tell_wall_presence(meeting_id, True)
     else:
         join_room(console_room(meeting_id, presenting=screen == PRESENTING))
+        join_room(console_room(meeting_id, presenting=screen == PRESENTING, language=language))
 
 
 def leave_screen(meeting_id: int, screen: str, sid: str) -> None:
@@ -116,7 +118,9 @@ def push_screens(meeting: Meeting, events) -> None:
     if "meeting.wall_steered" in kinds:
         tell_view(meeting)
     if kinds & JOIN_EVENTS:
-        socketio.emit("wall:join", {"html": join_panel(meeting)}, to=wall_room(meeting.id))
+        with speaking(wall_key(meeting)):
+            html = join_panel(meeting)
+        socketio.emit("wall:join", {"html": html}, to=wall_room(meeting.id))
     if any(kind.startswith("participant.") for kind in kinds) or kinds & JOIN_EVENTS:
         tell_waiting(meeting)
 
@@ -132,22 +136,29 @@ def tell_view(meeting: Meeting, to: str | None = None) -> None:
 def tell_waiting(meeting: Meeting, to: str | None = None, *, presenting_console=None) -> None:
     """Who is waiting to be let in, to the meeting's consoles (or to one socket): names and
     "Let in" on a staff console, only how many on a presenting one."""
-    targets = (
-        [(to, presenting_console)]
-        if to
-        else [(console_room(meeting.id, presenting=flag), flag) for flag in (False, True)]
-    )
-    phones = waiting(meeting)  # read once for both renderings
-    for room, is_presenting in targets:
-        html = waiting_banner(meeting, presenting=is_presenting, phones=phones)
-        socketio.emit("console:waiting", {"html": html}, to=room)
+    phones = waiting(meeting)  # read once for every rendering
+    if to:
+        html = waiting_banner(meeting, presenting=presenting_console, phones=phones)
+        socketio.emit("console:waiting", {"html": html}, to=to)
+        return
+    needed = presence.renderings(meeting.id)
+    for is_presenting in (False, True):
+        # A staff console is rendered for staff; a presenting one for the room.
+        audience = FAMILY if is_presenting else STAFF
+        for language in sorted({lang for aud, lang in needed if aud == audience}):
+            with speaking(language):
+                html = waiting_banner(meeting, presenting=is_presenting, phones=phones)
+            room = console_room(meeting.id, presenting=is_presenting, language=language)
+            socketio.emit("console:waiting", {"html": html}, to=room)
 
 
 def catch_up_screen(viewer: Viewer, screen: str, sid: str) -> None:
     """A staff screen (re)connected: the wall's focus and join panel, or the console's banner."""
     if screen == WALL:
         tell_view(viewer.meeting, to=sid)
-        socketio.emit("wall:join", {"html": join_panel(viewer.meeting)}, to=sid)
+        with speaking(wall_key(viewer.meeting)):
+            html = join_panel(viewer.meeting)
+        socketio.emit("wall:join", {"html": html}, to=sid)
     elif screen in (CONSOLE, PRESENTING):
         tell_view(viewer.meeting, to=sid)
         tell_waiting(viewer.meeting, to=sid, presenting_console=screen == PRESENTING)

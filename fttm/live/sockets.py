@@ -23,11 +23,11 @@ from flask_socketio import ConnectionRefusedError, join_room
 from fttm.core.recorder import last_seq
 from fttm.core.viewers import Viewer
 from fttm.extensions import db, socketio
-from fttm.languages import first_language, screen_language
+from fttm.languages import first_language, screen_language, speaking
 from fttm.live import presence, screens
 from fttm.live.budgets import UNKNOWN, budgets_of
 from fttm.live.catch_up import Board, held_from, missed, shared_renderings
-from fttm.live.rooms import audience_room, participant_room
+from fttm.live.rooms import audience_room, participant_room, rendering_room
 from fttm.live.viewer import removed_from, viewer_for
 from fttm.meetings.models import Meeting
 from fttm.routing import MAX_ID
@@ -149,8 +149,10 @@ def connect(auth=None):
         raise ConnectionRefusedError({"message": _too_many(wait)["error"], "retry_after": wait})
     _connections[request.sid] = connection
     join_room(audience_room(meeting.id, viewer.audience))
+    join_room(rendering_room(meeting.id, viewer.audience, language))
+    presence.needs(meeting.id, viewer.audience, language, request.sid)
     if viewer.is_staff:
-        screens.join_screen_rooms(viewer, connection.screen, request.sid)
+        screens.join_screen_rooms(viewer, connection.screen, request.sid, language)
     if connection.participant_id is None:
         return True
     join_room(participant_room(connection.participant_id))
@@ -164,6 +166,8 @@ def disconnect(reason=None):
     """A screen went away; when it was someone's last, the others see them go offline."""
     budgets_of().socket_closed(request.sid)
     connection = _connections.pop(request.sid, None)
+    if connection is not None:
+        presence.no_longer_needs(connection.meeting_id, request.sid)
     if connection is not None and connection.user_id is not None:
         screens.leave_screen(connection.meeting_id, connection.screen, request.sid)
     if connection is None or connection.participant_id is None:
@@ -268,10 +272,15 @@ def _shared_sections(viewer: Viewer, seq: int, names) -> dict:
     for every screen that asks for the same (the audience is part of what is shared)."""
     from fttm.live.sections import render_sections
 
-    board = Board(viewer.meeting.id, seq, viewer.audience, str(get_locale()))
-    return shared_renderings().sections(
-        board, names, lambda missing: render_sections(viewer.meeting, missing, viewer.audience)
-    )
+    connection = _connections.get(request.sid)
+    language = connection.language if connection is not None else str(get_locale())
+    board = Board(viewer.meeting.id, seq, viewer.audience, language)
+
+    def render(missing):
+        with speaking(language):
+            return render_sections(viewer.meeting, missing, viewer.audience)
+
+    return shared_renderings().sections(board, names, render)
 
 
 @client_event("board:editing")

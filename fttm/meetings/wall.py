@@ -14,6 +14,7 @@ from fttm.auth.models import User
 from fttm.core.recorder import Actor, Change, meeting_change, snapshot
 from fttm.core.registry import SECTIONS
 from fttm.errors import Invalid
+from fttm.languages import NAMES, supported, wall_key
 from fttm.meetings.commands import LIVE_STATES, require_team
 from fttm.meetings.models import Meeting, MeetingStatus
 
@@ -24,7 +25,7 @@ DRAWINGS = ("genogram", "ecomap")
 ZOOMS = (100, 140, 200, 280, 400)  # percent of the drawing fitted to the wall
 PAN_STEP = 20  # percent of the drawing's width or height per step
 PAN_LIMIT = 50  # the drawing's edge never goes past the wall's centre
-FIELDS = ("wall_focus", "wall_drawing", "wall_zoom", "wall_pan_x", "wall_pan_y")
+FIELDS = ("wall_focus", "wall_drawing", "wall_zoom", "wall_pan_x", "wall_pan_y", "wall_language")
 STEPS = {  # a console button, as the change it makes to (zoom, pan x, pan y)
     "in": (1, 0, 0),
     "out": (-1, 0, 0),
@@ -43,6 +44,7 @@ def view_of(meeting: Meeting) -> dict:
         "zoom": meeting.wall_zoom,
         "x": meeting.wall_pan_x,
         "y": meeting.wall_pan_y,
+        "language": wall_key(meeting),
     }
 
 
@@ -53,6 +55,7 @@ def steer(
     focus: str | None = None,
     drawing: str | None = None,
     step: str | None = None,
+    language: str | None = None,
 ) -> Meeting:
     """Bring a section (or the overview) into focus on the wall, choose the family map's drawing,
     or zoom and pan it one step ("fit" brings the whole drawing back)."""
@@ -70,11 +73,29 @@ def steer(
         wanted |= {"wall_focus": "family_map", "wall_drawing": drawing}
     if step is not None:
         wanted |= _stepped(wanted, step)
+    if language is not None:
+        if language not in wall_choices():
+            raise Invalid({"wall": _("The wall cannot speak that language.")})
+        wanted["wall_language"] = language
     if all(getattr(meeting, name) == value for name, value in wanted.items()):
         return meeting
     with meeting_change(meeting, Actor.for_user(actor)) as current:
         _apply(current, meeting, wanted)
     return meeting
+
+
+def wall_choices() -> dict[str, str]:
+    """The wall's languages the console offers: each language alone, and each pair for a
+    bilingual room (the first is the wall's, the second also shown for headings and phases)."""
+    languages = supported()
+    choices = {key: NAMES.get(key, key) for key in languages}
+    for first in languages:
+        for second in languages:
+            if first != second:
+                choices[f"{first}+{second}"] = (
+                    f"{NAMES.get(first, first)} + {NAMES.get(second, second)}"
+                )
+    return choices
 
 
 def focus_within(current: Change, meeting: Meeting, focus: str) -> None:

@@ -481,6 +481,12 @@ class Teller:
 
     def _wall(self, actor: str, after: dict) -> str:
         """What the facilitator put on the wall, or how they moved its view."""
+        if "wall_language" in after:
+            return _(
+                "%(actor)s chose the wall's language: %(language)s",
+                actor=actor,
+                language=wall_choices().get(after["wall_language"], after["wall_language"]),
+            )
         if "wall_drawing" in after:
             drawing = _("the ecomap") if after["wall_drawing"] == "ecomap" else _("the genogram")
             return _("%(actor)s showed %(what)s on the wall", actor=actor, what=drawing)
@@ -491,6 +497,13 @@ class Teller:
                 return _("%(actor)s showed the whole board on the wall", actor=actor)
             return _("%(actor)s showed “%(what)s” on the wall", actor=actor, what=what)
         return _("%(actor)s zoomed or moved the family map on the wall", actor=actor)
+
+
+def wall_choices() -> dict[str, str]:
+    """The wall's language choices, named (fttm/meetings/wall.py)."""
+    from fttm.meetings.wall import wall_choices as choices
+
+    return choices()
 
 
 def shorten(text: str, most: int = 120) -> str:

@@ -16,6 +16,7 @@ from fttm.core.recorder import last_seq
 from fttm.core.registry import SECTIONS, section_titles
 from fttm.core.viewers import FAMILY
 from fttm.family_map.drawing import figure
+from fttm.languages import use_key, wall_key
 from fttm.live import http, screens
 from fttm.live.sections import render_sections
 from fttm.live.viewer import viewer_for
@@ -33,6 +34,7 @@ def page(meeting_id: int):
     viewer = viewer_for(meeting, for_room=True)
     if viewer is None or not viewer.is_staff:
         abort(404)
+    use_key(wall_key(meeting))  # the facilitator's choice for the room, perhaps two languages
     seq = last_seq(meeting.case_id)  # before rendering: see live/http.board_page
     sections = render_sections(meeting, ("status", *SECTIONS), viewer.audience, viewer=viewer)
     return render_template(
@@ -74,6 +76,7 @@ def steer(meeting_id: int):
             focus=request.form.get("focus"),
             drawing=request.form.get("drawing"),
             step=request.form.get("step"),
+            language=request.form.get("language"),
         )
     refusal = steering.refusal
     if not request.headers.get("HX-Request"):

@@ -11,7 +11,7 @@ import pytest
 from fttm.board.models import Action
 from fttm.extensions import db, socketio
 from fttm.live import presence
-from fttm.live.rooms import audience_room, console_room
+from fttm.live.rooms import audience_room, console_room, rendering_room
 from fttm.meetings.commands import end_meeting
 from fttm.meetings.models import Meeting, Participant
 from tests.helpers import AuthActions, count, latest_id, page_csrf
@@ -53,9 +53,11 @@ def test_staff_looking_at_an_ended_meeting_they_never_joined_connect(
     socket = _socket(live, supervisor_browser)
 
     assert socket.is_connected()
-    # A console's socket: the staff rendering, and the consoles' room (who waits, the wall).
+    # A console's socket: the staff rendering (in its reader's language), and the consoles'
+    # room (who waits, the wall).
     assert _rooms(socket) == {
         audience_room(live.id, "staff"),
+        rendering_room(live.id, "staff", "en"),
         console_room(live.id, presenting=False),
     }
     assert presence.online(live.id) == set()
@@ -81,9 +83,11 @@ def test_staff_looking_at_a_live_meeting_without_joining_get_pushes_but_no_prese
 
     assert socket.is_connected()
     assert count(Participant, meeting_id=live.id) == rows
-    # A console's socket: the staff rendering, and the consoles' room (who waits, the wall).
+    # A console's socket: the staff rendering (in its reader's language), and the consoles'
+    # room (who waits, the wall).
     assert _rooms(socket) == {
         audience_room(live.id, "staff"),
+        rendering_room(live.id, "staff", "en"),
         console_room(live.id, presenting=False),
     }
     assert presence.online(live.id) == online_before

@@ -11,6 +11,7 @@ import { sayAnswers, sayCarried, sayPolledChanges } from "./announce.js";
 import { watchAnswers } from "./answers.js";
 import { askBeforeSubmitting } from "./confirm.js";
 import { keepFocus } from "./focus.js";
+import { keepTypedOverLanguage, putBackTyped } from "./language.js";
 import { markMine } from "./marks.js";
 import { applyHeld } from "./merge.js";
 import { reportFailedAnswers, reportUnsent } from "./messages.js";
@@ -28,7 +29,9 @@ reportFailedAnswers();
 askBeforeSubmitting();
 sayAnswers();
 keepFocus();
+keepTypedOverLanguage();
 document.addEventListener("DOMContentLoaded", () => {
+  putBackTyped();  // after htmx is in: a fold it opens loads its form
   sayCarried();
   sayPolledChanges();
 });

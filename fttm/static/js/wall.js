@@ -35,10 +35,15 @@ export function guardRoomRequests() {
   });
 }
 
-/** What the wall shows now: `{ focus, drawing, zoom, x, y }`. */
+/** What the wall shows now: `{ focus, drawing, zoom, x, y, language }`. */
 export function showView(view) {
   if (!view || typeof view.focus !== "string") { return; }
   if (isWall()) {
+    // The facilitator chose another language for the room: the wall comes back in it.
+    if (view.language && body.dataset.language && view.language !== body.dataset.language) {
+      window.location.reload();
+      return;
+    }
     body.dataset.focus = view.focus;
     body.dataset.drawing = view.drawing;
     body.dataset.zoom = String(view.zoom);

@@ -59,6 +59,12 @@ def chosen_cookie() -> str | None:
     return normalize(request.cookies.get(COOKIE))
 
 
+def others() -> list[tuple[str, str, str]]:
+    """The languages a switch offers besides the one shown: (key, its own name, BCP 47 tag)."""
+    now = str(get_locale() or DEFAULT)
+    return [(key, NAMES.get(key, key), html_lang(key)) for key in supported() if key != now]
+
+
 def use(language: str | None) -> None:
     """Render the rest of this request in `language` (None: leave it as it is)."""
     if language:
@@ -116,13 +122,33 @@ def also(message: str) -> Markup:
     return Markup('<span class="also" lang="{}">{}</span>').format(html_lang(second), escape(text))
 
 
+def wall_key(meeting) -> str:
+    """The rendering key of the meeting's wall: its wall language ("fr_CA+en": bilingual), else
+    the language of the facilitator who scheduled the meeting, else the default."""
+    if meeting.wall_language:
+        first, second = wall_languages(meeting.wall_language)
+        return f"{first}+{second}" if second else first
+    from fttm.auth.models import User
+    from fttm.extensions import db
+
+    facilitator = (
+        db.session.get(User, meeting.created_by_user_id) if meeting.created_by_user_id else None
+    )
+    return normalize(facilitator.language if facilitator else None) or DEFAULT
+
+
+def use_key(key: str) -> None:
+    """Render the rest of this request in a rendering key's language(s)."""
+    first, second = wall_languages(key)
+    use(first)
+    use_second(second)
+
+
 def screen_language(viewer, screen: str | None = None) -> str:
     """The rendering key of a viewer's screen: the wall speaks the meeting's wall language (else
     its facilitator's); staff their account's; a phone its participant's; else the browser's."""
-    meeting = viewer.meeting
-    if screen == "wall" and meeting.wall_language:
-        first, second = wall_languages(meeting.wall_language)
-        return f"{first}+{second}" if second else first
+    if screen == "wall":
+        return wall_key(viewer.meeting)
     if viewer.is_staff:
         chosen = normalize(viewer.user.language)
     else:
