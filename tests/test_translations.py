@@ -216,9 +216,31 @@ def test_every_user_facing_python_string_is_marked_for_translation():
     )
 
 
+def test_scripts_take_their_words_from_the_page():
+    findings = unmarked.all_script_findings()
+    assert not findings, "English in scripts (render it into a data-text-* attribute):\n" + (
+        "\n".join(map(str, findings))
+    )
+
+
+def test_the_script_check_finds_english():
+    source = """
+    // A comment: "Not shown to anyone."
+    /** Show "Saved." */
+    box.textContent = "Not yet saved";
+    alert('Try again.');
+    svg.setAttribute("preserveAspectRatio", "xMidYMid meet");
+    line.className = "message message-error";
+    const text = document.body.dataset.textPending + " " + count;
+    fetch(`/meetings/${id}`, { headers: { "Content-Type": "text/html" } });
+    """
+    assert [f.text for f in unmarked.script_findings(source)] == ["Not yet saved", "Try again."]
+
+
 BAD_TEMPLATE = """{% extends "base.html" %}
 {% block body_class %}board-page{% if x %} presenting{% endif %}{% endblock %}
 {% block body_data %}data-seq="{{ seq }}" data-text-offline="Offline"{% endblock %}
+<div data-error-text="Something failed" data-kind="strength-list"></div>
 {# A comment in English is not shown. #}
 <h1>{{ _("Marked") }}</h1>
 <p>{{ done }} of {{ total }}</p>
@@ -240,6 +262,7 @@ def test_the_template_check_finds_unmarked_words():
     ]
     assert found == [
         ("data-text-offline= (outside its tag)", "Offline"),
+        ("<div data-error-text>", "Something failed"),
         ("text", "… of …"),
         ("<button aria-label>", "Delete …"),
         ("<input value>", "Send"),
@@ -355,6 +378,25 @@ def test_the_plural_check_finds_concatenation():
     assert concatenated_plurals("a.py", 'logger.info("%d event(s)", n)') == []
     assert concatenated_plurals("a.py", 'x = ngettext("%(num)d item", "%(num)d items", n)') == []
     assert concatenated_plurals("a.py", 'x = f"{number(x)},{number(y)}"') == []
+
+
+# A marked word glued to punctuation: French puts a (non-breaking) space before ":", so the
+# label and its colon are one message ("If: %(trigger)s").
+GLUED_COLON = re.compile(r"""_\(\s*(["'])[^"']*\1\s*\)\s*[~+]\s*(["'])\s*[:;!?]""")
+
+
+def test_labels_and_their_colon_are_one_message():
+    found = [
+        f"{path.relative_to(ROOT)}:{number}: {line.strip()}"
+        for path in sorted((ROOT / "fttm").rglob("*"))
+        if path.suffix in (".py", ".html") and "migrations" not in path.parts
+        for number, line in enumerate(path.read_text().splitlines(), 1)
+        if GLUED_COLON.search(line)
+    ]
+    assert not found, "Mark the label with its colon as one message:\n" + "\n".join(found)
+    assert GLUED_COLON.search("""facts.append(_("If") ~ ": " ~ row.trigger)""")
+    assert GLUED_COLON.search("""text = _('Who') + ': ' + name""")
+    assert not GLUED_COLON.search("""_("If: %(trigger)s", trigger=row.trigger)""")
 
 
 def test_marked_counts_in_python_use_ngettext():

@@ -51,8 +51,9 @@ READ_ATTRIBUTES = {
 }
 # ... and those of a button's value, for buttons and submit inputs.
 BUTTON_INPUT_TYPES = {"submit", "button", "reset"}
-# data-text-* attributes carry words the scripts show (a button's "Saving…").
+# data-text-* and data-*-text attributes carry words the scripts show ("Reconnecting…").
 READ_ATTRIBUTE_PREFIXES = ("data-text-",)
+READ_ATTRIBUTE_SUFFIX = re.compile(r"^data-[\w-]*-text$")
 # Nothing inside these is shown as text.
 NOT_TEXT_ELEMENTS = {"script", "style", "template-data"}
 
@@ -93,6 +94,15 @@ def has_words(text: str) -> bool:
     return LETTER.search(rest) is not None
 
 
+def is_read(attribute: str) -> bool:
+    """Whether a person reads or hears the value of `attribute`."""
+    return (
+        attribute in READ_ATTRIBUTES
+        or attribute.startswith(READ_ATTRIBUTE_PREFIXES)
+        or READ_ATTRIBUTE_SUFFIX.match(attribute) is not None
+    )
+
+
 def strip_jinja(source: str) -> str:
     """The template with Jinja's constructs taken out, line numbers kept."""
 
@@ -124,7 +134,7 @@ class _TemplateReader(HTMLParser):
         for attribute, value in attrs:
             if not value:
                 continue
-            read = attribute in READ_ATTRIBUTES or attribute.startswith(READ_ATTRIBUTE_PREFIXES)
+            read = is_read(attribute)
             if attribute == "value":
                 read = tag == "button" or (
                     tag == "input" and (values.get("type") or "").lower() in BUTTON_INPUT_TYPES
@@ -136,8 +146,7 @@ class _TemplateReader(HTMLParser):
         """Check the attributes a block or macro writes for a tag elsewhere; the rest of `data`."""
         for match in LOOSE_ATTRIBUTE.finditer(data):
             attribute, value = match.group(1).lower(), match.group(2)[1:-1]
-            read = attribute in READ_ATTRIBUTES or attribute.startswith(READ_ATTRIBUTE_PREFIXES)
-            if read and has_words(value):
+            if is_read(attribute) and has_words(value):
                 self._found(value, f"{attribute}= (outside its tag)")
         return LOOSE_ATTRIBUTE.sub(HOLE, data)
 
@@ -324,4 +333,30 @@ def all_python_findings() -> list[Finding]:
             continue
         name = str(path.relative_to(ROOT))
         findings += python_findings(path.read_text(encoding="utf-8"), name)
+    return findings
+
+
+# Scripts take their words from the page (data-text-* attributes rendered in the person's
+# language): a string literal in a script that reads as a sentence or a label is English nobody
+# can translate.
+SCRIPT_STRING = re.compile(r"""(["'`])([A-Z][a-z']+(?:[ ,][^"'`\n]*)?[a-z.…!?:])\1""")
+SCRIPT_COMMENT = re.compile(r"/\*.*?\*/|(?<![:\\])//[^\n]*", re.DOTALL)
+
+
+def script_findings(source: str, name: str = "script.js") -> list[Finding]:
+    """The English words written in a script's own code (not its comments)."""
+    code = SCRIPT_COMMENT.sub(lambda match: "\n" * match.group(0).count("\n"), source)
+    return [
+        Finding(f"{name}:{number} script string", match.group(2))
+        for number, line in enumerate(code.splitlines(), 1)
+        for match in SCRIPT_STRING.finditer(line)
+        if " " in match.group(2) or match.group(2)[-1] in ".…!?:"
+    ]
+
+
+def all_script_findings() -> list[Finding]:
+    """The English words in the app's own scripts (vendored libraries aside)."""
+    findings: list[Finding] = []
+    for path in sorted((PACKAGE / "static" / "js").glob("*.js")):
+        findings += script_findings(path.read_text(encoding="utf-8"), str(path.relative_to(ROOT)))
     return findings
