@@ -78,6 +78,8 @@ def tokens(text: str) -> list[str]:
 def catalogue_problems(template: Catalog, catalog: Catalog) -> list[str]:
     """What `catalog` (a locale's) gets wrong about the messages of `template`, one line each."""
     problems = []
+    if catalog.fuzzy:
+        problems.append("header: marked fuzzy (pybabel compile would leave the catalogue out)")
     if catalog.num_plurals != 2 or catalog.plural_expr.replace(" ", "") != "(n>1)":
         problems.append(
             f"header: Plural-Forms must be nplurals=2; plural=(n > 1); not {catalog.plural_forms}"
@@ -126,7 +128,7 @@ def test_the_catalogue_check_names_each_problem():
         template.add(message)
     template.add(("%(count)d item", "%(count)d items"))
     template.add(("one more", "%(count)d more"))
-    catalog = Catalog(locale="fr_CA")
+    catalog = Catalog(locale="fr_CA", fuzzy=False)
     catalog._num_plurals, catalog._plural_expr = 2, "(n > 1)"
     catalog.add("Saved", "Enregistré")
     catalog.add("Hello %(name)s", "Bonjour %(nom)s")
@@ -145,6 +147,8 @@ def test_the_catalogue_check_names_each_problem():
     ]
     catalog._num_plurals = 3
     assert catalogue_problems(template, catalog)[0].startswith("header: Plural-Forms")
+    catalog.fuzzy = True
+    assert catalogue_problems(template, catalog)[0].startswith("header: marked fuzzy")
 
 
 def test_the_committed_template_for_translators_is_current():
@@ -293,6 +297,17 @@ def technical():
     logger.info("sign-in limit cleared for %s", "someone")
     return Field("who_service", max_length=120)
 
+def answer(sid):
+    socketio.emit("refused", {"message": "Try again", "field": "text"}, to=sid)
+
+def rows_as_csv(lines):
+    yield ["Time", _("Name")]
+    for line in lines:
+        yield [line.moment.isoformat(timespec="seconds"), line.name]
+
+def write(writer):
+    writer.writerow(["Before", _("After")])
+
 class NameForm:
     name = StringField("Your name", validators=[DataRequired(message="Needed"), Length(max=9)])
     kind = SelectField(_l("Kind"), choices=[("a", "Apples"), ("b", _l("Pears"))])
@@ -307,6 +322,9 @@ def test_the_python_check_finds_unmarked_user_facing_strings():
         ("Invalid()", "Enter a name"),
         ("errors[...] =", "Too long: \u2063"),
         ("NotAllowed()", "Locked for now"),
+        ("{'message': ...}", "Try again"),
+        ("CSV cell", "Time"),
+        ("CSV cell", "Before"),
         ("StringField label", "Your name"),
         ("DataRequired message=", "Needed"),
         ("SelectField choice", "Apples"),

@@ -8,7 +8,8 @@ button's value, a confirmation) with letters, is English nobody marked.
 Python: string literals handed, without `_()`/`_l()`, to the calls whose words reach a person:
 `flash`, `abort(code, text)`, the refusals a command raises (`Invalid({field: text})`, an
 `errors[field] = text` it collects, `NotAllowed(text)`), WTForms field labels, choices,
-descriptions and placeholders, and validators' `message=`.
+descriptions and placeholders, validators' `message=`, the words of a payload a screen shows
+(`{"message": text}`), and CSV cells written as literals (column headers).
 """
 
 from __future__ import annotations
@@ -233,6 +234,8 @@ VALIDATORS = {
     "FileRequired",
 }
 FIELD_WORDS = {"label", "description"}
+# The keys of a payload (a socket answer, a JSON reply) whose values a screen shows as they are.
+SHOWN_KEYS = {"message", "error", "title", "label", "hint", "notice", "detail", "heading"}
 RENDER_KW_READ = READ_ATTRIBUTES
 
 
@@ -304,6 +307,28 @@ class _PythonReader(ast.NodeVisitor):
                         self._check(value, f"{called} render_kw {key.value}")
         if called in VALIDATORS:
             self._check(keywords.get("message"), f"{called} message=")
+        if called in {"writerow", "writerows"} and node.args:
+            cells = node.args[0]
+            if isinstance(cells, (ast.List, ast.Tuple)):
+                for cell in cells.elts:
+                    self._check(cell, "CSV cell")
+        self.generic_visit(node)
+
+    def visit_Dict(self, node: ast.Dict) -> None:
+        for key, value in zip(node.keys, node.values, strict=True):
+            if isinstance(key, ast.Constant) and key.value in SHOWN_KEYS:
+                self._check(value, f"{{{key.value!r}: ...}}")
+        self.generic_visit(node)
+
+    def visit_FunctionDef(self, node: ast.FunctionDef) -> None:
+        # A CSV's column headers: the rows a *csv* function yields or returns.
+        if "csv" in node.name.lower():
+            for inner in ast.walk(node):
+                if isinstance(inner, (ast.Yield, ast.Return)) and isinstance(
+                    inner.value, (ast.List, ast.Tuple)
+                ):
+                    for cell in inner.value.elts:
+                        self._check(cell, "CSV cell")
         self.generic_visit(node)
 
     def visit_Assign(self, node: ast.Assign) -> None:
