@@ -9,6 +9,7 @@ exist yet; once it does, any message it lacks fails here, named.
 from __future__ import annotations
 
 import ast
+import functools
 import io
 import re
 import shlex
@@ -52,6 +53,7 @@ def keywords() -> dict:
     return found
 
 
+@functools.cache
 def extract() -> Catalog:
     """Every message of the app, extracted afresh as `make messages` does (babel.cfg)."""
     with open(ROOT / "babel.cfg", encoding="utf-8") as config:
