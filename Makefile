@@ -8,7 +8,7 @@ CHROMIUM ?= /usr/bin/chromium
 # Where to tell people to go: the server's own address, or this machine when it listens everywhere.
 SITE_HOST := $(if $(filter 0.0.0.0 ::,$(HOST)),127.0.0.1,$(HOST))
 
-.PHONY: run test lint format bench fuzz chromium servers messages clean
+.PHONY: run test lint format bench fuzz chromium servers messages translations clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -19,7 +19,7 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@
 
-run: $(VENV)/.installed
+run: $(VENV)/.installed translations
 	$(BIN)/fttm db upgrade
 	$(BIN)/fttm demo --if-empty --site http://$(SITE_HOST):$(PORT)
 	$(BIN)/fttm serve --host $(HOST) --port $(PORT)
@@ -48,7 +48,7 @@ servers:
 	  echo "The integration tests need Redis and PostgreSQL. Run:  sudo apt-get install -y $(SERVER_PACKAGES)"; exit 1; \
 	fi
 
-test: $(VENV)/.installed chromium servers
+test: $(VENV)/.installed translations chromium servers
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest
@@ -62,7 +62,7 @@ format: $(VENV)/.installed
 	$(BIN)/ruff check --fix .
 
 # The benchmark needs the `bench` extra (aiohttp clients, gevent, py-spy); about 10 minutes.
-bench: $(VENV)/.installed
+bench: $(VENV)/.installed translations
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
 	$(BIN)/python -m bench all
 
@@ -72,10 +72,29 @@ FUZZ_EXAMPLES ?= 500
 fuzz: $(VENV)/.installed
 	FTTM_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest -q -p no:cacheprovider tests/security/test_stateful.py
 
-# Extract every translatable string into fttm/translations/messages.pot (then update or init a locale).
+# The catalogues (fttm/translations/<locale>/LC_MESSAGES/messages.po) are committed; their compiled
+# .mo files are not: compile each one whose .po is newer than its .mo (tests/conftest.py does the same
+# for a bare `pytest`).
+CATALOGUES := $(wildcard fttm/translations/*/LC_MESSAGES/messages.po)
+translations: $(CATALOGUES:.po=.mo)
+
+fttm/translations/%/LC_MESSAGES/messages.mo: fttm/translations/%/LC_MESSAGES/messages.po | $(VENV)/.installed
+	$(BIN)/pybabel compile --statistics -d fttm/translations -l $*
+
+# Extract every translatable string into fttm/translations/messages.pot (committed, for translators),
+# then merge it into the French catalogue: new msgids come in empty, never guessed from a similar one
+# (no fuzzy matching). tests/test_translations.py fails until each is translated.
+BABEL_KEYWORDS = -k _l -k lazy_gettext -k lazy_ngettext:1,2
+FRENCH = fttm/translations/fr_CA/LC_MESSAGES/messages.po
 messages: $(VENV)/.installed
 	mkdir -p fttm/translations
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o fttm/translations/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg $(BABEL_KEYWORDS) --sort-by-file --no-wrap \
+	  --project fttm --version 0.1.0 -o fttm/translations/messages.pot .
+	test -f $(FRENCH) || $(BIN)/pybabel init -i fttm/translations/messages.pot -d fttm/translations -l fr_CA
+	# French has two plural forms (1 and 0 are singular), whatever Babel's locale data proposes.
+	sed -i 's/^"Plural-Forms: .*"$$/"Plural-Forms: nplurals=2; plural=(n > 1);\\n"/' $(FRENCH)
+	$(BIN)/pybabel update -i fttm/translations/messages.pot -d fttm/translations -l fr_CA \
+	  --no-fuzzy-matching --no-wrap
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache htmlcov .coverage

@@ -13,8 +13,14 @@ from fttm.joining.commands import join_as_staff
 from fttm.meetings.commands import start_meeting
 from fttm.transcript.models import TranscriptEvent
 from tests import factories
+from tests.catalogues import compile_stale
 from tests.helpers import AuthActions, SeparateRequestClient, forget_live_state
 from tests.live_meeting import LiveMeeting
+
+
+def pytest_sessionstart(session):
+    """Compile the translation catalogues whose .po changed (their .mo files are not committed)."""
+    compile_stale()
 
 
 @pytest.fixture
