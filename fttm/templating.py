@@ -60,6 +60,12 @@ def zone_name(local: datetime) -> str:
     return get_timezone_name(local, width="long", locale=locale)
 
 
+def zone_words(zone: ZoneInfo) -> str:
+    """A time zone named in the reader's words, whatever the season: "Eastern Time", « heure de
+    l'Est »."""
+    return get_timezone_name(zone, width="long", locale=_locale())
+
+
 def local_time(moment: datetime | None, zone: ZoneInfo) -> str:
     """Just the wall-clock time of a moment where the case is, 24-hour: "14:03", « 14 h 03 »."""
     if moment is None:
@@ -88,6 +94,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(local_date)
     app.add_template_filter(local_datetime)
     app.add_template_filter(local_time)
+    app.add_template_filter(zone_words)
     app.add_template_filter(local_list)
     app.add_template_filter(local_number)
     app.add_template_filter(local_percent)
