@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
+from flask import current_app
 from flask_babel import gettext as _
 
 from fttm.auth.models import User
@@ -18,11 +19,12 @@ from fttm.errors import Invalid, NotFound
 from fttm.extensions import db
 from fttm.family_map.models import Person, plan_family
 from fttm.jurisdictions import profile
+from fttm.meetings.models import Participant
 from fttm.plans.family_copy import local_day, written_date
 from fttm.plans.models import CopyMethod, FamilyCopy, PlanVersion
 
 NAME_MAX = 120
-FIELDS = ("plan_version_id", "person_id", "recipient_name", "method", "given_on")
+FIELDS = ("plan_version_id", "person_id", "recipient_name", "method", "given_on", "language")
 
 
 def method_words() -> dict[str, str]:
@@ -103,15 +105,49 @@ def _check_recipient(
     return None, name, ""
 
 
+def member_language(version: PlanVersion, person_id: int | None) -> str | None:
+    """The language the family member's phone used in the version's meeting, if they joined."""
+    if person_id is None:
+        return None
+    chosen = db.session.scalars(
+        sa.select(Participant.language)
+        .where(Participant.meeting_id == version.meeting_id, Participant.person_id == person_id)
+        .where(Participant.language.is_not(None))
+        .order_by(Participant.id.desc())
+    ).first()
+    return chosen if chosen in _languages() else None
+
+
+def _languages() -> list[str]:
+    """The languages a copy can be made in (config LANGUAGES), the default first."""
+    return list(current_app.config["LANGUAGES"])
+
+
+def _check_language(
+    version: PlanVersion, user: User, person_id: int | None, language: str | None
+) -> tuple[str, str]:
+    """The language the copy is in: the one chosen, else the member's in the meeting, else the
+    staff member's; or why the choice can't be used."""
+    known = _languages()
+    if language:
+        if language not in known:
+            return "", _("Choose a language from the list.")
+        return language, ""
+    mine = user.language if user.language in known else known[0]
+    return member_language(version, person_id) or mine, ""
+
+
 def check_copy(
     version: PlanVersion,
+    user: User,
     *,
     person_id: int | None = None,
     recipient_name: str | None = None,
     method: str,
     given_on: date | str | None,
-) -> tuple[int | None, str, CopyMethod, date]:
-    """Check a copy's recipient, method and date; Invalid names every problem at once."""
+    language: str | None = None,
+) -> tuple[int | None, str, CopyMethod, date, str]:
+    """Check a copy's recipient, method, date and language; Invalid names every problem at once."""
     errors: dict[str, str] = {}
     person, name, problem = _check_recipient(version, person_id, recipient_name)
     if problem:
@@ -121,9 +157,12 @@ def check_copy(
     day, problem = _check_when(version, given_on)
     if problem:
         errors["given_on"] = problem
+    written_in, problem = _check_language(version, user, person, language)
+    if problem:
+        errors["language"] = problem
     if errors:
         raise Invalid(errors)
-    return person, name, CopyMethod(method), day
+    return person, name, CopyMethod(method), day, written_in
 
 
 def record_copy(
@@ -134,17 +173,21 @@ def record_copy(
     recipient_name: str | None = None,
     method: str,
     given_on: date | str | None,
+    language: str | None = None,
 ) -> FamilyCopy:
-    """Record that a copy of the version was given to someone, on a day, in some way."""
+    """Record that a copy of the version was given to someone, on a day, in some way, in a
+    language (by default the member's in the meeting, else the staff member's)."""
     case = version_case(version)
     if not user.is_staff_of_cases or user.team_id != case.team_id:
         raise NotFound("staff of another team")
-    person, name, how, day = check_copy(
+    person, name, how, day, written_in = check_copy(
         version,
+        user,
         person_id=person_id,
         recipient_name=recipient_name,
         method=method,
         given_on=given_on,
+        language=language,
     )
     with change(case.id, Actor.for_user(user), meeting_id=version.meeting_id) as current:
         copy = FamilyCopy(
@@ -153,6 +196,7 @@ def record_copy(
             recipient_name=name,
             method=how,
             given_on=day,
+            language=written_in,
             recorded_by_user_id=user.id,
         )
         db.session.add(copy)

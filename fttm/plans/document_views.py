@@ -4,21 +4,40 @@ from __future__ import annotations
 
 import re
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from fttm.auth.access import case_or_404, caseworker_required, meeting_or_404
+from fttm.error_pages import render_error
 from fttm.extensions import db
 from fttm.forms import whole_number
 from fttm.jurisdictions import profile
+from fttm.languages import NAMES, html_lang, normalize, supported
 from fttm.live.viewer import participant_from_cookie
 from fttm.meetings.models import Meeting, MeetingStatus, ParticipantStatus
 from fttm.pdf import pdf_response
-from fttm.plans.copies import copies_status, method_words, record_copy, version_case
+from fttm.plans.copies import (
+    copies_status,
+    member_language,
+    method_words,
+    record_copy,
+    version_case,
+)
 from fttm.plans.exports import case_plan_text
 from fttm.plans.family_copy import plan_for_family, response_words, written_date
-from fttm.plans.models import PlanVersion
+from fttm.plans.models import FamilyCopy, PlanVersion
 from fttm.plans.versions import version_of_meeting
 from fttm.refusals import attempt
 
@@ -81,6 +100,12 @@ def _copies_context(version: PlanVersion, *, errors=None, form=None, message="")
         "methods": method_words(),
         "written_date": written_date,
         "today": profile(version_case(version).jurisdiction).today(),
+        "language_names": {key: NAMES.get(key, key) for key in supported()},
+        "member_languages": {
+            r.person.id: member_language(version, r.person.id)
+            for r in copies_status(version).recipients
+        },
+        "html_lang": html_lang,
         "errors": errors or {},
         "form": form or {},
         "message": message,
@@ -98,13 +123,41 @@ def family_copy(meeting_id: int):
 
 @bp.get("/meetings/<int:meeting_id>/plan/family.pdf")
 def family_copy_pdf(meeting_id: int):
-    """The family's copy as a PDF (the same words as the page)."""
+    """The family's copy as a PDF (the same words as the page): a phone's in its participant's
+    language; staff choose the copy given to someone (`copy`) or a `language`, else their own."""
     meeting, is_staff = _reader(meeting_id)
     version = _version_of(meeting)
+    language = _staff_choice(version) if is_staff else None
     name = f"plan-{_safe_name(meeting.case.case_number)}-version-{version.number}.pdf"
+    if language is None:
+        return _pdf_of(version, is_staff, name)
+    with force_locale(language):
+        return _pdf_of(version, is_staff, name)
+
+
+def _pdf_of(version: PlanVersion, is_staff: bool, name: str) -> Response:
+    """The family's copy of `version` as a PDF download, in the language now in force."""
     context = _context(version, is_staff)
     del context["for_pdf"]  # pdf_response sets it
     return pdf_response("plans/family_copy.html", name, **context)
+
+
+def _staff_choice(version: PlanVersion) -> str | None:
+    """The language staff asked the copy in: that of a copy recorded for this version, or one
+    named; None for their own. 404 for a copy of another version, 400 for an unknown language."""
+    if "copy" in request.args:
+        copy_id = whole_number(request.args["copy"])
+        copy = db.session.get(FamilyCopy, copy_id) if copy_id is not None else None
+        if copy is None or copy.plan_version_id != version.id:
+            abort(404)
+        return normalize(copy.language)
+    if "language" in request.args:
+        language = normalize(request.args["language"])
+        if language is None:
+            title = _("This copy can't be made in that language")
+            abort(make_response(render_error(400, title, _("Choose a language from the list."))))
+        return language
+    return None
 
 
 def _posted_copy() -> dict:
@@ -120,6 +173,7 @@ def _posted_copy() -> dict:
         else None,
         "method": request.form.get("method", ""),
         "given_on": request.form.get("given_on", ""),
+        "language": normalize(request.form.get("language")) or request.form.get("language", ""),
     }
 
 

@@ -21,6 +21,7 @@ from fttm.jurisdictions import profile
 from fttm.plans.agreement import unexplained_parents
 from fttm.plans.models import Endorsement, EndorsementDecision, PlanVersion
 from fttm.plans.versions import latest_version
+from fttm.templating import local_list
 
 COMMENT_MAX = 2000
 FIELDS = ("decision", "comment")
@@ -70,7 +71,7 @@ def decide(
         errors["decision"] = _(
             "The plan doesn't say why %(names)s did not take part. Return it so the "
             "facilitator can record it.",
-            names=", ".join(row.name for row in missing),
+            names=local_list(row.name for row in missing),
         )
     if errors:
         raise Invalid(errors)

@@ -20,7 +20,7 @@ from fttm.family_map.models import Person
 from fttm.jurisdictions import Profile, profile
 from fttm.meetings.models import Meeting, MeetingPurpose, MeetingStatus, ParticipantStatus
 from fttm.plans.versions import version_of_meeting
-from fttm.templating import local_date
+from fttm.templating import local_date, local_list
 from fttm.transcript.models import TranscriptEvent
 
 # What counts as a suggestion: adding or editing something the team writes together. The
@@ -312,7 +312,7 @@ def _specific_actions(actions: list[dict]) -> Indicator:
             "words anyone can check, not “try to” or “work on”), who does it and by when."
         ),
         tuple(
-            _("“%(what)s” lacks: %(missing)s", what=action.get("what"), missing=", ".join(missing))
+            _("“%(what)s” lacks: %(missing)s", what=action.get("what"), missing=local_list(missing))
             for action, missing in vague
         ),
     )
@@ -366,7 +366,7 @@ def _young_person(meeting: Meeting, record: _Record, rules: Profile) -> Indicato
         age=YOUNG_PERSON_MIN_AGE,
     )
     if took_part:
-        names = ", ".join(p.display_name for p in took_part)
+        names = local_list(p.display_name for p in took_part)
         return Indicator("young_person", True, _("%(names)s took part.", names=names), explanation)
     if ages and None not in ages and max(ages) < YOUNG_PERSON_MIN_AGE:
         figures = _(

@@ -179,7 +179,7 @@ def test_htmx_form_answers_with_the_updated_panel(client, planned: Planned):
     assert 'id="copies"' in panel
     assert "Copy recorded." in panel
     assert "<strong>Tom Lopez</strong> — By post" in panel
-    assert "Still to be given a copy: Maria Lopez, Leo Lopez." in panel
+    assert "Still to be given a copy: Maria Lopez and Leo Lopez." in panel
     assert "<html" not in panel  # a fragment, not a page
     assert count(FamilyCopy) == 1
 
