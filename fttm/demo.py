@@ -290,6 +290,7 @@ def seed_demo() -> SeededDemo:
     facilitator = _staff(STAFF[0][1])
     rivera = _rivera_case(facilitator)
     _nguyen_case(facilitator)
+    _gagnon_case(facilitator)
     meeting = _upcoming_meeting(facilitator, rivera)
     with current_app.test_request_context():
         path = url_for("board.page", meeting_id=meeting.id)
@@ -635,6 +636,118 @@ def _nguyen_case(facilitator: User) -> Case:
         _form(person=mother.id, other=son.id, relation=_relation(RelationshipKind.BIOLOGICAL)),
     )
     return case
+
+
+# A small French-speaking family on the Ontario profile: Sophie Gagnon, her son Émile and his
+# grandmother Claudette, whose phones are in French (fr_CA). What they type stays as typed, in
+# French; the words fttm adds are in each screen's language.
+GAGNON_PEOPLE = (  # (key, name, sex, years ago born)
+    ("claudette", "Claudette Gagnon", "female", 61),
+    ("sophie", "Sophie Gagnon", "female", 33),
+    ("emile", "Émile Gagnon", "male", 7),
+)
+GAGNON_PHONES = (("sophie", "Sophie", "parent"), ("claudette", "Claudette", "relative"))
+# (who wrote it on their phone, the person it is about, text)
+GAGNON_STRENGTHS = (
+    ("sophie", "emile", "Émile va à l'école tous les jours et il adore son équipe de hockey."),
+    (
+        "claudette",
+        "claudette",
+        "Mamie Claudette habite à cinq minutes et garde Émile les soirs où Sophie travaille.",
+    ),
+)
+# (who wrote it, need domain, the person it is about, text)
+GAGNON_WORRIES = (
+    (
+        "sophie",
+        "housing",
+        "sophie",
+        "On risque de perdre l'appartement en mars, le loyer a encore augmenté.",
+    ),
+    (
+        None,
+        "mental_health",
+        "sophie",
+        "Sophie se sent épuisée et seule depuis la séparation; elle a du mal à dormir.",
+    ),
+)
+
+
+def _gagnon_case(facilitator: User) -> Case:
+    """The Ontario case: an initial-plan meeting held last week with a French-speaking family,
+    who joined on phones in French and wrote their strengths and worries in French."""
+    rules = profile("ontario")
+    today = rules.today()
+    held = today - timedelta(days=7)
+    started = from_local(datetime(held.year, held.month, held.day, 13, 30), rules.zone)
+    case = _case(facilitator, "DEMO-3001")
+    with clock_at(started - timedelta(days=5)) as clock:
+        if case is None:
+            case = open_case(
+                facilitator,
+                CaseDetails(
+                    case_number="DEMO-3001",
+                    family_name="Gagnon",
+                    jurisdiction="ontario",
+                    substantiation_date=today - timedelta(days=14),
+                    permanency_goal="remain_home",
+                    facilitator_id=facilitator.id,
+                ),
+            )
+        if not _has_meeting(case, MeetingStatus.ENDED):
+            _gagnon_meeting(facilitator, case, clock, started, today)
+    return case
+
+
+def _gagnon_meeting(
+    facilitator: User, case: Case, clock: Clock, started: datetime, today: date
+) -> None:
+    """The Gagnons' first family-centred conference: the family map, then what is working well
+    and what worries them, written on their phones in French."""
+    zone = profile(case.jurisdiction).zone
+    meeting = meeting_commands.schedule_meeting(
+        facilitator,
+        case,
+        local_time=to_local(started, zone).replace(tzinfo=None),
+        purpose=MeetingPurpose.INITIAL_PLAN.value,
+        location="Salle familiale 1, Société d'aide à l'enfance (bureau de l'Est)",
+    )
+    clock.now = started - timedelta(minutes=10)
+    meeting_commands.open_meeting(facilitator, meeting)
+    clock.now = started
+    meeting_commands.start_meeting(facilitator, meeting)
+    staff = joining.join_as_staff(facilitator, meeting)
+    room = _Room(meeting, clock, Viewer(meeting, staff, facilitator))
+    _phase(room, "family_map", started + 10 * MINUTE)
+    for key, name, sex, born in GAGNON_PEOPLE:
+        room.people[key] = map_people.add_person(
+            room.next(),
+            _form(
+                name=name,
+                sex=sex,
+                born=today.year - born,
+                is_focus_child="1" if key == "emile" else None,
+            ),
+        )
+    for key, name, role in GAGNON_PHONES:
+        room.next()
+        phone = joining.join_meeting(meeting, display_name=name, role=role, language="fr_CA")
+        joining.admit(room.staff.participant, phone)
+        joining.say_who_i_am(phone, room.person(key))
+        room.phones[key] = Viewer(meeting, phone)
+    _phase(room, "strengths", started + 25 * MINUTE)
+    for author, key, text in GAGNON_STRENGTHS:
+        board.add_item(room.next(author), "strength", _form(text=text, person_id=room.person(key)))
+    _phase(room, "worries", started + 40 * MINUTE)
+    for author, domain, key, text in GAGNON_WORRIES:
+        board.add_item(
+            room.next(author),
+            "worry",
+            _form(text=text, need_domain=domain, person_id=room.person(key)),
+        )
+    _phase(room, "plus_delta", started + 55 * MINUTE)
+    clock.now = started + timedelta(minutes=60)
+    meeting_commands.end_meeting(facilitator, meeting)
 
 
 def _preparing(facilitator: User, case: Case) -> Viewer:

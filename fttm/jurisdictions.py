@@ -9,8 +9,9 @@ from datetime import date, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from flask import current_app
+from flask import current_app, g, has_request_context
 from flask_babel import get_locale
+from markupsafe import Markup
 
 from fttm.timestamps import utcnow
 
@@ -39,8 +40,19 @@ class Option:
     family: bool = False
 
     def label_for(self, locale: str) -> str:
-        """The label in `locale` where the profile has one, else its default label."""
-        return dict(self.labels).get(locale, self.label)
+        """The label in `locale` where the profile has one ("fr_CA" falls back to `label_fr`),
+        else its default label."""
+        return in_locale(dict(self.labels), locale, self.label)
+
+
+def in_locale(texts: dict[str, str], locale: str | None, default: str) -> str:
+    """The text for `locale` in `texts` (by locale, "fr_CA" then its language "fr"), else
+    `default` (the profile's English)."""
+    locale = str(locale or "")
+    for wanted in (locale, locale.split("_", 1)[0]):
+        if wanted and texts.get(wanted):
+            return texts[wanted]
+    return default
 
 
 @dataclass(frozen=True)
@@ -61,12 +73,16 @@ class Phase:
     section: str | None
     minutes: int
     family_time: bool = False
+    # The name in other languages, from `name_<locale>` keys (`name_fr`), by locale.
+    names: tuple[tuple[str, str], ...] = ()
 
     def as_agenda_entry(self) -> dict:
-        """The phase as a meeting keeps it in `Meeting.agenda`."""
-        return {
-            "key": self.key,
-            "name": self.name,
+        """The phase as a meeting keeps it in `Meeting.agenda` (with its names in other
+        languages, so the meeting shows it in each reader's language)."""
+        entry: dict = {"key": self.key, "name": self.name}
+        if self.names:
+            entry["names"] = dict(self.names)
+        return entry | {
             "section": self.section,
             "minutes": self.minutes,
             "family_time": self.family_time,
@@ -160,7 +176,8 @@ def _vocabulary(raw: object, where: str) -> tuple[Option, ...]:
 
 
 def _agenda(raw: object, sections: Collection[str] | None) -> tuple[Phase, ...]:
-    """Read `[[agenda]]` phases: `{ key, name, section, minutes, [family_time] }`, keys unique,
+    """Read `[[agenda]]` phases: `{ key, name, [name_fr], section, minutes, [family_time] }`,
+    keys unique,
     each section one of the board's (or left out), minutes a positive whole number."""
     if raw is None:
         return ()
@@ -184,7 +201,12 @@ def _agenda(raw: object, sections: Collection[str] | None) -> tuple[Phase, ...]:
         family_time = entry.get("family_time", False)
         if not isinstance(family_time, bool):
             raise ProfileError(f"{where} ({key!r}): family_time must be true or false")
-        phases.append(Phase(str(key), str(entry["name"]), section, minutes, family_time))
+        names = tuple(
+            (name.removeprefix("name_"), str(text))
+            for name, text in entry.items()
+            if name.startswith("name_") and text
+        )
+        phases.append(Phase(str(key), str(entry["name"]), section, minutes, family_time, names))
     return tuple(phases)
 
 
@@ -258,3 +280,28 @@ def all_profiles() -> dict[str, Profile]:
 def profile(profile_id: str) -> Profile:
     """One of the running app's profiles, by id."""
     return all_profiles()[profile_id]
+
+
+def phase_name(entry, locale: str | None = None) -> str:
+    """A phase's name (an agenda entry, a phase move's event data, or a timeline row) in `locale`
+    (default: the reader's), from the profile's `name_<locale>`, else as stored: a phase the
+    facilitator typed stays as typed."""
+    if not isinstance(entry, dict):
+        entry = {"name": getattr(entry, "name", ""), "names": getattr(entry, "names", None)}
+    if locale is None:
+        locale = str(get_locale() or "en")
+    names = entry.get("names")
+    return in_locale(names if isinstance(names, dict) else {}, locale, entry.get("name") or "")
+
+
+def phase_name_also(entry) -> Markup:
+    """On a bilingual screen (`g.fttm_also`), a profile phase's name in the second language, set
+    apart and marked with its language; nothing elsewhere, for a phase the facilitator typed
+    (it has no other name), or when both languages name it alike."""
+    second = g.get("fttm_also") if has_request_context() else None
+    if not second or not isinstance(entry, dict) or not entry.get("names"):
+        return Markup("")
+    text = phase_name(entry, second)
+    if text == phase_name(entry):
+        return Markup("")
+    return Markup(' <span class="also" lang="{}">{}</span>').format(second.replace("_", "-"), text)

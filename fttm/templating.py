@@ -13,6 +13,7 @@ from flask import Flask
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
+from fttm.jurisdictions import phase_name, phase_name_also
 from fttm.languages import html_lang
 from fttm.timestamps import utcnow
 
@@ -102,3 +103,6 @@ def init_app(app: Flask) -> None:
     # so a device's wrong clock does not matter (pushed sections carry no time of their own).
     app.add_template_global(lambda: utcnow().isoformat(), "server_now")
     app.context_processor(lambda: {"current_locale": html_lang(_locale())})
+    # A profile phase's name in the reader's language, and in the wall's second language.
+    app.add_template_global(phase_name)
+    app.add_template_global(phase_name_also)

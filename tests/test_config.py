@@ -109,8 +109,8 @@ def test_unknown_environment_is_refused():
 
 
 def test_both_shipped_profiles_load():
-    """The two jurisdictions the seeds describe are available."""
-    assert set(PROFILES) == {"bicpm", "miteam"}
+    """The jurisdictions the seeds describe are available."""
+    assert set(PROFILES) == {"bicpm", "miteam", "ontario"}
     assert PROFILES["bicpm"].plan_due.days == 21
     assert PROFILES["miteam"].plan_due.days == 30
     assert PROFILES["miteam"].review_every_days == 90

@@ -259,3 +259,39 @@ def test_a_new_review_is_scheduled_when_the_upcoming_one_was_cancelled(seeded):
     meeting = db.session.get(Meeting, int(again.meeting_path.split("/")[2]))
     assert meeting.status == MeetingStatus.SCHEDULED and meeting.scheduled_at > utcnow()
     assert join_codes.normalise(again.join_code) == meeting.join_code
+
+
+def test_a_french_speaking_family_met_on_the_ontario_profile(seeded):
+    """The Gagnons: an Ontario case whose meeting was held with phones in French, where the
+    family wrote its strengths and worries in French, through the phases of Ontario's agenda."""
+    from fttm.jurisdictions import phase_name
+    from fttm.meetings.phases import meeting_timeline
+
+    case = _case("DEMO-3001")
+    rules = profile("ontario")
+    assert case.jurisdiction == "ontario" and case.family_name == "Gagnon"
+    held = next(m for m in case.meetings if m.status == MeetingStatus.ENDED)
+    phones = [p for p in held.participants if p.user_id is None]
+    assert {p.display_name: p.language for p in phones} == {
+        "Sophie": "fr_CA",
+        "Claudette": "fr_CA",
+    }
+    strengths = [s.text for s in _rows(Strength, case)]
+    assert any(text.startswith("Émile va à l'école") for text in strengths)
+    worries = _rows(Worry, case)
+    assert len(worries) == 2 and all(rules.has("need_domains", w.need_domain) for w in worries)
+    events = _rows(TranscriptEvent, case)
+    for kind in ("person.added", "strength.added", "worry.added"):
+        recorded = [e for e in events if e.kind == kind]
+        assert recorded and all(e.meeting_id == held.id for e in recorded)
+    by_phone = {e.actor_name for e in events if e.kind in ("strength.added", "worry.added")}
+    assert {"Sophie", "Claudette"} <= by_phone
+    rows = [row for row in meeting_timeline(held) if row["seconds"]]
+    assert [row["key"] for row in rows] == [  # in the agenda's order
+        "welcome",
+        "strengths",
+        "worries",
+        "family_map",
+        "plus_delta",
+    ]
+    assert phase_name(rows[3], "fr_CA") == "Génogramme et écocarte"

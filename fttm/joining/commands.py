@@ -6,7 +6,7 @@ import logging
 import secrets
 
 import sqlalchemy as sa
-from flask import has_request_context
+from flask import current_app, has_request_context
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
@@ -52,8 +52,11 @@ def check_person(meeting: Meeting, person_id: int | None) -> None:
         raise Invalid({"person_id": _("Choose someone from the family map, or leave it empty.")})
 
 
-def join_meeting(meeting: Meeting, *, display_name: str, role: str) -> Participant:
-    """A phone joins with a name and a role; it waits to be admitted unless everyone is.
+def join_meeting(
+    meeting: Meeting, *, display_name: str, role: str, language: str | None = None
+) -> Participant:
+    """A phone joins with a name and a role (and the language its screens are in, one of config
+    LANGUAGES; None: its browser's); it waits to be admitted unless everyone is.
 
     It says who it is in the family map only once it is in (`say_who_i_am`), or the facilitator
     says so when letting it in (`admit`): a phone is shown no name of the family before that.
@@ -61,10 +64,12 @@ def join_meeting(meeting: Meeting, *, display_name: str, role: str) -> Participa
     if meeting.status not in JOINABLE:
         raise Invalid({"meeting": _("This meeting is not open for joining.")})
     name = check_joining(meeting, display_name, role)
+    if language not in current_app.config["LANGUAGES"]:
+        language = None
     status = ParticipantStatus.ADMITTED if meeting.admit_everyone else ParticipantStatus.WAITING
     with meeting_change(meeting, Actor(name=name, role=role)) as current:
         participant = _add_participant(
-            current, meeting, display_name=name, role=role, status=status
+            current, meeting, display_name=name, role=role, status=status, language=language
         )
     logger.info("participant %s joined meeting %s", participant.id, meeting.id)
     return participant
@@ -98,7 +103,7 @@ def _add_participant(current, meeting: Meeting, **fields) -> Participant:
     admitted = fields["status"] == ParticipantStatus.ADMITTED
     if fields.get("user_id") is None and has_request_context():
         # A phone keeps the language it joined in (its browser's, or chosen on the join page).
-        fields.setdefault("language", str(get_locale()))
+        fields["language"] = fields.get("language") or str(get_locale())
     participant = Participant(
         meeting_id=meeting.id,
         token_nonce=secrets.token_hex(8),

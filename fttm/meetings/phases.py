@@ -8,7 +8,7 @@ slider, the plan page and fidelity agree with what the room lived, and a replay 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -20,6 +20,7 @@ from fttm.core.recorder import Actor, Change, meeting_change
 from fttm.errors import Invalid, NotFound
 from fttm.extensions import db
 from fttm.family_time import commands as family_time
+from fttm.jurisdictions import phase_name
 from fttm.meetings import wall
 from fttm.meetings.agenda import agenda_of
 from fttm.meetings.commands import require_team
@@ -97,7 +98,8 @@ def _enter(current: Change, meeting: Meeting, phase: dict[str, Any]) -> None:
         MOVED,
         meeting,
         before=before,
-        after={"phase": phase["key"], "name": phase["name"], "at": now.isoformat()},
+        after={"phase": phase["key"], "name": phase["name"], "at": now.isoformat()}
+        | ({"names": phase["names"]} if phase.get("names") else {}),
         section="meeting",
     )
     wall.focus_within(current, meeting, phase.get("section") or wall.OVERVIEW)
@@ -114,6 +116,8 @@ class Span:
     name: str
     started: datetime
     ended: datetime | None
+    # The profile phase's name in other languages, by locale (none for a phase typed in).
+    names: dict[str, str] = field(default_factory=dict)
 
     def seconds(self, now: datetime | None = None) -> float:
         """How long the stretch lasted (until `now` while it is still on)."""
@@ -130,10 +134,11 @@ def spans(events) -> list[Span]:
         if event.kind == MOVED:
             at = datetime.fromisoformat(event.after["at"])
             if found and found[-1].ended is None:
-                found[-1] = Span(found[-1].key, found[-1].name, found[-1].started, at)
-            found.append(Span(event.after["phase"], event.after.get("name", ""), at, None))
+                found[-1] = replace(found[-1], ended=at)
+            names = event.after.get("names") or {}
+            found.append(Span(event.after["phase"], event.after.get("name", ""), at, None, names))
         elif event.kind == "meeting.ended" and found and found[-1].ended is None:
-            found[-1] = Span(found[-1].key, found[-1].name, found[-1].started, event.at)
+            found[-1] = replace(found[-1], ended=event.at)
     return found
 
 
@@ -161,9 +166,10 @@ def timeline(meeting: Meeting, events, now: datetime | None = None) -> list[dict
         )
     for key, seconds in took.items():  # a phase since taken off the agenda still took time
         if not any(row["key"] == key for row in rows):
-            name = next(span.name for span in spans(events) if span.key == key)
+            span = next(span for span in spans(events) if span.key == key)
             rows.append(
-                {"key": key, "name": name, "section": None, "minutes": None, "skipped": False}
+                {"key": key, "name": span.name, "names": span.names, "section": None}
+                | {"minutes": None, "skipped": False}
                 | {"seconds": seconds, "took_minutes": round(seconds / 60)}
             )
     return rows
@@ -211,8 +217,9 @@ def meeting_timeline(meeting: Meeting) -> list[dict[str, Any]]:
 
 
 def phase_at(meeting: Meeting, seq: int) -> str | None:
-    """The name of the phase the meeting was in right after its event `seq` (for the slider)."""
+    """The name of the phase the meeting was in right after its event `seq` (for the slider), in
+    the reader's language."""
     found = spans(meeting_events(meeting, seq))
     if not found or found[-1].ended is not None:
         return None
-    return found[-1].name
+    return phase_name(found[-1])

@@ -22,7 +22,7 @@ from fttm.extensions import db
 from fttm.family_map.drawing import relation_words
 from fttm.family_map.ecomap import flow_choices, strength_words
 from fttm.family_time.sentences import tell as family_time_sentence
-from fttm.jurisdictions import Profile, profile
+from fttm.jurisdictions import Profile, phase_name, profile
 from fttm.meetings.models import PURPOSE_LABELS, Meeting, Participant
 from fttm.templating import local_date, local_datetime
 from fttm.transcript.models import TranscriptEvent
@@ -466,7 +466,7 @@ class Teller:
             return _(
                 "%(actor)s moved the meeting on to “%(phase)s”",
                 actor=actor,
-                phase=after.get("name", ""),
+                phase=phase_name(after),
             )
         changes = {
             "moved": _("%(actor)s reordered the agenda"),

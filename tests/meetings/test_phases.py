@@ -37,7 +37,12 @@ def test_going_live_starts_the_first_phase_not_skipped(facilitator, case):
     assert (row.phase, row.phase_started_at) == ("ground_rules", START)
     [event] = _moves(case.id)
     assert event.before == {"phase": None, "at": None}
-    assert event.after == {"phase": "ground_rules", "name": "Ground rules", "at": START.isoformat()}
+    assert event.after == {
+        "phase": "ground_rules",
+        "name": "Ground rules",
+        "names": {"fr": "Règles de base"},  # so the transcript names it in each reader's language
+        "at": START.isoformat(),
+    }
 
 
 def test_next_previous_and_jump_each_move_and_bring_the_section_to_the_wall(
