@@ -1,5 +1,6 @@
-"""Run the benchmark: `python -m bench [all|live|sweep|pages|phone|hostile]` (`make bench` runs
-`all`; `pages` includes `phone`, a phone opening the board on a poor network).
+"""Run the benchmark: `python -m bench [all|live|sweep|pages|phone|hostile|languages]`
+(`make bench` runs `all`; `pages` includes `phone`, a phone opening the board on a poor network;
+`languages` runs the same load in English, then with every other phone in French).
 
     python -m bench live --meetings 20 --participants 50 --rate 2 --seconds 30 \
         --modes eventlet,gevent,threading
@@ -22,7 +23,7 @@ from pathlib import Path
 from bench import report
 from bench.family import big_family
 from bench.hostile import FLOOD, hostile_runs
-from bench.live import Load, run_live, sweep, with_floor
+from bench.live import Load, languages, run_live, sweep, with_floor
 from bench.pages import board_pages
 from bench.phone import phone_pages
 from bench.profile import top
@@ -99,7 +100,7 @@ def arguments(argv: list[str] | None = None) -> argparse.Namespace:
         "what",
         nargs="?",
         default="all",
-        choices=("all", "live", "sweep", "pages", "phone", "hostile"),
+        choices=("all", "live", "sweep", "pages", "phone", "hostile", "languages"),
     )
     parser.add_argument("--meetings", type=int, default=20)
     parser.add_argument("--participants", type=int, default=50, help="screens per meeting")
@@ -110,6 +111,10 @@ def arguments(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--mode", default="eventlet", help="the async mode of sweep and hostile")
     parser.add_argument("--sweep-seconds", type=float, default=15.0)
     parser.add_argument("--profile", action="store_true", help="py-spy the fttm server runs")
+    parser.add_argument(
+        "--language-meetings", type=int, default=10, help="meetings of the languages runs"
+    )
+    parser.add_argument("--language-seconds", type=float, default=20.0)
     parser.add_argument("--phone-runs", type=int, default=5, help="phones, each new then returning")
     parser.add_argument(
         "--flood-rate",
@@ -146,6 +151,15 @@ def main(argv: list[str] | None = None) -> dict:
     if args.what in ("all", "sweep"):
         swept = Load(**{**load.__dict__, "seconds": args.sweep_seconds})
         results["sweep"] = sweep(args.mode, swept)
+    if args.what in ("all", "languages"):
+        bilingual = Load(
+            **{
+                **load.__dict__,
+                "meetings": args.language_meetings,
+                "seconds": args.language_seconds,
+            }
+        )
+        results["languages"] = languages(args.mode, bilingual)
     report.show(results)
     RESULTS.mkdir(exist_ok=True)
     path = RESULTS / f"bench-{args.what}-{results['when'].replace(':', '')}.json"

@@ -32,6 +32,7 @@ class Load:
     drain: float = 3.0
     actions: int = 8
     processes: int = 2
+    french: bool = False  # every other phone's browser asks for French (bench languages)
 
 
 def percentile(values: list[float], share: float) -> float | None:
@@ -92,6 +93,7 @@ def _start_loaders(
             "drain": load.drain,
             "actions": load.actions,
             "hostile": hostile,
+            "french": load.french,
         }
         loader = subprocess.Popen(
             [sys.executable, "-m", "bench.load"],
@@ -238,6 +240,8 @@ def summarise(mode, bare, load, results, *, memory, probe, server_cpu, setup_sec
         "hostile_meeting_latency_p95_ms": rounded(percentile(near_hostile, 0.95)),
         "hostile_meeting_latency_p99_ms": rounded(percentile(near_hostile, 0.99)),
         "flood": floods[0] if floods else None,
+        "french_phones": sum(1 for r in results for w in r.get("words", ()) if w["french"]),
+        "words": [w for r in results for w in r.get("words", ())],
     }
 
 
@@ -273,4 +277,24 @@ def sweep(mode: str, base: Load, steps=(5, 10, 20, 30, 40, 60), env=None) -> dic
         "runs": runs,
         "broke_at_sockets": limit,
         "held_sockets": max(held, default=0),
+    }
+
+
+LANGUAGE_TARGET_PERCENT = 10.0
+
+
+def languages(mode: str, load: Load, env=None) -> dict:
+    """The same load twice in one run: every phone in English, then every other phone in French.
+    The bilingual p95 may not grow by more than 10% over the one-language p95."""
+    english = run_live(mode, Load(**{**load.__dict__, "french": False}), env=env)
+    bilingual = run_live(mode, Load(**{**load.__dict__, "french": True}), env=env)
+    one, two = english.get("latency_p95_ms"), bilingual.get("latency_p95_ms")
+    growth = round((two - one) / one * 100, 1) if one and two is not None else None
+    return {
+        "mode": mode,
+        "english": english,
+        "bilingual": bilingual,
+        "p95_growth_percent": growth,
+        "target_percent": LANGUAGE_TARGET_PERCENT,
+        "met": growth is not None and growth <= LANGUAGE_TARGET_PERCENT,
     }

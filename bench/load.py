@@ -30,6 +30,8 @@ TOKEN = re.compile(r"bk\d+x\d+q")
 FORM_CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 PAGE_CSRF = re.compile(r"\"X-CSRFToken\": \"([^\"]+)\"")
 ACTION_ID = re.compile(r'<tr id="action-(\d+)"')
+WORDS = (">Supprimer<", ">Delete<")  # the delete button's label, in French and in English
+FRENCH = "fr-CA,fr;q=0.9"
 ROLES = ("parent", "relative", "friend", "young_person")
 
 
@@ -45,6 +47,8 @@ class Screen:
     strength: tuple[int, int] | None = None  # (id, version) of this phone's own strength
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     hostile: bool = False  # the flooding phone: it sends no measured edits and is not measured
+    french: bool = False  # a phone whose browser asks for French (bench languages)
+    words: dict[str, int] = field(default_factory=dict)  # "Supprimer"/"Delete": times received
 
     def on_update(self, data) -> None:
         """A board:update arrived: note when each edit's token was first seen."""
@@ -55,6 +59,9 @@ class Screen:
         for html in renderings:
             for token in TOKEN.findall(html):
                 self.seen.setdefault(token, now)
+            for word in WORDS:
+                if word in html:
+                    self.words[word] = self.words.get(word, 0) + 1
 
 
 @dataclass
@@ -99,10 +106,12 @@ class Load:
         """Count one error of a kind."""
         self.errors[kind] = self.errors.get(kind, 0) + 1
 
-    def session(self) -> aiohttp.ClientSession:
-        """A browser's own cookie jar over the shared connection pool."""
+    def session(self, french: bool = False) -> aiohttp.ClientSession:
+        """A browser's own cookie jar over the shared connection pool (asking for French, or
+        English)."""
         return aiohttp.ClientSession(
             self.url,
+            headers={"Accept-Language": FRENCH if french else "en"},
             connector=self.connector,
             connector_owner=False,
             cookie_jar=aiohttp.CookieJar(unsafe=True),  # loopback is an IP address
@@ -115,7 +124,9 @@ class Load:
         jobs = []
         for meeting in self.meetings:
             for index in range(self.s["participants"]):
-                screen = Screen(index, self.session())
+                # bench languages: every other phone in French (the facilitator stays English)
+                french = self.s.get("french", False) and index % 2 == 1
+                screen = Screen(index, self.session(french), french=french)
                 meeting.screens.append(screen)
                 jobs.append(self._join(gate, meeting, screen))
             if self.hostile and self.hostile["meeting"] == meeting.id and not self.bare:
@@ -201,7 +212,10 @@ class Load:
                     self.url,
                     transports=["websocket"],
                     auth={"meeting": meeting.id},
-                    headers={"Cookie": header} if header else {},
+                    headers={
+                        **({"Cookie": header} if header else {}),
+                        "Accept-Language": FRENCH if screen.french else "en",
+                    },
                     wait_timeout=30,
                 )
             except Exception:
@@ -362,6 +376,12 @@ class Load:
             "edits_ok": ok,
             "sockets": sum(1 for m in self.meetings for s in m.screens if s.sio and not s.hostile),
             "errors": self.errors,
+            "words": [
+                {"french": s.french, **s.words}
+                for m in self.meetings
+                for s in m.screens
+                if s.sio and not s.hostile
+            ],
         }
 
     async def close(self) -> None:

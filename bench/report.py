@@ -171,6 +171,24 @@ def _or_dash(value) -> str:
     return "-" if value is None else str(value)
 
 
+def languages_table(result: dict) -> list[str]:
+    """The one-language and bilingual runs side by side, and the p95's growth against 10%."""
+    english, bilingual = result["english"], result["bilingual"]
+    lines = [f"{'one meeting load, ' + result['mode']:<46}{'English':>12}{'bilingual':>12}"]
+    for name, field in (("p50 ms", "latency_p50_ms"), ("p95 ms", "latency_p95_ms")):
+        lines.append(
+            f"{name:<46}{_or_dash(english.get(field)):>12}{_or_dash(bilingual.get(field)):>12}"
+        )
+    lines.append(f"{'French phones':<46}{0:>12}{_or_dash(bilingual.get('french_phones')):>12}")
+    growth = result["p95_growth_percent"]
+    verdict = "met" if result["met"] else "NOT MET"
+    lines.append(
+        f"{'p95 growth, bilingual over English':<46}{_or_dash(growth)} % "
+        f"(<= {result['target_percent']:g} %) {verdict}"
+    )
+    return lines
+
+
 def show(results: dict) -> None:
     """Print every table the run has."""
     print("fttm benchmark")
@@ -187,4 +205,8 @@ def show(results: dict) -> None:
     if results.get("sweep"):
         print()
         for line in sweep_table(results["sweep"]):
+            print(line)
+    if results.get("languages"):
+        print()
+        for line in languages_table(results["languages"]):
             print(line)
