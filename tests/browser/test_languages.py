@@ -23,6 +23,7 @@ from tests.browser.test_live_board import (
     sign_in,
     start_meeting,
 )
+from tests.browser.test_wall import open_wall
 
 pytestmark = pytest.mark.browser
 seeded_meeting, served_app, screens = live.seeded_meeting, live.served_app, live.screens
@@ -113,3 +114,17 @@ def test_a_french_and_an_english_phone_each_see_the_board_in_their_language(
     expect(marie.get_by_role("heading", name="Ce qui va bien")).to_be_visible()
     marie.reload()
     expect(marie.get_by_role("heading", name="Ce qui va bien")).to_be_visible()
+
+    # The wall speaks the facilitator's language while a French phone is in the room; the console's
+    # "Language on the wall" makes it bilingual: French headings, the English ones beneath.
+    wall, _ = open_wall(projector)
+    expect(wall.get_by_text("What's working well").first).to_be_visible()
+    expect(wall.get_by_text("Ce qui va bien")).to_have_count(0)
+    steering = projector.locator("#wall-steering")
+    steering.get_by_role("button", name="Français + English").click()
+    expect(wall.get_by_text("Ce qui va bien").first).to_be_visible(timeout=15_000)
+    expect(wall.locator(".also[lang=en]").first).to_be_visible()
+    expect(wall.locator(".also[lang=en]", has_text="What's working well").first).to_be_attached()
+    wall.wait_for_timeout(500)
+    shoot(wall, "wall-bilingual")
+    shoot(projector, "console-after-wall")
