@@ -128,3 +128,8 @@ def test_a_french_and_an_english_phone_each_see_the_board_in_their_language(
     wall.wait_for_timeout(500)
     shoot(wall, "wall-bilingual")
     shoot(projector, "console-after-wall")
+
+    # The facilitator switches the console to French: the staff board comes back in French.
+    projector.locator(".language-switch").get_by_role("button", name="Français").click()
+    expect(projector.get_by_role("heading", name="Ce qui va bien")).to_be_visible()
+    shoot(projector, "console-fr")
