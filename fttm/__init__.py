@@ -98,12 +98,13 @@ def _register_areas(app: Flask) -> None:
     from fttm.family_time.views import bp as family_time_bp
     from fttm.health.views import bp as health_bp
     from fttm.joining.views import bp as joining_bp
+    from fttm.languages.choosers import register as register_language_choosers
     from fttm.languages.views import bp as languages_bp
     from fttm.live.announcements import add_said_header
     from fttm.live.family_time import push_drafts
     from fttm.live.pushes import push_events
     from fttm.meetings.views import bp as meetings_bp
-    from fttm.meetings.wall import wall_choices
+    from fttm.meetings.wall import wall_choices, wall_key
     from fttm.plans.document_views import bp as plan_documents_bp
     from fttm.plans.views import bp as plans_bp
     from fttm.reviews.fidelity_views import bp as fidelity_bp
@@ -114,6 +115,7 @@ def _register_areas(app: Flask) -> None:
     from fttm.wall.views import bp as wall_bp
 
     access.init_app(app)
+    register_language_choosers()  # whose language a request is in: account, then participant
     publisher.subscribe_once(push_events)
     publisher.subscribe_once(push_drafts)
     app.after_request(add_said_header)  # what a screen reader says of the sender's own change
@@ -141,7 +143,7 @@ def _register_areas(app: Flask) -> None:
         app.register_blueprint(blueprint)
     cli.init_app(app)
     app.jinja_env.globals["also"] = languages.also
-    app.jinja_env.globals["wall_key"] = languages.wall_key
+    app.jinja_env.globals["wall_key"] = wall_key
     app.jinja_env.globals["wall_choices"] = wall_choices
     app.jinja_env.globals["other_languages"] = languages.others
     app.jinja_env.globals["profiles"] = lambda: app.extensions["fttm.jurisdictions"]

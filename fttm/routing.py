@@ -8,6 +8,9 @@ nothing does.
 
 from __future__ import annotations
 
+import unicodedata
+from urllib.parse import unquote, urlsplit
+
 from flask import Flask
 from werkzeug.exceptions import NotFound
 from werkzeug.routing import IntegerConverter, ValidationError
@@ -42,3 +45,28 @@ class IdConverter(IntegerConverter):
 def init_app(app: Flask) -> None:
     """Make every `<int:...>` an id converter; call before any blueprint is registered."""
     app.url_map.converters["int"] = IdConverter
+
+
+# The longest `next` address a sign-in or language switch goes back to.
+MAX_NEXT_LENGTH = 2000
+
+
+def safe_next(target: str | None) -> str | None:
+    """`next` if it is a plain path on this site, else None.
+
+    Browsers forgive a lot: they drop tabs and newlines from a URL, read a backslash as a slash
+    and "//host" as another site, so "/%09/evil" or "/%5Cevil" would leave the site. Refuse
+    anything that is not one slash followed by printable, space-free text, before and after
+    decoding, with neither scheme nor host.
+    """
+    if not target or len(target) > MAX_NEXT_LENGTH:
+        return None
+    for text in (target, unquote(target)):
+        if not text.startswith("/") or text.startswith("//") or "\\" in text:
+            return None
+        if any(char.isspace() or unicodedata.category(char).startswith("C") for char in text):
+            return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return None
+    return target

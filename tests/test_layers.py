@@ -21,6 +21,7 @@ FOUNDATION = {
     "fttm.forms",
     "fttm.idempotency",
     "fttm.jurisdictions",
+    "fttm.languages",
     "fttm.publisher",
     "fttm.refusals",
     "fttm.routing",

@@ -190,7 +190,8 @@ def all_template_findings() -> list[Finding]:
 # Strings in Jinja's own expressions that read as words: several words, or one capitalized word
 # ("Delete"; not a class name such as "BooleanField").
 JINJA_WORDS = re.compile(r"[^\W\d_]\s+[^\W\d_]|^[A-Z][a-z]+[.!?…]?$")
-JINJA_MARKERS = {"_", "gettext", "ngettext", "pgettext", "npgettext"}
+# `also(msgid)` shows a msgid (marked with _() beside it) in a bilingual wall's second language.
+JINJA_MARKERS = {"_", "gettext", "ngettext", "pgettext", "npgettext", "also"}
 
 
 def jinja_expression_findings(source: str, name: str = "template") -> list[Finding]:

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import logging
 import math
-import unicodedata
-from urllib.parse import unquote, urlsplit
 
 import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
@@ -18,36 +16,15 @@ from fttm.auth import throttle
 from fttm.auth.forms import LoginForm
 from fttm.auth.models import Role, User, new_session_nonce
 from fttm.extensions import db
+from fttm.routing import safe_next
 from fttm.timestamps import utcnow
 
 logger = logging.getLogger(__name__)
 bp = Blueprint("auth", __name__)
 
 # Longer than any page of ours; a longer `next` is someone's experiment.
-MAX_NEXT_LENGTH = 2000
 # Checked when the email matches no account, so a wrong email takes as long as a wrong password.
 _NO_SUCH_USER_HASH = generate_password_hash("no such user")
-
-
-def _safe_next(target: str | None) -> str | None:
-    """`next` if it is a plain path on this site, else None.
-
-    Browsers forgive a lot: they drop tabs and newlines from a URL, read a backslash as a slash
-    and "//host" as another site, so "/%09/evil" or "/%5Cevil" would leave the site. Refuse
-    anything that is not one slash followed by printable, space-free text, before and after
-    decoding, with neither scheme nor host.
-    """
-    if not target or len(target) > MAX_NEXT_LENGTH:
-        return None
-    for text in (target, unquote(target)):
-        if not text.startswith("/") or text.startswith("//") or "\\" in text:
-            return None
-        if any(char.isspace() or unicodedata.category(char).startswith("C") for char in text):
-            return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc:
-        return None
-    return target
 
 
 @bp.get("/")
@@ -66,7 +43,7 @@ def login():
     if current_user.is_authenticated:
         return redirect(url_for("auth.home"))
     form = LoginForm()
-    next_page = _safe_next(request.args.get("next"))
+    next_page = safe_next(request.args.get("next"))
     status, headers = 200, {}
     if form.validate_on_submit():
         email = form.email.data.strip().lower()

@@ -122,38 +122,11 @@ def also(message: str) -> Markup:
     return Markup('<span class="also" lang="{}">{}</span>').format(html_lang(second), escape(text))
 
 
-def wall_key(meeting) -> str:
-    """The rendering key of the meeting's wall: its wall language ("fr_CA+en": bilingual), else
-    the language of the facilitator who scheduled the meeting, else the default."""
-    if meeting.wall_language:
-        first, second = wall_languages(meeting.wall_language)
-        return f"{first}+{second}" if second else first
-    from fttm.auth.models import User
-    from fttm.extensions import db
-
-    facilitator = (
-        db.session.get(User, meeting.created_by_user_id) if meeting.created_by_user_id else None
-    )
-    return normalize(facilitator.language if facilitator else None) or DEFAULT
-
-
 def use_key(key: str) -> None:
-    """Render the rest of this request in a rendering key's language(s)."""
+    """Render the rest of this request in a rendering key's language, and its second one."""
     first, second = wall_languages(key)
     use(first)
     use_second(second)
-
-
-def screen_language(viewer, screen: str | None = None) -> str:
-    """The rendering key of a viewer's screen: the wall speaks the meeting's wall language (else
-    its facilitator's); staff their account's; a phone its participant's; else the browser's."""
-    if screen == "wall":
-        return wall_key(viewer.meeting)
-    if viewer.is_staff:
-        chosen = normalize(viewer.user.language)
-    else:
-        chosen = normalize(viewer.participant.language)
-    return chosen or chosen_cookie() or from_browser()
 
 
 def html_lang(language: str | None) -> str:
@@ -161,52 +134,25 @@ def html_lang(language: str | None) -> str:
     return (language or DEFAULT).replace("_", "-")
 
 
+# The app's ways to find a request's person's language (fttm/languages/choosers.py): each takes
+# nothing and returns a language or None. Registered by the app, so this module stays at the
+# bottom of the layers.
+language_choosers: list = []
+
+
 def pick() -> str | None:
     """Flask-Babel's locale selector: this request's language.
 
-    In order: one set for the request (`use`: the wall, a push rendered for another language),
-    the signed-in account's choice, the choice of the meeting's participant whose phone this is,
-    the browser's earlier choice on the join page, then Accept-Language.
+    In order: one set for the request (`use`: the wall, a push rendered for another language, a
+    socket event of a screen), then the app's choosers (the signed-in account's choice, the
+    choice of the meeting's participant whose phone this is), the browser's earlier choice on
+    the join page, then Accept-Language.
     """
     if not has_request_context():
         return None
     if chosen := g.get("fttm_language"):
         return chosen
-    from fttm.live.sockets import socket_language  # a socket event: its screen's language
-
-    if (language := socket_language()) is not None:
-        return language
-    if (language := _account_language()) is not None:
-        return language
-    if (language := _participant_language()) is not None:
-        return language
+    for chooser in language_choosers:
+        if (language := chooser()) is not None:
+            return language
     return chosen_cookie() or from_browser()
-
-
-def _account_language() -> str | None:
-    """The signed-in account's language, if it chose one."""
-    from flask_login import current_user
-
-    if current_user and current_user.is_authenticated:
-        return normalize(current_user.language)
-    return None
-
-
-def _participant_language() -> str | None:
-    """The language of the participant whose phone asks about the meeting in the URL."""
-    meeting_id = (request.view_args or {}).get("meeting_id")
-    if not isinstance(meeting_id, int):
-        return None
-    from fttm.extensions import db
-    from fttm.joining import tokens
-    from fttm.meetings.models import Participant
-
-    token = tokens.read(meeting_id)
-    if token is None:
-        return None
-    participant = db.session.get(Participant, token.participant_id)
-    if participant is None or participant.meeting_id != meeting_id:
-        return None
-    if not tokens.nonce_matches(participant, token):
-        return None
-    return normalize(participant.language)

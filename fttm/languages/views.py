@@ -8,16 +8,17 @@ words someone had typed but not sent are carried over the reload by js/language.
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from flask import Blueprint, abort, current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from fttm.auth.views import _safe_next
 from fttm.extensions import db
 from fttm.joining import tokens
 from fttm.languages import COOKIE, COOKIE_DAYS, normalize, use
 from fttm.meetings.models import Meeting, Participant
-from fttm.routing import MAX_ID
+from fttm.routing import MAX_ID, safe_next
 
 bp = Blueprint("languages", __name__)
 
@@ -26,7 +27,7 @@ bp = Blueprint("languages", __name__)
 def choose():
     """Speak `language` from now on: this account, this meeting's participant, this browser."""
     language = normalize(request.form.get("language"))
-    back = _safe_next(request.form.get("next")) or url_for("auth.home")
+    back = safe_next(request.form.get("next")) or _page_sent_from() or url_for("auth.home")
     if language is None:
         flash(_("That language is not available. Choose English or Français."), "error")
         return redirect(back, code=303)
@@ -46,6 +47,16 @@ def choose():
         secure=current_app.config["SESSION_COOKIE_SECURE"],
     )
     return response
+
+
+def _page_sent_from() -> str | None:
+    """The page of this site the switch was tapped on (the page carries no address of its own:
+    an error page must read the same whatever was asked)."""
+    referrer = urlsplit(request.referrer or "")
+    if referrer.netloc and referrer.netloc != request.host:
+        return None
+    path = referrer.path + (f"?{referrer.query}" if referrer.query else "")
+    return safe_next(path) if referrer.path else None
 
 
 def _participant(raw: str | None) -> Participant | None:

@@ -14,12 +14,13 @@ from markupsafe import Markup
 from fttm.core.viewers import Viewer
 from fttm.extensions import db, socketio
 from fttm.family_time.rendering import PANEL_ID, panel, panel_html
-from fttm.languages import DEFAULT, normalize, speaking, wall_key
+from fttm.languages import DEFAULT, normalize, speaking
 from fttm.live import screens
 from fttm.live.http import plain_post, respond
 from fttm.live.rooms import participant_room, wall_room
 from fttm.live.sections import participants_of
 from fttm.meetings.models import Meeting, ParticipantStatus
+from fttm.meetings.wall import wall_key
 
 EVENT = "family_time:drafts"
 # Meeting events that change the panel: private time starts or ends, drafts change, the meeting

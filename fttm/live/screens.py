@@ -20,13 +20,13 @@ from fttm.core.viewers import FAMILY, STAFF, Viewer
 from fttm.extensions import socketio
 from fttm.family_map.models import shareable_people
 from fttm.jurisdictions import profile
-from fttm.languages import speaking, wall_key
+from fttm.languages import speaking
 from fttm.live import presence
 from fttm.live.rooms import console_room, wall_room
 from fttm.live.sections import participants_of
 from fttm.meetings.invitations import join_details
 from fttm.meetings.models import Meeting, MeetingStatus, Participant, ParticipantStatus
-from fttm.meetings.wall import FOCUSES, view_of
+from fttm.meetings.wall import FOCUSES, view_of, wall_key
 
 WALL = "wall"
 PRESENTING = "presenting"

@@ -23,13 +23,21 @@ from flask_socketio import ConnectionRefusedError, join_room
 from fttm.core.recorder import last_seq
 from fttm.core.viewers import Viewer
 from fttm.extensions import db, socketio
-from fttm.languages import first_language, screen_language, speaking
+from fttm.languages import (
+    chosen_cookie,
+    first_language,
+    from_browser,
+    normalize,
+    speaking,
+    use,
+)
 from fttm.live import presence, screens
 from fttm.live.budgets import UNKNOWN, budgets_of
 from fttm.live.catch_up import Board, held_from, missed, shared_renderings
 from fttm.live.rooms import audience_room, participant_room, rendering_room
 from fttm.live.viewer import removed_from, viewer_for
 from fttm.meetings.models import Meeting
+from fttm.meetings.wall import wall_key
 from fttm.routing import MAX_ID
 
 logger = logging.getLogger(__name__)
@@ -62,11 +70,23 @@ _syncing: set[str] = set()  # sockets whose catch-up is being answered
 _syncing_lock = threading.Lock()
 
 
-def socket_language() -> str | None:
-    """The language of the screen whose socket event this request is (None: not a socket)."""
-    sid = getattr(request, "sid", None)
-    connection = _connections.get(sid) if sid else None
-    return first_language(connection.language) if connection is not None else None
+def screen_language(viewer: Viewer, screen: str | None = None) -> str:
+    """The rendering key of a viewer's screen: the wall speaks the meeting's wall language (else
+    its facilitator's); staff their account's; a phone its participant's; else the browser's."""
+    if screen == screens.WALL:
+        return wall_key(viewer.meeting)
+    if viewer.is_staff:
+        chosen = normalize(viewer.user.language)
+    else:
+        chosen = normalize(viewer.participant.language)
+    return chosen or chosen_cookie() or from_browser()
+
+
+def _speak_as_the_screen() -> None:
+    """Render what this socket event answers in its screen's language."""
+    connection = _connections.get(request.sid)
+    if connection is not None:
+        use(first_language(connection.language))
 
 
 def origin_allowed() -> bool:
@@ -204,6 +224,7 @@ def client_event(name: str):
     def declare(handler):
         @functools.wraps(handler)
         def counted(*args):
+            _speak_as_the_screen()
             if wait := _over_budget(name):
                 return _too_many(wait)
             return handler(*args)

@@ -14,7 +14,8 @@ from fttm.auth.models import User
 from fttm.core.recorder import Actor, Change, meeting_change, snapshot
 from fttm.core.registry import SECTIONS
 from fttm.errors import Invalid
-from fttm.languages import NAMES, supported, wall_key
+from fttm.extensions import db
+from fttm.languages import DEFAULT, NAMES, normalize, supported, wall_languages
 from fttm.meetings.commands import LIVE_STATES, require_team
 from fttm.meetings.models import Meeting, MeetingStatus
 
@@ -34,6 +35,18 @@ STEPS = {  # a console button, as the change it makes to (zoom, pan x, pan y)
     "up": (0, 0, -1),
     "down": (0, 0, 1),
 }
+
+
+def wall_key(meeting) -> str:
+    """The rendering key of the meeting's wall: its wall language ("fr_CA+en": bilingual), else
+    the language of the facilitator who scheduled the meeting, else the default."""
+    if meeting.wall_language:
+        first, second = wall_languages(meeting.wall_language)
+        return f"{first}+{second}" if second else first
+    facilitator = (
+        db.session.get(User, meeting.created_by_user_id) if meeting.created_by_user_id else None
+    )
+    return normalize(facilitator.language if facilitator else None) or DEFAULT
 
 
 def view_of(meeting: Meeting) -> dict:

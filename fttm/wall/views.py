@@ -16,11 +16,12 @@ from fttm.core.recorder import last_seq
 from fttm.core.registry import SECTIONS, section_titles
 from fttm.core.viewers import FAMILY
 from fttm.family_map.drawing import figure
-from fttm.languages import use_key, wall_key
+from fttm.languages import use_key
 from fttm.live import http, screens
 from fttm.live.sections import render_sections
 from fttm.live.viewer import viewer_for
 from fttm.meetings import wall
+from fttm.meetings.wall import wall_key
 from fttm.refusals import attempt
 
 bp = Blueprint("wall", __name__, url_prefix="/meetings/<int:meeting_id>/wall")

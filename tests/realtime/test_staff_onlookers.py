@@ -59,6 +59,7 @@ def test_staff_looking_at_an_ended_meeting_they_never_joined_connect(
         audience_room(live.id, "staff"),
         rendering_room(live.id, "staff", "en"),
         console_room(live.id, presenting=False),
+        console_room(live.id, presenting=False, language="en"),
     }
     assert presence.online(live.id) == set()
     ack = socket.emit("board:sync", {"since": 0}, callback=True)
@@ -89,6 +90,7 @@ def test_staff_looking_at_a_live_meeting_without_joining_get_pushes_but_no_prese
         audience_room(live.id, "staff"),
         rendering_room(live.id, "staff", "en"),
         console_room(live.id, presenting=False),
+        console_room(live.id, presenting=False, language="en"),
     }
     assert presence.online(live.id) == online_before
     assert maria_socket.received() == []  # no "who is here" push: nobody arrived

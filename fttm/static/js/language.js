@@ -80,8 +80,15 @@ export function keepTypedOverLanguage() {
     if (!(form instanceof HTMLFormElement) || !form.classList.contains("language-switch")) { return; }
     const kept = typed();
     if (kept.length) { sessionStorage.setItem(KEPT, JSON.stringify(kept)); }
-    const next = form.querySelector("input[name=next]");
-    if (next && location.hash && !next.value.includes("#")) { next.value += location.hash; }
+    // Back to this very page, at the same place.
+    let next = form.querySelector("input[name=next]");
+    if (!next) {
+      next = document.createElement("input");
+      next.type = "hidden";
+      next.name = "next";
+      form.append(next);
+    }
+    next.value = location.pathname + location.search + location.hash;
   }, true);
 }
 
