@@ -92,13 +92,12 @@ def push_items(meeting: Meeting, found: list[tuple[str, int]], *, seq: int, told
     """Send fresh renderings of some items to everyone in the meeting who may see them, in each
     language present, with what their screen readers say of the changes `told` (events)."""
     items = [(kind, db.session.get(KINDS[kind].model, item_id)) for kind, item_id in found]
+    # Loaded once for every rendering: what an item refers to reads the same in any language.
+    basics = {
+        (kind, item.id): item_basics(meeting, kind, item, seq) for kind, item in items if item
+    }
     for audience, language in renderings_needed(meeting):
         with speaking(language):
-            basics = {
-                (kind, item.id): item_basics(meeting, kind, item, seq)
-                for kind, item in items
-                if item
-            }
             pushed = []
             for kind, item in items:
                 if item is None or (item.confidential and audience != STAFF):
@@ -127,9 +126,9 @@ def push_sections(
     """Send fresh renderings of some sections to everyone in the meeting, once per audience and
     language present, with what their screen readers say of the changes `told` (events)."""
     seq = last_seq(meeting.case_id) if seq is None else seq
+    basics = board_basics(meeting, seq)  # once for every rendering, in any language
     for audience, language in renderings_needed(meeting, audiences):
         with speaking(language):
-            basics = board_basics(meeting, seq)
             sections = render_sections(meeting, names, audience, basics=basics)
             render_cache().keep_sections(meeting.id, audience, seq, sections)
             message = {"seq": seq, "sections": sections, **_said(told, audience)}

@@ -21,8 +21,9 @@ from fttm.languages import rendering_key
 class RenderCache:
     """Board renderings of one request, each valid only at the sequence number it was made at."""
 
-    # (language, meeting id, seq) -> what every section refers to (`board_basics`)
-    basics: dict[tuple[str, int, int], dict] = field(default_factory=dict)
+    # (meeting id, seq) -> what every section refers to (`board_basics`; the same in every
+    # language: its "who" options are made in each language they are shown in)
+    basics: dict[tuple[int, int], dict] = field(default_factory=dict)
     # (language, meeting id, audience) -> (seq, {section name: html})
     sections: dict[tuple[str, int, str], tuple[int, dict]] = field(default_factory=dict)
     # (language, meeting id, audience, element id) -> (seq, html)
@@ -30,14 +31,11 @@ class RenderCache:
 
     def basics_at(self, meeting_id: int, seq: int) -> dict | None:
         """The board's basics loaded at `seq`, if this request loaded them."""
-        return self.basics.get((rendering_key(), meeting_id, seq))
+        return self.basics.get((meeting_id, seq))
 
     def keep_basics(self, meeting_id: int, seq: int, basics: dict) -> None:
-        """Remember the basics loaded at `seq` (only the latest in each language: the board
-        moves on)."""
-        language = rendering_key()
-        kept = {key: value for key, value in self.basics.items() if key[0] != language}
-        self.basics = kept | {(language, meeting_id, seq): basics}
+        """Remember the basics loaded at `seq` (only the latest: the board moves on)."""
+        self.basics = {(meeting_id, seq): basics}
 
     def keep_sections(self, meeting_id: int, audience: str, seq: int, sections: dict) -> None:
         """Remember sections just pushed to an audience at `seq`."""

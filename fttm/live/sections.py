@@ -4,10 +4,12 @@ an htmx response and a Socket.IO push; family renderings never contain confident
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 
 import sqlalchemy as sa
 from flask import render_template
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
@@ -181,14 +183,19 @@ class WhoOptions:
     """
 
     def __init__(self, present: list[Participant], people: list[Person], services) -> None:
+        """`services`: the profile's services as (key, label) pairs in the reader's language, or
+        a function giving them (asked in each language the options are rendered in)."""
         listed = {person.id: person for person in people}
         # participant id -> the family-map person they are, for those the lists show as such
         self.as_person = {p.id: listed[p.person_id] for p in present if p.person_id in listed}
         here = {person.id for person in self.as_person.values()}
         self.present = present
         self.people = [person for person in people if person.id not in here]
-        self.services = [label for _key, label in services]
+        self.services_of = services if callable(services) else (lambda: services)
+        self.services: list[str] = []
         self.groups: list | None = None  # built when first asked: many pushes need none
+        # language -> (groups, labels, undecided, services): one push renders in several
+        self.built: dict[str, tuple] = {}
 
     def _options_here(self) -> list[tuple[str, str]]:
         """Those in the meeting: each as their family-map person when they are on it (once, even
@@ -204,7 +211,12 @@ class WhoOptions:
         return options
 
     def _build(self) -> None:
-        """Escape every option once."""
+        """Escape every option once in each language."""
+        language = str(get_locale())
+        if language in self.built:
+            self.groups, self.labels, self.undecided, self.services = self.built[language]
+            return
+        self.services = [label for _key, label in self.services_of()]
         groups = (
             (_("In this meeting"), self._options_here()),
             (_("In the family map"), [(f"person:{p.id}", p.name) for p in self.people]),
@@ -216,11 +228,11 @@ class WhoOptions:
         ]
         self.labels = {value: text for _label, options in groups for value, text in options}
         self.undecided = escape(_("Not decided yet"))
+        self.built[language] = (self.groups, self.labels, self.undecided, self.services)
 
     def __call__(self, action=None) -> Markup:
         """The options, with this action's current "who" selected."""
-        if self.groups is None:
-            self._build()
+        self._build()
         chosen = self._chosen(action)
         parts = [f'<option value="">{self.undecided}</option>\n']
         for label, options in self.groups:
@@ -250,8 +262,7 @@ class WhoOptions:
         """
         if not value:
             return _("Not decided yet")
-        if self.groups is None:
-            self._build()
+        self._build()
         if value in self.labels:
             return self.labels[value]
         source, _sep, rest = value.partition(":")
@@ -290,7 +301,7 @@ def board_basics(meeting: Meeting, seq: int | None = None) -> dict:
     people = _people(meeting)  # shareable people only, whoever reads
     present = [p for p in participants if p.status == ParticipantStatus.ADMITTED]
     basics = _meeting_basics(meeting)
-    services = basics["profile"].choices("services")
+    services = functools.partial(basics["profile"].choices, "services")
     basics |= {
         "people": people,
         "people_by_id": {p.id: p for p in people},
