@@ -97,7 +97,7 @@ def test_facilitator_records_a_copy_given_to_a_parent(
     expect(page.get_by_role("heading", name="Our family plan")).to_be_visible()
     expect(page.get_by_role("table")).to_contain_text(ACTION)
     panel = page.get_by_role("region", name="Copies given")
-    expect(panel).to_contain_text("Still to be given a copy: Ana Rivera, Maya Rivera.")
+    expect(panel).to_contain_text("Still to be given a copy: Ana Rivera and Maya Rivera.")
 
     panel.get_by_label("Ana Rivera (parent)").check()
     panel.get_by_label("How").select_option(label="In person")
