@@ -314,7 +314,9 @@ def test_a_parent_who_did_not_take_part_needs_a_reason(served_app: ServedApp, sc
     start_meeting(projector, served_app, screens)
     end_the_meeting(projector)
     panel = projector.locator("#agreements")
-    expect(panel).to_contain_text("Still to record: why Maria Reyes and Tom Reyes did not take part.")
+    expect(panel).to_contain_text(
+        "Still to record: why Maria Reyes and Tom Reyes did not take part."
+    )
     expect(answer_line(projector, "Tom Reyes")).to_contain_text("No answer yet")
 
     panel.get_by_text("Record an answer given in person").click()

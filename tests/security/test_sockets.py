@@ -160,11 +160,15 @@ def test_a_screen_has_one_catch_up_in_flight(live, maria):
 
 def test_screens_catching_up_together_share_one_rendering_per_audience(live, maria, nan):
     """Seven screens reconnect at once: each section is rendered once for staff, once for the
-    family in English and once for the French phone, and every screen gets the whole board."""
-    phones = [maria, nan, live.phone("Leo", "young_person"), live.phone("Gran", "relative")]
+    family in English and once for the French phones, and every screen gets the whole board."""
+    # Gran chose French on her phone: both her screens read French.
+    gran = live.phone("Gran", "relative")
+    chosen = {"language": "fr_CA", "next": "/", "meeting": str(live.id), "csrf_token": gran.csrf}
+    assert gran.browser.post("/language", data=chosen).status_code == 303
+    phones = [maria, nan, live.phone("Leo", "young_person"), gran]
     sockets = [live.socket(live.staff), live.socket(live.staff)]
     sockets += [live.socket(phone) for phone in phones]
-    sockets.append(live.socket(maria, headers={"Accept-Language": "fr"}))
+    sockets.append(live.socket(gran))
     live.drain()
     rendered: Counter = Counter()
 

@@ -156,7 +156,14 @@ def test_the_facilitator_steers_the_wall_and_each_move_is_recorded(live):
         "family_map",
         "family_map",
     ]
-    assert views[-1] == {"focus": "family_map", "drawing": "ecomap", "zoom": 140, "x": 20, "y": 0}
+    assert views[-1] == {
+        "focus": "family_map",
+        "drawing": "ecomap",
+        "zoom": 140,
+        "x": 20,
+        "y": 0,
+        "language": "en",
+    }
     meeting = meeting_row(live.id)
     assert (meeting.wall_focus, meeting.wall_zoom, meeting.wall_pan_x) == ("family_map", 140, 20)
     steered = transcript_events(live.case.id, kind="meeting.wall_steered")
