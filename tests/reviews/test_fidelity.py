@@ -166,7 +166,7 @@ def test_vague_actions_are_named_with_what_they_lack(facilitator, meeting, staff
     assert indicator.met is False
     assert indicator.figures == "1 of 3 actions are specific, with a who and a by-when."
     assert indicator.details == (
-        "“Try to improve parenting at home” lacks: exactly what will be done, who, by when",
+        "“Try to improve parenting at home” lacks: exactly what will be done, who, and by when",
         "“Book the intake appointment today” lacks: who",
     )
 

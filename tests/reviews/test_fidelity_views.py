@@ -80,7 +80,7 @@ def test_team_staff_read_a_meetings_indicators(request, client, auth, held, who)
     )
     actions = result_of(page, "specific_actions")
     assert actions.startswith("✗ Not met : Every action is behaviourally specific")
-    assert "“Try to improve routines” lacks: exactly what will be done, who, by when" in actions
+    assert "“Try to improve routines” lacks: exactly what will be done, who, and by when" in actions
     assert result_of(page, "safety_plan").startswith("\N{EN DASH} Does not apply")
     # its actions were written in the welcome phase, not a planning one: one more not met
     assert "3 of 6 indicators that apply are met." in page
