@@ -89,7 +89,7 @@ def test_demo_if_empty_seeds_an_empty_database(runner):
     """`make run` on a fresh install gives the newcomer a demo straight away."""
     printed = _demo(runner, "--if-empty")
     assert len(printed["logins"]) == 2 and printed["board"]
-    assert count(Case) == 2
+    assert count(Case) == 3  # the Riveras, the Nguyens, the Gagnons (in French)
 
 
 def test_demo_if_empty_leaves_a_database_with_accounts_alone(runner, facilitator):
