@@ -58,6 +58,7 @@ def create_app(config: dict | None = None) -> Flask:
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=languages.pick)
+    languages.install(app)
     login_manager.init_app(app)
     # Socket handlers must be declared before init_app: Flask-SocketIO hands its list of handlers
     # to each new server, but a handler declared after the first init_app reaches only that server.

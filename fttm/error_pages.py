@@ -5,11 +5,11 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, make_response, render_template, request
-from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from fttm.errors import CommandError
+from fttm.languages import gettext as _
 from fttm.refusals import refusal_of
 
 logger = logging.getLogger(__name__)

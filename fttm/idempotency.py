@@ -16,9 +16,9 @@ import re
 from dataclasses import dataclass
 
 from flask import request
-from flask_babel import gettext as _
 
 from fttm.errors import CommandError
+from fttm.languages import gettext as _
 
 HEADER = "Idempotency-Key"
 # 8 to 64 ASCII letters, digits, "-" or "_" (fttm's own screens send 32 hex digits).

@@ -11,9 +11,9 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 from flask import Response, current_app, render_template
-from flask_babel import gettext as _
 
 from fttm.error_pages import render_error
+from fttm.languages import gettext as _
 from fttm.static_files import unversioned
 
 STATIC_PREFIX = "/static/"

@@ -10,11 +10,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from flask_babel import gettext as _
-
 from fttm.errors import CommandError, Conflict, Invalid, NotAllowed, NotFound
 from fttm.extensions import db
 from fttm.idempotency import AppliedMeanwhile, KeyMalformed, KeyReused
+from fttm.languages import gettext as _
 
 STATUS: dict[type, int] = {
     Invalid: 400,

@@ -11,9 +11,9 @@ from babel.lists import format_list
 from babel.numbers import format_decimal, format_percent
 from flask import Flask
 from flask_babel import get_locale
-from flask_babel import gettext as _
 
 from fttm.jurisdictions import phase_name, phase_name_also
+from fttm.languages import gettext as _
 from fttm.languages import html_lang
 from fttm.timestamps import utcnow
 

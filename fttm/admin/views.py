@@ -16,7 +16,6 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from fttm.admin.forms import ROLE_LABELS, ClearSignInLimitForm, TeamForm, UserForm
@@ -26,6 +25,7 @@ from fttm.auth.models import Team, User
 from fttm.extensions import db
 from fttm.forms import options, show_errors
 from fttm.jurisdictions import profile
+from fttm.languages import gettext as _
 from fttm.refusals import attempt
 
 logger = logging.getLogger(__name__)

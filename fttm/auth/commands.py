@@ -6,12 +6,12 @@ import logging
 
 import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
-from flask_babel import gettext as _
 
 from fttm.auth.models import Role, Team, User, new_session_nonce
 from fttm.auth.passwords import password_problem
 from fttm.errors import Invalid
 from fttm.extensions import db
+from fttm.languages import gettext as _
 
 logger = logging.getLogger(__name__)
 

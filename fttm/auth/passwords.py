@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from flask_babel import gettext as _
 from zxcvbn import zxcvbn
+
+from fttm.languages import gettext as _
 
 MIN_LENGTH = 12
 MAX_LENGTH = 200

@@ -7,8 +7,6 @@ import math
 
 import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
-from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -16,6 +14,8 @@ from fttm.auth import throttle
 from fttm.auth.forms import LoginForm
 from fttm.auth.models import Role, User, new_session_nonce
 from fttm.extensions import db
+from fttm.languages import gettext as _
+from fttm.languages import ngettext
 from fttm.routing import safe_next
 from fttm.timestamps import utcnow
 

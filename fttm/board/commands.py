@@ -7,7 +7,6 @@ write path (transcript event in the same transaction), and returns the item it c
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
 
 from fttm.board.items import clean
 from fttm.board.models import SafetyRating
@@ -29,6 +28,7 @@ from fttm.extensions import db
 from fttm.family_time import commands as family_time
 from fttm.forms import whole_number
 from fttm.idempotency import RequestKey
+from fttm.languages import gettext as _
 from fttm.timestamps import utcnow
 
 

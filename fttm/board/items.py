@@ -7,7 +7,6 @@ from __future__ import annotations
 from datetime import date
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
 
 from fttm.board.models import (
     ActionStatus,
@@ -21,6 +20,7 @@ from fttm.extensions import db
 from fttm.family_map.models import Person
 from fttm.forms import whole_number
 from fttm.jurisdictions import profile
+from fttm.languages import gettext as _
 from fttm.meetings.models import Meeting, Participant, ParticipantStatus
 
 

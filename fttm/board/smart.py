@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import re
 
-from flask_babel import gettext as _
-
 from fttm.board.models import Action, ActionStatus
+from fttm.languages import gettext as _
 
 # Words that promise effort rather than say what will be done.
 VAGUE = re.compile(

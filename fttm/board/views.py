@@ -7,7 +7,6 @@ change is explained to its sender alone, next to the section it was about.
 from __future__ import annotations
 
 from flask import Blueprint, abort, make_response, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_wtf.csrf import generate_csrf
 
 from fttm.board import commands
@@ -19,6 +18,7 @@ from fttm.extensions import db
 from fttm.family_time.models import FamilyDraft
 from fttm.forms import whole_number
 from fttm.idempotency import request_key
+from fttm.languages import gettext as _
 from fttm.live import screens
 from fttm.live.family_time import drafted
 from fttm.live.http import (

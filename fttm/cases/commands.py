@@ -7,7 +7,6 @@ from dataclasses import dataclass, fields
 from datetime import date
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
 
 from fttm.auth.models import Role, User
 from fttm.cases.models import Case
@@ -15,6 +14,7 @@ from fttm.core.recorder import Actor, change, snapshot
 from fttm.errors import Invalid, NotFound
 from fttm.extensions import db
 from fttm.jurisdictions import all_profiles
+from fttm.languages import gettext as _
 
 CASE_NUMBER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ./-]*$")
 EARLIEST_DATE = date(1900, 1, 1)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
@@ -17,6 +16,7 @@ from fttm.cases.timeframes import case_deadlines, next_deadline, plan_progress
 from fttm.extensions import db
 from fttm.forms import options, submit
 from fttm.jurisdictions import all_profiles, profile
+from fttm.languages import gettext as _
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
 # A safety valve, not paging: a team has hundreds of cases, and "most urgent first" needs them all.

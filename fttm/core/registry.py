@@ -9,10 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask_babel import gettext as _
-
 from fttm.board.models import Action, Goal, Note, Objective, SafetyStep, Strength, Worry
 from fttm.family_map.models import EcomapConnection, Household, Person, Relationship
+from fttm.languages import gettext as _
 
 # The board's sections, in the order the board shows them.
 SECTIONS = (

@@ -22,7 +22,6 @@ from contextlib import AbstractContextManager
 from typing import Any
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
 from sqlalchemy.orm.attributes import set_committed_value
 
 from fttm.core.recorder import Change, meeting_change, replayed_row, snapshot
@@ -31,6 +30,7 @@ from fttm.errors import Conflict, NotAllowed, NotFound
 from fttm.extensions import db
 from fttm.family_map.models import EcomapConnection, Person, Relationship
 from fttm.idempotency import RequestKey
+from fttm.languages import gettext as _
 from fttm.meetings.models import ParticipantStatus
 
 

@@ -6,13 +6,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from flask_babel import gettext as _
-
 from fttm.family_map.ecomap import ecomap_svg, flow_words, strength_words
 from fttm.family_map.genogram import genogram_svg
 from fttm.family_map.loading import FamilyMap, load_map
 from fttm.family_map.models import EcomapConnection, Person, Relationship, RelationshipKind
 from fttm.jurisdictions import profile
+from fttm.languages import gettext as _
 from fttm.meetings.models import Meeting
 
 

@@ -9,10 +9,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from flask_babel import gettext as _
-
 from fttm.family_map import svg
 from fttm.family_map.layout import PersonNode
+from fttm.languages import gettext as _
 
 SYSTEM_RADIUS = 50
 PERSON_SIZE = 28

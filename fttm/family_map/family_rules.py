@@ -7,7 +7,6 @@ saved; and a removed line comes back only if the family it would make is still p
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
 
 from fttm.extensions import db
 from fttm.family_map.fields import Found
@@ -18,6 +17,7 @@ from fttm.family_map.models import (
     Relationship,
     RelationshipKind,
 )
+from fttm.languages import gettext as _
 
 
 def check_relationship(

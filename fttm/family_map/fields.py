@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask_babel import gettext as _
-
 from fttm.core.viewers import Viewer
 from fttm.errors import Invalid
 from fttm.extensions import db
@@ -26,6 +24,7 @@ from fttm.family_map.models import (
 )
 from fttm.forms import whole_number
 from fttm.jurisdictions import profile
+from fttm.languages import gettext as _
 
 # The board section every change to the family map belongs to.
 SECTION = "family_map"

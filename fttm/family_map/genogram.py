@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from flask_babel import gettext as _
-
 from fttm.family_map import svg
 from fttm.family_map.layout import HALF, Family, Layout, Line, PersonNode, lay_out
+from fttm.languages import gettext as _
 
 UNION_DASH = {"cohabiting": "7 5"}
 CHILD_DASH = {"adopted": "7 5", "foster": "1.5 5"}

@@ -10,7 +10,6 @@ change to the board.
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
 
 from fttm.core.recorder import Change, snapshot
 from fttm.core.registry import LINE_MODELS
@@ -38,6 +37,7 @@ from fttm.family_map.models import (
     Relationship,
     RelationshipKind,
 )
+from fttm.languages import gettext as _
 from fttm.timestamps import utcnow
 
 RELATIONSHIP_FIELDS = ("kind", "from_person_id", "to_person_id", "start_year", "end_year", "note")

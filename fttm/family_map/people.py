@@ -10,8 +10,6 @@ board.
 
 from __future__ import annotations
 
-from flask_babel import gettext as _
-
 from fttm.core.recorder import snapshot
 from fttm.core.rows import live_row, may_write, own_or_staff, replayed, set_fields, viewer_change
 from fttm.core.viewers import Viewer
@@ -33,6 +31,7 @@ from fttm.family_map.lines import (
     record_relationship_added,
 )
 from fttm.family_map.models import PARENTAGE_KINDS, Household, Person
+from fttm.languages import gettext as _
 from fttm.timestamps import utcnow
 
 NUDGE_STEP = 65.0

@@ -4,7 +4,6 @@ and the choices its forms offer.
 
 from __future__ import annotations
 
-from flask_babel import gettext as _
 from markupsafe import Markup
 
 from fttm.core.viewers import STAFF
@@ -19,6 +18,7 @@ from fttm.family_map.models import (
     EcomapConnection,
 )
 from fttm.jurisdictions import profile
+from fttm.languages import gettext as _
 from fttm.meetings.models import Meeting
 
 

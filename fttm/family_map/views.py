@@ -6,7 +6,6 @@ genogram and ecomap as SVG or PNG files to download.
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, render_template, request
-from flask_babel import gettext as _
 
 from fttm.errors import Invalid, NotAllowed
 from fttm.family_map import fields, lines, people
@@ -14,6 +13,7 @@ from fttm.family_map.drawing import figure
 from fttm.family_map.sections import edit_form_context
 from fttm.forms import whole_number
 from fttm.idempotency import request_key
+from fttm.languages import gettext as _
 from fttm.live.http import board_change, posted, respond, viewer_of_meeting
 from fttm.live.sections import shared_context
 

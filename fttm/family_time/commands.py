@@ -10,8 +10,6 @@ catch-up, transcript view or export can carry them.
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
-from flask_babel import ngettext
 
 from fttm.auth.models import User
 from fttm.board.items import clean
@@ -23,6 +21,8 @@ from fttm.errors import Conflict, Invalid, NotAllowed, NotFound
 from fttm.extensions import db
 from fttm.family_time.models import DraftStatus, FamilyDraft
 from fttm.idempotency import RequestKey
+from fttm.languages import gettext as _
+from fttm.languages import ngettext
 from fttm.meetings.models import Meeting, MeetingStatus, Participant
 from fttm.timestamps import utcnow
 

@@ -3,8 +3,8 @@
 
 from __future__ import annotations
 
-from flask_babel import gettext as _
-from flask_babel import ngettext
+from fttm.languages import gettext as _
+from fttm.languages import ngettext
 
 
 def tell(kind: str, actor: str, after: dict) -> str | None:

@@ -124,6 +124,6 @@ def panel_fragment(meeting_id: int):
 
 def _reload() -> str:
     """What to tell someone whose form lacks what the page gave it."""
-    from flask_babel import gettext as _
+    from fttm.languages import gettext as _
 
     return _("Reload the page and try again.")

@@ -8,7 +8,6 @@ import secrets
 import sqlalchemy as sa
 from flask import current_app, has_request_context
 from flask_babel import get_locale
-from flask_babel import gettext as _
 
 from fttm.auth.models import User
 from fttm.core.recorder import Actor, meeting_change, snapshot
@@ -16,6 +15,7 @@ from fttm.errors import Invalid, NotAllowed, NotFound
 from fttm.extensions import db
 from fttm.family_map.models import Person, is_shareable
 from fttm.jurisdictions import profile
+from fttm.languages import gettext as _
 from fttm.meetings.models import Meeting, MeetingStatus, Participant, ParticipantStatus
 from fttm.timestamps import utcnow
 

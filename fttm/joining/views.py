@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, make_response, redirect, render_template, request, url_for
-from flask_babel import gettext as _
-from flask_babel import ngettext
 
 from fttm.extensions import db
 from fttm.family_map.models import Person, is_shareable, shareable_people
@@ -21,6 +19,8 @@ from fttm.joining import commands, tokens
 from fttm.joining.forms import JoinCodeForm, JoinForm, WhoIAmForm
 from fttm.joining.tries import address_key, tries
 from fttm.jurisdictions import profile
+from fttm.languages import gettext as _
+from fttm.languages import ngettext
 from fttm.live import rate_limit
 from fttm.live.viewer import participant_from_cookie
 from fttm.meetings import join_codes

@@ -14,8 +14,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from flask import current_app, g, has_request_context, request
-from flask_babel import force_locale, get_locale, gettext, refresh
+import flask_babel
+from babel.support import NullTranslations
+from flask import Flask, current_app, g, has_request_context, request
+from flask_babel import force_locale, get_locale, refresh
+from jinja2 import pass_eval_context
+from jinja2.nodes import EvalContext
 from markupsafe import Markup, escape
 
 DEFAULT = "en"
@@ -23,6 +27,74 @@ DEFAULT = "en"
 NAMES = {"en": "English", "fr_CA": "Français"}
 COOKIE = "fttm_language"
 COOKIE_DAYS = 365
+
+
+def translations() -> NullTranslations:
+    """The catalogue of the language being rendered.
+
+    Found once per language and kept where Flask-Babel keeps it (its `force_locale` and `refresh`
+    clear it): `flask_babel.gettext` looks it up afresh for every message, through a dozen
+    lookups of the app and request, and a board push says hundreds of messages in each language
+    present (see `python -m bench languages`).
+    """
+    try:
+        state = g._flask_babel
+    except (AttributeError, RuntimeError):  # no request yet, or no app at all
+        return flask_babel.get_translations()
+    found = getattr(state, "babel_translations", None)
+    if found is None:
+        found = state.babel_translations = flask_babel.get_translations()
+    return found
+
+
+def gettext(string: str, **variables) -> str:
+    """`string` in the language being rendered, with `variables` put in (as flask_babel's)."""
+    text = translations().ugettext(string)
+    return text % variables if variables else text
+
+
+def ngettext(singular: str, plural: str, num: int, **variables) -> str:
+    """The singular or plural of a message for `num`, in the language being rendered, with
+    `num` and `variables` put in (as flask_babel's)."""
+    variables.setdefault("num", num)
+    return translations().ungettext(singular, plural, num) % variables
+
+
+@pass_eval_context
+def _template_gettext(context: EvalContext, string: str, **variables) -> str:
+    """A template's `_()` and `gettext()`: as Jinja's own (escaped, always a format string),
+    without its two extra calls through the template context."""
+    text = translations().ugettext(string)
+    if context.autoescape:
+        text = Markup(text)  # noqa: S704 - the catalogue is ours, as Jinja's gettext trusts it
+    return text % variables if variables or "%" in text else text
+
+
+@pass_eval_context
+def _template_ngettext(
+    context: EvalContext, singular: str, plural: str, num: int, **variables
+) -> str:
+    """A template's `ngettext()`, as Jinja's own."""
+    variables.setdefault("num", num)
+    text = translations().ungettext(singular, plural, num)
+    safe = Markup(text) if context.autoescape else text  # noqa: S704 - as above
+    return safe % variables
+
+
+def install(app: Flask) -> None:
+    """Templates say their messages through `translations()` too."""
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda string: translations().ugettext(string),
+        ngettext=lambda singular, plural, n: translations().ungettext(singular, plural, n),
+        pgettext=lambda context, string: translations().upgettext(context, string),
+        npgettext=lambda context, singular, plural, n: translations().unpgettext(
+            context, singular, plural, n
+        ),
+        newstyle=True,
+    )
+    app.jinja_env.globals.update(
+        _=_template_gettext, gettext=_template_gettext, ngettext=_template_ngettext
+    )
 
 
 def supported() -> list[str]:

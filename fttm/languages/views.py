@@ -11,12 +11,12 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, current_app, flash, redirect, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from fttm.extensions import db
 from fttm.joining import tokens
 from fttm.languages import COOKIE, COOKIE_DAYS, normalize, use
+from fttm.languages import gettext as _
 from fttm.meetings.models import Meeting, Participant
 from fttm.routing import MAX_ID, safe_next
 

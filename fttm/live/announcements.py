@@ -13,11 +13,11 @@ from urllib.parse import quote
 
 import sqlalchemy as sa
 from flask import g, has_request_context
-from flask_babel import gettext as _
 
 from fttm.core.registry import KINDS, section_titles
 from fttm.core.viewers import STAFF
 from fttm.extensions import db
+from fttm.languages import gettext as _
 
 SAID_HEADER = "FTTM-Said"
 MOST = 3  # sentences per push: a cascade (a person removed with their lines) is told briefly

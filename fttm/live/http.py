@@ -13,7 +13,6 @@ from dataclasses import replace
 from functools import wraps
 
 from flask import abort, make_response, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
@@ -24,6 +23,7 @@ from fttm.core.viewers import STAFF, Viewer
 from fttm.errors import CommandError, Conflict
 from fttm.extensions import db
 from fttm.idempotency import AppliedMeanwhile
+from fttm.languages import gettext as _
 from fttm.live import rate_limit, screens
 from fttm.live.render_cache import render_cache
 from fttm.live.sections import (

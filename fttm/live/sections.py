@@ -10,7 +10,6 @@ from collections import Counter
 import sqlalchemy as sa
 from flask import render_template
 from flask_babel import get_locale
-from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
 from fttm.board.models import (
@@ -32,6 +31,7 @@ from fttm.extensions import db
 from fttm.family_map.models import Person, is_shareable, shareable_people
 from fttm.family_map.sections import family_map_context
 from fttm.jurisdictions import profile
+from fttm.languages import gettext as _
 from fttm.live import presence
 from fttm.live.render_cache import render_cache
 from fttm.meetings.invitations import join_details

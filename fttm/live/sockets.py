@@ -16,7 +16,6 @@ from dataclasses import dataclass
 
 from flask import current_app, request
 from flask_babel import get_locale
-from flask_babel import gettext as _
 from flask_login import current_user
 from flask_socketio import ConnectionRefusedError, join_room
 
@@ -31,6 +30,7 @@ from fttm.languages import (
     speaking,
     use,
 )
+from fttm.languages import gettext as _
 from fttm.live import presence, screens
 from fttm.live.budgets import UNKNOWN, budgets_of
 from fttm.live.catch_up import Board, held_from, missed, shared_renderings

@@ -11,13 +11,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from flask_babel import gettext as _
-
 from fttm.auth.models import User
 from fttm.core.recorder import Actor, meeting_change
 from fttm.core.registry import SECTIONS, section_titles
 from fttm.errors import Invalid, NotFound
 from fttm.jurisdictions import profile
+from fttm.languages import gettext as _
 from fttm.meetings.commands import require_team
 from fttm.meetings.models import Meeting, MeetingStatus
 

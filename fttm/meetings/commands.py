@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
 
 from fttm.auth.models import User
 from fttm.cases.models import Case
@@ -14,6 +13,7 @@ from fttm.core.registry import LOCKABLE_SECTIONS
 from fttm.errors import Invalid, NotFound
 from fttm.extensions import db
 from fttm.jurisdictions import profile
+from fttm.languages import gettext as _
 from fttm.meetings import join_codes
 from fttm.meetings.models import (
     Meeting,

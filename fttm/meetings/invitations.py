@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from flask import current_app, url_for
-from flask_babel import gettext as _
 
+from fttm.languages import gettext as _
 from fttm.meetings import join_codes
 from fttm.meetings.models import Meeting
 from fttm.meetings.qr import qr_svg

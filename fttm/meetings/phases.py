@@ -13,7 +13,6 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
 
 from fttm.auth.models import User
 from fttm.core.recorder import Actor, Change, meeting_change
@@ -21,6 +20,7 @@ from fttm.errors import Invalid, NotFound
 from fttm.extensions import db
 from fttm.family_time import commands as family_time
 from fttm.jurisdictions import phase_name
+from fttm.languages import gettext as _
 from fttm.meetings import wall
 from fttm.meetings.agenda import agenda_of
 from fttm.meetings.commands import require_team

@@ -12,7 +12,6 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from fttm.auth.access import case_or_404, caseworker_required, meeting_or_404
@@ -20,6 +19,7 @@ from fttm.extensions import db
 from fttm.forms import optional_int, submit
 from fttm.joining import commands as joining
 from fttm.jurisdictions import profile
+from fttm.languages import gettext as _
 from fttm.live import http
 from fttm.live.viewer import joined
 from fttm.meetings import agenda, commands, phases

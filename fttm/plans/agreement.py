@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from fttm.auth.models import User
@@ -23,6 +22,7 @@ from fttm.errors import Invalid, NotAllowed, NotFound
 from fttm.extensions import db
 from fttm.family_map.models import Person, plan_family
 from fttm.jurisdictions import profile
+from fttm.languages import gettext as _
 from fttm.meetings.models import MeetingStatus, Participant, ParticipantStatus
 from fttm.plans.models import Agreement, AgreementResponse, PlanVersion
 from fttm.plans.versions import latest_version

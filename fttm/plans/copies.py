@@ -9,7 +9,6 @@ from datetime import date
 
 import sqlalchemy as sa
 from flask import current_app
-from flask_babel import gettext as _
 
 from fttm.auth.models import User
 from fttm.cases.models import Case
@@ -19,6 +18,7 @@ from fttm.errors import Invalid, NotFound
 from fttm.extensions import db
 from fttm.family_map.models import Person, plan_family
 from fttm.jurisdictions import profile
+from fttm.languages import gettext as _
 from fttm.meetings.models import Participant
 from fttm.plans.family_copy import local_day, written_date
 from fttm.plans.models import CopyMethod, FamilyCopy, PlanVersion

@@ -16,7 +16,6 @@ from flask import (
     url_for,
 )
 from flask_babel import force_locale
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from fttm.auth.access import case_or_404, caseworker_required, meeting_or_404
@@ -25,6 +24,7 @@ from fttm.extensions import db
 from fttm.forms import whole_number
 from fttm.jurisdictions import profile
 from fttm.languages import NAMES, html_lang, normalize, supported
+from fttm.languages import gettext as _
 from fttm.live.viewer import participant_from_cookie
 from fttm.meetings.models import Meeting, MeetingStatus, ParticipantStatus
 from fttm.pdf import pdf_response

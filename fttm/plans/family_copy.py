@@ -17,7 +17,6 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from babel.dates import format_date
 from flask_babel import get_locale
-from flask_babel import gettext as _
 from markupsafe import Markup
 
 from fttm.cases.models import Case
@@ -26,6 +25,7 @@ from fttm.extensions import db
 from fttm.family_map.drawing import PersonStory, Told, figure, stories
 from fttm.family_map.loading import load_map
 from fttm.jurisdictions import Profile, profile
+from fttm.languages import gettext as _
 from fttm.meetings.models import Meeting, Participant
 from fttm.plans.agreement import current_agreements
 from fttm.plans.confidential import Hidden, hidden_from_family, map_without

@@ -6,10 +6,10 @@ blueprint when a supervisor's decision needs correcting.
 from __future__ import annotations
 
 from flask import abort, make_response, render_template
-from flask_babel import gettext as _
 
 from fttm.core.registry import plan_part_titles
 from fttm.jurisdictions import profile
+from fttm.languages import gettext as _
 from fttm.meetings import phases
 from fttm.meetings.models import Meeting
 from fttm.plans import agreement

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, make_response, render_template, request
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from fttm.auth.access import caseworker_required, meeting_or_404
 from fttm.idempotency import request_key
 from fttm.jurisdictions import profile
+from fttm.languages import gettext as _
 from fttm.live import rate_limit
 from fttm.live.http import viewer_of_meeting
 from fttm.plans import agreement

@@ -9,10 +9,10 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
-from flask_babel import ngettext
 
 from fttm.extensions import db
+from fttm.languages import gettext as _
+from fttm.languages import ngettext
 from fttm.meetings import phases
 from fttm.meetings.agenda import agenda_of
 from fttm.meetings.models import Meeting, MeetingStatus

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from fttm.auth.models import Role, User
@@ -18,6 +17,7 @@ from fttm.core.recorder import Actor, change, replayed_row, snapshot
 from fttm.errors import Invalid, NotAllowed, NotFound
 from fttm.extensions import db
 from fttm.jurisdictions import profile
+from fttm.languages import gettext as _
 from fttm.plans.agreement import unexplained_parents
 from fttm.plans.models import Endorsement, EndorsementDecision, PlanVersion
 from fttm.plans.versions import latest_version

@@ -10,14 +10,14 @@ from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
-from flask_babel import ngettext
 
 from fttm.board.smart import MIN_WORDS, VAGUE
 from fttm.cases.models import Case
 from fttm.extensions import db
 from fttm.family_map.models import Person
 from fttm.jurisdictions import Profile, profile
+from fttm.languages import gettext as _
+from fttm.languages import ngettext
 from fttm.meetings.models import Meeting, MeetingPurpose, MeetingStatus, ParticipantStatus
 from fttm.plans.versions import version_of_meeting
 from fttm.templating import local_date, local_list

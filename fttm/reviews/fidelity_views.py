@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import Blueprint, abort, render_template, request
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from fttm.auth.access import caseworker_required, meeting_or_404
 from fttm.jurisdictions import profile
+from fttm.languages import gettext as _
 from fttm.meetings.models import MeetingStatus
 from fttm.reviews.fidelity import meeting_fidelity, team_fidelity
 from fttm.reviews.plus_delta import answers as plus_delta_answers

@@ -8,13 +8,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
 
 from fttm.core.recorder import change, replayed_row, snapshot
 from fttm.core.rows import require_admitted
 from fttm.core.viewers import Viewer
 from fttm.errors import Invalid, NotAllowed
 from fttm.extensions import db
+from fttm.languages import gettext as _
 from fttm.meetings.models import Meeting, MeetingStatus, Participant, PlusDelta
 
 ANSWER_MAX = 1000

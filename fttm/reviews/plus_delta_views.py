@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, make_response, render_template, request
-from flask_babel import gettext as _
 
 from fttm.idempotency import request_key
+from fttm.languages import gettext as _
 from fttm.live import rate_limit
 from fttm.live.http import viewer_of_meeting
 from fttm.refusals import attempt

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from fttm.auth.access import caseworker_required, meeting_or_404
 from fttm.idempotency import request_key
+from fttm.languages import gettext as _
 from fttm.plans.version_page import version_or_404, version_page
 from fttm.refusals import attempt
 from fttm.reviews.endorsement import DECISION_LABELS, decide, review_queue

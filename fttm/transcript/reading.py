@@ -8,11 +8,11 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
 
 from fttm.core.registry import section_titles
 from fttm.extensions import db
 from fttm.jurisdictions import profile
+from fttm.languages import gettext as _
 from fttm.meetings.models import Meeting
 from fttm.templating import local_time
 from fttm.transcript.models import TranscriptEvent

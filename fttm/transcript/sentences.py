@@ -15,7 +15,6 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
 
 from fttm.core.registry import section_titles
 from fttm.extensions import db
@@ -23,6 +22,7 @@ from fttm.family_map.drawing import relation_words
 from fttm.family_map.ecomap import flow_choices, strength_words
 from fttm.family_time.sentences import tell as family_time_sentence
 from fttm.jurisdictions import Profile, phase_name, profile
+from fttm.languages import gettext as _
 from fttm.meetings.models import PURPOSE_LABELS, Meeting, Participant
 from fttm.templating import local_date, local_datetime
 from fttm.transcript.models import TranscriptEvent

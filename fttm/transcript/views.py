@@ -13,7 +13,6 @@ from functools import wraps
 
 import sqlalchemy as sa
 from flask import Blueprint, Response, abort, render_template, request
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from fttm.auth.access import caseworker_required, meeting_or_404
@@ -22,6 +21,7 @@ from fttm.extensions import db
 from fttm.forms import whole_number
 from fttm.joining import tokens
 from fttm.jurisdictions import profile
+from fttm.languages import gettext as _
 from fttm.meetings import phases
 from fttm.meetings.models import Meeting
 from fttm.pdf import pdf_response

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from flask_babel import gettext as _
-
 from fttm.family_map.genogram import feeling_words, union_words
+from fttm.languages import gettext as _
 
 
 def field_names() -> dict[str, str]:

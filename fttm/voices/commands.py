@@ -12,8 +12,6 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
-from flask_babel import gettext as _
-
 from fttm.auth.models import User
 from fttm.core.recorder import Actor, meeting_change, replayed_row, snapshot
 from fttm.core.rows import set_fields
@@ -22,6 +20,7 @@ from fttm.extensions import db
 from fttm.forms import whole_number
 from fttm.idempotency import RequestKey
 from fttm.jurisdictions import profile
+from fttm.languages import gettext as _
 from fttm.meetings.commands import require_team
 from fttm.meetings.models import Meeting, MeetingStatus
 from fttm.timestamps import utcnow

@@ -9,10 +9,10 @@ import io
 import warnings
 from dataclasses import dataclass
 
-from flask_babel import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from fttm.errors import Invalid
+from fttm.languages import gettext as _
 
 MOST_BYTES = 5 * 1024 * 1024  # what a person may send
 # The request as a whole may be a little larger (the form's other fields, the multipart

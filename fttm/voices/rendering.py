@@ -12,11 +12,11 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import url_for
-from flask_babel import gettext as _
 
 from fttm.core.viewers import STAFF
 from fttm.extensions import db
 from fttm.jurisdictions import profile
+from fttm.languages import gettext as _
 from fttm.transcript.models import TranscriptEvent
 from fttm.voices.models import AbsentVoice, VoiceSource
 

@@ -15,7 +15,6 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 
@@ -26,6 +25,7 @@ from fttm.errors import CommandError
 from fttm.extensions import db
 from fttm.idempotency import request_key
 from fttm.jurisdictions import profile
+from fttm.languages import gettext as _
 from fttm.live.viewer import viewer_for
 from fttm.meetings.models import Meeting
 from fttm.refusals import refusal_of
