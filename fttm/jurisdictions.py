@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -15,6 +15,14 @@ from markupsafe import Markup
 
 from fttm.timestamps import utcnow
 
+# The timeframes a profile gives, or names in `timeframes.left_out` (never leaves out silently).
+TIMEFRAMES = (
+    "plan_due",
+    "endorsement_due",
+    "copy_to_family_due",
+    "review_every_days",
+    "tribe_contact",
+)
 ANCHORS = frozenset({"substantiation", "placement", "plan"})
 WEEKEND_RULES = frozenset({"keep", "previous_business_day", "next_business_day"})
 VOCABULARIES = (
@@ -98,10 +106,12 @@ class Profile:
     name: str
     zone: ZoneInfo
     weekend: str
-    plan_due: Timeframe
-    endorsement_due: Timeframe
-    copy_to_family_due: Timeframe
-    review_every_days: int
+    # A timeframe is None where the profile leaves it out (`timeframes.left_out`) for want of a
+    # source: no deadline is then counted for it, and the case page says so.
+    plan_due: Timeframe | None
+    endorsement_due: Timeframe | None
+    copy_to_family_due: Timeframe | None
+    review_every_days: int | None
     tribe_contact: Timeframe | None
     vocabularies: dict[str, tuple[Option, ...]]
     # Days after a meeting ends that its family phones may still answer the plan and open
@@ -109,6 +119,12 @@ class Profile:
     family_access_days: int = 30
     # The meeting's default agenda, copied into each meeting when it is scheduled.
     agenda: tuple[Phase, ...] = ()
+    # The timeframes the profile leaves out, by name, in the order of TIMEFRAMES.
+    left_out: tuple[str, ...] = ()
+    # (vocabulary, locale) -> its (key, label) pairs: a push asks for them in every rendering.
+    _choices: dict[tuple[str, str], list[tuple[str, str]]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     def options(self, vocabulary: str) -> tuple[Option, ...]:
         """The entries of one vocabulary, in the profile's order."""
@@ -117,7 +133,11 @@ class Profile:
     def choices(self, vocabulary: str) -> list[tuple[str, str]]:
         """(key, label) pairs for a select field, labels in the reader's language."""
         locale = str(get_locale() or "en")
-        return [(option.key, option.label_for(locale)) for option in self.options(vocabulary)]
+        found = self._choices.get((vocabulary, locale))
+        if found is None:
+            found = [(option.key, option.label_for(locale)) for option in self.options(vocabulary)]
+            self._choices[vocabulary, locale] = found
+        return list(found)
 
     def label(self, vocabulary: str, key: str | None) -> str:
         """The label of `key` in a vocabulary; the key itself if the profile no longer has it."""
@@ -143,6 +163,34 @@ class Profile:
         if self.weekend == "previous_business_day":
             return due - timedelta(days=due.weekday() - 4)
         return due + timedelta(days=7 - due.weekday())
+
+
+def _left_out(frames: dict, source: str) -> tuple[str, ...]:
+    """The timeframes a profile names in `timeframes.left_out` (for want of a source, said in a
+    comment beside it), checked: each a known timeframe the profile does not also give."""
+    named = frames.get("left_out", [])
+    if not isinstance(named, list) or not all(isinstance(name, str) for name in named):
+        raise ProfileError(f"{source}: timeframes.left_out must be a list of timeframe names")
+    for name in named:
+        if name not in TIMEFRAMES:
+            raise ProfileError(
+                f"{source}: timeframes.left_out names {name!r}, which is not one of {TIMEFRAMES}"
+            )
+        if name in frames:
+            raise ProfileError(f"{source}: timeframes.{name} is both given and left out")
+    return tuple(name for name in TIMEFRAMES if name in named)
+
+
+def _given_timeframe(frames: dict, name: str, left_out: tuple[str, ...]) -> Timeframe | None:
+    """A required timeframe, or None when the profile names it in `left_out`."""
+    if name in left_out:
+        return None
+    if name not in frames:
+        raise ProfileError(
+            f"timeframes.{name} is missing: give it, or name it in timeframes.left_out and say "
+            "why in a comment"
+        )
+    return _timeframe(frames[name], f"timeframes.{name}")
 
 
 def _timeframe(raw: object, where: str) -> Timeframe:
@@ -223,8 +271,11 @@ def parse_profile(data: dict, source: str, sections: Collection[str] | None = No
     if weekend not in WEEKEND_RULES:
         raise ProfileError(f"{source}: weekend must be one of {sorted(WEEKEND_RULES)}")
     frames = data.get("timeframes", {})
+    left_out = _left_out(frames, source)
     review = frames.get("review_every_days")
-    if not isinstance(review, int) or review <= 0:
+    if "review_every_days" not in left_out and (
+        not isinstance(review, int) or isinstance(review, bool) or review <= 0
+    ):
         raise ProfileError(f"{source}: timeframes.review_every_days must be a positive number")
     tribe = frames.get("tribe_contact")
     access = frames.get("family_access_days_after_meeting", Profile.family_access_days)
@@ -238,13 +289,12 @@ def parse_profile(data: dict, source: str, sections: Collection[str] | None = No
             name=data["name"],
             zone=zone,
             weekend=weekend,
-            plan_due=_timeframe(frames.get("plan_due"), "timeframes.plan_due"),
-            endorsement_due=_timeframe(frames.get("endorsement_due"), "timeframes.endorsement_due"),
-            copy_to_family_due=_timeframe(
-                frames.get("copy_to_family_due"), "timeframes.copy_to_family_due"
-            ),
-            review_every_days=review,
+            plan_due=_given_timeframe(frames, "plan_due", left_out),
+            endorsement_due=_given_timeframe(frames, "endorsement_due", left_out),
+            copy_to_family_due=_given_timeframe(frames, "copy_to_family_due", left_out),
+            review_every_days=None if "review_every_days" in left_out else review,
             tribe_contact=_timeframe(tribe, "timeframes.tribe_contact") if tribe else None,
+            left_out=left_out,
             family_access_days=access,
             vocabularies={name: _vocabulary(data.get(name), name) for name in VOCABULARIES},
             agenda=_agenda(data.get("agenda"), sections),

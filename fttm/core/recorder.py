@@ -4,15 +4,17 @@ then publish. Commands in every area go through `change()`.
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from enum import Enum
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.orm.attributes import set_committed_value
 
 from fttm import publisher
 from fttm.extensions import db
@@ -20,6 +22,7 @@ from fttm.idempotency import AppliedMeanwhile, KeyReused, RequestKey, as_key
 from fttm.transcript.models import TranscriptEvent
 
 logger = logging.getLogger(__name__)
+_EVENT_COLUMNS = tuple(sa.inspect(TranscriptEvent).column_attrs)
 
 
 @dataclass(frozen=True)
@@ -209,6 +212,8 @@ def change(
         yield current
         if not current.events:
             raise RuntimeError("a change must record at least one transcript event")
+        db.session.flush()
+        written = [_written_columns(event) for event in current.events]
         db.session.commit()
     except sa.exc.IntegrityError:
         db.session.rollback()
@@ -218,7 +223,33 @@ def change(
     except BaseException:
         db.session.rollback()
         raise
+    for event, columns in zip(current.events, written, strict=True):
+        _keep_columns(event, columns)
     publisher.publish(current.events)
+
+
+def _written_columns(event: TranscriptEvent) -> dict[str, Any]:
+    """The columns of a flushed event as loading it back would give them: JSON as read back
+    from its text, moments in UTC."""
+    loaded = sa.inspect(event).dict
+    written = {}
+    for column in _EVENT_COLUMNS:
+        if column.key not in loaded:
+            continue
+        value = loaded[column.key]
+        if isinstance(value, dict | list):
+            value = json.loads(json.dumps(value))
+        elif isinstance(value, datetime):
+            value = value.astimezone(UTC)
+        written[column.key] = value
+    return written
+
+
+def _keep_columns(event: TranscriptEvent, columns: dict[str, Any]) -> None:
+    """Put back what the commit expired of an event: the transcript is append-only, so what was
+    written is what is stored, and the pushes read it without loading each event again."""
+    for key, value in columns.items():
+        set_committed_value(event, key, value)
 
 
 def last_seq(case_id: int) -> int:

@@ -196,6 +196,7 @@ class WhoOptions:
         self.groups: list | None = None  # built when first asked: many pushes need none
         # language -> (groups, labels, undecided, services): one push renders in several
         self.built: dict[str, tuple] = {}
+        self.named: tuple | None = None  # the options naming people, escaped once
 
     def _options_here(self) -> list[tuple[str, str]]:
         """Those in the meeting: each as their family-map person when they are on it (once, even
@@ -211,22 +212,21 @@ class WhoOptions:
         return options
 
     def _build(self) -> None:
-        """Escape every option once in each language."""
+        """Escape every option once, and the group labels and services once in each language."""
         language = str(get_locale())
         if language in self.built:
             self.groups, self.labels, self.undecided, self.services = self.built[language]
             return
+        if self.named is None:  # the same in every language: who is here, who is on the map
+            here = self._options_here()
+            mapped = [(f"person:{p.id}", p.name) for p in self.people]
+            self.named = (here, mapped, [_escaped(here), _escaped(mapped)])
+        here, mapped, escaped = self.named
         self.services = [label for _key, label in self.services_of()]
-        groups = (
-            (_("In this meeting"), self._options_here()),
-            (_("In the family map"), [(f"person:{p.id}", p.name) for p in self.people]),
-            (_("A service"), [(f"service:{label}", label) for label in self.services]),
-        )
-        self.groups = [
-            (escape(label), [(escape(value), escape(text)) for value, text in options])
-            for label, options in groups
-        ]
-        self.labels = {value: text for _label, options in groups for value, text in options}
+        services = [(f"service:{label}", label) for label in self.services]
+        labels = (_("In this meeting"), _("In the family map"), _("A service"))
+        self.groups = list(zip(map(escape, labels), [*escaped, _escaped(services)], strict=True))
+        self.labels = {value: text for value, text in (*here, *mapped, *services)}
         self.undecided = escape(_("Not decided yet"))
         self.built[language] = (self.groups, self.labels, self.undecided, self.services)
 
@@ -267,6 +267,11 @@ class WhoOptions:
             return self.labels[value]
         source, _sep, rest = value.partition(":")
         return rest if source == "service" and rest else value
+
+
+def _escaped(options: list[tuple[str, str]]) -> list[tuple[Markup, Markup]]:
+    """(value, text) options escaped for HTML."""
+    return [(escape(value), escape(text)) for value, text in options]
 
 
 def _chosen(action) -> str | None:

@@ -171,6 +171,33 @@ def test_subscribers_receive_the_committed_events(facilitator, published):
     assert seen_from_elsewhere == [1, 1]
 
 
+def test_published_events_read_as_stored_without_loading_them_again(facilitator, published):
+    """Subscribers read each event as the database keeps it (its JSON as read back, its moment
+    in UTC), without one more query per event: pushes happen before the sender is answered."""
+    statements: list[str] = []
+    seen: list[dict] = []
+    columns = [column.key for column in sa.inspect(TranscriptEvent).column_attrs]
+
+    def read_events(events):
+        listen = lambda _c, _cur, statement, *_rest: statements.append(statement)  # noqa: E731
+        sa.event.listen(db.engine, "before_cursor_execute", listen)
+        try:
+            seen.extend({key: getattr(event, key) for key in columns} for event in events)
+        finally:
+            sa.event.remove(db.engine, "before_cursor_execute", listen)
+
+    unsubscribe = publisher.subscribe(read_events)
+    try:
+        case = factories.make_case(facilitator, family_name="Okafor")
+    finally:
+        unsubscribe()
+    assert statements == []
+    db.session.expire_all()
+    [stored] = transcript_events(case.id)
+    assert seen == [{key: getattr(stored, key) for key in columns}]
+    assert seen[0]["at"].utcoffset().total_seconds() == 0
+
+
 def test_a_failing_subscriber_does_not_undo_the_change(facilitator, published):
     """A push that fails is caught up later; the saved change stays saved."""
 
