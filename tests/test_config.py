@@ -223,6 +223,18 @@ def test_a_valid_profile_file_loads(tmp_path):
         (VALID_PROFILE.replace('weekend = "keep"', 'weekend = "sometimes"'), "weekend"),
         (VALID_PROFILE.replace("days = 21", "days = -1"), "plan_due"),
         (VALID_PROFILE.replace('name = "Testland"', 'name = "Testland'), "testland.toml"),
+        (
+            VALID_PROFILE.replace('copy_to_family_due = { days = 14, from = ["plan"] }\n', ""),
+            "timeframes.copy_to_family_due is missing: give it, or name it in timeframes.left_out",
+        ),
+        (
+            VALID_PROFILE.replace("[timeframes]", '[timeframes]\nleft_out = ["plan_due"]'),
+            "timeframes.plan_due is both given and left out",
+        ),
+        (
+            VALID_PROFILE.replace("[timeframes]", '[timeframes]\nleft_out = ["plan_deadline"]'),
+            "left_out names 'plan_deadline'",
+        ),
     ],
     ids=[
         "missing-vocabulary",
@@ -235,6 +247,9 @@ def test_a_valid_profile_file_loads(tmp_path):
         "bad-weekend-rule",
         "negative-days",
         "invalid-toml",
+        "timeframe-missing-unsaid",
+        "timeframe-given-and-left-out",
+        "unknown-timeframe-left-out",
     ],
 )
 def test_a_broken_profile_is_refused_naming_the_file(tmp_path, broken, said):
@@ -245,6 +260,21 @@ def test_a_broken_profile_is_refused_naming_the_file(tmp_path, broken, said):
     message = str(refused.value)
     assert message.startswith("testland.toml")
     assert said in message
+
+
+def test_a_profile_may_leave_out_timeframes_it_names(tmp_path):
+    """A timeframe with no source is left out by name: the profile then counts no deadline for
+    it, and keeps the ones it gives."""
+    without = (
+        VALID_PROFILE.replace('plan_due = { days = 21, from = ["substantiation"] }\n', "")
+        .replace("review_every_days = 90\n", "")
+        .replace("[timeframes]", '[timeframes]\nleft_out = ["review_every_days", "plan_due"]')
+    )
+    (tmp_path / "testland.toml").write_text(without, encoding="utf-8")
+    rules = load_profiles(tmp_path)["testland"]
+    assert rules.plan_due is None and rules.review_every_days is None
+    assert rules.left_out == ("plan_due", "review_every_days")
+    assert rules.endorsement_due.days == 14
 
 
 def test_two_profiles_with_the_same_id_are_refused(tmp_path):

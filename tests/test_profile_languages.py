@@ -12,6 +12,7 @@ from flask_babel import force_locale
 import config
 from fttm.core.registry import SECTIONS
 from fttm.jurisdictions import (
+    TIMEFRAMES,
     VOCABULARIES,
     Option,
     load_profiles,
@@ -66,18 +67,23 @@ def test_the_ontario_profile_loads_with_its_time_zone_goals_and_agenda():
     assert goals["extended_society_care"].label_for("fr_CA") == "Soins prolongés de la société"
     assert "francophone_community" in {o.key for o in rules.options("ecomap_categories")}
     assert [phase.key for phase in rules.agenda][:2] == ["welcome", "safety_check"]
-    assert "to confirm" in rules.name  # no Ontario source for its day counts yet
-    assert rules.tribe_contact is None  # no number found: left out
+    # No Ontario source was found for its day counts: each is left out, none invented.
+    assert rules.left_out == TIMEFRAMES
+    assert rules.plan_due is None and rules.endorsement_due is None
+    assert rules.copy_to_family_due is None and rules.review_every_days is None
+    assert rules.tribe_contact is None
 
 
-def test_the_ontario_profile_cites_its_sources_and_flags_its_placeholders():
-    """Each timeframe without an Ontario source says so beside it; the seed and the Standards
-    are cited."""
+def test_the_ontario_profile_cites_its_sources_and_says_what_it_left_out():
+    """The seed, the Standards and the regulations searched are cited, and the profile says
+    why its timeframes are left out; no day count is borrowed from another profile."""
     text = (config.JURISDICTIONS_DIR / "ontario.toml").read_text(encoding="utf-8")
     assert "seed 004" in text and "Ontario Child Protection Standards (2016)" in text
-    for key in ("plan_due", "endorsement_due", "copy_to_family_due", "review_every_days"):
-        [line] = [line for line in text.splitlines() if line.startswith(f"{key} =")]
-        assert "PLACEHOLDER" in line and "not Ontario's" in line, key
+    assert "O. Reg. 156/18" in text and "O. Reg. 206/00" in text
+    assert "LEFT OUT, FOR WANT OF AN ONTARIO SOURCE" in text
+    assert "PLACEHOLDER" not in text
+    settings = [line for line in text.splitlines() if not line.lstrip().startswith("#")]
+    assert not [line for line in settings if "days =" in line or "review_every_days =" in line]
 
 
 def _profile(agenda_toml: str) -> dict:

@@ -102,13 +102,18 @@ def last_plan_date(case: Case, profile: Profile) -> date | None:
     return max(ended).astimezone(profile.zone).date() if ended else None
 
 
-def version_due_on(case: Case, version, timeframe: Timeframe, profile: Profile) -> date | None:
+def version_due_on(
+    case: Case, version, timeframe: Timeframe | None, profile: Profile
+) -> date | None:
     """When something about a plan version is due (its endorsement, copies for the family): the
     timeframe counted from the case's dates, "plan" being the day the version was taken.
 
     Only the first plan counts from substantiation or placement: a later version (a review's)
     counts from its own day, or every review's plan would be overdue the day it was made.
+    None when the profile leaves the timeframe out.
     """
+    if timeframe is None:
+        return None
     plan_day = version.created_at.astimezone(profile.zone).date()
     dates = {
         "substantiation": case.substantiation_date,
@@ -268,10 +273,10 @@ def case_deadlines(
     }
     due_dates: list[tuple[DeadlineKind, date]] = []
     if plan_on is None:
-        start = _start(profile.plan_due, dates)
+        start = _start(profile.plan_due, dates) if profile.plan_due else None
         if start is not None:
             due_dates.append((DeadlineKind.PLAN, profile.deadline(start, profile.plan_due.days)))
-    else:
+    elif profile.review_every_days:
         due_dates.append(
             (DeadlineKind.REVIEW, profile.deadline(plan_on, profile.review_every_days))
         )

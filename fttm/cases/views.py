@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
@@ -136,7 +137,18 @@ def show(case_id: int):
         case=case,
         profile=case_profile,
         deadlines=case_deadlines(case, case_profile),
+        left_out=[str(TIMEFRAME_NAMES[name]) for name in case_profile.left_out],
     )
+
+
+# What each timeframe a profile may leave out is the deadline of, in words.
+TIMEFRAME_NAMES = {
+    "plan_due": _l("the case plan"),
+    "endorsement_due": _l("the supervisor's endorsement of a plan"),
+    "copy_to_family_due": _l("the family's copy of a plan"),
+    "review_every_days": _l("the plan's review"),
+    "tribe_contact": _l("contacting the child's tribe, band or community"),
+}
 
 
 @bp.route("/<int:case_id>/edit", methods=["GET", "POST"])

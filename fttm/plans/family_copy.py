@@ -108,7 +108,7 @@ class PlanForFamily:
     taken_on: str
     children: list[str]
     permanency_goal: str
-    review_on: str
+    review_on: str  # "" when the profile leaves the review period out
     strengths: list[dict[str, Any]]
     worries: list[dict[str, Any]]
     goals: list[dict[str, Any]]
@@ -230,8 +230,11 @@ def latest_endorsement(version: PlanVersion) -> Endorsement | None:
     )
 
 
-def review_due_on(version: PlanVersion, rules: Profile) -> date:
-    """When the plan is next reviewed: the profile's review period after the version's day."""
+def review_due_on(version: PlanVersion, rules: Profile) -> date | None:
+    """When the plan is next reviewed: the profile's review period after the version's day (None
+    when the profile leaves the period out)."""
+    if rules.review_every_days is None:
+        return None
     return rules.deadline(local_day(version.created_at, rules.zone), rules.review_every_days)
 
 
@@ -254,7 +257,7 @@ def plan_for_family(version: PlanVersion) -> PlanForFamily:
         taken_on=written_date(local_day(version.created_at, rules.zone)),
         children=[p.name for p in family_map.people if p.is_focus_child],
         permanency_goal=rules.label("permanency_goals", case.permanency_goal),
-        review_on=written_date(review_due_on(version, rules)),
+        review_on=written_date(review) if (review := review_due_on(version, rules)) else "",
         strengths=[
             {"text": s["text"], "about": _about(s, snapshot, hidden)}
             for s in _shared(snapshot, "strengths", hidden)

@@ -391,6 +391,8 @@ def _held_on(meeting: Meeting, rules: Profile) -> date:
 
 def _plan_due(case: Case, rules: Profile) -> tuple[date, str] | None:
     """The initial plan's deadline and the date it counts from, from the case's dates."""
+    if rules.plan_due is None:
+        return None
     dates = {"substantiation": case.substantiation_date, "placement": case.placement_date}
     for anchor in rules.plan_due.anchors:
         if dates.get(anchor) is not None:
@@ -414,25 +416,34 @@ def _previous_plan(meeting: Meeting, rules: Profile) -> date | None:
 def _timeframe(meeting: Meeting, rules: Profile) -> Indicator:
     """An initial plan by the profile's plan deadline; a review within the review interval."""
     held = _held_on(meeting, rules)
-    explanation = _(
-        "An initial case plan meeting meets it when held by the profile's plan deadline (%(days)d "
-        "days from the case's dates); a review when held within %(every)d days of the plan "
-        "before it. Other meetings have no timeframe here.",
-        days=rules.plan_due.days,
-        every=rules.review_every_days,
-    )
+    if rules.plan_due is None or rules.review_every_days is None:
+        explanation = _(
+            "An initial case plan meeting meets it when held by the profile's plan deadline; a "
+            "review when held within the profile's review interval. This case's profile leaves "
+            "out a timeframe it found no source for: no meeting is measured against it."
+        )
+    else:
+        explanation = _(
+            "An initial case plan meeting meets it when held by the profile's plan deadline "
+            "(%(days)d days from the case's dates); a review when held within %(every)d days of "
+            "the plan before it. Other meetings have no timeframe here.",
+            days=rules.plan_due.days,
+            every=rules.review_every_days,
+        )
     due, since = None, None
     if meeting.purpose == MeetingPurpose.INITIAL_PLAN and (found := _plan_due(meeting.case, rules)):
         due, anchor = found
         names = {"placement": _("placement"), "substantiation": _("substantiation")}
         since = names.get(anchor, anchor)
-    elif meeting.purpose == MeetingPurpose.REVIEW_90_DAY:
+    elif meeting.purpose == MeetingPurpose.REVIEW_90_DAY and rules.review_every_days:
         before = _previous_plan(meeting, rules)
         if before is not None:
             due = rules.deadline(before, rules.review_every_days)
             since = _("the plan of %(date)s", date=local_date(before))
     if due is None:
-        if meeting.purpose == MeetingPurpose.REVIEW_90_DAY:
+        if _left_out_for(meeting.purpose, rules):
+            figures = _("The profile sets no timeframe for this: it found no source for one.")
+        elif meeting.purpose == MeetingPurpose.REVIEW_90_DAY:
             figures = _("There is no earlier plan to count from: this does not apply.")
         else:
             figures = _("No timeframe applies to this kind of meeting.")
@@ -444,6 +455,13 @@ def _timeframe(meeting: Meeting, rules: Profile) -> Indicator:
         since=since,
     )
     return Indicator("timeframe", held <= due, figures, explanation)
+
+
+def _left_out_for(purpose: MeetingPurpose, rules: Profile) -> bool:
+    """Whether the profile leaves out the timeframe a meeting of this purpose is measured by."""
+    if purpose == MeetingPurpose.INITIAL_PLAN:
+        return rules.plan_due is None
+    return purpose == MeetingPurpose.REVIEW_90_DAY and rules.review_every_days is None
 
 
 def team_fidelity(team_id: int, since: date | None) -> TeamFidelity:

@@ -434,3 +434,36 @@ def test_new_deadlines_say_what_is_due(facilitator, make_plan, app):
 
     assert labels[ENDORSEMENT] == "Supervisor endorses the plan"
     assert labels[COPY] == "Copy of the plan to the family"
+
+
+# ---- A profile that leaves its timeframes out (Ontario: no source found) ----
+
+
+def test_a_profile_without_timeframes_counts_no_deadline_and_says_so(
+    facilitator, make_plan, client, auth
+):
+    """The Ontario profile leaves out every day count it found no source for: its cases get no
+    plan, review, endorsement or copy deadline, before or after a plan, and the case page and the
+    family's copy say nothing they cannot source."""
+    case = factories.make_case(
+        facilitator,
+        jurisdiction="ontario",
+        permanency_goal="remain_home",
+        substantiation_date=date(2025, 1, 8),
+        indigenous_child=True,
+    )
+    assert _due(case, date(2025, 1, 9)) == {}
+    version = make_plan(case, _utc(date(2025, 1, 20)))
+    assert _due(case, date(2025, 1, 21)) == {}
+    assert _due(case, date(2026, 1, 21)) == {}
+
+    auth.login(facilitator)
+    page = client.get(f"/cases/{case.id}").get_data(as_text=True)
+    said = " ".join(page.split()).replace("&#39;", "'")
+    assert (
+        "This profile sets no deadline for the case plan, the supervisor's endorsement of a plan, "
+        "the family's copy of a plan, the plan's review, and contacting the child's tribe, band "
+        "or community: no published source for one was found."
+    ) in said
+    copy = client.get(f"/meetings/{version.meeting_id}/plan/family").get_data(as_text=True)
+    assert copy.count("<dt>") > 0 and "Next review of the plan" not in copy

@@ -320,6 +320,25 @@ def test_review_without_an_earlier_plan_and_other_meetings_are_not_applicable(fa
     assert ended(facilitator, placement.meeting).get("timeframe").met is None
 
 
+def test_a_profile_that_leaves_its_timeframes_out_measures_no_meeting_by_them(facilitator):
+    """Ontario's profile found no source for its plan deadline or review interval: its plan
+    meetings are not measured against a number it would have had to invent."""
+    case = factories.make_case(
+        facilitator,
+        jurisdiction="ontario",
+        substantiation_date=date.today() - timedelta(days=400),
+    )
+    first = live_meeting(facilitator, case)
+    indicator = ended(facilitator, first.meeting).get("timeframe")
+    assert indicator.met is None
+    assert indicator.figures == (
+        "The profile sets no timeframe for this: it found no source for one."
+    )
+    assert "leaves out a timeframe it found no source for" in indicator.explanation
+    review = live_meeting(facilitator, case, purpose="review_90_day")
+    assert ended(facilitator, review.meeting).get("timeframe").met is None
+
+
 def test_a_meeting_that_has_not_ended_is_not_measured(meeting):
     with pytest.raises(ValueError):
         meeting_fidelity(meeting)
