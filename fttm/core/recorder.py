@@ -22,7 +22,6 @@ from fttm.idempotency import AppliedMeanwhile, KeyReused, RequestKey, as_key
 from fttm.transcript.models import TranscriptEvent
 
 logger = logging.getLogger(__name__)
-_EVENT_COLUMNS = tuple(sa.inspect(TranscriptEvent).column_attrs)
 
 
 @dataclass(frozen=True)
@@ -233,7 +232,7 @@ def _written_columns(event: TranscriptEvent) -> dict[str, Any]:
     from its text, moments in UTC."""
     loaded = sa.inspect(event).dict
     written = {}
-    for column in _EVENT_COLUMNS:
+    for column in sa.inspect(TranscriptEvent).column_attrs:
         if column.key not in loaded:
             continue
         value = loaded[column.key]
