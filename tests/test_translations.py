@@ -205,6 +205,20 @@ def test_flask_babel_speaks_french_from_the_catalogue(app):
         assert gettext(singles[0].id) == singles[0].id
 
 
+def test_one_english_word_meant_two_ways_reads_right_in_french(app):
+    """'Removed' is said of a voice (feminine in French) and of a participant (who may be
+    anyone: said without gender), each with its context."""
+    from fttm.languages import pgettext
+    from fttm.transcript.vocabulary import word_lists
+
+    with app.test_request_context(), force_locale("fr_CA"):
+        assert pgettext("voice", "Removed") == "Retirée"
+        assert word_lists()["removed"] == "Plus dans la rencontre"
+        assert gettext("Removed") == "Retiré"  # a kind of change, beside « Ajouté », « Modifié »
+    with app.test_request_context(), force_locale("en"):
+        assert pgettext("voice", "Removed") == word_lists()["removed"] == "Removed"
+
+
 # 2c. Every user-facing string is marked for translation.
 
 

@@ -53,6 +53,13 @@ def gettext(string: str, **variables) -> str:
     return text % variables if variables else text
 
 
+def pgettext(context: str, string: str, **variables) -> str:
+    """`string` as meant in `context` (one English word, two French ones: a removed voice is
+    « Retirée », a removed participant « Plus dans la rencontre »)."""
+    text = translations().upgettext(context, string)
+    return text % variables if variables else text
+
+
 def ngettext(singular: str, plural: str, num: int, **variables) -> str:
     """The singular or plural of a message for `num`, in the language being rendered, with
     `num` and `variables` put in (as flask_babel's)."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fttm.family_map.genogram import feeling_words, union_words
 from fttm.languages import gettext as _
+from fttm.languages import pgettext
 
 
 def field_names() -> dict[str, str]:
@@ -67,7 +68,7 @@ def word_lists() -> dict[str, str]:
         "email": _("by email"),
         "waiting": _("Waiting"),
         "admitted": _("Admitted"),
-        "removed": _("Removed"),
+        "removed": pgettext("participant", "Removed"),
         "biological": _("birth parent and child"),
         "adopted": _("adoptive parent and child"),
         "foster": _("foster parent and child"),
