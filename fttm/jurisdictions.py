@@ -121,10 +121,16 @@ class Profile:
     agenda: tuple[Phase, ...] = ()
     # The timeframes the profile leaves out, by name, in the order of TIMEFRAMES.
     left_out: tuple[str, ...] = ()
+    # The profile's name in other languages, from its `name_<locale>` keys: (locale, name).
+    names: tuple[tuple[str, str], ...] = ()
     # (vocabulary, locale) -> its (key, label) pairs: a push asks for them in every rendering.
     _choices: dict[tuple[str, str], list[tuple[str, str]]] = field(
         default_factory=dict, compare=False, repr=False
     )
+
+    def title(self) -> str:
+        """The profile's name in the reader's language (its `name_fr`...), else its `name`."""
+        return in_locale(dict(self.names), str(get_locale() or "en"), self.name)
 
     def options(self, vocabulary: str) -> tuple[Option, ...]:
         """The entries of one vocabulary, in the profile's order."""
@@ -295,6 +301,11 @@ def parse_profile(data: dict, source: str, sections: Collection[str] | None = No
             review_every_days=None if "review_every_days" in left_out else review,
             tribe_contact=_timeframe(tribe, "timeframes.tribe_contact") if tribe else None,
             left_out=left_out,
+            names=tuple(
+                (key.removeprefix("name_"), str(text))
+                for key, text in data.items()
+                if key.startswith("name_") and text
+            ),
             family_access_days=access,
             vocabularies={name: _vocabulary(data.get(name), name) for name in VOCABULARIES},
             agenda=_agenda(data.get("agenda"), sections),

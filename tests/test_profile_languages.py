@@ -170,3 +170,15 @@ def test_the_meeting_page_names_the_phases_in_the_readers_language(client, auth,
     english = _words(client.get(page, headers={"Accept-Language": "en"}).get_data(as_text=True))
     assert "Ground rules" in english and "Règles de base" not in english
     assert "Les souhaits de Léo" in english
+
+
+def test_each_profile_is_named_in_the_readers_language(app):
+    """A French reader picks and reads « Société d'aide à l'enfance de l'Ontario »; a profile
+    without a French name keeps its own."""
+    rules = PROFILES["ontario"]
+    with app.test_request_context(), force_locale("fr_CA"):
+        assert rules.title() == "Société d'aide à l'enfance de l'Ontario"
+        assert PROFILES["miteam"].title().startswith("MiTEAM (plan en 30 jours")
+        assert parse_profile(_profile(""), "t.toml").title() == "Testland"
+    with app.test_request_context(), force_locale("en"):
+        assert rules.title() == "Ontario children's aid society"

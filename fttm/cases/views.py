@@ -41,7 +41,7 @@ def _team_facilitators() -> list:
 def _prepare(form: CaseForm) -> CaseForm:
     """Fill the form's choices; permanency goals follow the chosen jurisdiction profile."""
     profiles = all_profiles()
-    form.jurisdiction.choices = options((p.id, p.name) for p in profiles.values())
+    form.jurisdiction.choices = options((p.id, p.title()) for p in profiles.values())
     chosen = profiles.get(form.jurisdiction.data) or next(iter(profiles.values()))
     form.permanency_goal.choices = options(chosen.choices("permanency_goals"))
     form.facilitator_id.choices = _team_facilitators()
