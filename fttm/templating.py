@@ -90,6 +90,13 @@ def local_percent(value: float | None) -> str:
     return "" if value is None else format_percent(value, locale=_locale())
 
 
+def without_if(trigger: str) -> str:
+    """A safety step's trigger without the "If" (or the reader's « Si ») a person began it with:
+    pages say their own ("If it starts at a handover", never "If If it starts...")."""
+    head, _space, rest = trigger.partition(" ")
+    return rest if rest and head.lower() in {"if", _("If").lower()} else trigger
+
+
 def init_app(app: Flask) -> None:
     """Register the filters and the reader's locale for `<html lang>`."""
     app.add_template_filter(local_date)
@@ -98,6 +105,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(zone_words)
     app.add_template_filter(local_list)
     app.add_template_filter(local_number)
+    app.add_template_filter(without_if)
     app.add_template_filter(local_percent)
     # The server's time when a page is rendered: js/phase.js counts the agenda's timers from it,
     # so a device's wrong clock does not matter (pushed sections carry no time of their own).

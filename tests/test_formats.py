@@ -16,6 +16,7 @@ from fttm.templating import (
     local_number,
     local_percent,
     local_time,
+    without_if,
 )
 
 TORONTO = ZoneInfo("America/Toronto")
@@ -82,3 +83,14 @@ def test_lists_numbers_and_shares(reading):
     assert in_language("fr_CA", local_number, 12345) == "12\N{NO-BREAK SPACE}345"
     assert in_language("en", local_percent, 0.425) == "42%"
     assert in_language("fr_CA", local_percent, 0.425) == "42\N{NO-BREAK SPACE}%"
+
+
+def test_a_typed_if_is_not_said_twice(reading):
+    """People type "If it starts..." in the safety plan's "If…" box; pages add their own word, so
+    the typed one goes, in English and in French (« Si »), and nothing else is cut."""
+    assert in_language("en", without_if, "If an argument starts") == "an argument starts"
+    assert in_language("en", without_if, "if Maya is scared") == "Maya is scared"
+    assert in_language("fr_CA", without_if, "Si la dispute commence") == "la dispute commence"
+    assert in_language("fr_CA", without_if, "If an argument starts") == "an argument starts"
+    for kept in ("Iffy weather", "If", "Maya is scared", "Sid calls"):
+        assert in_language("en", without_if, kept) == kept

@@ -155,6 +155,7 @@ TYPED = (
     riveras.OBJECTIVE,
     *(words for action in riveras.ACTIONS for words in action[1:3]),
     *riveras.SAFETY_STEP[1:],
+    riveras.SAFETY_STEP[2].removeprefix("If "),  # pages say their own "If" / « Si »
     *(name for _, name, _, _ in riveras.PEOPLE),
     *{part for _, name, _, _ in riveras.PEOPLE for part in name.split()},
 )
