@@ -177,9 +177,9 @@ def copy_region(page: Page, heading: str) -> Locator:
     return page.get_by_role("region", name=heading, exact=True)
 
 
-def test_a_french_phone_reads_the_family_map_agrees_and_gets_its_copy_in_french(
-    served_app: ServedApp, screens: Screens
-) -> None:
+def gather(served_app: ServedApp, screens: Screens) -> tuple[Page, Page, Page]:
+    """The facilitator starts the meeting at the projector and lets everyone in; Marie joins on
+    a phone asking for French, Rosa on one asking for English."""
     _, projector = screens.open("projector", "projector")
     sign_in(projector, served_app)
     start_meeting(projector, served_app, screens)
@@ -188,6 +188,13 @@ def test_a_french_phone_reads_the_family_map_agrees_and_gets_its_copy_in_french(
     join(marie, served_app, "Marie", french=True)
     _, rosa = open_phone(screens, "rosa", "en-US")
     join(rosa, served_app, "Rosa", french=False)
+    return projector, marie, rosa
+
+
+def test_a_french_phone_reads_the_family_map_agrees_and_gets_its_copy_in_french(
+    served_app: ServedApp, screens: Screens
+) -> None:
+    projector, marie, rosa = gather(served_app, screens)
 
     # The family map on the French phone: its chrome in French, the family's names as typed.
     open_section(marie, "family_map")
@@ -309,14 +316,7 @@ def test_a_french_phone_reads_the_family_map_agrees_and_gets_its_copy_in_french(
 def test_switching_language_keeps_an_open_edit_fold_and_what_was_typed_in_it(
     served_app: ServedApp, screens: Screens
 ) -> None:
-    _, projector = screens.open("projector", "projector")
-    sign_in(projector, served_app)
-    start_meeting(projector, served_app, screens)
-    admit_everyone(projector)
-    _, marie = open_phone(screens, "marie", "fr-CA")
-    join(marie, served_app, "Marie", french=True)
-    _, rosa = open_phone(screens, "rosa", "en-US")
-    join(rosa, served_app, "Rosa", french=False)
+    projector, marie, rosa = gather(served_app, screens)
 
     # Marie adds a strength of her own, then opens its "Modifier": the form loads into the fold.
     written = "Marie prépare le souper le mercredi"
