@@ -17,8 +17,9 @@ from datetime import UTC, datetime, timedelta
 from flask import current_app, request
 from itsdangerous import BadSignature, URLSafeSerializer
 
+from fttm.extensions import db
 from fttm.jurisdictions import profile
-from fttm.meetings.models import Meeting, MeetingStatus
+from fttm.meetings.models import Meeting, MeetingStatus, Participant
 from fttm.timestamps import utcnow
 
 SALT = "fttm-participant"
@@ -98,6 +99,19 @@ def expires_at(meeting: Meeting, issued_at: datetime) -> datetime | None:
             return None
         return meeting.ended_at + life
     return None
+
+
+def holder(meeting_id: int) -> tuple[Participant, Token] | None:
+    """The participant this request's token names in the meeting, with the token, if the token
+    is genuine and not revoked (a removal replaces the nonce). Whether it is still alive is
+    `alive`'s question; whether the participant is admitted, the caller's."""
+    token = read(meeting_id)
+    if token is None:
+        return None
+    participant = db.session.get(Participant, token.participant_id)
+    if participant is None or participant.meeting_id != meeting_id:
+        return None
+    return (participant, token) if nonce_matches(participant, token) else None
 
 
 def alive(meeting: Meeting, token: Token, now: datetime | None = None) -> bool:

@@ -8,10 +8,8 @@ from __future__ import annotations
 from flask import request
 from flask_login import current_user
 
-from fttm.extensions import db
 from fttm.joining import tokens
 from fttm.languages import language_choosers, normalize
-from fttm.meetings.models import Participant
 
 
 def account_language() -> str | None:
@@ -26,15 +24,8 @@ def participant_language() -> str | None:
     meeting_id = (request.view_args or {}).get("meeting_id")
     if not isinstance(meeting_id, int):
         return None
-    token = tokens.read(meeting_id)
-    if token is None:
-        return None
-    participant = db.session.get(Participant, token.participant_id)
-    if participant is None or participant.meeting_id != meeting_id:
-        return None
-    if not tokens.nonce_matches(participant, token):
-        return None
-    return normalize(participant.language)
+    held = tokens.holder(meeting_id)
+    return normalize(held[0].language) if held else None
 
 
 def register() -> None:

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, current_app, flash, redirect, request, url_for
+from flask import Blueprint, current_app, flash, redirect, request, url_for
 from flask_login import current_user
 
 from fttm.extensions import db
 from fttm.joining import tokens
 from fttm.languages import COOKIE, COOKIE_DAYS, normalize, use
 from fttm.languages import gettext as _
-from fttm.meetings.models import Meeting, Participant
+from fttm.meetings.models import Participant
 from fttm.routing import MAX_ID, safe_next
 
 bp = Blueprint("languages", __name__)
@@ -63,15 +63,5 @@ def _participant(raw: str | None) -> Participant | None:
     """The participant whose phone this is, in the meeting the page was about (if any)."""
     if not raw or not raw.isdigit() or not 0 < int(raw) <= MAX_ID:
         return None
-    meeting = db.session.get(Meeting, int(raw))
-    if meeting is None:
-        return None
-    token = tokens.read(meeting.id)
-    if token is None:
-        return None
-    participant = db.session.get(Participant, token.participant_id)
-    if participant is None or participant.meeting_id != meeting.id:
-        return None
-    if not tokens.nonce_matches(participant, token):
-        abort(403)
-    return participant
+    held = tokens.holder(int(raw))
+    return held[0] if held else None

@@ -19,15 +19,10 @@ from fttm.meetings.models import Meeting, Participant, ParticipantStatus
 def participant_from_cookie(meeting: Meeting) -> Participant | None:
     """The phone's participant in this meeting, whatever its status, if its token is genuine,
     still alive (through the meeting and the profile's days after it) and not revoked."""
-    token = tokens.read(meeting.id)
-    if token is None or not tokens.alive(meeting, token):
+    held = tokens.holder(meeting.id)
+    if held is None or not tokens.alive(meeting, held[1]):
         return None
-    participant = db.session.get(Participant, token.participant_id)
-    if participant is None or participant.meeting_id != meeting.id:
-        return None
-    if not tokens.nonce_matches(participant, token):
-        return None
-    return participant
+    return held[0]
 
 
 # The header a room screen (the wall, the console while presenting) sends with each of its

@@ -70,6 +70,18 @@ def test_an_unknown_language_is_refused_with_a_message_and_nothing_changes(live,
     assert "That language is not available" in page
 
 
+def test_a_removed_phone_switches_only_its_browser_and_writes_nothing(live, maria):
+    """A phone whose participant was removed holds a revoked token: its switch changes the
+    language of its own pages (the cookie), never the removed participant's row."""
+    live.remove(maria)
+    before = participant_named(live.id, "Maria").language
+    answer = _choose(maria, "fr_CA", "/join", meeting=live.id)
+    assert answer.status_code == 303
+    assert participant_named(live.id, "Maria").language == before == "en"
+    page = maria.browser.get("/join", follow_redirects=True).get_data(as_text=True)
+    assert _lang(page) == "fr-CA"
+
+
 def test_staff_keep_their_language_in_their_account(live):
     answer = _choose(live.staff, "fr_CA", f"/meetings/{live.id}/board/")
     assert answer.status_code == 303
