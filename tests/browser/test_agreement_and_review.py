@@ -324,10 +324,15 @@ def test_a_parent_who_did_not_take_part_needs_a_reason(served_app: ServedApp, sc
     projector.get_by_role("radio", name="Did not take part").check()
     with screens.errors.excusing("projector", r"^400 for xhr .*/plan/agreements$"):
         projector.get_by_role("button", name="Record the answer").click()
-        refusal = panel.get_by_role("alert")
+        refusal = panel.locator(".error-summary")
         expect(refusal).to_have_text(
             "Say why they did not take part; the case plan must record it."
         )
+        # Said once, in the page's one live region: the swapped panel is not one.
+        expect(projector.locator("#announcer")).to_contain_text(
+            "Say why they did not take part; the case plan must record it."
+        )
+        expect(panel.locator("[role=alert], [role=status], [aria-live]")).to_have_count(0)
     expect(answer_line(projector, "Tom Reyes")).to_contain_text("No answer yet")
     expect(panel).to_contain_text("why Maria Reyes and Tom Reyes did not take part")
     # The form keeps what was chosen, so only the reason is left to give.
@@ -341,7 +346,7 @@ def test_a_parent_who_did_not_take_part_needs_a_reason(served_app: ServedApp, sc
     expect(tom.locator(".answer-comment")).to_have_text(TOM_AWAY)
     expect(tom).to_contain_text("reason recorded by staff")
     expect(panel).to_contain_text("Still to record: why Maria Reyes did not take part.")
-    expect(panel.get_by_role("alert")).to_have_count(0)
+    expect(panel.locator(".error-summary")).to_have_count(0)
     screens.shoot(projector, "agree-06-reason-recorded", "projector", at=panel)
     expect_fits_screen(projector)
 

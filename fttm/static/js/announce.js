@@ -58,7 +58,10 @@ export function sayAnswers() {
   document.addEventListener("htmx:afterSettle", (event) => {
     const xhr = event.detail.xhr;
     if (!xhr || xhr.status < 400) { return; }
-    const target = event.detail.target;
+    // What was put in the page: an outerHTML swap settles the new element, and the target it
+    // replaced is no longer in the page.
+    const settled = event.target instanceof Element && event.target.isConnected;
+    const target = settled ? event.target : event.detail.target;
     const told = target && target.querySelector(".conflict, .message-error, .error-summary, .error, .message");
     say(told ? told.textContent : (target && target.classList.contains("section-message") ? target.textContent : ""));
   });

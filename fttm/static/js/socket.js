@@ -106,12 +106,12 @@ function showRemoved() {
   if (!main) { return; }
   const notice = document.createElement("section");
   notice.className = "removed-notice notice notice-warning";
-  notice.setAttribute("role", "alert");
   const heading = document.createElement("h1");
   heading.textContent = document.body.dataset.textRemoved;
   notice.append(heading);
   main.replaceChildren(notice);
   main.focus();
+  say(heading.textContent);  // in the page's one live region, outside <main>
 }
 
 let syncAgain = null;

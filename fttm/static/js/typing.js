@@ -2,6 +2,8 @@
 // an open <details>, the caret. A push re-renders whole sections; this module says whether a
 // section is busy and keeps that state across a re-rendering, so a push never wipes it.
 
+import { say } from "./announce.js";
+
 /** Someone is typing in a cell of `section`, or their save of it is on its way. */
 export function busy(section) {
   const active = document.activeElement;
@@ -129,10 +131,10 @@ export function showNotSent(section, words) {
   const texts = document.body.dataset;
   const box = document.createElement("div");
   box.className = "not-sent";
-  box.setAttribute("role", "alert");
   const why = document.createElement("p");
   why.textContent = section.querySelector(".locked-note") ? texts.textNotSentLocked : texts.textNotSentEnded;
   box.append(why);
+  say(why.textContent);  // in the page's one live region: the box itself is not one
   words.forEach((text) => {
     const kept = document.createElement("textarea");
     kept.className = "not-sent-words";
