@@ -6,6 +6,7 @@ genogram and ecomap as SVG or PNG files to download.
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, render_template, request
+from flask_wtf.csrf import generate_csrf
 
 from fttm.errors import Invalid, NotAllowed
 from fttm.family_map import fields, lines, people
@@ -139,7 +140,8 @@ def add_household(viewer):
 def _edit_form(meeting_id: int, row_kind: str, row_id: int, template: str, **extra) -> str:
     """The form changing one row, rendered for the asker's audience from the map that audience
     sees: a row the page would not show them (confidential, taken off the map) is not found,
-    and a section they may not change (locked, or the meeting not running) is refused.
+    and a section they may not change (locked, or the meeting not running) is refused. Asked
+    for without scripts (a link, not htmx), the form comes on a page of its own.
     """
     viewer = viewer_of_meeting(meeting_id)
     context = edit_form_context(viewer.meeting, viewer.audience, row_kind, row_id)
@@ -150,6 +152,9 @@ def _edit_form(meeting_id: int, row_kind: str, row_id: int, template: str, **ext
         raise NotAllowed(_("This meeting is not running: the board can't be changed."))
     if SECTION in shared["locked"] and not shared["is_staff"]:
         raise NotAllowed(_("The facilitator has locked this section for now."))
+    if "HX-Request" not in request.headers:  # no scripts (yet): the form on a page of its own
+        page = {"form_template": template, "page_csrf_token": generate_csrf()}
+        return render_template("family_map/edit_page.html", section=SECTION, **shared, **context, **extra, **page)
     return render_template(template, section=SECTION, **shared, **context, **extra)
 
 

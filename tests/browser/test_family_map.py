@@ -355,3 +355,46 @@ def test_a_push_keeps_what_is_being_filled_in(served_app: ServedApp, screens: Sc
     assert person.get_by_label("Female").is_checked(), "the push reset Sex to its default"
     assert connection.get_by_label("Stressful").is_checked(), "the push cleared the strength"
     assert screens.errors == [], "\n".join(screens.errors)
+
+
+def test_a_phone_without_scripts_changes_someone_and_a_line(served_app: ServedApp, screens: Screens):
+    """With JavaScript off (or not loaded yet), "Change" on the family map is a link to the form
+    on a page of its own: Walt corrects Leo's name and the kind of a line, the board comes back
+    at the family map, and the projector shows both. Nothing he typed goes into a URL."""
+    meeting = gather(served_app, screens)
+    context = screens.browser.new_context(**live.SCREENS["phone"], java_script_enabled=False)
+    screens.contexts.append(context)
+    page = context.new_page()
+    visited: list[str] = []
+    page.on("request", lambda request: visited.append(request.url))
+    page.goto(served_app.join_url)
+    page.get_by_label("Your name").fill("Walt")
+    page.get_by_label("You are here as").select_option(label="Relative")
+    page.get_by_role("button", name="Join").click()
+    expect(page).to_have_url(re.compile(r"/meetings/\d+/board/$"))
+
+    people = open_words(page)
+    fold = people.locator("details.lazy-edit").filter(has=page.get_by_text("Change Leo Rivera", exact=True))
+    fold.locator("> summary").click()
+    fold.get_by_role("link", name="Change it on a page of its own").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Change Leo Rivera")
+    page.get_by_label("Name").fill("Leonardo Rivera")
+    page.get_by_role("button", name="Save").click()
+    expect(page).to_have_url(re.compile(r"/board/#section-family_map$"))
+    expect(family_map(page)).to_contain_text("Leonardo Rivera")
+    expect(family_map(meeting.projector)).to_contain_text("Leonardo Rivera")
+    people = open_words(page)
+
+    line = people.locator("details.lazy-edit").filter(
+        has=page.locator("summary[aria-label^='Change the relationship between Ana Rivera and Sam Carter']")
+    ).first
+    line.locator("> summary").click()
+    line.get_by_role("link", name="Change it on a page of its own").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Change the relationship between")
+    screens.shoot(page, "family-map-no-scripts-line", "phone")
+    page.get_by_label("Kind of line").select_option(label="Married")
+    page.get_by_role("button", name="Save").click()
+    expect(page).to_have_url(re.compile(r"/board/#section-family_map$"))
+    expect(family_map(meeting.projector)).to_contain_text("Married to Sam Carter")
+    for url in visited:
+        assert "Walt" not in url and "name=" not in url and "born=" not in url, url

@@ -18,7 +18,7 @@ import { reportFailedAnswers, reportUnsent } from "./messages.js";
 import { noteSeq } from "./pushes.js";
 import { watchChanges } from "./retries.js";
 import { connect, tellEditing, watchNetwork } from "./socket.js";
-import { watchTyping } from "./typing.js";
+import { loadFoldsOpenedEarly, watchTyping } from "./typing.js";
 import { guardRoomRequests, watchWall } from "./wall.js";
 import { watchZoomButtons } from "./zoom.js";
 import { watchSectionNav } from "./nav.js";
@@ -32,6 +32,7 @@ keepFocus();
 keepTypedOverLanguage();
 document.addEventListener("DOMContentLoaded", () => {
   putBackTyped();  // after htmx is in: a fold it opens loads its form
+  loadFoldsOpenedEarly();
   sayCarried();
   sayPolledChanges();
 });

@@ -172,3 +172,11 @@ export function watchTyping(onCell, afterLeaving) {
     setTimeout(afterLeaving, 0);
   });
 }
+
+/** A form's fold opened before the scripts came (it shows a link to the form's own page): load
+ *  its form in place now, as opening it would have. */
+export function loadFoldsOpenedEarly() {
+  document.querySelectorAll("details.lazy-edit[open]").forEach((fold) => {
+    if (!fold.querySelector(".edit-slot form")) { window.htmx.trigger(fold, "toggle"); }
+  });
+}
