@@ -123,6 +123,47 @@ def test_staff_screens_see_nothing_of_the_draft_until_it_is_shared(live, maria, 
     assert "Private family time ended" in transcript
 
 
+def test_screens_that_connect_after_the_drafts_exist_catch_up_family_only(live, maria, nan):
+    """A phone or the wall (re)connecting once the family has drafted gets, from its catch-up,
+    the panel with every draft; a console or presenting console connecting then gets no draft,
+    no panel and none of the words, whatever it asks for."""
+    _start(live)
+    _draft(maria, "strength")
+    _draft(nan, "worry", need_domain="safety")
+    _draft(nan, "action")
+    _draft(maria, "safety_step", kind="reactive", trigger="Dad drinks")
+    drafted = [words for _field, words in SECRETS.values()]
+    sockets = {
+        "maria": live.socket(maria, drain=False),
+        "nan": live.socket(nan, drain=False),
+        "wall": live.socket(live.staff, auth={"meeting": live.id, "screen": "wall"}, drain=False),
+        "console": live.socket(
+            live.staff, auth={"meeting": live.id, "screen": "console"}, drain=False
+        ),
+        "presenting": live.socket(
+            live.staff, auth={"meeting": live.id, "screen": "presenting"}, drain=False
+        ),
+    }
+    connected = {name: socket.received() for name, socket in sockets.items()}
+    # nothing was pushed since they connected: what they get next is their catch-up's
+    assert all("family_time:drafts" not in json.dumps(got) for got in connected.values())
+
+    for socket in sockets.values():
+        assert socket.emit("board:sync", {"since": 0}, callback=True)["ok"] is True
+    caught_up = {name: socket.received() for name, socket in sockets.items()}
+
+    for name in ("maria", "nan", "wall"):
+        [panel] = [html for event, html in caught_up[name] if event == "family_time:drafts"]
+        assert "Our plan (private to the family until shared)" in panel["html"], name
+        assert [words for words in drafted if words not in panel["html"]] == [], name
+    for name in ("console", "presenting"):
+        staff_seen = json.dumps(connected[name]) + json.dumps(caught_up[name])
+        assert "family_time:drafts" not in staff_seen, name
+        assert _words_in(staff_seen) == [], name
+        assert "Dad drinks" not in staff_seen, name
+    assert "4 items drafted." in json.dumps(caught_up["console"])
+
+
 def test_a_form_posted_without_scripts_in_private_time_keeps_the_words_as_a_draft(live, maria):
     """A phone whose scripts have not loaded posts plainly: the words are saved as a draft and
     the phone is sent back to the family's panel."""

@@ -4,7 +4,9 @@ the agenda and how long it took, read from the meeting's phase moves."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from html import unescape
 
+from fttm.extensions import db
 from fttm.meetings import agenda, phases
 from fttm.meetings.commands import end_meeting, start_meeting
 from fttm.timestamps import clock_at
@@ -73,3 +75,31 @@ def test_the_time_slider_says_which_phase_the_board_was_in(client, auth, facilit
         f"/meetings/{meeting.id}/transcript/board", query_string={"seq": ended.seq}
     )
     assert "Phase of the agenda" not in response.get_data(as_text=True)
+
+
+def _said(html: str) -> str:
+    """The page's text as a reader sees it: entities undone, whitespace folded."""
+    return " ".join(unescape(html).split())
+
+
+def test_each_phase_move_reads_as_a_sentence_in_the_transcript(client, auth, facilitator, case):
+    """The transcript tells, in words, who moved the meeting on to which phase: in English, and
+    in French (the phase named in French too) for a reader whose account is in French."""
+    meeting = _held(facilitator, case)
+    auth.login(facilitator)
+
+    english = _said(client.get(f"/meetings/{meeting.id}/transcript").get_data(as_text=True))
+
+    for name in ("Welcome and purpose", "What's working well", "What needs to happen"):
+        assert f"Fran Facilitator (Facilitator) moved the meeting on to “{name}”" in english
+    # skipped, and never reached: no move into them is told
+    for name in ("Ground rules", "Safety plan"):
+        assert f"moved the meeting on to “{name}”" not in english
+
+    facilitator.language = "fr_CA"
+    db.session.commit()
+    french = _said(client.get(f"/meetings/{meeting.id}/transcript").get_data(as_text=True))
+
+    for name in ("Accueil et but de la rencontre", "Ce qui va bien", "Ce qui doit se passer"):
+        assert f"a fait passer la rencontre à l'étape « {name} »" in french
+    assert "moved the meeting on" not in french

@@ -24,6 +24,7 @@ RECORDING_CALLS = {
     "_staff_participant_change",
     "_set_status",
     "_mark_item",
+    "_record",  # plans/agreement.py: an answer to the plan and its event
 }
 KIND = re.compile(r"^[a-z_]+\.[a-z_]+$")
 GENERIC = "made a change"
@@ -40,25 +41,57 @@ PAYLOADS = {
 
 
 def recorded_kinds() -> set[str]:
-    """Every kind of event the code records: literal kinds passed to the recording helpers,
-    and each board item kind with each verb the board commands build with an f-string.
+    """Every kind of event the code records: the kinds passed to the recording helpers, whether
+    written out or through a name assigned in the same module (`MOVED = "meeting.phase_moved"`,
+    `event_kind = "person.shared" if … else …`), and each board item kind with each verb the
+    board commands build with an f-string.
     """
     kinds = set()
     for path in SOURCE.rglob("*.py"):
-        for node in ast.walk(ast.parse(path.read_text())):
+        tree = ast.parse(path.read_text())
+        assigned = _assigned(tree)
+        for node in ast.walk(tree):
             if not isinstance(node, ast.Call):
                 continue
             name = getattr(node.func, "attr", None) or getattr(node.func, "id", None)
             if name not in RECORDING_CALLS:
                 continue
             for inner in ast.walk(node):
-                text = getattr(inner, "value", None)
-                if isinstance(inner, ast.Constant) and isinstance(text, str) and KIND.match(text):
-                    kinds.add(text)
+                if isinstance(inner, ast.Name):
+                    for value in assigned.get(inner.id, ()):
+                        kinds |= _literal_kinds(value)
+            kinds |= _literal_kinds(node)
     verbs = ("added", "edited", "deleted", "restored", "made_confidential", "shared")
     kinds |= {f"{kind}.{verb}" for kind in KINDS for verb in verbs}
     kinds |= {f"plan_version.{decision}" for decision in EndorsementDecision}
     return kinds
+
+
+def _assigned(tree: ast.AST) -> dict[str, list[ast.expr]]:
+    """What each plain name is assigned anywhere in a module (constants and locals alike)."""
+    values: dict[str, list[ast.expr]] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign):
+            targets, value = node.targets, node.value
+        elif isinstance(node, ast.AnnAssign) and node.value is not None:
+            targets, value = [node.target], node.value
+        else:
+            continue
+        for target in targets:
+            if isinstance(target, ast.Name):
+                values.setdefault(target.id, []).append(value)
+    return values
+
+
+def _literal_kinds(node: ast.AST) -> set[str]:
+    """The strings shaped like a kind of event written out within `node`."""
+    return {
+        inner.value
+        for inner in ast.walk(node)
+        if isinstance(inner, ast.Constant)
+        and isinstance(inner.value, str)
+        and KIND.match(inner.value)
+    }
 
 
 def event(kind: str, case_id: int, **fields) -> TranscriptEvent:
@@ -102,6 +135,8 @@ def test_every_recorded_kind_has_its_own_sentence(case):
 
     assert len(kinds) > 50, sorted(kinds)
     assert {"meeting.ended", "person.added", "participant.joined"} <= kinds
+    # recorded through a name, not written out in the call
+    assert {"meeting.phase_moved", "person.shared", "agreement.given"} <= kinds
     assert not generic
 
 
