@@ -21,6 +21,9 @@ from tests import factories
 from tests.browser import live, riveras
 from tests.browser.live import ServedApp
 from tests.browser.pages import VIEWPORTS, open_section, show_staff_view
+from tests.browser.test_live_board import ENDED_TEXT
+from tests.browser.test_voices import fill_voice
+from tests.voices import samples
 
 pytestmark = pytest.mark.browser
 served_app = live.served_app
@@ -169,9 +172,11 @@ def first_meeting_id(app: ServedApp) -> int:
 
 
 def test_every_page_passes_axe(browser: Browser, served_app: ServedApp, viewport: str):
-    """Sign-in, the case pages, the live board (console presenting, staff view, the wall, the
-    join page, the waiting room, a phone's board section by section), the ended meeting's
-    transcript, plan version and family copy, the review and admin pages, the error pages."""
+    """Sign-in, the case pages and forms, the voices, the live board (console presenting, staff
+    view, the join screen, an item's page of its own, the wall, the join page, the waiting room,
+    a phone's board section by section and its corner of "Who is here"), the plan's agreement and
+    plus/delta, the ended meeting's transcript, plan version and family copy, the review and admin
+    pages, a removed phone's page, the error pages."""
     app, problems = served_app, []
     _, staff = screen(browser, viewport, app)
     staff.goto(f"{app.url}/login")
@@ -182,7 +187,9 @@ def test_every_page_passes_axe(browser: Browser, served_app: ServedApp, viewport
         "cases": "/cases/",
         "dashboard": "/dashboard",
         "case": "/cases/1",
+        "new case": "/cases/new",
         "case form": "/cases/1/edit",
+        "new meeting": "/cases/1/meetings/new",
         "meeting": f"/meetings/{app.meeting_id}",
         "meeting form": f"/meetings/{app.meeting_id}/edit",
         "transcript": f"/meetings/{past}/transcript",
@@ -195,6 +202,11 @@ def test_every_page_passes_axe(browser: Browser, served_app: ServedApp, viewport
     }.items():
         staff.goto(f"{app.url}{path}")
         problems += axe_problems(staff, name)
+    staff.goto(f"{app.url}/cases/new")
+    staff.get_by_role("button", name="Open case").click()
+    expect(staff.get_by_role("alert")).to_be_visible()
+    problems += axe_problems(staff, "new case, sent with mistakes")
+    problems += voice_pages(staff, app)
 
     staff.goto(app.board_url)
     problems += axe_problems(staff, "board before the meeting")
@@ -204,6 +216,14 @@ def test_every_page_passes_axe(browser: Browser, served_app: ServedApp, viewport
     shoot(staff, f"{viewport}-console-presenting")
     show_staff_view(staff)
     problems += axe_problems(staff, "staff board")
+    # Edit without scripts: the item's form on a page of its own.
+    edit_page = staff.locator("#section-strengths .loading-note a").first.get_attribute("href")
+    staff.goto(f"{app.url}{edit_page}")
+    expect(staff.get_by_role("button", name="Save")).to_be_visible()
+    problems += axe_problems(staff, "an item's edit page")
+    staff.goto(f"{app.url}/meetings/{app.meeting_id}/join-screen")
+    problems += axe_problems(staff, "join screen")
+    staff.goto(app.board_url)
 
     _, phone = screen(browser, viewport, app)
     phone.goto(f"{app.url}/join/")
@@ -223,6 +243,7 @@ def test_every_page_passes_axe(browser: Browser, served_app: ServedApp, viewport
         open_section(phone, section)
         problems += axe_problems(phone, f"phone board: {section}")
     shoot(phone, f"{viewport}-phone-board")
+    problems += who_is_here(phone)
 
     if viewport == "desktop":  # the wall is a projected screen, never a phone
         staff.goto(f"{app.url}/meetings/{app.meeting_id}/wall/")
@@ -236,8 +257,113 @@ def test_every_page_passes_axe(browser: Browser, served_app: ServedApp, viewport
     for name, path in {"users": "/admin/users", "new user": "/admin/users/new"}.items():
         admin.goto(f"{app.url}{path}")
         problems += axe_problems(admin, name)
+    admin.goto(f"{app.url}/admin/users")
+    admin.get_by_role("link", name=riveras.FACILITATOR, exact=True).first.click()
+    expect(admin.get_by_label("Name", exact=True)).to_have_value(riveras.FACILITATOR)
+    problems += axe_problems(admin, "edit user")
 
+    problems += after_the_meeting(staff, phone, app, edit_page)
+    problems += refusals(browser, viewport, app)
     assert problems == [], "\n".join(problems)
+
+
+def voice_pages(staff: Page, app: ServedApp) -> list[str]:
+    """The meeting's voices, with none, then with a child's drawing added; and its edit page."""
+    staff.goto(f"{app.url}/meetings/{app.meeting_id}/voices/")
+    problems = axe_problems(staff, "voices")
+    form = staff.locator("form.voice-form")
+    fill_voice(form, picture=samples.drawing_png_with_gps(), name="houses.png", mime="image/png")
+    form.get_by_role("button", name="Add this voice").click()
+    expect(staff.get_by_text("The voice was added.")).to_be_visible()
+    problems += axe_problems(staff, "voices, one added")
+    staff.get_by_role("link", name="Change or remove the voice of Leo").click()
+    expect(staff.get_by_label("Their name")).to_have_value("Leo")
+    return problems + axe_problems(staff, "a voice's edit page")
+
+
+def who_is_here(phone: Page) -> list[str]:
+    """A phone's "Who is here", with its own corner: who it is in the family map, then said."""
+    open_section(phone, "participants")
+    corner = phone.locator("#who-i-am")
+    corner.scroll_into_view_if_needed()
+    expect(corner.get_by_label("Who you are in the family map")).to_be_visible()
+    problems = axe_problems(phone, "phone board: participants")
+    corner.get_by_label("Who you are in the family map").select_option(label="Rosa Delgado")
+    corner.get_by_role("button", name="Save").click()
+    expect(corner.get_by_text("You are Rosa Delgado in the family map.")).to_be_visible()
+    return problems + axe_problems(phone, "phone board: participants, who I am said")
+
+
+def after_the_meeting(staff: Page, phone: Page, app: ServedApp, edit_page: str) -> list[str]:
+    """The facilitator ends the meeting: the phone is asked whether it agrees with the plan and
+    for its plus/delta, and answers; the console lists the answers; an item's edit page is now
+    refused (403); the facilitator removes the phone, which then shows that it was removed."""
+    staff.goto(app.board_url)
+    staff.once("dialog", lambda dialog: dialog.accept())
+    with staff.expect_navigation():
+        staff.get_by_role("button", name="End the meeting").click()
+    expect(staff.get_by_text(ENDED_TEXT)).to_be_visible()
+    # The ended board may reload once: check the page it settles on.
+    expect(phone.get_by_text(ENDED_TEXT)).to_be_visible()
+    phone.wait_for_load_state("load")
+    expect(phone.locator("#connection")).to_have_attribute("data-state", "connected")
+    agreement, plus_delta = phone.locator("#my-agreement"), phone.locator("#my-plus-delta")
+    expect(agreement.get_by_role("radio", name="I agree")).to_be_visible()
+    expect(plus_delta.get_by_role("button", name="Send to the facilitator")).to_be_visible()
+    problems = axe_problems(phone, "the plan's agreement and plus/delta, asked")
+    agreement.get_by_role("radio", name="I agree").check()
+    agreement.get_by_role("button", name="Send my answer").click()
+    expect(phone.locator("#my-agreement .my-answer")).to_contain_text("Your answer: Agreed")
+    plus_delta.get_by_label("Plus: what helped in this meeting?").fill("Being asked first.")
+    plus_delta.get_by_role("button", name="Send to the facilitator").click()
+    expect(phone.get_by_text("Thank you. The facilitator will read it.")).to_be_visible()
+    problems += axe_problems(phone, "the plan's agreement and plus/delta, answered")
+
+    expect(staff.locator("#agreements")).to_contain_text("Walt")
+    problems += axe_problems(staff, "the ended meeting's console, with who agreed")
+    staff.goto(f"{app.url}/meetings/{app.meeting_id}/fidelity")
+    problems += axe_problems(staff, "meeting fidelity, with plus/delta")
+    refused = staff.goto(f"{app.url}{edit_page}")
+    assert refused is not None and refused.status == 403
+    problems += axe_problems(staff, "refused (403)")
+
+    staff.goto(app.board_url)
+    open_section(staff, "participants")
+    staff.once("dialog", lambda dialog: dialog.accept())
+    staff.get_by_role("button", name="Remove Walt").click()
+    expect(staff.get_by_role("button", name="Remove Walt")).to_have_count(0)
+    phone.goto(app.board_url)
+    expect(phone.get_by_role("heading", name="You were removed from this meeting")).to_be_visible()
+    return problems + axe_problems(phone, "a removed phone")
+
+
+def refusals(browser: Browser, viewport: str, app: ServedApp) -> list[str]:
+    """The refusals people meet on their own: a form sent after its session ended (400), too
+    many wrong passwords and too many wrong join codes (429). Last: the codes' wait holds this
+    address for the rest of the test."""
+    _, page = screen(browser, viewport, app)
+    page.goto(f"{app.url}/login")
+    page.context.clear_cookies()
+    page.get_by_label("Email", exact=True).fill(app.email)
+    page.get_by_label("Password", exact=True).fill(app.password)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="This form has expired")).to_be_visible()
+    problems = axe_problems(page, "a form expired (400)")
+
+    for _attempt in range(6):
+        page.goto(f"{app.url}/login")
+        page.get_by_label("Email", exact=True).fill("nobody@agency.example")
+        page.get_by_label("Password", exact=True).fill("a wrong guess")
+        page.get_by_role("button", name="Sign in").click()
+        expect(page.get_by_role("alert")).to_be_visible()  # answered, before the next try
+    expect(page.get_by_role("alert")).to_contain_text("Too many failed sign-in attempts")
+    problems += axe_problems(page, "too many sign-ins (429)")
+
+    answer = None
+    for _attempt in range(9):
+        answer = page.goto(f"{app.url}/join/ZZZ999")
+    assert answer is not None and answer.status == 429
+    return problems + axe_problems(page, "too many join codes (429)")
 
 
 def test_the_live_board_passes_axe_after_each_moment(
