@@ -33,6 +33,7 @@ from playwright.sync_api import (
 )
 from playwright.sync_api import Error as PlaywrightError
 
+import fttm
 from fttm import create_app
 from fttm.auth.models import User
 from fttm.extensions import db
@@ -45,6 +46,10 @@ from tests.browser.pages import VIEWPORTS, BrowserErrors
 BIN = Path(sys.executable).parent
 FTTM = BIN / "fttm"
 STARTUP_SECONDS = 15
+# The checkout these tests import fttm from. The server runs its code, not whichever fttm the
+# environment has installed: a git worktree shares its .venv (and so its editable install)
+# with the main checkout, whose code and templates would otherwise be served.
+SOURCE = Path(fttm.__file__).resolve().parent.parent
 SCREENS = {"projector": VIEWPORTS["desktop"], "phone": VIEWPORTS["phone"]}
 
 
@@ -104,6 +109,7 @@ def server_env(database: Path, secret_key: str) -> dict[str, str]:
         "FTTM_DATABASE_URL": f"sqlite:///{database}",
         "FTTM_SECRET_KEY": secret_key,
         "FTTM_LOG_LEVEL": "WARNING",
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(SOURCE), os.environ.get("PYTHONPATH")])),
     }
     env.pop("FTTM_ASYNC_MODE", None)
     return env

@@ -32,6 +32,7 @@ AXE = Path(__file__).parent / "vendor" / "axe-4.14.1.min.js"
 AXE_PATH = "/__axe__/axe.min.js"
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 ADMIN_EMAIL = "admin@agency.example"
+SUPERVISOR_EMAIL = "supervisor@agency.example"
 STRENGTH = "Leo walks his sister to school every morning."
 # What axe may leave for a person to review: (rule, axe's reason) -> (the kind of element it
 # is fine for, why). Anything else fails the test. The kinds are told apart by KIND_OF below.
@@ -86,10 +87,14 @@ SCREENSHOTS = Path("/work/notes/shots")
 
 @pytest.fixture(scope="module")
 def seeded_meeting(tmp_path_factory: pytest.TempPathFactory) -> live.SeededMeeting:
-    """The Riveras' review meeting, and an admin of the agency for the admin pages."""
+    """The Riveras' review meeting, an admin of the agency for the admin pages, and the team's
+    supervisor, to whom the first meeting's plan is waiting for endorsement."""
 
     def build(facilitator):
         factories.make_user(team=None, role="admin", name="Ada Admin", email=ADMIN_EMAIL)
+        factories.make_user(
+            team=facilitator.team, role="supervisor", name="Sam Supervisor", email=SUPERVISOR_EMAIL
+        )
         return riveras.review_meeting(facilitator)
 
     database = tmp_path_factory.mktemp("seeded") / "live.sqlite3"
@@ -452,29 +457,75 @@ CUT_OFF = """() => {
 }"""
 
 
+# The fixed and sticky bars on the screen, each with the height it takes of it: a sticky bar all
+# of its height (what it covers once stuck), a fixed one its part on the screen. A sticky bar
+# inside another is in that one's height; a fixed one inside another is out of it, so counted.
+BARS = """() => {
+  const pinned = element => ["sticky", "fixed"].includes(getComputedStyle(element).position);
+  const bars = [];
+  for (const element of document.querySelectorAll("body *")) {
+    if (!pinned(element) || !element.checkVisibility({visibilityProperty: true})) continue;
+    let outer = element.parentElement;
+    while (outer && !pinned(outer)) outer = outer.parentElement;
+    const sticky = getComputedStyle(element).position === "sticky";
+    if (outer && sticky) continue;
+    const box = element.getBoundingClientRect();
+    const height = sticky ? box.height
+      : Math.min(box.bottom, innerHeight) - Math.max(box.top, 0);
+    const name = element.id ? `#${element.id}` : `.${element.classList[0]}`;
+    if (box.width && height > 0) bars.push([name, Math.round(height)]);
+  }
+  return {bars, height: innerHeight};
+}"""
+
+
+def reflow_problems(page: Page, where: str) -> list[str]:
+    """What keeps `where` from reflowing: a control cut off at the screen's edge or a page to
+    scroll sideways (CUT_OFF), or sticky and fixed bars taking together more than a quarter of
+    the screen's height."""
+    problems = [f"{where}: {cut}" for cut in page.evaluate(CUT_OFF)]
+    pinned = page.evaluate(BARS)
+    taken = sum(height for _, height in pinned["bars"])
+    if taken > pinned["height"] / 4:
+        bars = ", ".join(f"{name} {height}px" for name, height in pinned["bars"])
+        problems.append(f"{where}: the bars take {taken} of {pinned['height']} px: {bars}")
+    return problems
+
+
+def zoomed(browser: Browser, size: str) -> tuple[BrowserContext, Page]:
+    """A browser context of one of the ZOOMED sizes, and its page."""
+    context = browser.new_context(**ZOOMED[size])
+    context.set_default_timeout(10_000)
+    return context, context.new_page()
+
+
+def shot_name(size: str, what: str) -> str:
+    """A screenshot's name for `what` at `size`: zoom-320x256-phone-board."""
+    return f"zoom-{size.replace(' ', '-').replace('%', '')}-{what}"
+
+
 @pytest.mark.parametrize("size", list(ZOOMED))
 def test_zoomed_pages_reflow_and_the_sticky_bar_yields(
     browser: Browser, served_app: ServedApp, size: str
 ):
-    """At 200% zoom and at 320 px the staff board, the console and a phone's board cut off no
+    """At 200% zoom and at 320 px the case pages, the staff board and the console cut off no
     control (the actions table becomes cards), and the sticky bar takes at most a quarter of a
-    short screen (below 30rem high it scrolls away with the page)."""
+    short screen (below 30rem high it scrolls away with the page). The other pages, and a
+    phone's board: the two tests below."""
     app, problems = served_app, []
-    context = browser.new_context(**ZOOMED[size])
-    context.set_default_timeout(10_000)
-    staff = context.new_page()
+    context, staff = zoomed(browser, size)
     sign_in(staff, app, app.email)
     for name, path in {"cases": "/cases/", "case": "/cases/1", "dashboard": "/dashboard"}.items():
         staff.goto(f"{app.url}{path}")
-        problems += [f"{name}: {cut}" for cut in staff.evaluate(CUT_OFF)]
+        problems += reflow_problems(staff, name)
     staff.goto(app.board_url)
     staff.get_by_role("button", name="Start the meeting").click()
     expect(staff.locator("body")).to_have_attribute("data-screen", "presenting")
-    problems += [f"console presenting: {cut}" for cut in staff.evaluate(CUT_OFF)]
+    problems += reflow_problems(staff, "console presenting")
     show_staff_view(staff)
     open_section(staff, "plan")
-    problems += [f"staff board: {cut}" for cut in staff.evaluate(CUT_OFF)]
-    shoot(staff, f"zoom-{size.replace(' ', '-').replace('%', '')}-staff-plan")
+    problems += reflow_problems(staff, "staff board")
+    shoot(staff, shot_name(size, "staff-plan"))
     narrow = staff.evaluate(
         "() => [...document.querySelectorAll('#section-plan table :is(textarea, select, input)')]"
         ".filter(field => field.type !== 'hidden' && field.offsetWidth < 96)"
@@ -482,11 +533,86 @@ def test_zoomed_pages_reflow_and_the_sticky_bar_yields(
     )
     problems += [f"staff board: the actions table squeezes {field}" for field in narrow]
     staff.locator("#section-plan table").first.scroll_into_view_if_needed()
-    shoot(staff, f"zoom-{size.replace(' ', '-').replace('%', '')}-staff-actions")
-    bar = staff.evaluate(
-        "() => { const bar = document.querySelector('.board-bar');"
-        " return [getComputedStyle(bar).position, bar.offsetHeight, innerHeight]; }"
+    shoot(staff, shot_name(size, "staff-actions"))
+    context.close()
+    assert problems == [], "\n".join(problems)
+
+
+@pytest.mark.parametrize("size", list(ZOOMED))
+def test_zoomed_staff_pages_reflow(browser: Browser, served_app: ServedApp, size: str):
+    """At 200% zoom and at 320 px every other staff page cuts off no control and scrolls
+    nothing sideways: the meeting and its forms, the ended meeting's transcript, plan version,
+    family copy and fidelity, the team's fidelity, the review queue and a review (as the
+    supervisor sees it, with the decision form), and the admin's users."""
+    app, problems = served_app, []
+    past = first_meeting_id(app)
+    pages = {
+        app.email: {
+            "case form": "/cases/1/edit",
+            "meeting": f"/meetings/{app.meeting_id}",
+            "meeting form": f"/meetings/{app.meeting_id}/edit",
+            "transcript": f"/meetings/{past}/transcript",
+            "plan version": f"/meetings/{past}/plan",
+            "family copy": f"/meetings/{past}/plan/family",
+            "fidelity": "/fidelity",
+            "meeting fidelity": f"/meetings/{past}/fidelity",
+        },
+        SUPERVISOR_EMAIL: {"reviews": "/reviews", "a review": f"/meetings/{past}/plan"},
+        ADMIN_EMAIL: {"users": "/admin/users", "new user": "/admin/users/new"},
+    }
+    # What must be on a page for its check to mean anything: the plan waiting for the
+    # supervisor, and the form with which she decides on it.
+    shows = {"reviews": "Rivera", "a review": "Record my decision"}
+    for email, paths in pages.items():
+        context, page = zoomed(browser, size)
+        sign_in(page, app, email)
+        for name, path in paths.items():
+            response = page.goto(f"{app.url}{path}")
+            assert response is not None and response.ok, f"{name}: {path} answered {response}"
+            if name in shows:
+                expect(page.locator("main")).to_contain_text(shows[name])
+            problems += reflow_problems(page, name)
+        context.close()
+    assert problems == [], "\n".join(problems)
+
+
+@pytest.mark.parametrize("size", list(ZOOMED))
+def test_a_zoomed_phone_reflows_and_its_bars_yield(
+    browser: Browser, served_app: ServedApp, size: str
+):
+    """At 200% zoom and at 320 px a phone's pages cut off no control and scroll nothing sideways:
+    the code and join pages, the waiting room, and the board section by section; and the
+    sticky bar with the Sections bar at the bottom take at most a quarter of the screen."""
+    app, problems = served_app, []
+    staff_context, staff = screen(browser, "desktop", app)
+    sign_in(staff, app, app.email)
+    staff.goto(app.board_url)
+    staff.get_by_role("button", name="Start the meeting").click()
+    expect(staff.locator("body")).to_have_attribute("data-screen", "presenting")
+    show_staff_view(staff)
+
+    context, phone = zoomed(browser, size)
+    phone.goto(f"{app.url}/join/")
+    problems += reflow_problems(phone, "enter the code")
+    phone.goto(app.join_url)
+    problems += reflow_problems(phone, "join")
+    phone.get_by_label("Your name").fill("Walt")
+    phone.get_by_label("You are here as").select_option(label="Relative")
+    phone.get_by_role("button", name="Join").click()
+    expect(phone.get_by_text("The facilitator will let you in shortly")).to_be_visible()
+    problems += reflow_problems(phone, "waiting room")
+    open_section(staff, "participants")
+    staff.get_by_role("button", name="Let in Walt").first.click()
+    expect(phone).to_have_url(re.compile(r"/meetings/\d+/board/$"))
+    expect(phone.locator("#connection")).to_have_attribute("data-state", "connected")
+    sections = phone.locator("#section-nav a").evaluate_all(
+        "links => links.map(a => a.dataset.section)"
     )
-    if bar[0] in ("sticky", "fixed"):
-        assert bar[1] <= bar[2] / 4, f"{size}: the sticky bar takes {bar[1]} of {bar[2]} px"
+    assert sections, "the phone's board has no Sections links"
+    for section in sections:
+        open_section(phone, section)
+        problems += reflow_problems(phone, f"phone board: {section}")
+    shoot(phone, shot_name(size, "phone-board"))
+    context.close()
+    staff_context.close()
     assert problems == [], "\n".join(problems)
