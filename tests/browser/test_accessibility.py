@@ -82,7 +82,7 @@ KIND_OF = """([selector, html]) => {
   });
   return covered ? "under-bar" : "plain";
 }"""
-SCREENSHOTS = Path("/work/notes/shots")
+SCREENSHOTS = Path("test-results") / "screenshots"
 
 
 @pytest.fixture(scope="module")

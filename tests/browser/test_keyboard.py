@@ -187,7 +187,7 @@ def test_a_phone_and_the_console_with_the_keyboard_only(browser: Browser, served
     phone.keyboard.press("Enter")
     expect(strengths.locator("li.item .item-text").filter(has_text=CHANGED)).to_have_count(1)
     expect_focus_kept(phone, "saving")
-    phone.screenshot(path="/work/notes/shots/keyboard-phone-saved.png", caret="initial")
+    phone.screenshot(path="test-results/screenshots/keyboard-phone-saved.png", caret="initial")
     # Back up the page with Shift+Tab: no control on the way is under a bar.
     tab_to(phone, "Add a strength", back=True)
     console_context.close()

@@ -6,7 +6,7 @@ people typed left as typed; switching language mid-meeting keeps words typed but
 even in an edit fold whose form was loaded when it was opened. After the meeting, the French
 phone answers the agreement and reads (and downloads) the family's copy of the plan in French.
 
-Screenshots: /work/notes/shots17/.
+Screenshots: test-results/screenshots/.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ from tests.helpers import expect_tagged_pdf
 pytestmark = pytest.mark.browser
 seeded_meeting, served_app, screens = live.seeded_meeting, live.served_app, live.screens
 
-SHOTS = Path("/work/notes/shots17")
+SHOTS = Path("test-results") / "screenshots"
 
 
 def open_phone(screens: Screens, name: str, locale: str) -> tuple[BrowserContext, Page]:

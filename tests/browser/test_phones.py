@@ -42,7 +42,7 @@ from tests.browser.test_live_board import (
 pytestmark = pytest.mark.browser
 served_app, screens = live.served_app, live.screens
 
-SHOTS = Path("/work/notes/shots")
+SHOTS = Path("test-results") / "screenshots"
 PHONE_HEIGHT_LIMIT = 3_000  # CSS px, at 390x844 with every form folded
 SMALL_PHONE = {
     "viewport": {"width": 320, "height": 640},
@@ -190,7 +190,7 @@ def phone_joins(app: ServedApp, screens: Screens, name: str, size: dict | None =
 
 
 def shoot(page: Page, name: str, *, whole: bool = False) -> None:
-    """A screenshot for people to look at, in /work/notes/shots/ (and test-results/)."""
+    """A screenshot for people to look at, in test-results/screenshots/."""
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=whole, caret="initial")
 

@@ -20,11 +20,11 @@ pytestmark = pytest.mark.browser
 # The real-server fixtures, made available to this module's tests.
 seeded_meeting, served_app, screens = live.seeded_meeting, live.served_app, live.screens
 
-SHOTS = "/work/notes/shots"
+SHOTS = "test-results/screenshots"
 
 
 def shoot(page: Page, name: str, at: Locator | None = None) -> None:
-    """Save /work/notes/shots/<name>.png, scrolled to `at` when given (a push may have just
+    """Save test-results/screenshots/<name>.png, scrolled to `at` when given (a push may have just
     replaced it: the picture is still worth taking).
     """
     if at is not None:

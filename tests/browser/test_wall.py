@@ -6,7 +6,7 @@ ratings. The facilitator's laptop has the console; the wall (what is projected, 
 from it in a window of its own; phones of 390x844 join by the link. Nothing staff-only may reach
 the wall or a presenting console, in the page or in anything they receive.
 
-Screenshots of the wall: /work/notes/shots/browser-wall-*.png.
+Screenshots of the wall: test-results/screenshots/browser-wall-*.png.
 """
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ pytestmark = pytest.mark.browser
 served_app, screens = live.served_app, live.screens
 
 WALL_SIZE = {"width": 1366, "height": 768}
-SHOTS = Path("/work/notes/shots")
+SHOTS = Path("test-results") / "screenshots"
 STOP_PRESENTING = "Stop presenting: show the staff view"
 ROOM_MAY_SEE = "If this screen is projected, the room can see confidential items"
 
@@ -354,7 +354,7 @@ def expect_focus(wall: Page, focus: str) -> None:
 
 
 def shoot_wall(wall: Page, name: str) -> None:
-    """Save the wall as /work/notes/shots/browser-wall-<name>.png, at its CSS size."""
+    """Save the wall as test-results/screenshots/browser-wall-<name>.png, at its CSS size."""
     SHOTS.mkdir(parents=True, exist_ok=True)
     wall.screenshot(path=str(SHOTS / f"browser-wall-{name}.png"), scale="css", caret="initial")
 
