@@ -154,7 +154,9 @@ def _edit_form(meeting_id: int, row_kind: str, row_id: int, template: str, **ext
         raise NotAllowed(_("The facilitator has locked this section for now."))
     if "HX-Request" not in request.headers:  # no scripts (yet): the form on a page of its own
         page = {"form_template": template, "page_csrf_token": generate_csrf()}
-        return render_template("family_map/edit_page.html", section=SECTION, **shared, **context, **extra, **page)
+        return render_template(
+            "family_map/edit_page.html", section=SECTION, **shared, **context, **extra, **page
+        )
     return render_template(template, section=SECTION, **shared, **context, **extra)
 
 

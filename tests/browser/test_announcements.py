@@ -78,14 +78,19 @@ class Ear:
             node
             for node in nodes
             if not node.get("ignored")
-            and any(p["name"] == "live" and p["value"]["value"] != "off" for p in node.get("properties", []))
+            and any(
+                p["name"] == "live" and p["value"]["value"] != "off"
+                for p in node.get("properties", [])
+            )
         ]
         return [(root, by_id) for root in roots]
 
     def listen(self) -> list[str]:
         """Hear the lines added since last time; there must be exactly one live region, polite."""
         regions = self.live_regions()
-        described = [(root.get("role", {}).get("value"), _text(root, by_id)) for root, by_id in regions]
+        described = [
+            (root.get("role", {}).get("value"), _text(root, by_id)) for root, by_id in regions
+        ]
         assert len(regions) == 1, f"live regions in the accessibility tree: {described}"
         root, by_id = regions[0]
         live = next(p["value"]["value"] for p in root["properties"] if p["name"] == "live")
@@ -119,7 +124,10 @@ def write_heard(story: str, heard: dict[str, list[str]]) -> None:
     with HEARD_FILE.open("a", encoding="utf-8") as out:
         out.write(f"# {story}\n")
         for name, lines in heard.items():
-            out.write(f"{name}:\n" + "".join(f"  {number}. {line}\n" for number, line in enumerate(lines, 1)))
+            out.write(
+                f"{name}:\n"
+                + "".join(f"  {number}. {line}\n" for number, line in enumerate(lines, 1))
+            )
 
 
 def focused(page: Page) -> str:

@@ -357,7 +357,9 @@ def test_a_push_keeps_what_is_being_filled_in(served_app: ServedApp, screens: Sc
     assert screens.errors == [], "\n".join(screens.errors)
 
 
-def test_a_phone_without_scripts_changes_someone_and_a_line(served_app: ServedApp, screens: Screens):
+def test_a_phone_without_scripts_changes_someone_and_a_line(
+    served_app: ServedApp, screens: Screens
+):
     """With JavaScript off (or not loaded yet), "Change" on the family map is a link to the form
     on a page of its own: Walt corrects Leo's name and the kind of a line, the board comes back
     at the family map, and the projector shows both. Nothing he typed goes into a URL."""
@@ -374,7 +376,9 @@ def test_a_phone_without_scripts_changes_someone_and_a_line(served_app: ServedAp
     expect(page).to_have_url(re.compile(r"/meetings/\d+/board/$"))
 
     people = open_words(page)
-    fold = people.locator("details.lazy-edit").filter(has=page.get_by_text("Change Leo Rivera", exact=True))
+    fold = people.locator("details.lazy-edit").filter(
+        has=page.get_by_text("Change Leo Rivera", exact=True)
+    )
     fold.locator("> summary").click()
     fold.get_by_role("link", name="Change it on a page of its own").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Change Leo Rivera")
@@ -385,9 +389,15 @@ def test_a_phone_without_scripts_changes_someone_and_a_line(served_app: ServedAp
     expect(family_map(meeting.projector)).to_contain_text("Leonardo Rivera")
     people = open_words(page)
 
-    line = people.locator("details.lazy-edit").filter(
-        has=page.locator("summary[aria-label^='Change the relationship between Ana Rivera and Sam Carter']")
-    ).first
+    line = (
+        people.locator("details.lazy-edit")
+        .filter(
+            has=page.locator(
+                "summary[aria-label^='Change the relationship between Ana Rivera and Sam Carter']"
+            )
+        )
+        .first
+    )
     line.locator("> summary").click()
     line.get_by_role("link", name="Change it on a page of its own").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Change the relationship between")
