@@ -103,12 +103,21 @@ QUICK_ADDS = {
     "strength": ("strengths", "Add a strength", "delete first"),
     "worry": ("worries", "Add a worry or need", "delete first"),
     "action": ("plan", "Add an action: what exactly will be done?", "add"),
+    "goal": ("plan", "Add a goal", "add"),
+    # The board's one goal: the facilitator deletes its objective while Ana adds another.
+    "objective": ("plan", "Add an objective for this goal", "delete first"),
     "safety_step": ("safety_plan", "…then we will", "delete first"),
 }
 ITEM_SELECTOR = {
     "strength": "#items-strengths > li.item",
     "worry": "#items-worries > li.item",
+    "objective": "#section-plan ul.objectives > li.item",
     "safety_step": "#items-reactive > li.item",
+}
+ADDED = {
+    # kind: (its words' field, what the other screen adds)
+    "action": ("what", "Marcus books his first counselling session"),
+    "goal": ("text", "Leo catches up in maths by the spring"),
 }
 
 
@@ -125,9 +134,9 @@ def test_quick_add_keeps_its_text_across_a_push(
         ana.locator("#section-safety_plan").get_by_label("If…").fill("If nobody can come")
     type_half(field)
     if change == "add":
-        data = {"what": "Marcus books his first counselling session"}
-        assert post_from(projector, board_path(served_app, f"items/{kind}"), data) == 200
-        expect(ana.locator(f"#section-{section}")).to_contain_text(data["what"])
+        name, words = ADDED[kind]
+        assert post_from(projector, board_path(served_app, f"items/{kind}"), {name: words}) == 200
+        expect(ana.locator(f"#section-{section}")).to_contain_text(words)
     else:
         first = first_id(ana, ITEM_SELECTOR[kind])
         path = board_path(served_app, f"items/{kind}/{first}/delete")
@@ -139,6 +148,7 @@ def test_quick_add_keeps_its_text_across_a_push(
     field.press_sequentially(REST)
     field.locator("xpath=ancestor::form").locator("button[type=submit]").last.click()
     expect(ana.locator(f"#section-{section}")).to_contain_text(HALF + REST)
+    expect(projector.locator(f"#section-{section}")).to_contain_text(HALF + REST)
     assert screens.errors == [], "\n".join(screens.errors)
 
 
