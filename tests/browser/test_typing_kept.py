@@ -59,8 +59,8 @@ def board_path(app: ServedApp, rest: str = "") -> str:
     return f"/meetings/{app.meeting_id}/board/{rest}"
 
 
-def projector_and_ana(app: ServedApp, screens: Screens, size: str) -> tuple[Page, Page]:
-    """The facilitator starts the meeting and lets everyone in; Ana joins on a `size` screen."""
+def started_projector(app: ServedApp, screens: Screens) -> Page:
+    """The facilitator starts the meeting on the projector and lets everyone in."""
     _, projector = screens.open("projector", "projector")
     sign_in(projector, app)
     # Before the meeting opens, the staff board's socket is refused and retried (a known bug):
@@ -72,12 +72,32 @@ def projector_and_ana(app: ServedApp, screens: Screens, size: str) -> tuple[Page
         show_staff_view(projector)
         expect_connected(projector)
     admit_everyone(projector)
+    return projector
+
+
+def projector_and_ana(app: ServedApp, screens: Screens, size: str) -> tuple[Page, Page]:
+    """The facilitator starts the meeting and lets everyone in; Ana joins on a `size` screen."""
+    projector = started_projector(app, screens)
     _, ana = screens.open(size, "ana")
     ana.goto(app.join_url)
     fill_join_form(ana, "Ana", "Parent")
     expect(ana).to_have_url(BOARD_URL)
     expect_connected(ana)
     return projector, ana
+
+
+def projector_and_laptop(app: ServedApp, screens: Screens, size: str) -> tuple[Page, Page]:
+    """The facilitator starts the meeting on the projector, and opens the staff board on their
+    laptop too (a `size` screen)."""
+    projector = started_projector(app, screens)
+    _, laptop = screens.open(size, "laptop")
+    sign_in(laptop, app)
+    laptop.goto(app.board_url)
+    if laptop.locator("body").get_attribute("data-screen") == "presenting":
+        laptop.once("dialog", lambda dialog: dialog.accept())
+        laptop.get_by_role("button", name="Stop presenting: show the staff view").click()
+    expect_connected(laptop)
+    return projector, laptop
 
 
 def type_half(field: Locator) -> None:
@@ -154,14 +174,7 @@ def test_quick_add_keeps_its_text_across_a_push(
 
 def test_note_keeps_its_text_across_a_push(served_app: ServedApp, screens: Screens, size: str):
     """The facilitator's laptop is half-way through a note when the projector adds one."""
-    projector, _ana = projector_and_ana(served_app, screens, "phone")
-    _, laptop = screens.open(size, "laptop")
-    sign_in(laptop, served_app)
-    laptop.goto(served_app.board_url)
-    if laptop.locator("body").get_attribute("data-screen") == "presenting":
-        laptop.once("dialog", lambda dialog: dialog.accept())
-        laptop.get_by_role("button", name="Stop presenting: show the staff view").click()
-    expect_connected(laptop)
+    projector, laptop = projector_and_laptop(served_app, screens, size)
     open_section(laptop, "notes")
     field = laptop.locator("#section-notes").get_by_label("Note a decision or some context")
     type_half(field)
@@ -175,40 +188,71 @@ def test_note_keeps_its_text_across_a_push(served_app: ServedApp, screens: Scree
     assert screens.errors == [], "\n".join(screens.errors)
 
 
+EDITED = {
+    # kind: (section, the item the typing screen adds, then changes in its Edit form)
+    "strength": ("strengths", {"text": "Rosa helps"}),
+    "worry": ("worries", {"text": "Fridays are hard", "need_domain": "safety"}),
+    "goal": ("plan", {"text": "Leo enjoys school again"}),
+    "objective": ("plan", {"text": "Leo goes to school every day"}),  # for the board's goal
+    "safety_step": (
+        "safety_plan",
+        {"kind": "reactive", "trigger": "If Leo is not home by six", "text": "Ana calls Rosa"},
+    ),
+    "note": ("notes", {"text": "Rosa can do Fridays"}),  # staff only: typed on a laptop
+}
+
+
+def words_of(page: Page, kind: str, item_id: int) -> Locator:
+    """Where the board shows an item's words: a goal's heading, another's text; an objective has
+    only its line, which on the typing screen holds its open form too (the projector's counts)."""
+    item = page.locator(f"#{kind}-{item_id}")
+    return item if kind == "objective" else item.locator(":scope > h3, :scope > .item-text")
+
+
+@pytest.mark.parametrize("kind", list(EDITED))
 def test_item_edit_form_keeps_its_text_when_the_item_changes(
-    served_app: ServedApp, screens: Screens, size: str
+    served_app: ServedApp, screens: Screens, size: str, kind: str
 ):
-    """Ana is changing her strength when the facilitator changes it too: her words, caret and
-    open form stay, the item shows the facilitator's words, and her save says it was changed."""
-    projector, ana = projector_and_ana(served_app, screens, size)
-    open_section(ana, "strengths")
-    section = ana.locator("#section-strengths")
-    section.get_by_label("Add a strength").fill("Rosa helps")
-    section.get_by_role("button", name="Add", exact=True).click()
-    expect(strength_items(ana, "Rosa helps")).to_have_count(1)
-    item = ana.locator("#items-strengths > li.item").filter(has_text="Rosa helps")
-    strength = int(item.get_attribute("id").rsplit("-", 1)[1])
-    item.locator("details.edit > summary").click()
-    field = item.locator("textarea")
+    """Ana (for a note, the facilitator's laptop) is changing her item when the projector changes
+    it too: her words, caret and open form stay, the item shows the projector's words, and her
+    save says it was changed; saving again puts her words on every screen."""
+    section, item = EDITED[kind]
+    who = "laptop" if kind == "note" else "ana"
+    projector, typist = (projector_and_laptop if who == "laptop" else projector_and_ana)(
+        served_app, screens, size
+    )
+    open_section(typist, section)
+    if kind == "objective":
+        item = {**item, "goal_id": str(first_id(typist, "#section-plan article.goal"))}
+    assert post_from(typist, board_path(served_app, f"items/{kind}"), item) == 200
+    added = typist.locator(f"#section-{section} [id^='{kind}-']").filter(has_text=item["text"])
+    expect(added).to_have_count(1)
+    item_id = int(added.get_attribute("id").rsplit("-", 1)[1])
+    fold = typist.locator(f"#{kind}-{item_id} details.edit").first  # a goal's, not its objectives'
+    fold.locator("> summary").click()
+    form = typist.locator(f"#edit-form-{kind}-{item_id}")
+    field = form.locator("textarea")
     expect(field).to_be_visible()
+    base = form.locator("[name=base_version]").get_attribute("value")
     field.fill("")
     type_half(field)
 
-    path = board_path(served_app, f"items/strength/{strength}")
-    assert post_from(projector, path, {"text": "Rosa helps a lot", "base_version": "1"}) == 200
-    expect(strength_items(ana, "Rosa helps a lot")).to_have_count(1)
+    theirs = item["text"] + ", as agreed"
+    path = board_path(served_app, f"items/{kind}/{item_id}")
+    assert post_from(projector, path, {"text": theirs, "base_version": base}) == 200
+    expect(words_of(typist, kind, item_id)).to_contain_text(theirs)
     expect_still_typing(field)
-    expect(item.locator("details.edit")).to_have_attribute("open", "")
-    screens.shoot(ana, f"typing-kept-edit-{size}", "ana", at=item)
+    expect(fold).to_have_attribute("open", "")
+    screens.shoot(typist, f"typing-kept-edit-{kind}-{size}", who, at=fold)
 
     field.press_sequentially(REST)
-    item.locator("details.edit").get_by_role("button", name="Save").click()
-    expect(item).to_contain_text("Someone changed this while you were editing")
+    form.get_by_role("button", name="Save").click()
+    expect(form.locator(".conflict")).to_contain_text("Someone changed this while you were editing")
     expect(field).to_have_value(HALF + REST)
-    screens.shoot(ana, f"typing-kept-edit-conflict-{size}", "ana", at=item)
-    item.locator("details.edit").get_by_role("button", name="Save").click()
-    expect(strength_items(ana, HALF + REST)).to_have_count(1)
-    expect(strength_items(projector, HALF + REST)).to_have_count(1)
+    screens.shoot(typist, f"typing-kept-edit-{kind}-conflict-{size}", who, at=fold)
+    form.get_by_role("button", name="Save").click()
+    expect(words_of(projector, kind, item_id)).to_contain_text(HALF + REST)
+    expect(words_of(typist, kind, item_id)).to_contain_text(HALF + REST)
     assert screens.errors == [], "\n".join(screens.errors)
 
 
