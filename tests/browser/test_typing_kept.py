@@ -335,6 +335,74 @@ def test_relationship_change_form_keeps_its_text_across_a_push(
     assert screens.errors == [], "\n".join(screens.errors)
 
 
+def person_id(page: Page, name: str) -> int:
+    """The id of the person the family map in words calls `name`."""
+    line = page.locator("ul.family-people > li").filter(
+        has=page.locator(":scope > .person-line > strong", has_text=re.compile(f"^{name}$"))
+    )
+    return int(line.get_attribute("id").rsplit("-", 1)[1])
+
+
+@pytest.mark.parametrize("change", ["this connection", "someone added"])
+def test_connection_change_form_keeps_its_text_across_a_push(
+    served_app: ServedApp, screens: Screens, size: str, change: str
+):
+    """Ana is writing a note on Maya's connection to her school when the facilitator changes that
+    connection, or adds someone to the map: the same form stays open with her words. Her save
+    says someone changed the connection meanwhile, or, if nobody did, is taken."""
+    projector, ana = projector_and_ana(served_app, screens, size)
+    school = {
+        "person_id": str(person_id(projector, "Maya Rivera")),
+        "category": "school",
+        "system_name": "Lincoln Middle School",
+        "strength": "stressful",
+    }
+    assert post_from(projector, board_path(served_app, "family-map/connections"), school) == 200
+    open_section(ana, "family_map")
+    ana.locator("#family-words > summary").click()
+    details = ana.locator("details.lazy-edit[hx-get*='/connections/']")
+    expect(details).to_have_count(1)
+    url = details.get_attribute("hx-get")
+    form = open_change_form(ana, details)
+    sent = form_values(form)
+    form.locator("details.more > summary").click()
+    field_id = form.get_by_label("Note", exact=True).get_attribute("id")
+    field = ana.locator(f"#{field_id}")  # the same field, wherever a push puts its form
+    form = field.locator("xpath=ancestor::form")
+    type_half(field)
+
+    if change == "this connection":
+        connection = re.search(r"/connections/(\d+)/form", url).group(1)
+        theirs = {**sent, "note": "Maya's teacher calls Ana on Fridays"}
+        path = board_path(served_app, f"family-map/connections/{connection}")
+        assert post_from(projector, path, theirs) == 200
+        expect(ana.locator("#section-family_map")).to_contain_text(theirs["note"])
+    else:
+        person = {"name": "Sam Okoro", "sex": "male", "born": "1980"}
+        assert post_from(projector, board_path(served_app, "family-map/people"), person) == 200
+        expect(ana.locator("#section-family_map")).to_contain_text("Sam Okoro")
+    expect_still_typing(field)
+    fold = field.locator("xpath=ancestor::details[contains(@class, 'lazy-edit')]")
+    expect(fold).to_have_attribute("open", "")
+    assert url in (fold.get_attribute("hx-get"), fold.get_attribute("data-form-url"))
+    expect(field.locator("xpath=ancestor::details[contains(@class, 'more')]")).to_have_attribute(
+        "open", ""
+    )
+    expect(ana.locator("details.lazy-edit[open]")).to_have_count(1)
+    screens.shoot(ana, f"typing-kept-connection-{change.replace(' ', '-')}-{size}", "ana", at=fold)
+
+    field.press_sequentially(REST)
+    form.get_by_role("button", name="Save").click()
+    if change == "this connection":
+        conflict = ana.locator("#section-family_map .conflict")
+        expect(conflict).to_contain_text("Someone changed this")
+    else:
+        expect(projector.locator("#section-family_map")).to_contain_text(HALF + REST)
+        expect(ana.locator("#section-family_map")).to_contain_text(HALF + REST)
+        expect(ana.locator("#section-family_map .conflict")).to_have_count(0)
+    assert screens.errors == [], "\n".join(screens.errors)
+
+
 def test_rating_keeps_its_focus_across_a_push(served_app: ServedApp, screens: Screens, size: str):
     """Ana has moved to "7" when someone else's rating arrives: the 7 keeps the focus, and
     pressing it rates."""
