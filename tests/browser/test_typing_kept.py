@@ -100,10 +100,10 @@ def projector_and_laptop(app: ServedApp, screens: Screens, size: str) -> tuple[P
     return projector, laptop
 
 
-def type_half(field: Locator) -> None:
+def type_half(field: Locator, half: str = HALF) -> None:
     """Click into the field and type the first half of a sentence, key by key."""
     field.click()
-    field.press_sequentially(HALF)
+    field.press_sequentially(half)
 
 
 def expect_still_typing(field: Locator, text: str = HALF) -> None:
@@ -400,6 +400,79 @@ def test_connection_change_form_keeps_its_text_across_a_push(
         expect(projector.locator("#section-family_map")).to_contain_text(HALF + REST)
         expect(ana.locator("#section-family_map")).to_contain_text(HALF + REST)
         expect(ana.locator("#section-family_map .conflict")).to_have_count(0)
+    assert screens.errors == [], "\n".join(screens.errors)
+
+
+FAMILY_ADDS = {
+    # kind: (its box, its field typed in, what is typed there (in two goes), its button)
+    "person": ("add-person-box", "Name", ("Carmen ", "Delgado"), "Add to the map"),
+    "relationship": ("add-relationship-box", "Note", (HALF, REST), "Draw this line"),
+    "connection": (
+        "add-connection-box",
+        "Name (school, clinic, church, person…)",
+        ("Lincoln ", "Middle School"),
+        "Add the connection",
+    ),
+    "household": (
+        "add-household-box",
+        "Household name (for example: Grandma Rosa's home)",
+        ("Ana and Sam's ", "home"),  # not the label's example
+        "Add the household",
+    ),
+}
+FAMILY_CHOICES = {
+    # kind: (a list's label: the option chosen in it, before typing; a choice ticked)
+    "person": (
+        {"How is this person related?": "is the birth parent of", "…to whom": "Rosa Delgado"},
+        "Female",
+    ),
+    "relationship": (
+        {"Who": "Rosa Delgado", "How": "is close to", "To whom": "Maya Rivera"},
+        None,
+    ),
+    "connection": ({"Whose connection": "Maya Rivera", "Kind of system": "School"}, "Stressful"),
+    "household": ({}, None),
+}
+
+
+@pytest.mark.parametrize("kind", list(FAMILY_ADDS))
+def test_family_map_add_form_keeps_its_text_across_a_push(
+    served_app: ServedApp, screens: Screens, size: str, kind: str
+):
+    """Ana is half-way through one of the family map's "Add…" forms when the facilitator adds
+    someone to the map: what she typed and chose, her caret and the open form all stay, and
+    adding it then puts it on the projector."""
+    projector, ana = projector_and_ana(served_app, screens, size)
+    box_id, label, (half, rest), button = FAMILY_ADDS[kind]
+    chosen, ticked = FAMILY_CHOICES[kind]
+    open_section(ana, "family_map")
+    box = ana.locator(f"#{box_id}")
+    box.locator("> summary").click()
+    form = box.locator("> form")  # the same form, wherever a push puts it
+    for name, option in chosen.items():
+        form.get_by_label(name, exact=True).select_option(label=option)
+    if ticked:
+        form.get_by_label(ticked).check()
+    field = form.get_by_label(label, exact=True)
+    if not field.is_visible():  # in the form's "more" fold
+        form.locator("details.more > summary").click()
+    type_half(field, half)
+
+    person = {"name": "Sam Okoro", "sex": "male", "born": "1980"}
+    assert post_from(projector, board_path(served_app, "family-map/people"), person) == 200
+    expect(ana.locator("#section-family_map")).to_contain_text("Sam Okoro")
+    expect_still_typing(field, half)
+    expect(box).to_have_attribute("open", "")
+    for name, option in chosen.items():
+        expect(form.get_by_label(name, exact=True).locator("option:checked")).to_have_text(option)
+    if ticked:
+        expect(form.get_by_label(ticked)).to_be_checked()
+    screens.shoot(ana, f"typing-kept-add-{kind}-{size}", "ana", at=box)
+
+    field.press_sequentially(rest)
+    form.get_by_role("button", name=button).click()
+    expect(projector.locator("#section-family_map")).to_contain_text(half + rest)
+    expect(ana.locator("#section-family_map")).to_contain_text(half + rest)
     assert screens.errors == [], "\n".join(screens.errors)
 
 
