@@ -59,8 +59,8 @@ def board_path(app: ServedApp, rest: str = "") -> str:
     return f"/meetings/{app.meeting_id}/board/{rest}"
 
 
-def projector_and_ana(app: ServedApp, screens: Screens, size: str) -> tuple[Page, Page]:
-    """The facilitator starts the meeting and lets everyone in; Ana joins on a `size` screen."""
+def started_projector(app: ServedApp, screens: Screens) -> Page:
+    """The facilitator starts the meeting on the projector and lets everyone in."""
     _, projector = screens.open("projector", "projector")
     sign_in(projector, app)
     # Before the meeting opens, the staff board's socket is refused and retried (a known bug):
@@ -72,6 +72,12 @@ def projector_and_ana(app: ServedApp, screens: Screens, size: str) -> tuple[Page
         show_staff_view(projector)
         expect_connected(projector)
     admit_everyone(projector)
+    return projector
+
+
+def projector_and_ana(app: ServedApp, screens: Screens, size: str) -> tuple[Page, Page]:
+    """The facilitator starts the meeting and lets everyone in; Ana joins on a `size` screen."""
+    projector = started_projector(app, screens)
     _, ana = screens.open(size, "ana")
     ana.goto(app.join_url)
     fill_join_form(ana, "Ana", "Parent")
@@ -80,10 +86,24 @@ def projector_and_ana(app: ServedApp, screens: Screens, size: str) -> tuple[Page
     return projector, ana
 
 
-def type_half(field: Locator) -> None:
+def projector_and_laptop(app: ServedApp, screens: Screens, size: str) -> tuple[Page, Page]:
+    """The facilitator starts the meeting on the projector, and opens the staff board on their
+    laptop too (a `size` screen)."""
+    projector = started_projector(app, screens)
+    _, laptop = screens.open(size, "laptop")
+    sign_in(laptop, app)
+    laptop.goto(app.board_url)
+    if laptop.locator("body").get_attribute("data-screen") == "presenting":
+        laptop.once("dialog", lambda dialog: dialog.accept())
+        laptop.get_by_role("button", name="Stop presenting: show the staff view").click()
+    expect_connected(laptop)
+    return projector, laptop
+
+
+def type_half(field: Locator, half: str = HALF) -> None:
     """Click into the field and type the first half of a sentence, key by key."""
     field.click()
-    field.press_sequentially(HALF)
+    field.press_sequentially(half)
 
 
 def expect_still_typing(field: Locator, text: str = HALF) -> None:
@@ -103,12 +123,21 @@ QUICK_ADDS = {
     "strength": ("strengths", "Add a strength", "delete first"),
     "worry": ("worries", "Add a worry or need", "delete first"),
     "action": ("plan", "Add an action: what exactly will be done?", "add"),
+    "goal": ("plan", "Add a goal", "add"),
+    # The board's one goal: the facilitator deletes its objective while Ana adds another.
+    "objective": ("plan", "Add an objective for this goal", "delete first"),
     "safety_step": ("safety_plan", "…then we will", "delete first"),
 }
 ITEM_SELECTOR = {
     "strength": "#items-strengths > li.item",
     "worry": "#items-worries > li.item",
+    "objective": "#section-plan ul.objectives > li.item",
     "safety_step": "#items-reactive > li.item",
+}
+ADDED = {
+    # kind: (its words' field, what the other screen adds)
+    "action": ("what", "Marcus books his first counselling session"),
+    "goal": ("text", "Leo catches up in maths by the spring"),
 }
 
 
@@ -125,9 +154,9 @@ def test_quick_add_keeps_its_text_across_a_push(
         ana.locator("#section-safety_plan").get_by_label("If…").fill("If nobody can come")
     type_half(field)
     if change == "add":
-        data = {"what": "Marcus books his first counselling session"}
-        assert post_from(projector, board_path(served_app, f"items/{kind}"), data) == 200
-        expect(ana.locator(f"#section-{section}")).to_contain_text(data["what"])
+        name, words = ADDED[kind]
+        assert post_from(projector, board_path(served_app, f"items/{kind}"), {name: words}) == 200
+        expect(ana.locator(f"#section-{section}")).to_contain_text(words)
     else:
         first = first_id(ana, ITEM_SELECTOR[kind])
         path = board_path(served_app, f"items/{kind}/{first}/delete")
@@ -139,19 +168,13 @@ def test_quick_add_keeps_its_text_across_a_push(
     field.press_sequentially(REST)
     field.locator("xpath=ancestor::form").locator("button[type=submit]").last.click()
     expect(ana.locator(f"#section-{section}")).to_contain_text(HALF + REST)
+    expect(projector.locator(f"#section-{section}")).to_contain_text(HALF + REST)
     assert screens.errors == [], "\n".join(screens.errors)
 
 
 def test_note_keeps_its_text_across_a_push(served_app: ServedApp, screens: Screens, size: str):
     """The facilitator's laptop is half-way through a note when the projector adds one."""
-    projector, _ana = projector_and_ana(served_app, screens, "phone")
-    _, laptop = screens.open(size, "laptop")
-    sign_in(laptop, served_app)
-    laptop.goto(served_app.board_url)
-    if laptop.locator("body").get_attribute("data-screen") == "presenting":
-        laptop.once("dialog", lambda dialog: dialog.accept())
-        laptop.get_by_role("button", name="Stop presenting: show the staff view").click()
-    expect_connected(laptop)
+    projector, laptop = projector_and_laptop(served_app, screens, size)
     open_section(laptop, "notes")
     field = laptop.locator("#section-notes").get_by_label("Note a decision or some context")
     type_half(field)
@@ -165,40 +188,71 @@ def test_note_keeps_its_text_across_a_push(served_app: ServedApp, screens: Scree
     assert screens.errors == [], "\n".join(screens.errors)
 
 
+EDITED = {
+    # kind: (section, the item the typing screen adds, then changes in its Edit form)
+    "strength": ("strengths", {"text": "Rosa helps"}),
+    "worry": ("worries", {"text": "Fridays are hard", "need_domain": "safety"}),
+    "goal": ("plan", {"text": "Leo enjoys school again"}),
+    "objective": ("plan", {"text": "Leo goes to school every day"}),  # for the board's goal
+    "safety_step": (
+        "safety_plan",
+        {"kind": "reactive", "trigger": "If Leo is not home by six", "text": "Ana calls Rosa"},
+    ),
+    "note": ("notes", {"text": "Rosa can do Fridays"}),  # staff only: typed on a laptop
+}
+
+
+def words_of(page: Page, kind: str, item_id: int) -> Locator:
+    """Where the board shows an item's words: a goal's heading, another's text; an objective has
+    only its line, which on the typing screen holds its open form too (the projector's counts)."""
+    item = page.locator(f"#{kind}-{item_id}")
+    return item if kind == "objective" else item.locator(":scope > h3, :scope > .item-text")
+
+
+@pytest.mark.parametrize("kind", list(EDITED))
 def test_item_edit_form_keeps_its_text_when_the_item_changes(
-    served_app: ServedApp, screens: Screens, size: str
+    served_app: ServedApp, screens: Screens, size: str, kind: str
 ):
-    """Ana is changing her strength when the facilitator changes it too: her words, caret and
-    open form stay, the item shows the facilitator's words, and her save says it was changed."""
-    projector, ana = projector_and_ana(served_app, screens, size)
-    open_section(ana, "strengths")
-    section = ana.locator("#section-strengths")
-    section.get_by_label("Add a strength").fill("Rosa helps")
-    section.get_by_role("button", name="Add", exact=True).click()
-    expect(strength_items(ana, "Rosa helps")).to_have_count(1)
-    item = ana.locator("#items-strengths > li.item").filter(has_text="Rosa helps")
-    strength = int(item.get_attribute("id").rsplit("-", 1)[1])
-    item.locator("details.edit > summary").click()
-    field = item.locator("textarea")
+    """Ana (for a note, the facilitator's laptop) is changing her item when the projector changes
+    it too: her words, caret and open form stay, the item shows the projector's words, and her
+    save says it was changed; saving again puts her words on every screen."""
+    section, item = EDITED[kind]
+    who = "laptop" if kind == "note" else "ana"
+    projector, typist = (projector_and_laptop if who == "laptop" else projector_and_ana)(
+        served_app, screens, size
+    )
+    open_section(typist, section)
+    if kind == "objective":
+        item = {**item, "goal_id": str(first_id(typist, "#section-plan article.goal"))}
+    assert post_from(typist, board_path(served_app, f"items/{kind}"), item) == 200
+    added = typist.locator(f"#section-{section} [id^='{kind}-']").filter(has_text=item["text"])
+    expect(added).to_have_count(1)
+    item_id = int(added.get_attribute("id").rsplit("-", 1)[1])
+    fold = typist.locator(f"#{kind}-{item_id} details.edit").first  # a goal's, not its objectives'
+    fold.locator("> summary").click()
+    form = typist.locator(f"#edit-form-{kind}-{item_id}")
+    field = form.locator("textarea")
     expect(field).to_be_visible()
+    base = form.locator("[name=base_version]").get_attribute("value")
     field.fill("")
     type_half(field)
 
-    path = board_path(served_app, f"items/strength/{strength}")
-    assert post_from(projector, path, {"text": "Rosa helps a lot", "base_version": "1"}) == 200
-    expect(strength_items(ana, "Rosa helps a lot")).to_have_count(1)
+    theirs = item["text"] + ", as agreed"
+    path = board_path(served_app, f"items/{kind}/{item_id}")
+    assert post_from(projector, path, {"text": theirs, "base_version": base}) == 200
+    expect(words_of(typist, kind, item_id)).to_contain_text(theirs)
     expect_still_typing(field)
-    expect(item.locator("details.edit")).to_have_attribute("open", "")
-    screens.shoot(ana, f"typing-kept-edit-{size}", "ana", at=item)
+    expect(fold).to_have_attribute("open", "")
+    screens.shoot(typist, f"typing-kept-edit-{kind}-{size}", who, at=fold)
 
     field.press_sequentially(REST)
-    item.locator("details.edit").get_by_role("button", name="Save").click()
-    expect(item).to_contain_text("Someone changed this while you were editing")
+    form.get_by_role("button", name="Save").click()
+    expect(form.locator(".conflict")).to_contain_text("Someone changed this while you were editing")
     expect(field).to_have_value(HALF + REST)
-    screens.shoot(ana, f"typing-kept-edit-conflict-{size}", "ana", at=item)
-    item.locator("details.edit").get_by_role("button", name="Save").click()
-    expect(strength_items(ana, HALF + REST)).to_have_count(1)
-    expect(strength_items(projector, HALF + REST)).to_have_count(1)
+    screens.shoot(typist, f"typing-kept-edit-{kind}-conflict-{size}", who, at=fold)
+    form.get_by_role("button", name="Save").click()
+    expect(words_of(projector, kind, item_id)).to_contain_text(HALF + REST)
+    expect(words_of(typist, kind, item_id)).to_contain_text(HALF + REST)
     assert screens.errors == [], "\n".join(screens.errors)
 
 
@@ -278,6 +332,147 @@ def test_relationship_change_form_keeps_its_text_across_a_push(
     form.get_by_role("button", name="Save").click()
     expect(ana.locator("#section-family_map")).to_contain_text(HALF + REST)
     expect(ana.locator("#section-family_map .conflict")).to_have_count(0)
+    assert screens.errors == [], "\n".join(screens.errors)
+
+
+def person_id(page: Page, name: str) -> int:
+    """The id of the person the family map in words calls `name`."""
+    line = page.locator("ul.family-people > li").filter(
+        has=page.locator(":scope > .person-line > strong", has_text=re.compile(f"^{name}$"))
+    )
+    return int(line.get_attribute("id").rsplit("-", 1)[1])
+
+
+@pytest.mark.parametrize("change", ["this connection", "someone added"])
+def test_connection_change_form_keeps_its_text_across_a_push(
+    served_app: ServedApp, screens: Screens, size: str, change: str
+):
+    """Ana is writing a note on Maya's connection to her school when the facilitator changes that
+    connection, or adds someone to the map: the same form stays open with her words. Her save
+    says someone changed the connection meanwhile, or, if nobody did, is taken."""
+    projector, ana = projector_and_ana(served_app, screens, size)
+    school = {
+        "person_id": str(person_id(projector, "Maya Rivera")),
+        "category": "school",
+        "system_name": "Lincoln Middle School",
+        "strength": "stressful",
+    }
+    assert post_from(projector, board_path(served_app, "family-map/connections"), school) == 200
+    open_section(ana, "family_map")
+    ana.locator("#family-words > summary").click()
+    details = ana.locator("details.lazy-edit[hx-get*='/connections/']")
+    expect(details).to_have_count(1)
+    url = details.get_attribute("hx-get")
+    form = open_change_form(ana, details)
+    sent = form_values(form)
+    form.locator("details.more > summary").click()
+    field_id = form.get_by_label("Note", exact=True).get_attribute("id")
+    field = ana.locator(f"#{field_id}")  # the same field, wherever a push puts its form
+    form = field.locator("xpath=ancestor::form")
+    type_half(field)
+
+    if change == "this connection":
+        connection = re.search(r"/connections/(\d+)/form", url).group(1)
+        theirs = {**sent, "note": "Maya's teacher calls Ana on Fridays"}
+        path = board_path(served_app, f"family-map/connections/{connection}")
+        assert post_from(projector, path, theirs) == 200
+        expect(ana.locator("#section-family_map")).to_contain_text(theirs["note"])
+    else:
+        person = {"name": "Sam Okoro", "sex": "male", "born": "1980"}
+        assert post_from(projector, board_path(served_app, "family-map/people"), person) == 200
+        expect(ana.locator("#section-family_map")).to_contain_text("Sam Okoro")
+    expect_still_typing(field)
+    fold = field.locator("xpath=ancestor::details[contains(@class, 'lazy-edit')]")
+    expect(fold).to_have_attribute("open", "")
+    assert url in (fold.get_attribute("hx-get"), fold.get_attribute("data-form-url"))
+    expect(field.locator("xpath=ancestor::details[contains(@class, 'more')]")).to_have_attribute(
+        "open", ""
+    )
+    expect(ana.locator("details.lazy-edit[open]")).to_have_count(1)
+    screens.shoot(ana, f"typing-kept-connection-{change.replace(' ', '-')}-{size}", "ana", at=fold)
+
+    field.press_sequentially(REST)
+    form.get_by_role("button", name="Save").click()
+    if change == "this connection":
+        conflict = ana.locator("#section-family_map .conflict")
+        expect(conflict).to_contain_text("Someone changed this")
+    else:
+        expect(projector.locator("#section-family_map")).to_contain_text(HALF + REST)
+        expect(ana.locator("#section-family_map")).to_contain_text(HALF + REST)
+        expect(ana.locator("#section-family_map .conflict")).to_have_count(0)
+    assert screens.errors == [], "\n".join(screens.errors)
+
+
+FAMILY_ADDS = {
+    # kind: (its box, its field typed in, what is typed there (in two goes), its button)
+    "person": ("add-person-box", "Name", ("Carmen ", "Delgado"), "Add to the map"),
+    "relationship": ("add-relationship-box", "Note", (HALF, REST), "Draw this line"),
+    "connection": (
+        "add-connection-box",
+        "Name (school, clinic, church, person…)",
+        ("Lincoln ", "Middle School"),
+        "Add the connection",
+    ),
+    "household": (
+        "add-household-box",
+        "Household name (for example: Grandma Rosa's home)",
+        ("Ana and Sam's ", "home"),  # not the label's example
+        "Add the household",
+    ),
+}
+FAMILY_CHOICES = {
+    # kind: (a list's label: the option chosen in it, before typing; a choice ticked)
+    "person": (
+        {"How is this person related?": "is the birth parent of", "…to whom": "Rosa Delgado"},
+        "Female",
+    ),
+    "relationship": (
+        {"Who": "Rosa Delgado", "How": "is close to", "To whom": "Maya Rivera"},
+        None,
+    ),
+    "connection": ({"Whose connection": "Maya Rivera", "Kind of system": "School"}, "Stressful"),
+    "household": ({}, None),
+}
+
+
+@pytest.mark.parametrize("kind", list(FAMILY_ADDS))
+def test_family_map_add_form_keeps_its_text_across_a_push(
+    served_app: ServedApp, screens: Screens, size: str, kind: str
+):
+    """Ana is half-way through one of the family map's "Add…" forms when the facilitator adds
+    someone to the map: what she typed and chose, her caret and the open form all stay, and
+    adding it then puts it on the projector."""
+    projector, ana = projector_and_ana(served_app, screens, size)
+    box_id, label, (half, rest), button = FAMILY_ADDS[kind]
+    chosen, ticked = FAMILY_CHOICES[kind]
+    open_section(ana, "family_map")
+    box = ana.locator(f"#{box_id}")
+    box.locator("> summary").click()
+    form = box.locator("> form")  # the same form, wherever a push puts it
+    for name, option in chosen.items():
+        form.get_by_label(name, exact=True).select_option(label=option)
+    if ticked:
+        form.get_by_label(ticked).check()
+    field = form.get_by_label(label, exact=True)
+    if not field.is_visible():  # in the form's "more" fold
+        form.locator("details.more > summary").click()
+    type_half(field, half)
+
+    person = {"name": "Sam Okoro", "sex": "male", "born": "1980"}
+    assert post_from(projector, board_path(served_app, "family-map/people"), person) == 200
+    expect(ana.locator("#section-family_map")).to_contain_text("Sam Okoro")
+    expect_still_typing(field, half)
+    expect(box).to_have_attribute("open", "")
+    for name, option in chosen.items():
+        expect(form.get_by_label(name, exact=True).locator("option:checked")).to_have_text(option)
+    if ticked:
+        expect(form.get_by_label(ticked)).to_be_checked()
+    screens.shoot(ana, f"typing-kept-add-{kind}-{size}", "ana", at=box)
+
+    field.press_sequentially(rest)
+    form.get_by_role("button", name=button).click()
+    expect(projector.locator("#section-family_map")).to_contain_text(half + rest)
+    expect(ana.locator("#section-family_map")).to_contain_text(half + rest)
     assert screens.errors == [], "\n".join(screens.errors)
 
 
