@@ -540,4 +540,4 @@ def test_a_phone_without_scripts_adds_and_edits_a_strength(
     expect(strength_items(projector, changed)).to_have_count(1)
     for url in visited:
         assert "Walt" not in url and "football" not in url and "text=" not in url, url
-    page.screenshot(path=f"/work/notes/shots/no-scripts-{size}.png", full_page=True)
+    page.screenshot(path=f"test-results/screenshots/no-scripts-{size}.png", full_page=True)
