@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, current_app
+from flask import Flask, Response, current_app, request
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -48,8 +48,18 @@ def page_headers(secure: bool) -> list[tuple[str, str]]:
     return headers
 
 
+# Our own scripts and stylesheets are never documents: a Content-Security-Policy, framing,
+# referrer or permissions policy does nothing on them (browsers apply those to the page that loads
+# them), while a phone on a poor network pays for the bytes on each of some twenty files. They
+# keep `nosniff`, which is what matters for a script or a stylesheet.
+SUBRESOURCE_TYPES = ("text/javascript", "application/javascript", "text/css")
+
+
 def add_security_headers(response: Response) -> Response:
     """Every page's security headers; HTML is never cached (it may name the family)."""
+    if request.endpoint == "static" and response.mimetype in SUBRESOURCE_TYPES:
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        return response
     for name, value in page_headers(current_app.config["SESSION_COOKIE_SECURE"]):
         response.headers[name] = value
     if "text/html" in response.content_type:

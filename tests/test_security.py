@@ -224,20 +224,27 @@ def test_every_page_carries_the_security_headers(app, world, facilitator, admin)
 
 @pytest.mark.parametrize(
     "path",
-    [
-        "/healthz",
-        "/static/js/main.js",
-        "/static/fttm.css",
-        "/static/vendor/htmx-2.0.11.min.js",
-        "/no/such/page",
-        "/",
-    ],
+    ["/healthz", "/static/favicon.svg", "/static/js/no-such-script.js", "/no/such/page", "/"],
 )
 def test_other_responses_carry_the_security_headers(client, path):
-    """JSON, static files, redirects and 404s have the headers too."""
+    """JSON, a static picture (an SVG can be opened as a document), redirects and 404s have the
+    headers too."""
     with client.get(path) as response:
         assert response.status_code in {200, 302, 404}
         assert_security_headers(response)
+
+
+@pytest.mark.parametrize(
+    "path", ["/static/js/main.js", "/static/fttm.css", "/static/vendor/htmx-2.0.11.min.js"]
+)
+def test_scripts_and_stylesheets_are_not_sniffed_and_carry_no_page_headers(client, path):
+    """A script or stylesheet is never a document: it is not sniffed as something else, and does
+    not carry the page policies a poor network would pay for on every file."""
+    with client.get(path) as response:
+        assert response.status_code == 200
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+        for name in ("Content-Security-Policy", "X-Frame-Options", "Permissions-Policy"):
+            assert name not in response.headers, name
 
 
 def test_login_refusal_carries_the_security_headers(client, facilitator):

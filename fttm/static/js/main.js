@@ -19,7 +19,7 @@ import { noteSeq } from "./pushes.js";
 import { watchChanges } from "./retries.js";
 import { connect, tellEditing, watchNetwork } from "./socket.js";
 import { loadFoldsOpenedEarly, watchTyping } from "./typing.js";
-import { guardRoomRequests, watchWall } from "./wall.js";
+import { guardRoomRequests, isWall } from "./room.js";
 import { watchZoomButtons } from "./zoom.js";
 import { watchSectionNav } from "./nav.js";
 import { watchPhase } from "./phase.js";
@@ -52,7 +52,7 @@ if (!body.dataset.board) {
   document.addEventListener("DOMContentLoaded", () => {
     watchPhase();
     markMine(document);
-    watchWall();
+    if (isWall()) { import("./wall.js").then((wall) => { wall.watchWall(); }); }
     connect();
     performance.mark("fttm-interactive");  // every module run, every listener in: bench/phone.py
   });

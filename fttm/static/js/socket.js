@@ -4,11 +4,19 @@
 
 import { say, sayPushed } from "./announce.js";
 import { announce } from "./messages.js";
-import { showDrafts } from "./family_time.js";
 import { noteEditing } from "./marks.js";
 import { heldBoard, takeUpdate } from "./pushes.js";
 import { retryPending } from "./retries.js";
-import { followWallPresence, showJoin, showView, showWaiting } from "./wall.js";
+
+// Code only some screens need, fetched the first time a message for it arrives (once; messages
+// are handled in the order they came): the wall's and the console's (a phone never gets their
+// messages), and private family time's panel.
+function loadedOnce(load) {
+  let loading = null;
+  return () => { loading = loading || load(); return loading; };
+}
+const wallCode = loadedOnce(() => import("./wall.js"));
+const familyTimeCode = loadedOnce(() => import("./family_time.js"));
 
 let socket = null;  // none on a board that will not change (ended, or not yet open)
 let toldState = "connected";  // the state last said aloud: the first connection is not news
@@ -91,12 +99,18 @@ function open(body) {
     sayPushed(message);
   });
   socket.on("board:editing", noteEditing);
-  socket.on("wall:view", showView);
-  socket.on("wall:join", showJoin);
-  socket.on("wall:presence", followWallPresence);
-  socket.on("console:waiting", showWaiting);
+  socket.on("wall:view", (message) => { wallCode().then((wall) => { wall.showView(message); }); });
+  socket.on("wall:join", (message) => { wallCode().then((wall) => { wall.showJoin(message); }); });
+  socket.on("wall:presence", (message) => {
+    wallCode().then((wall) => { wall.followWallPresence(message); });
+  });
+  socket.on("console:waiting", (message) => {
+    wallCode().then((wall) => { wall.showWaiting(message); });
+  });
   socket.on("board:removed", showRemoved);
-  socket.on("family_time:drafts", showDrafts);
+  socket.on("family_time:drafts", (message) => {
+    familyTimeCode().then((familyTime) => { familyTime.showDrafts(message); });
+  });
 }
 
 // The facilitator removed this person: the board goes, and they are told why, plainly.

@@ -4,36 +4,9 @@
 // waiting, and whether a wall window is open (a console that has not chosen whether to present
 // then follows the default: presenting while no wall is open).
 
+import { isConsole, isWall } from "./room.js";
+
 const body = document.body;
-
-/** Whether this page is the wall. */
-export function isWall() {
-  return body.dataset.screen === "wall";
-}
-
-/** Whether this page is a console (presenting or not). */
-export function isConsole() {
-  return body.dataset.screen === "console" || body.dataset.screen === "presenting";
-}
-
-/** Whether this page is seen by the room: the wall, or a presenting console. */
-export function isRoomScreen() {
-  return body.dataset.screen === "wall" || body.dataset.screen === "presenting";
-}
-
-/** Requests from a room screen say so (the server then renders for the room), and the board's
- *  own controls never send from it: they are hidden there, and must stay inert. */
-export function guardRoomRequests() {
-  document.addEventListener("htmx:configRequest", (event) => {
-    if (isRoomScreen()) { event.detail.headers["FTTM-Screen"] = "room"; }
-  });
-  document.addEventListener("htmx:beforeRequest", (event) => {
-    const source = event.detail.elt;
-    if (isRoomScreen() && source && source.closest && source.closest(".board-grid, .board-status")) {
-      event.preventDefault();
-    }
-  });
-}
 
 /** What the wall shows now: `{ focus, drawing, zoom, x, y, language }`. */
 export function showView(view) {
