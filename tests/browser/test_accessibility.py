@@ -222,7 +222,7 @@ def test_every_page_passes_axe(browser: Browser, served_app: ServedApp, viewport
     show_staff_view(staff)
     problems += axe_problems(staff, "staff board")
     # Edit without scripts: the item's form on a page of its own.
-    edit_page = staff.locator("#section-strengths .loading-note a").first.get_attribute("href")
+    edit_page = staff.locator("#section-strengths a.loading-note").first.get_attribute("href")
     staff.goto(f"{app.url}{edit_page}")
     expect(staff.get_by_role("button", name="Save")).to_be_visible()
     problems += axe_problems(staff, "an item's edit page")
