@@ -1,8 +1,8 @@
 """No typed word is lost: a person types in a form of the board while another screen's change to
 that section or item arrives, and their text, caret, focus and open form are all still there, and
-saving then works (or says plainly that someone changed it meanwhile). Ending the meeting keeps
-what was typed. Without scripts, a phone adds and edits a strength and its words never go into
-a URL.
+saving then works (or says plainly that someone changed it meanwhile): quick-adds, every kind of
+item's Edit form, and the family map's Add and Change forms. Ending the meeting keeps what was
+typed. Without scripts, a phone adds and edits a strength and its words never go into a URL.
 
 Each test runs with the typing screen at phone size (390x844) and at desktop size.
 """
@@ -337,9 +337,9 @@ def test_relationship_change_form_keeps_its_text_across_a_push(
 
 def person_id(page: Page, name: str) -> int:
     """The id of the person the family map in words calls `name`."""
-    line = page.locator("ul.family-people > li").filter(
-        has=page.locator(":scope > .person-line > strong", has_text=re.compile(f"^{name}$"))
-    )
+    exactly = re.compile(f"^{re.escape(name)}$")
+    named = page.locator(":scope > .person-line > strong", has_text=exactly)
+    line = page.locator("ul.family-people > li").filter(has=named)
     return int(line.get_attribute("id").rsplit("-", 1)[1])
 
 
@@ -463,6 +463,7 @@ def test_family_map_add_form_keeps_its_text_across_a_push(
     expect(ana.locator("#section-family_map")).to_contain_text("Sam Okoro")
     expect_still_typing(field, half)
     expect(box).to_have_attribute("open", "")
+    expect(field).to_be_visible()  # its "more" fold, if it is in one, is still open
     for name, option in chosen.items():
         expect(form.get_by_label(name, exact=True).locator("option:checked")).to_have_text(option)
     if ticked:
