@@ -3,20 +3,19 @@
 // others which cell this person is editing, and show the connection's state to the person.
 
 import { say, sayPushed } from "./announce.js";
+import { showDrafts } from "./family_time.js";
 import { announce } from "./messages.js";
 import { noteEditing } from "./marks.js";
 import { heldBoard, takeUpdate } from "./pushes.js";
 import { retryPending } from "./retries.js";
 
-// Code only some screens need, fetched the first time a message for it arrives (once; messages
-// are handled in the order they came): the wall's and the console's (a phone never gets their
-// messages), and private family time's panel.
+// The wall's and the console's code, fetched the first time a message for it arrives (once;
+// messages are handled in the order they came): a phone never gets their messages.
 function loadedOnce(load) {
   let loading = null;
   return () => { loading = loading || load(); return loading; };
 }
 const wallCode = loadedOnce(() => import("./wall.js"));
-const familyTimeCode = loadedOnce(() => import("./family_time.js"));
 
 let socket = null;  // none on a board that will not change (ended, or not yet open)
 let toldState = "connected";  // the state last said aloud: the first connection is not news
@@ -108,9 +107,7 @@ function open(body) {
     wallCode().then((wall) => { wall.showWaiting(message); });
   });
   socket.on("board:removed", showRemoved);
-  socket.on("family_time:drafts", (message) => {
-    familyTimeCode().then((familyTime) => { familyTime.showDrafts(message); });
-  });
+  socket.on("family_time:drafts", showDrafts);
 }
 
 // The facilitator removed this person: the board goes, and they are told why, plainly.
