@@ -176,6 +176,26 @@ def first_meeting_id(app: ServedApp) -> int:
     return app.meeting_id - 1
 
 
+def walt_joins(app, staff: Page, phone: Page, check) -> list[str]:
+    """Walt types the code, joins and waits, and the facilitator lets him in: `check(page,
+    name)` runs on the enter-code, join and waiting pages; his board is then connected."""
+    problems = []
+    phone.goto(f"{app.url}/join/")
+    problems += check(phone, "enter the code")
+    phone.goto(app.join_url)
+    problems += check(phone, "join")
+    phone.get_by_label("Your name").fill("Walt")
+    phone.get_by_label("You are here as").select_option(label="Relative")
+    phone.get_by_role("button", name="Join").click()
+    expect(phone.get_by_text("The facilitator will let you in shortly")).to_be_visible()
+    problems += check(phone, "waiting room")
+    open_section(staff, "participants")
+    staff.get_by_role("button", name="Let in Walt").first.click()
+    expect(phone).to_have_url(re.compile(r"/meetings/\d+/board/$"), timeout=10_000)
+    expect(phone.locator("#connection")).to_have_attribute("data-state", "connected")
+    return problems
+
+
 def test_every_page_passes_axe(browser: Browser, served_app: ServedApp, viewport: str):
     """Sign-in, the case pages and forms, the voices, the live board (console presenting, staff
     view, the join screen, an item's page of its own, the wall, the join page, the waiting room,
@@ -231,19 +251,7 @@ def test_every_page_passes_axe(browser: Browser, served_app: ServedApp, viewport
     staff.goto(app.board_url)
 
     _, phone = screen(browser, viewport, app)
-    phone.goto(f"{app.url}/join/")
-    problems += axe_problems(phone, "enter the code")
-    phone.goto(app.join_url)
-    problems += axe_problems(phone, "join")
-    phone.get_by_label("Your name").fill("Walt")
-    phone.get_by_label("You are here as").select_option(label="Relative")
-    phone.get_by_role("button", name="Join").click()
-    expect(phone.get_by_text("The facilitator will let you in shortly")).to_be_visible()
-    problems += axe_problems(phone, "waiting room")
-    open_section(staff, "participants")
-    staff.get_by_role("button", name="Let in Walt").first.click()
-    expect(phone).to_have_url(re.compile(r"/meetings/\d+/board/$"), timeout=10_000)
-    expect(phone.locator("#connection")).to_have_attribute("data-state", "connected")
+    problems += walt_joins(app, staff, phone, axe_problems)
     for section in ("strengths", "worries", "family_map", "plan", "safety_plan", "safety_scale"):
         open_section(phone, section)
         problems += axe_problems(phone, f"phone board: {section}")
@@ -592,19 +600,7 @@ def test_a_zoomed_phone_reflows_and_its_bars_yield(
     show_staff_view(staff)
 
     context, phone = zoomed(browser, size)
-    phone.goto(f"{app.url}/join/")
-    problems += reflow_problems(phone, "enter the code")
-    phone.goto(app.join_url)
-    problems += reflow_problems(phone, "join")
-    phone.get_by_label("Your name").fill("Walt")
-    phone.get_by_label("You are here as").select_option(label="Relative")
-    phone.get_by_role("button", name="Join").click()
-    expect(phone.get_by_text("The facilitator will let you in shortly")).to_be_visible()
-    problems += reflow_problems(phone, "waiting room")
-    open_section(staff, "participants")
-    staff.get_by_role("button", name="Let in Walt").first.click()
-    expect(phone).to_have_url(re.compile(r"/meetings/\d+/board/$"))
-    expect(phone.locator("#connection")).to_have_attribute("data-state", "connected")
+    problems += walt_joins(app, staff, phone, reflow_problems)
     sections = phone.locator("#section-nav a").evaluate_all(
         "links => links.map(a => a.dataset.section)"
     )
