@@ -95,6 +95,7 @@ def _register_areas(app: Flask) -> None:
     from fttm.board.views import bp as board_bp
     from fttm.cases.dashboard_views import bp as dashboard_bp
     from fttm.cases.views import bp as cases_bp
+    from fttm.core import frameworks
     from fttm.family_map.views import bp as family_map_bp
     from fttm.family_time.views import bp as family_time_bp
     from fttm.health.views import bp as health_bp
@@ -144,6 +145,7 @@ def _register_areas(app: Flask) -> None:
         app.register_blueprint(blueprint)
     cli.init_app(app)
     app.jinja_env.globals["also"] = languages.also
+    app.jinja_env.globals["also_framework"] = frameworks.also_in_second
     app.jinja_env.globals["wall_key"] = wall_key
     app.jinja_env.globals["wall_choices"] = wall_choices
     app.jinja_env.globals["other_languages"] = languages.others

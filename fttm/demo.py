@@ -647,28 +647,43 @@ GAGNON_PEOPLE = (  # (key, name, sex, years ago born)
     ("emile", "Émile Gagnon", "male", 7),
 )
 GAGNON_PHONES = (("sophie", "Sophie", "parent"), ("claudette", "Claudette", "relative"))
-# (who wrote it on their phone, the person it is about, text)
+# (who wrote it on their phone, Olmsted section, the person it is about, text)
 GAGNON_STRENGTHS = (
-    ("sophie", "emile", "Émile va à l'école tous les jours et il adore son équipe de hockey."),
+    (
+        "sophie",
+        "strengths",
+        "emile",
+        "Émile va à l'école tous les jours et il adore son équipe de hockey.",
+    ),
     (
         "claudette",
+        "safety",
         "claudette",
         "Mamie Claudette habite à cinq minutes et garde Émile les soirs où Sophie travaille.",
     ),
 )
-# (who wrote it, need domain, the person it is about, text)
+# (who wrote it, Olmsted section, need domain, the person it is about, text)
 GAGNON_WORRIES = (
     (
         "sophie",
+        "complicating",
         "housing",
         "sophie",
         "On risque de perdre l'appartement en mars, le loyer a encore augmenté.",
     ),
     (
         None,
+        "complicating",
         "mental_health",
         "sophie",
         "Sophie se sent épuisée et seule depuis la séparation; elle a du mal à dormir.",
+    ),
+    (
+        None,
+        "gaps",
+        None,
+        None,
+        "On ne sait pas encore si le propriétaire acceptera une entente de paiement.",
     ),
 )
 
@@ -735,16 +750,15 @@ def _gagnon_meeting(
         joining.admit(room.staff.participant, phone)
         joining.say_who_i_am(phone, room.person(key))
         room.phones[key] = Viewer(meeting, phone)
-    _phase(room, "strengths", started + 25 * MINUTE)
-    for author, key, text in GAGNON_STRENGTHS:
-        board.add_item(room.next(author), "strength", _form(text=text, person_id=room.person(key)))
-    _phase(room, "worries", started + 40 * MINUTE)
-    for author, domain, key, text in GAGNON_WORRIES:
-        board.add_item(
-            room.next(author),
-            "worry",
-            _form(text=text, need_domain=domain, person_id=room.person(key)),
-        )
+    # The Ontario profile's board is the Olmsted framework's (config/frameworks/olmsted.toml).
+    _phase(room, "strengths_safety", started + 25 * MINUTE)
+    for author, section, key, text in GAGNON_STRENGTHS:
+        form = _form(text=text, section=section, person_id=room.person(key))
+        board.add_item(room.next(author), "strength", form)
+    _phase(room, "complicating_gaps", started + 40 * MINUTE)
+    for author, section, domain, key, text in GAGNON_WORRIES:
+        form = _form(text=text, section=section, need_domain=domain, person_id=room.person(key))
+        board.add_item(room.next(author), "worry", form)
     _phase(room, "plus_delta", started + 55 * MINUTE)
     clock.now = started + timedelta(minutes=60)
     meeting_commands.end_meeting(facilitator, meeting)

@@ -13,6 +13,8 @@ from flask import current_app, g, has_request_context
 from flask_babel import get_locale
 from markupsafe import Markup
 
+from fttm.core.frameworks import DEFAULT as DEFAULT_FRAMEWORK
+from fttm.core.frameworks import EARLIER, FRAMEWORKS, MAPPING_KEYS
 from fttm.timestamps import utcnow
 
 # The timeframes a profile gives, or names in `timeframes.left_out` (never leaves out silently).
@@ -121,6 +123,8 @@ class Profile:
     agenda: tuple[Phase, ...] = ()
     # The timeframes the profile leaves out, by name, in the order of TIMEFRAMES.
     left_out: tuple[str, ...] = ()
+    # The practice framework its boards map a family's situation in (fttm.core.frameworks).
+    framework: str = "signs_of_safety"
     # The profile's name in other languages, from its `name_<locale>` keys: (locale, name).
     names: tuple[tuple[str, str], ...] = ()
     # (vocabulary, locale) -> its (key, label) pairs: a push asks for them in every rendering.
@@ -276,6 +280,14 @@ def parse_profile(data: dict, source: str, sections: Collection[str] | None = No
     weekend = data.get("weekend", "keep")
     if weekend not in WEEKEND_RULES:
         raise ProfileError(f"{source}: weekend must be one of {sorted(WEEKEND_RULES)}")
+    framework = data.get("framework", DEFAULT_FRAMEWORK)
+    if framework not in FRAMEWORKS:
+        raise ProfileError(
+            f"{source}: unknown framework {framework!r}; use one of {sorted(FRAMEWORKS)}"
+        )
+    if sections is not None:  # its agenda may be about its own framework's sections
+        sections = {*sections, *FRAMEWORKS[framework].board_sections()} - {EARLIER}
+        sections -= set(MAPPING_KEYS) - set(FRAMEWORKS[framework].keys)
     frames = data.get("timeframes", {})
     left_out = _left_out(frames, source)
     review = frames.get("review_every_days")
@@ -309,6 +321,7 @@ def parse_profile(data: dict, source: str, sections: Collection[str] | None = No
             family_access_days=access,
             vocabularies={name: _vocabulary(data.get(name), name) for name in VOCABULARIES},
             agenda=_agenda(data.get("agenda"), sections),
+            framework=framework,
         )
     except ProfileError as error:
         raise ProfileError(f"{source}: {error}") from error

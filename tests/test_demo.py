@@ -279,7 +279,11 @@ def test_a_french_speaking_family_met_on_the_ontario_profile(seeded):
     strengths = [s.text for s in _rows(Strength, case)]
     assert any(text.startswith("Émile va à l'école") for text in strengths)
     worries = _rows(Worry, case)
-    assert len(worries) == 2 and all(rules.has("need_domains", w.need_domain) for w in worries)
+    domains = [w.need_domain for w in worries if w.need_domain]
+    assert len(domains) == 2 and all(rules.has("need_domains", domain) for domain in domains)
+    # Written in the Olmsted framework's sections, the Ontario profile's board.
+    assert {s.section for s in _rows(Strength, case)} == {"strengths", "safety"}
+    assert {w.section for w in worries} == {"complicating", "gaps"}
     events = _rows(TranscriptEvent, case)
     for kind in ("person.added", "strength.added", "worry.added"):
         recorded = [e for e in events if e.kind == kind]
@@ -289,8 +293,8 @@ def test_a_french_speaking_family_met_on_the_ontario_profile(seeded):
     rows = [row for row in meeting_timeline(held) if row["seconds"]]
     assert [row["key"] for row in rows] == [  # in the agenda's order
         "welcome",
-        "strengths",
-        "worries",
+        "strengths_safety",
+        "complicating_gaps",
         "family_map",
         "plus_delta",
     ]

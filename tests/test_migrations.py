@@ -18,7 +18,7 @@ from fttm.meetings.models import MeetingStatus
 from fttm.transcript.models import TranscriptEvent
 from tests import factories
 
-HEAD = "5b7e1c2d9a40"
+HEAD = "7c3f9e1a2b64"
 
 # Flask-Migrate's stock env.py tries Flask-SQLAlchemy's deprecated `get_engine()` first and falls
 # back to `engine` when it is gone, so the warning is noise from the generated template.

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from fttm.board.items import clean
 from fttm.board.models import SafetyRating
 from fttm.core.recorder import already_applied, snapshot
-from fttm.core.registry import KINDS, ItemKind
+from fttm.core.registry import KINDS, ItemKind, section_of
 from fttm.core.rows import (
     claim,
     live_row,
@@ -32,12 +32,6 @@ from fttm.languages import gettext as _
 from fttm.timestamps import utcnow
 
 
-def section_of(kind_name: str | None) -> str:
-    """The section an item kind shows in (for unknown kinds, the status bar)."""
-    item_kind = KINDS.get(kind_name or "")
-    return item_kind.section if item_kind else "status"
-
-
 def item_kind_named(kind_name: str) -> ItemKind:
     """The kind of item called `kind_name` (strength, worry, action, ...)."""
     item_kind = KINDS.get(kind_name)
@@ -46,9 +40,18 @@ def item_kind_named(kind_name: str) -> ItemKind:
     return item_kind
 
 
-def _may_write(viewer: Viewer, item_kind: ItemKind) -> None:
-    """`may_write` for a kind of board item."""
-    may_write(viewer, item_kind.section, staff_only=item_kind.staff_only)
+def shown_in(meeting, item_kind: ItemKind, item_or_values) -> str:
+    """The section of the meeting's board an item shows in: a strength or worry under the
+    section of the case's framework nearest the one it was written in (fttm.core.frameworks),
+    any other item in its kind's section. `item_or_values`: the item, or a new one's values."""
+    if isinstance(item_or_values, dict):
+        return section_of(item_kind.name, meeting, written_in=item_or_values.get("section"))
+    return section_of(item_kind.name, meeting, item=item_or_values)
+
+
+def _may_write(viewer: Viewer, item_kind: ItemKind, section: str | None = None) -> None:
+    """`may_write` for a kind of board item, in the section it shows in."""
+    may_write(viewer, section or item_kind.section, staff_only=item_kind.staff_only)
 
 
 def _replayed(viewer: Viewer, item_kind: ItemKind, key: RequestKey | str | None):
@@ -76,6 +79,8 @@ def add_item(viewer: Viewer, kind_name: str, raw: dict, *, key: RequestKey | str
     if confidential and not viewer.is_staff:
         raise NotAllowed(_("Only the facilitator can do this."))
     values = clean(item_kind, raw, viewer.meeting, partial=False, staff=viewer.is_staff)
+    if item_kind.mapped:  # the mapping section it goes in may be locked
+        _may_write(viewer, item_kind, shown_in(viewer.meeting, item_kind, values))
     with viewer_change(viewer, key) as current:
         return create_item(
             current, item_kind, values, viewer.meeting, viewer.participant, confidential
@@ -96,11 +101,12 @@ def create_item(current, item_kind: ItemKind, values: dict, meeting, author, con
         item.meeting_id = meeting.id
     db.session.add(item)
     db.session.flush()
+    written_in = ("section",) if item_kind.mapped else ()
     current.record(
         f"{item_kind.name}.added",
         item,
-        after=snapshot(item, (*_fields(item_kind), "confidential")),
-        section=item_kind.section,
+        after=snapshot(item, (*written_in, *_fields(item_kind), "confidential")),
+        section=shown_in(meeting, item_kind, item),
     )
     return item
 
@@ -124,6 +130,8 @@ def edit_item(
     if (done := _replayed(viewer, item_kind, key)) is not None:
         return done
     item = live_row(viewer, item_kind.model, item_id)
+    section = shown_in(viewer.meeting, item_kind, item)
+    _may_write(viewer, item_kind, section)
     if item_kind.name != "action":
         own_or_staff(viewer, item)
     values = clean(item_kind, raw, viewer.meeting, partial=True, staff=viewer.is_staff)
@@ -147,7 +155,7 @@ def edit_item(
             item,
             before=before,
             after=snapshot(item, tuple(changed)),
-            section=item_kind.section,
+            section=section,
         )
     return item
 
@@ -203,9 +211,11 @@ def _mark_item(
     if (done := _replayed(viewer, item_kind, key)) is not None:
         return done
     item = live_row(viewer, item_kind.model, item_id, deleted=deleted)
+    section = shown_in(viewer.meeting, item_kind, item)
+    _may_write(viewer, item_kind, section)
     own_or_staff(viewer, item)
     with viewer_change(viewer, key) as current:
-        set_fields(current, item, values, event_kind, section=item_kind.section)
+        set_fields(current, item, values, event_kind, section=section)
     return item
 
 

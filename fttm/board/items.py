@@ -14,6 +14,7 @@ from fttm.board.models import (
     Objective,
     SafetyStepKind,
 )
+from fttm.core.frameworks import framework_of_case
 from fttm.core.registry import WHO_FIELDS, Field, ItemKind
 from fttm.errors import Invalid
 from fttm.extensions import db
@@ -95,6 +96,18 @@ def _read_reference(field: Field, raw: str, meeting: Meeting, staff: bool):
     return (item_id, None) if ok else (None, _("Choose from the list."))
 
 
+def _read_section(kind: ItemKind, raw: str | None, meeting: Meeting):
+    """The mapping section a new strength or worry is written in: one of the board's framework
+    that holds this kind (not sent: the first such), or an error message."""
+    framework = framework_of_case(meeting.case)
+    holding = framework.holding(kind.name)
+    if raw in (None, ""):
+        return holding[0].key, None
+    if raw in {section.key for section in holding}:
+        return raw, None
+    return None, _("Choose a section of this board.")
+
+
 def clean(
     kind: ItemKind, raw: dict[str, str], meeting: Meeting, *, partial: bool, staff: bool = False
 ) -> dict:
@@ -117,6 +130,12 @@ def clean(
             errors[field.name] = error
         else:
             values[field.name] = value
+    if kind.mapped and not partial:
+        section, error = _read_section(kind, raw.get("section"), meeting)
+        if error:
+            errors["section"] = error
+        else:
+            values["section"] = section
     unknown = set(raw) - {f.name for f in kind.fields}
     if partial and unknown:
         errors.update({name: _("This can't be changed here.") for name in unknown})

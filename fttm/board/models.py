@@ -35,6 +35,10 @@ class Strength(BoardItem, db.Model):
 
     __tablename__ = "strengths"
 
+    # The mapping section it was written in (fttm.core.frameworks): "strengths", "safety"...
+    section: Mapped[str] = mapped_column(
+        sa.String(40), default="strengths", server_default="strengths"
+    )
     text: Mapped[str] = mapped_column(sa.String(1000))
     person_id: Mapped[int | None] = mapped_column(sa.ForeignKey("persons.id"))
 
@@ -44,6 +48,8 @@ class Worry(BoardItem, db.Model):
 
     __tablename__ = "worries"
 
+    # The mapping section it was written in (fttm.core.frameworks): "worries", "harm", "danger"...
+    section: Mapped[str] = mapped_column(sa.String(40), default="worries", server_default="worries")
     text: Mapped[str] = mapped_column(sa.String(1000))
     # A need domain key from the jurisdiction profile.
     need_domain: Mapped[str | None] = mapped_column(sa.String(40))

@@ -11,6 +11,7 @@ from flask_wtf.csrf import generate_csrf
 
 from fttm.board import commands
 from fttm.board.items import expand_who
+from fttm.core.frameworks import framework_of_case
 from fttm.core.registry import KINDS, SECTIONS
 from fttm.core.viewers import STAFF, Viewer
 from fttm.errors import Conflict, Invalid, NotAllowed
@@ -29,6 +30,7 @@ from fttm.live.http import (
     posted,
     respond,
     respond_item,
+    section_asked,
     viewer_of_meeting,
 )
 from fttm.live.sections import sent_alone, shared_context
@@ -75,6 +77,8 @@ def take_part(meeting_id: int):
 def section(meeting_id: int, name: str):
     """One section, fresh (htmx refresh, or catching up)."""
     viewer = viewer_of_meeting(meeting_id)
+    if name != "status" and name not in framework_of_case(viewer.meeting.case).board_sections():
+        abort(404)  # a section of another framework: not on this board
     return respond(viewer, name)
 
 
@@ -85,10 +89,10 @@ def add(viewer: Viewer, kind: str):
     form = expand_who(posted())
     item = commands.add_item(viewer, kind, form, key=request_key())
     if isinstance(item, FamilyDraft):  # private family time: kept in the family's plan
-        return drafted(viewer, commands.section_of(kind))
+        return drafted(viewer, section_asked(viewer, kind))
     if sent_alone(kind, "added", form) and item.deleted_at is None:
         return respond_item(viewer, kind, item)
-    return respond(viewer, commands.section_of(kind))
+    return respond(viewer, section_asked(viewer, kind, item))
 
 
 @bp.post("/items/<kind>/<int:item_id>")
@@ -111,23 +115,23 @@ def edit(viewer: Viewer, kind: str, item_id: int):
         return _edit_form_answer(viewer, kind, item_id, conflict=True, yours=form.get("text"))
     if sent_alone(kind, "edited", form) and item.deleted_at is None:
         return respond_item(viewer, kind, item)
-    return respond(viewer, commands.section_of(kind))
+    return respond(viewer, section_asked(viewer, kind, item))
 
 
 @bp.post("/items/<kind>/<int:item_id>/delete")
 @board_change()
 def delete(viewer: Viewer, kind: str, item_id: int):
     """Delete an item (softly: the facilitator can bring it back)."""
-    commands.delete_item(viewer, kind, item_id, key=request_key())
-    return respond(viewer, commands.section_of(kind))
+    item = commands.delete_item(viewer, kind, item_id, key=request_key())
+    return respond(viewer, section_asked(viewer, kind, item))
 
 
 @bp.post("/items/<kind>/<int:item_id>/restore")
 @board_change()
 def restore(viewer: Viewer, kind: str, item_id: int):
     """Bring a deleted item back."""
-    commands.restore_item(viewer, kind, item_id, key=request_key())
-    return respond(viewer, commands.section_of(kind))
+    item = commands.restore_item(viewer, kind, item_id, key=request_key())
+    return respond(viewer, section_asked(viewer, kind, item))
 
 
 @bp.post("/items/<kind>/<int:item_id>/<any(confidential,share):step>")
@@ -135,8 +139,8 @@ def restore(viewer: Viewer, kind: str, item_id: int):
 def set_confidential(viewer: Viewer, kind: str, item_id: int, step: str):
     """Make an item confidential (staff only), or share it with everyone again."""
     confidential = step == "confidential"
-    commands.set_confidential(viewer, kind, item_id, confidential, key=request_key())
-    return respond(viewer, commands.section_of(kind))
+    item = commands.set_confidential(viewer, kind, item_id, confidential, key=request_key())
+    return respond(viewer, section_asked(viewer, kind, item))
 
 
 @bp.post("/rating")
@@ -172,7 +176,7 @@ def _edit_form_answer(viewer: Viewer, kind: str, item_id: int, *, conflict=False
     shared = shared_context(viewer.meeting, viewer.audience)
     if shared["read_only"]:
         raise NotAllowed(_("This meeting is not running: the board can't be changed."))
-    section = commands.section_of(kind)
+    section = section_asked(viewer, kind, item)
     if section in shared["locked"] and not shared["is_staff"]:
         raise NotAllowed(_("The facilitator has locked this section for now."))
     context = {

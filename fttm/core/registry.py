@@ -10,36 +10,59 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from fttm.board.models import Action, Goal, Note, Objective, SafetyStep, Strength, Worry
+from fttm.core.frameworks import (
+    COMMON,
+    EARLIER,
+    FRAMEWORKS,
+    MAPPING_KEYS,
+    SHAPES,
+    Framework,
+    framework_named,
+    framework_of_case,
+)
 from fttm.family_map.models import EcomapConnection, Household, Person, Relationship
 from fttm.languages import gettext as _
 
-# The board's sections, in the order the board shows them.
-SECTIONS = (
-    "participants",
-    "strengths",
-    "worries",
-    "family_map",
-    "plan",
-    "safety_plan",
-    "safety_scale",
-    "notes",
-)
+# Every section a board may have: each framework's mapping sections (fttm.core.frameworks), the
+# one showing items written in a framework the case has left, and the sections common to all. A
+# board shows those of its case's framework, in `board_sections` order.
+SECTIONS = ("participants", *MAPPING_KEYS, EARLIER, *COMMON)
 # The sections a facilitator may lock, so that only staff change them for a while.
 LOCKABLE_SECTIONS = tuple(name for name in SECTIONS if name != "participants")
 
 
-def section_titles() -> dict[str, str]:
-    """Each section's heading, in the reader's language."""
-    return {
-        "strengths": _("What's working well"),
-        "worries": _("What are we worried about"),
+def board_sections(framework: Framework | None = None) -> tuple[str, ...]:
+    """The sections of a board on `framework` (None: the default), in the order it shows them."""
+    return (framework or framework_named(None)).board_sections()
+
+
+def section_titles(framework: Framework | None = None, *, every: bool = False) -> dict[str, str]:
+    """Each section's heading on a board on `framework` (None: the default), in the reader's
+    language and the board's order. `every` adds "From the earlier framework" and the sections
+    of other frameworks, for reading a history that may span a move between frameworks.
+    """
+    framework = framework or framework_named(None)
+    own = framework.titles()
+    common = {
         "family_map": _("Family map"),
         "plan": _("What needs to happen"),
         "safety_plan": _("Safety plan"),
         "safety_scale": _("Safety scale"),
         "notes": _("Notes"),
-        "participants": _("Who is here"),
     }
+    titles = {key: own[key] for key in framework.keys}
+    if every:
+        titles[EARLIER] = earlier_title()
+        for other in FRAMEWORKS.values():
+            titles |= {s.key: s.title() for s in other.sections if s.key not in titles}
+    titles |= {key: own.get(key) or common[key] for key in COMMON}
+    titles["participants"] = _("Who is here")
+    return titles
+
+
+def earlier_title() -> str:
+    """The heading of the section showing items written in a framework the case has left."""
+    return _("From the earlier framework")
 
 
 @dataclass(frozen=True)
@@ -67,11 +90,18 @@ class ItemKind:
 
     name: str
     model: type
+    # The section it shows in; a mapping kind's (strength, worry) items each keep theirs, and
+    # this is where those written before frameworks were.
     section: str
     fields: tuple[Field, ...]
     staff_only: bool = False
     plan_part: str | None = None
     plan_fields: tuple[str, ...] = ()
+
+    @property
+    def mapped(self) -> bool:
+        """Whether its items are written in a framework's mapping sections (each its own)."""
+        return self.name in SHAPES
 
     def field(self, name: str) -> Field | None:
         """The field called `name`, if this kind has it."""
@@ -93,7 +123,7 @@ KINDS: dict[str, ItemKind] = {
             "strengths",
             (Field("text", required=True), Field("person_id", "person")),
             plan_part="strengths",
-            plan_fields=("text", "person_id"),
+            plan_fields=("section", "text", "person_id"),
         ),
         ItemKind(
             "worry",
@@ -105,7 +135,7 @@ KINDS: dict[str, ItemKind] = {
                 Field("person_id", "person"),
             ),
             plan_part="worries",
-            plan_fields=("text", "need_domain", "person_id"),
+            plan_fields=("section", "text", "need_domain", "person_id"),
         ),
         ItemKind(
             "goal",
@@ -158,6 +188,21 @@ KINDS: dict[str, ItemKind] = {
         ),
     )
 }
+
+
+def section_of(kind_name: str | None, meeting=None, *, item=None, written_in=None) -> str:
+    """The section an item of this kind shows in (for unknown kinds, the status bar): for a
+    strength or worry on a meeting's board, the section of the case's framework nearest the one
+    it was written in (`item`'s, or `written_in` for one being added)."""
+    item_kind = KINDS.get(kind_name or "")
+    if item_kind is None:
+        return "status"
+    if meeting is None or not item_kind.mapped:
+        return item_kind.section
+    if item is not None:
+        written_in = item.section
+    return framework_of_case(meeting.case).place(written_in or None, item_kind.name)
+
 
 # Per part of a plan version: the model, and the fields a version keeps (besides id and
 # confidential), in the order a plan reads.

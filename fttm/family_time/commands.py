@@ -160,6 +160,8 @@ def add_draft(viewer: Viewer, kind_name: str, raw: dict, *, key: RequestKey | st
         for field in item_kind.fields
         if field.name != title and field.name in raw and raw[field.name] not in (None, "")
     }
+    if "section" in values:  # the mapping section it was drafted in
+        details["section"] = values["section"]
     with viewer_change(viewer, key) as current:
         draft = FamilyDraft(
             meeting_id=viewer.meeting.id,
@@ -235,7 +237,8 @@ def _values_of(draft: FamilyDraft, meeting: Meeting) -> dict:
     try:
         return clean(item_kind, raw, meeting, partial=False)
     except Invalid as error:
-        optional = {f.name for f in item_kind.fields if not f.required}
+        # The case may have moved framework since: its section is then the board's default.
+        optional = {f.name for f in item_kind.fields if not f.required} | {"section"}
         if not set(error.errors) <= optional:
             raise
         kept = {name: value for name, value in raw.items() if name not in error.errors}

@@ -125,7 +125,7 @@ def _alone(event: TranscriptEvent) -> tuple[str, int] | None:
 def _held_alone(event: TranscriptEvent, name: str, held: Held) -> bool:
     """Whether the screen holds this change as its item pushed alone, at its number or later."""
     item = _alone(event)
-    if item is None or KINDS[item[0]].section != name:
+    if item is None or event.section != name:
         return False
     return held.items.get(item_element_id(*item), -1) >= event.seq
 

@@ -17,8 +17,9 @@ from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
 from fttm.board import commands
+from fttm.core.frameworks import framework_of_case
 from fttm.core.recorder import last_seq
-from fttm.core.registry import SECTIONS, section_titles
+from fttm.core.registry import KINDS, section_titles
 from fttm.core.viewers import STAFF, Viewer
 from fttm.errors import CommandError, Conflict
 from fttm.extensions import db
@@ -86,9 +87,10 @@ def board_page(viewer: Viewer, *, status: int = 200, refused: tuple | None = Non
     # Read before rendering: a change saved meanwhile may show in the HTML, never be counted as
     # shown without being there (a reconnect then sends only what changed after this number).
     seq = last_seq(meeting.case_id)
+    framework = framework_of_case(meeting.case)
     sections = render_sections(
         meeting,
-        ("status", *SECTIONS),
+        ("status", *framework.board_sections()),
         viewer.audience,
         viewer=viewer,
         page_csrf_token=generate_csrf(),  # this page is this person's alone
@@ -105,9 +107,24 @@ def board_page(viewer: Viewer, *, status: int = 200, refused: tuple | None = Non
         meeting=meeting,
         sections=sections,
         seq=seq,
-        **({"section_titles": section_titles()} | console),
+        board_sections=framework.board_sections(),
+        framework_keys=framework.keys,
+        **({"section_titles": section_titles(framework)} | console),
     )
     return make_response(html, status)
+
+
+def section_asked(viewer: Viewer, kind: str | None, item=None, item_id: int | None = None) -> str:
+    """The section of the viewer's board a change to an item of `kind` is answered in: its
+    item's (`item`, or the one with `item_id`), or for a new strength or worry the one its form
+    names."""
+    item_kind = KINDS.get(kind or "")
+    if item is None and item_id is not None and item_kind is not None and item_kind.mapped:
+        item = db.session.get(item_kind.model, item_id)
+        if item is not None and item.case_id != viewer.meeting.case_id:
+            item = None
+    written_in = request.form.get("section") if item is None else None
+    return commands.section_of(kind, viewer.meeting, item=item, written_in=written_in)
 
 
 def back_to_board(viewer: Viewer, section: str):
@@ -141,12 +158,13 @@ def respond_item(viewer: Viewer, kind: str, item):
     not the whole section. static/js/answers.js reads the X-Board- headers; htmx itself swaps
     nothing, since the form that sent the change may have been replaced meanwhile.
     """
+    section = section_asked(viewer, kind, item)
     if plain_post():
-        return back_to_board(viewer, commands.section_of(kind))
+        return back_to_board(viewer, section)
     if item.deleted_at is not None or (item.confidential and viewer.audience != STAFF):
         # A replay of a change to an item deleted or made confidential since: the section as
         # this person may see it now.
-        return respond(viewer, commands.section_of(kind))
+        return respond(viewer, section)
     seq = last_seq(viewer.meeting.case_id)
     element = item_element_id(kind, item.id)
     html = render_cache().item_at(viewer.meeting.id, viewer.audience, element, seq)
@@ -157,8 +175,8 @@ def respond_item(viewer: Viewer, kind: str, item):
         {
             "X-Board-Seq": str(seq),
             "X-Board-Item": element,
-            "X-Board-Section": commands.section_of(kind),
-            "X-Board-List": item_list_id(kind, item) or "",
+            "X-Board-Section": section,
+            "X-Board-List": item_list_id(kind, item, viewer.meeting) or "",
             "HX-Reswap": "none",
         }
     )
@@ -198,7 +216,9 @@ def _board_change(view, fixed_section: str | None):
     @wraps(view)
     def wrapped(meeting_id: int, **kwargs):
         viewer = joined(viewer_of_meeting(meeting_id))
-        section = fixed_section or commands.section_of(kwargs.get("kind"))
+        section = fixed_section or section_asked(
+            viewer, kwargs.get("kind"), item_id=kwargs.get("item_id")
+        )
         if not rate_limit.allow(viewer.participant.id or 0):
             return tell(
                 section,

@@ -12,7 +12,7 @@ import logging
 from flask import has_request_context
 
 from fttm.core.recorder import last_seq
-from fttm.core.registry import KINDS, SECTIONS
+from fttm.core.registry import KINDS, SECTIONS, section_of
 from fttm.core.viewers import AUDIENCES, STAFF
 from fttm.extensions import db, socketio
 from fttm.languages import speaking
@@ -107,10 +107,10 @@ def push_items(meeting: Meeting, found: list[tuple[str, int]], *, seq: int, told
                 render_cache().keep_item(meeting.id, audience, element, seq, html)
                 pushed.append(
                     {
-                        "section": KINDS[kind].section,
+                        "section": section_of(kind, meeting, item=item),
                         "id": element,
                         "html": html,
-                        "list": item_list_id(kind, item),
+                        "list": item_list_id(kind, item, meeting),
                     }
                 )
             if pushed:

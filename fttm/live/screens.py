@@ -15,6 +15,7 @@ from flask import render_template, session
 from flask_socketio import join_room
 from markupsafe import Markup
 
+from fttm.core.frameworks import framework_of_case
 from fttm.core.registry import section_titles
 from fttm.core.viewers import FAMILY, STAFF, Viewer
 from fttm.extensions import socketio
@@ -26,7 +27,7 @@ from fttm.live.rooms import console_room, wall_room
 from fttm.live.sections import participants_of
 from fttm.meetings.invitations import join_details
 from fttm.meetings.models import Meeting, MeetingStatus, Participant, ParticipantStatus
-from fttm.meetings.wall import FOCUSES, view_of, wall_key
+from fttm.meetings.wall import OVERVIEW, view_of, wall_key
 
 WALL = "wall"
 PRESENTING = "presenting"
@@ -70,8 +71,8 @@ def console_context(meeting: Meeting, *, presenting: bool) -> dict:
         "join_panel": Markup(join_panel(meeting)) if presenting else "",  # noqa: S704
         "waiting_banner": Markup(waiting_banner(meeting, presenting=presenting)),  # noqa: S704
         "view": view_of(meeting),
-        "focuses": FOCUSES,
-        "section_titles": section_titles(),
+        "focuses": (OVERVIEW, *section_titles(framework_of_case(meeting.case))),
+        "section_titles": section_titles(framework_of_case(meeting.case)),
     }
 
 

@@ -24,8 +24,9 @@ from fttm.board.models import (
     Worry,
 )
 from fttm.board.smart import smart_hints
+from fttm.core.frameworks import EARLIER, MAPPING_KEYS, SHAPES, framework_of_case
 from fttm.core.recorder import last_seq
-from fttm.core.registry import KINDS, LOCKABLE_SECTIONS, section_titles
+from fttm.core.registry import LOCKABLE_SECTIONS, section_of, section_titles
 from fttm.core.viewers import STAFF
 from fttm.extensions import db
 from fttm.family_map.models import Person, is_shareable, shareable_people
@@ -42,7 +43,7 @@ from fttm.plans.versions import version_of_meeting
 
 # Sections that offer the family map's people as choices ("about whom", "who does it", and on a
 # staff screen "Let in … as who in the family map").
-PEOPLE_SECTIONS = ("strengths", "worries", "plan", "safety_plan", "participants")
+PEOPLE_SECTIONS = (*MAPPING_KEYS, EARLIER, "plan", "safety_plan", "participants")
 # Kinds of item whose edit is sent to screens as that item alone (its section may be long, and
 # the actions table repeats every "who" choice in each row), with the fields whose change moves
 # the item elsewhere in its section: then the whole section is sent.
@@ -117,20 +118,41 @@ def _safety_scale(meeting: Meeting, audience: str) -> dict:
     }
 
 
+def _mapped_rows(meeting: Meeting, name: str, audience: str, *, deleted: bool = False) -> list:
+    """(kind, item) of the strengths and worries the board shows in mapping section `name` of
+    its case's framework (or, for "earlier", those it has no section near to), oldest first."""
+    framework = framework_of_case(meeting.case)
+    rows = []
+    for kind, model in (("strength", Strength), ("worry", Worry)):
+        rows += [
+            (kind, item)
+            for item in _rows(model, meeting, audience, deleted=deleted)
+            if framework.place(item.section, kind) == name
+        ]
+    return sorted(rows, key=lambda pair: (pair[1].created_at, pair[0], pair[1].id))
+
+
+def _mapping_section(meeting: Meeting, name: str, audience: str) -> dict:
+    """A mapping section: its framework's words for it, and the items shown in it."""
+    framework = framework_of_case(meeting.case)
+    gone = _mapped_rows(meeting, name, audience, deleted=True) if audience == STAFF else []
+    return {
+        "mapping": framework.section(name),
+        "items": _mapped_rows(meeting, name, audience),
+        "deleted": {kind: [item for k, item in gone if k == kind] for kind in SHAPES},
+    }
+
+
+def lockable_sections(meeting: Meeting) -> tuple[str, ...]:
+    """The sections of the meeting's board the facilitator may lock."""
+    board = framework_of_case(meeting.case).board_sections()
+    return tuple(name for name in board if name in LOCKABLE_SECTIONS and name != EARLIER)
+
+
 def section_context(meeting: Meeting, name: str, audience: str) -> dict:
     """What one section's template needs, loaded for one audience."""
-    if name == "strengths":
-        return {
-            "items": _rows(Strength, meeting, audience),
-            "deleted": _rows(Strength, meeting, audience, deleted=True)
-            if audience == STAFF
-            else [],
-        }
-    if name == "worries":
-        return {
-            "items": _rows(Worry, meeting, audience),
-            "deleted": _rows(Worry, meeting, audience, deleted=True) if audience == STAFF else [],
-        }
+    if name in MAPPING_KEYS or name == EARLIER:
+        return _mapping_section(meeting, name, audience)
     if name == "plan":
         return _plan(meeting, audience)
     if name == "family_map":
@@ -150,8 +172,8 @@ def section_context(meeting: Meeting, name: str, audience: str) -> dict:
         showing = meeting.status != MeetingStatus.ENDED and not meeting.join_details_hidden
         context = {
             "join": join_details(meeting) if showing else None,
-            "lockable": LOCKABLE_SECTIONS,
-            "section_titles": section_titles(),
+            "lockable": lockable_sections(meeting),
+            "section_titles": section_titles(framework_of_case(meeting.case)),
             "plan_version": None,
             **phase_context(meeting),  # the agenda's phase now (fttm/meetings/phases.py)
         }
@@ -289,6 +311,7 @@ def _meeting_basics(meeting: Meeting) -> dict:
     """The meeting's own state every rendering reads: its profile, locks, whether it runs."""
     return {
         "meeting": meeting,
+        "framework": framework_of_case(meeting.case),
         "profile": profile(meeting.case.jurisdiction),
         "locked": set(meeting.locked_sections or []),
         "read_only": meeting.status not in (MeetingStatus.OPEN, MeetingStatus.LIVE),
@@ -356,7 +379,7 @@ def render_section(
         if pushed is not None:
             return pushed
     html = render_template(
-        f"board/sections/{name}.html",
+        section_template(name),
         section=name,
         **(shared if shared is not None else shared_context(meeting, audience, basics)),
         **section_context(meeting, name, audience),
@@ -365,12 +388,25 @@ def render_section(
     return Markup(html)  # noqa: S704 - a rendered template, escaped by Jinja already
 
 
+def section_template(name: str) -> str:
+    """The template of a section: every framework's mapping sections share one."""
+    if name in MAPPING_KEYS or name == EARLIER:
+        return "board/sections/mapping.html"
+    return f"board/sections/{name}.html"
+
+
 def render_sections(
     meeting: Meeting, names, audience: str, *, basics: dict | None = None, **extra
 ) -> dict[str, str]:
-    """Several sections' HTML for one audience, by name (what they share is loaded once)."""
+    """Several sections' HTML for one audience, by name (what they share is loaded once); a
+    section of another framework than the case's is not on its board and is left out."""
     shared = shared_context(meeting, audience, basics)
-    return {name: render_section(meeting, name, audience, shared=shared, **extra) for name in names}
+    on_board = {"status", *shared["framework"].board_sections()}
+    return {
+        name: render_section(meeting, name, audience, shared=shared, **extra)
+        for name in names
+        if name in on_board
+    }
 
 
 def item_basics(meeting: Meeting, kind: str, item, seq: int | None = None) -> dict:
@@ -402,22 +438,26 @@ def render_item(meeting: Meeting, kind: str, item, audience: str, *, basics: dic
     """One item's HTML for one audience, exactly as its section shows it (`basics`: what
     `item_basics` loaded for it).
     """
+    section = section_of(kind, meeting, item=item)
     html = render_template(
         "board/item.html",
         kind=kind,
         item=item,
-        section=KINDS[kind].section,
+        section=section,
+        mapping=framework_of_case(meeting.case).section(section),
         smart_hints=smart_hints,
         **shared_context(meeting, audience, basics or item_basics(meeting, kind, item)),
     )
     return Markup(html.strip())  # noqa: S704 - a rendered template, escaped by Jinja already
 
 
-def item_list_id(kind: str, item) -> str | None:
+def item_list_id(kind: str, item, meeting: Meeting) -> str | None:
     """The id of the list a screen puts this item in when it does not show it yet (None: none)."""
     if kind not in ADDED_ALONE:
         return None
-    return f"items-{item.kind.value}" if kind == "safety_step" else f"items-{KINDS[kind].section}"
+    if kind == "safety_step":
+        return f"items-{item.kind.value}"
+    return f"items-{section_of(kind, meeting, item=item)}"
 
 
 def item_element_id(kind: str, item_id: int) -> str:

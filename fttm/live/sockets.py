@@ -19,6 +19,7 @@ from flask_babel import get_locale
 from flask_login import current_user
 from flask_socketio import ConnectionRefusedError, join_room
 
+from fttm.core.frameworks import framework_of_case
 from fttm.core.recorder import last_seq
 from fttm.core.viewers import Viewer
 from fttm.extensions import db, socketio
@@ -293,6 +294,8 @@ def _shared_sections(viewer: Viewer, seq: int, names) -> dict:
     for every screen that asks for the same (the audience is part of what is shared)."""
     from fttm.live.sections import render_sections
 
+    on_board = {"status", *framework_of_case(viewer.meeting.case).board_sections()}
+    names = [name for name in names if name in on_board]  # not another framework's sections
     connection = _connections.get(request.sid)
     language = connection.language if connection is not None else str(get_locale())
     board = Board(viewer.meeting.id, seq, viewer.audience, language)

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 
 from fttm.auth.models import User
 from fttm.cases.models import Case
+from fttm.core.frameworks import framework_of_case
 from fttm.core.recorder import Actor, change, meeting_change, snapshot
 from fttm.core.registry import LOCKABLE_SECTIONS
 from fttm.errors import Invalid, NotFound
@@ -269,7 +270,8 @@ def _admit_waiting(current, meeting: Meeting) -> None:
 def lock_section(actor: User, meeting: Meeting, section: str, locked: bool) -> Meeting:
     """Lock a board section (only staff can change it) or unlock it for everyone."""
     require_team(actor, meeting.case)
-    if section not in LOCKABLE_SECTIONS:
+    board = framework_of_case(meeting.case).board_sections()
+    if section not in LOCKABLE_SECTIONS or section not in board:
         raise Invalid({"section": _("There is no such section.")})
     if meeting.status not in LIVE_STATES:
         raise Invalid({"section": _("Sections can be locked only while the meeting runs.")})

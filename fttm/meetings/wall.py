@@ -9,6 +9,7 @@ what the room was looking at, and a wall that reconnects shows it again.
 from __future__ import annotations
 
 from fttm.auth.models import User
+from fttm.core.frameworks import framework_of_case
 from fttm.core.recorder import Actor, Change, meeting_change, snapshot
 from fttm.core.registry import SECTIONS
 from fttm.errors import Invalid
@@ -21,6 +22,14 @@ from fttm.meetings.models import Meeting, MeetingStatus
 OVERVIEW = "overview"
 # The wall can show the whole board or any of its sections (as the room sees them).
 FOCUSES = (OVERVIEW, *SECTIONS)
+
+
+def focuses_of(meeting: Meeting) -> tuple[str, ...]:
+    """What the wall of this meeting can bring into focus: the whole board, or a section of the
+    board of its case's framework."""
+    return (OVERVIEW, *framework_of_case(meeting.case).board_sections())
+
+
 DRAWINGS = ("genogram", "ecomap")
 ZOOMS = (100, 140, 200, 280, 400)  # percent of the drawing fitted to the wall
 PAN_STEP = 20  # percent of the drawing's width or height per step
@@ -76,7 +85,7 @@ def steer(
         raise Invalid({"wall": _("This meeting has ended: the wall no longer changes.")})
     wanted = {name: getattr(meeting, name) for name in FIELDS}
     if focus is not None:
-        if focus not in FOCUSES:
+        if focus not in focuses_of(meeting):
             raise Invalid({"wall": _("The wall cannot show that. Choose a section of the board.")})
         wanted["wall_focus"] = focus
     if drawing is not None:
@@ -113,7 +122,7 @@ def wall_choices() -> dict[str, str]:
 def focus_within(current: Change, meeting: Meeting, focus: str) -> None:
     """Within another change of the meeting (a phase move), bring `focus` into view on the wall;
     nothing is recorded when the wall already shows it."""
-    if focus not in FOCUSES or meeting.wall_focus == focus:
+    if focus not in focuses_of(meeting) or meeting.wall_focus == focus:
         return
     _apply(
         current, meeting, {name: getattr(meeting, name) for name in FIELDS} | {"wall_focus": focus}

@@ -12,8 +12,9 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from fttm.auth.access import caseworker_required
+from fttm.core.frameworks import framework_of_case
 from fttm.core.recorder import last_seq
-from fttm.core.registry import SECTIONS, section_titles
+from fttm.core.registry import section_titles
 from fttm.core.viewers import FAMILY
 from fttm.family_map.drawing import figure
 from fttm.languages import use_key
@@ -37,7 +38,9 @@ def page(meeting_id: int):
         abort(404)
     use_key(wall_key(meeting))  # the facilitator's choice for the room, perhaps two languages
     seq = last_seq(meeting.case_id)  # before rendering: see live/http.board_page
-    sections = render_sections(meeting, ("status", *SECTIONS), viewer.audience, viewer=viewer)
+    framework = framework_of_case(meeting.case)
+    board = framework.board_sections()
+    sections = render_sections(meeting, ("status", *board), viewer.audience, viewer=viewer)
     return render_template(
         "wall/page.html",
         viewer=viewer,
@@ -46,7 +49,9 @@ def page(meeting_id: int):
         seq=seq,
         view=wall.view_of(meeting),
         join_panel=screens.join_panel(meeting),
-        section_titles=section_titles(),
+        section_titles=section_titles(framework),
+        board_sections=board,
+        framework_keys=framework.keys,
         drawing=Markup(figure(meeting, FAMILY, meeting.wall_drawing, for_wall=True)),  # noqa: S704
     )
 

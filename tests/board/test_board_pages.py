@@ -11,14 +11,14 @@ from datetime import date, timedelta
 import pytest
 
 from fttm.board.models import Action, SafetyRating, Strength
-from fttm.core.registry import KINDS, SECTIONS
+from fttm.core.registry import KINDS, board_sections
 from fttm.live.sections import ADDED_ALONE
 from fttm.meetings.models import MeetingStatus, Participant, ParticipantStatus
 from tests import helpers
 from tests.helpers import XSS, count, footprint, fresh, latest_id
 from tests.live_meeting import LiveMeeting, outsider
 
-EVERY_SECTION = ("status", *SECTIONS)
+EVERY_SECTION = ("status", *board_sections())
 LATER = (date.today() + timedelta(days=30)).isoformat()
 
 

@@ -10,14 +10,14 @@ import re
 
 import pytest
 
-from fttm.core.registry import KINDS, SECTIONS
+from fttm.core.registry import KINDS, board_sections
 from fttm.extensions import db
 from fttm.family_map.models import Person
 from tests import helpers
 from tests.helpers import latest_id
 
 SECRET = "Father on probation until May"
-EVERY_SECTION = ("status", *SECTIONS)
+EVERY_SECTION = ("status", *board_sections())
 
 
 def _goal(live) -> str:

@@ -41,6 +41,7 @@ def board_of(case_id: int) -> Board:
         for item in db.session.scalars(sa.select(kind.model).where(kind.model.case_id == case_id)):
             board[(kind.name, item.id)] = {
                 **{field.name: jsonable(getattr(item, field.name)) for field in kind.fields},
+                **({"section": item.section} if kind.mapped else {}),
                 "deleted": item.deleted_at is not None,
                 "confidential": item.confidential,
                 "author": item.created_by_participant_id,

@@ -10,7 +10,7 @@ import json
 import pytest
 
 from fttm.board.models import Strength
-from fttm.core.registry import SECTIONS
+from fttm.core.registry import board_sections
 from fttm.extensions import db
 from fttm.family_time.models import FamilyDraft
 from tests.helpers import footprint, latest_id, page_csrf
@@ -23,7 +23,7 @@ SECRETS = {
     "safety_step": ("text", "Leo calls Nan if Dad is drinking"),
 }
 EDITED = "Maria and Tom sing Leo to sleep every night"
-EVERY_SECTION = ("status", *SECTIONS)
+EVERY_SECTION = ("status", *board_sections())
 
 
 def _start(live):

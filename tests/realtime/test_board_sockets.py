@@ -10,7 +10,7 @@ import pytest
 from itsdangerous import URLSafeSerializer
 
 from fttm.board.models import Action, SafetyStep, Strength
-from fttm.core.registry import SECTIONS
+from fttm.core.registry import board_sections
 from fttm.extensions import db
 from fttm.family_map.models import Person
 from fttm.joining import tokens
@@ -19,7 +19,7 @@ from tests import factories, helpers
 from tests.helpers import AuthActions, count, fresh, latest_id
 from tests.live_meeting import LiveMeeting, Screen
 
-EVERY_SECTION = {"status", *SECTIONS}
+EVERY_SECTION = {"status", *board_sections()}
 
 
 @pytest.fixture

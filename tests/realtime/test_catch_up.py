@@ -10,12 +10,12 @@ import json
 import pytest
 
 from fttm.board.models import Strength
-from fttm.core.registry import SECTIONS
+from fttm.core.registry import board_sections
 from fttm.extensions import db
 from fttm.live import catch_up
 from tests.helpers import latest_id
 
-EVERY_SECTION = {"status", *SECTIONS}
+EVERY_SECTION = {"status", *board_sections()}
 SECRET = "Nan was in hospital last month"
 REFUSAL = "Reload the page to catch up."
 

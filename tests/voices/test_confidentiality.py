@@ -9,7 +9,7 @@ import json
 
 from pypdf import PdfReader
 
-from fttm.core.registry import SECTIONS
+from fttm.core.registry import board_sections
 from fttm.extensions import db
 from fttm.meetings.commands import end_meeting
 from fttm.voices.models import AbsentVoice
@@ -19,7 +19,7 @@ from tests.voices.helpers import post_voice
 
 SECRET = "Dad shouted at the school gate"
 SHARED = "I like my three houses"
-EVERY_SECTION = ("status", *SECTIONS)
+EVERY_SECTION = ("status", *board_sections())
 
 
 def _everything_seen_by(phone) -> str:

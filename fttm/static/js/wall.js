@@ -18,6 +18,7 @@ export function showView(view) {
       return;
     }
     body.dataset.focus = view.focus;
+    markFocus(view.focus);
     body.dataset.drawing = view.drawing;
     body.dataset.zoom = String(view.zoom);
     body.dataset.x = String(view.x);
@@ -73,6 +74,13 @@ export function fitDrawing() {
   svg.setAttribute("preserveAspectRatio", "xMidYMid meet");
   svg.removeAttribute("width");
   svg.removeAttribute("height");
+}
+
+/** Mark the board's section in focus (each framework names its own sections). */
+function markFocus(focus) {
+  document.querySelectorAll(".board-section").forEach((section) => {
+    section.classList.toggle("in-focus", section.classList.contains("area-" + focus));
+  });
 }
 
 const LARGEST_PX = 30;  // a section in focus starts this large,
