@@ -88,14 +88,13 @@ def create_app(config: dict | None = None) -> Flask:
 
 def _register_areas(app: Flask) -> None:
     """Bind every area of the product: its blueprint, its socket events, its CLI commands."""
-    from fttm import cli, languages, models, publisher  # noqa: F401 - models registers every table
+    from fttm import cli, frameworks, languages, models, publisher  # noqa: F401 - models registers every table
     from fttm.admin.views import bp as admin_bp
     from fttm.auth import access
     from fttm.auth.views import bp as auth_bp
     from fttm.board.views import bp as board_bp
     from fttm.cases.dashboard_views import bp as dashboard_bp
     from fttm.cases.views import bp as cases_bp
-    from fttm.core import frameworks
     from fttm.family_map.views import bp as family_map_bp
     from fttm.family_time.views import bp as family_time_bp
     from fttm.health.views import bp as health_bp

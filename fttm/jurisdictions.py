@@ -13,8 +13,8 @@ from flask import current_app, g, has_request_context
 from flask_babel import get_locale
 from markupsafe import Markup
 
-from fttm.core.frameworks import DEFAULT as DEFAULT_FRAMEWORK
-from fttm.core.frameworks import EARLIER, FRAMEWORKS, MAPPING_KEYS
+from fttm.frameworks import DEFAULT as DEFAULT_FRAMEWORK
+from fttm.frameworks import EARLIER, FRAMEWORKS, MAPPING_KEYS
 from fttm.timestamps import utcnow
 
 # The timeframes a profile gives, or names in `timeframes.left_out` (never leaves out silently).
@@ -123,7 +123,7 @@ class Profile:
     agenda: tuple[Phase, ...] = ()
     # The timeframes the profile leaves out, by name, in the order of TIMEFRAMES.
     left_out: tuple[str, ...] = ()
-    # The practice framework its boards map a family's situation in (fttm.core.frameworks).
+    # The practice framework its boards map a family's situation in (fttm.frameworks).
     framework: str = "signs_of_safety"
     # The profile's name in other languages, from its `name_<locale>` keys: (locale, name).
     names: tuple[tuple[str, str], ...] = ()

@@ -19,6 +19,7 @@ FOUNDATION = {
     "fttm.errors",
     "fttm.extensions",
     "fttm.forms",
+    "fttm.frameworks",
     "fttm.idempotency",
     "fttm.jurisdictions",
     "fttm.languages",

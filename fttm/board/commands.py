@@ -42,7 +42,7 @@ def item_kind_named(kind_name: str) -> ItemKind:
 
 def shown_in(meeting, item_kind: ItemKind, item_or_values) -> str:
     """The section of the meeting's board an item shows in: a strength or worry under the
-    section of the case's framework nearest the one it was written in (fttm.core.frameworks),
+    section of the case's framework nearest the one it was written in (fttm.frameworks),
     any other item in its kind's section. `item_or_values`: the item, or a new one's values."""
     if isinstance(item_or_values, dict):
         return section_of(item_kind.name, meeting, written_in=item_or_values.get("section"))

@@ -14,12 +14,12 @@ from fttm.board.models import (
     Objective,
     SafetyStepKind,
 )
-from fttm.core.frameworks import framework_of_case
 from fttm.core.registry import WHO_FIELDS, Field, ItemKind
 from fttm.errors import Invalid
 from fttm.extensions import db
 from fttm.family_map.models import Person
 from fttm.forms import whole_number
+from fttm.frameworks import framework_of_case
 from fttm.jurisdictions import profile
 from fttm.languages import gettext as _
 from fttm.meetings.models import Meeting, Participant, ParticipantStatus

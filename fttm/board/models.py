@@ -35,7 +35,7 @@ class Strength(BoardItem, db.Model):
 
     __tablename__ = "strengths"
 
-    # The mapping section it was written in (fttm.core.frameworks): "strengths", "safety"...
+    # The mapping section it was written in (fttm.frameworks): "strengths", "safety"...
     section: Mapped[str] = mapped_column(
         sa.String(40), default="strengths", server_default="strengths"
     )
@@ -48,7 +48,7 @@ class Worry(BoardItem, db.Model):
 
     __tablename__ = "worries"
 
-    # The mapping section it was written in (fttm.core.frameworks): "worries", "harm", "danger"...
+    # The mapping section it was written in (fttm.frameworks): "worries", "harm", "danger"...
     section: Mapped[str] = mapped_column(sa.String(40), default="worries", server_default="worries")
     text: Mapped[str] = mapped_column(sa.String(1000))
     # A need domain key from the jurisdiction profile.

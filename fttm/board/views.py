@@ -11,13 +11,13 @@ from flask_wtf.csrf import generate_csrf
 
 from fttm.board import commands
 from fttm.board.items import expand_who
-from fttm.core.frameworks import framework_of_case
 from fttm.core.registry import KINDS, SECTIONS
 from fttm.core.viewers import STAFF, Viewer
 from fttm.errors import Conflict, Invalid, NotAllowed
 from fttm.extensions import db
 from fttm.family_time.models import FamilyDraft
 from fttm.forms import whole_number
+from fttm.frameworks import framework_of_case
 from fttm.idempotency import request_key
 from fttm.languages import gettext as _
 from fttm.live import screens

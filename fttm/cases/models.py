@@ -30,7 +30,7 @@ class Case(db.Model):
     substantiation_date: Mapped[date]
     placement_date: Mapped[date | None]
     permanency_goal: Mapped[str] = mapped_column(sa.String(60))
-    # The practice framework of its board (fttm.core.frameworks); None: its profile's.
+    # The practice framework of its board (fttm.frameworks); None: its profile's.
     framework: Mapped[str | None] = mapped_column(sa.String(40))
     facilitator_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
     # Indigenous child: some jurisdictions require the child's tribe or community to be contacted.

@@ -12,10 +12,13 @@ from fttm.auth.access import case_or_404, caseworker_required, visible_cases
 from fttm.auth.models import Role, User
 from fttm.cases import commands
 from fttm.cases.forms import CaseForm, CaseSearchForm
+from fttm.cases.frameworks import move_case
 from fttm.cases.models import Case
 from fttm.cases.timeframes import case_deadlines, next_deadline, plan_progress
+from fttm.errors import Invalid
 from fttm.extensions import db
 from fttm.forms import options, submit
+from fttm.frameworks import FRAMEWORKS, framework_of_case
 from fttm.jurisdictions import all_profiles, profile
 from fttm.languages import gettext as _
 
@@ -129,16 +132,38 @@ def new():
 @bp.get("/<int:case_id>")
 @caseworker_required
 def show(case_id: int):
-    """One case: its details, what is due, and its meetings."""
-    case = case_or_404(current_user, case_id)
+    """One case: its details, what is due, its practice framework, and its meetings."""
+    return _case_page(case_or_404(current_user, case_id))
+
+
+def _case_page(case, *, errors: dict | None = None, status: int = 200):
+    """The case's page (`errors`: why a change of framework was refused)."""
     case_profile = profile(case.jurisdiction)
-    return render_template(
+    page = render_template(
         "cases/show.html",
         case=case,
         profile=case_profile,
         deadlines=case_deadlines(case, case_profile),
         left_out=[str(TIMEFRAME_NAMES[name]) for name in case_profile.left_out],
+        framework=framework_of_case(case),
+        frameworks=[(f.key, f.name()) for f in FRAMEWORKS.values()],
+        framework_errors=errors or {},
     )
+    return page, status
+
+
+@bp.post("/<int:case_id>/framework")
+@caseworker_required
+def framework(case_id: int):
+    """Put the case's board on another practice framework (between meetings)."""
+    case = case_or_404(current_user, case_id)
+    try:
+        move_case(current_user, case, request.form.get("framework", ""))
+    except Invalid as error:
+        db.session.rollback()
+        return _case_page(case, errors=error.errors, status=400)
+    flash(_("The board now uses %(name)s.", name=framework_of_case(case).name()), "success")
+    return redirect(url_for("cases.show", case_id=case.id))
 
 
 # What each timeframe a profile may leave out is the deadline of, in words.

@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from fttm.board.models import Action, Goal, Note, Objective, SafetyStep, Strength, Worry
-from fttm.core.frameworks import (
+from fttm.family_map.models import EcomapConnection, Household, Person, Relationship
+from fttm.frameworks import (
     COMMON,
     EARLIER,
     FRAMEWORKS,
@@ -20,10 +21,9 @@ from fttm.core.frameworks import (
     framework_named,
     framework_of_case,
 )
-from fttm.family_map.models import EcomapConnection, Household, Person, Relationship
 from fttm.languages import gettext as _
 
-# Every section a board may have: each framework's mapping sections (fttm.core.frameworks), the
+# Every section a board may have: each framework's mapping sections (fttm.frameworks), the
 # one showing items written in a framework the case has left, and the sections common to all. A
 # board shows those of its case's framework, in `board_sections` order.
 SECTIONS = ("participants", *MAPPING_KEYS, EARLIER, *COMMON)
@@ -204,6 +204,8 @@ def section_of(kind_name: str | None, meeting=None, *, item=None, written_in=Non
     return framework_of_case(meeting.case).place(written_in or None, item_kind.name)
 
 
+# The mapping kinds whose items a plan version keeps, by part.
+PART_KINDS = {"strengths": "strength", "worries": "worry"}
 # Per part of a plan version: the model, and the fields a version keeps (besides id and
 # confidential), in the order a plan reads.
 PLAN_PARTS: dict[str, tuple[type, tuple[str, ...]]] = {
@@ -211,11 +213,13 @@ PLAN_PARTS: dict[str, tuple[type, tuple[str, ...]]] = {
 }
 
 
-def plan_part_titles() -> dict[str, str]:
-    """Each part of a plan version, in the reader's language."""
+def plan_part_titles(framework: Framework | None = None) -> dict[str, str]:
+    """Each part of a plan version taken on `framework` (None: the default), in the reader's
+    language: strengths and worries as the titles of the framework's sections keeping them."""
+    framework = framework or framework_named(None)
     return {
-        "strengths": _("What's working well"),
-        "worries": _("What are we worried about"),
+        "strengths": framework.part_title("strength"),
+        "worries": framework.part_title("worry"),
         "goals": _("Goals"),
         "objectives": _("Objectives"),
         "actions": _("Actions"),

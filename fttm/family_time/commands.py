@@ -20,6 +20,7 @@ from fttm.core.viewers import Viewer
 from fttm.errors import Conflict, Invalid, NotAllowed, NotFound
 from fttm.extensions import db
 from fttm.family_time.models import DraftStatus, FamilyDraft
+from fttm.frameworks import framework_of_case
 from fttm.idempotency import RequestKey
 from fttm.languages import gettext as _
 from fttm.languages import ngettext
@@ -145,6 +146,13 @@ def _may_draft(viewer: Viewer) -> None:
     require_admitted(viewer)
 
 
+def _first_section(viewer: Viewer, item_kind) -> str | None:
+    """The board's first section holding this kind (where a draft goes by default)."""
+    if not item_kind.mapped:
+        return None
+    return framework_of_case(viewer.meeting.case).holding(item_kind.name)[0].key
+
+
 def add_draft(viewer: Viewer, kind_name: str, raw: dict, *, key: RequestKey | str | None = None):
     """A family member's new item during private time: saved as a draft, not on the board."""
     item_kind = _draftable(kind_name)
@@ -160,8 +168,8 @@ def add_draft(viewer: Viewer, kind_name: str, raw: dict, *, key: RequestKey | st
         for field in item_kind.fields
         if field.name != title and field.name in raw and raw[field.name] not in (None, "")
     }
-    if "section" in values:  # the mapping section it was drafted in
-        details["section"] = values["section"]
+    if values.get("section") not in (None, _first_section(viewer, item_kind)):
+        details["section"] = values["section"]  # the mapping section it was drafted in
     with viewer_change(viewer, key) as current:
         draft = FamilyDraft(
             meeting_id=viewer.meeting.id,

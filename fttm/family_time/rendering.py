@@ -12,9 +12,11 @@ import sqlalchemy as sa
 from flask import render_template
 from markupsafe import Markup
 
+from fttm.core.registry import section_titles
 from fttm.core.viewers import Viewer
 from fttm.extensions import db
 from fttm.family_time.commands import open_count, open_drafts, running, title_field
+from fttm.frameworks import framework_of_case
 from fttm.meetings.models import Meeting, MeetingStatus, Participant
 
 PANEL_ID = "family-drafts"
@@ -61,6 +63,8 @@ def panel_html(
         read_only=meeting.status not in (MeetingStatus.OPEN, MeetingStatus.LIVE),
         page_csrf_token=page_csrf_token,
         panel_id=PANEL_ID,
+        # A strength or worry drafted in a section of the board: named by that section.
+        section_names=section_titles(framework_of_case(meeting.case), every=True),
         oob=oob,
     )
     return Markup(html)  # noqa: S704 - a rendered template, escaped by Jinja already

@@ -17,6 +17,7 @@ from flask import g, has_request_context
 from fttm.core.registry import KINDS, section_titles
 from fttm.core.viewers import STAFF
 from fttm.extensions import db
+from fttm.frameworks import framework_of_case
 from fttm.languages import gettext as _
 
 SAID_HEADER = "FTTM-Said"
@@ -69,13 +70,21 @@ def _participant_name(event) -> str:
     return participant.display_name if participant else event.actor_name
 
 
+def _framework_of(event):
+    """The practice framework of the event's case (how its sections are named)."""
+    from fttm.cases.models import Case
+
+    case = db.session.get(Case, event.case_id)
+    return framework_of_case(case) if case is not None else None
+
+
 def sentence_for(event, audience: str) -> str | None:
     """What another person's screen of `audience` says about `event`, or None (nothing to say)."""
     if audience != STAFF and _hidden_from_family(event):
         return None
     kind, _dot, change = event.kind.partition(".")
     name = event.actor_name
-    titles = section_titles()
+    titles = section_titles(_framework_of(event), every=True)
     section = titles.get(event.section or "", "")
     if event.kind == "meeting.ended":
         if audience == STAFF:
@@ -100,6 +109,9 @@ def sentence_for(event, audience: str) -> str | None:
         return None
     if kind not in KINDS or not section:
         return None
+    if change == "added" and KINDS[kind].mapped and event.section != KINDS[kind].section:
+        # a strength or worry in a section of another framework than Signs of Safety
+        return _("%(name)s added to “%(section)s”", name=name, section=section)
     if change == "added":
         return _added().get(kind, _("%(name)s changed %(section)s")) % {"name": name}
     if change in ("edited", "restored", "nudged", "made_confidential", "shared"):

@@ -17,12 +17,12 @@ from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
 from fttm.board import commands
-from fttm.core.frameworks import framework_of_case
 from fttm.core.recorder import last_seq
 from fttm.core.registry import KINDS, section_titles
 from fttm.core.viewers import STAFF, Viewer
 from fttm.errors import CommandError, Conflict
 from fttm.extensions import db
+from fttm.frameworks import framework_of_case
 from fttm.idempotency import AppliedMeanwhile
 from fttm.languages import gettext as _
 from fttm.live import rate_limit, screens

@@ -15,11 +15,11 @@ from flask import render_template, session
 from flask_socketio import join_room
 from markupsafe import Markup
 
-from fttm.core.frameworks import framework_of_case
 from fttm.core.registry import section_titles
 from fttm.core.viewers import FAMILY, STAFF, Viewer
 from fttm.extensions import socketio
 from fttm.family_map.models import shareable_people
+from fttm.frameworks import framework_of_case
 from fttm.jurisdictions import profile
 from fttm.languages import speaking
 from fttm.live import presence

@@ -24,13 +24,13 @@ from fttm.board.models import (
     Worry,
 )
 from fttm.board.smart import smart_hints
-from fttm.core.frameworks import EARLIER, MAPPING_KEYS, SHAPES, framework_of_case
 from fttm.core.recorder import last_seq
 from fttm.core.registry import LOCKABLE_SECTIONS, section_of, section_titles
 from fttm.core.viewers import STAFF
 from fttm.extensions import db
 from fttm.family_map.models import Person, is_shareable, shareable_people
 from fttm.family_map.sections import family_map_context
+from fttm.frameworks import EARLIER, MAPPING_KEYS, SHAPES, framework_of_case
 from fttm.jurisdictions import profile
 from fttm.languages import gettext as _
 from fttm.live import presence

@@ -19,10 +19,10 @@ from flask_babel import get_locale
 from flask_login import current_user
 from flask_socketio import ConnectionRefusedError, join_room
 
-from fttm.core.frameworks import framework_of_case
 from fttm.core.recorder import last_seq
 from fttm.core.viewers import Viewer
 from fttm.extensions import db, socketio
+from fttm.frameworks import framework_of_case
 from fttm.languages import (
     chosen_cookie,
     first_language,

@@ -13,8 +13,9 @@ from typing import Any
 
 from fttm.auth.models import User
 from fttm.core.recorder import Actor, meeting_change
-from fttm.core.registry import SECTIONS, section_titles
+from fttm.core.registry import section_titles
 from fttm.errors import Invalid, NotFound
+from fttm.frameworks import framework_of_case
 from fttm.jurisdictions import profile
 from fttm.languages import gettext as _
 from fttm.meetings.commands import require_team
@@ -33,9 +34,16 @@ def default_agenda(jurisdiction: str) -> list[dict[str, Any]]:
 
 def agenda_of(meeting: Meeting) -> list[dict[str, Any]]:
     """The meeting's agenda; a meeting scheduled before agendas existed follows its profile's."""
-    if meeting.agenda:
-        return [dict(entry) for entry in meeting.agenda]
-    return default_agenda(meeting.case.jurisdiction)
+    entries = (
+        [dict(entry) for entry in meeting.agenda]
+        if meeting.agenda
+        else default_agenda(meeting.case.jurisdiction)
+    )
+    # A phase about a section of another framework (the case moved) is about the nearest one.
+    framework = framework_of_case(meeting.case)
+    for entry in entries:
+        entry["section"] = framework.nearest(entry.get("section"))
+    return entries
 
 
 def editable(meeting: Meeting) -> bool:
@@ -136,7 +144,7 @@ def add(actor: User, meeting: Meeting, name: object, section: object, minutes: o
     elif len(name) > NAME_LENGTH:
         errors["name"] = _("Use at most %(most)s characters.", most=NAME_LENGTH)
     section = str(section or "") or None
-    if section is not None and section not in SECTIONS:
+    if section is not None and section not in framework_of_case(meeting.case).board_sections():
         errors["section"] = _("Choose a section of the board, or none.")
     try:
         count = minutes_from(minutes)
@@ -179,5 +187,5 @@ def agenda_page(
         "editable": editable(meeting),
         "agenda_errors": errors or {},
         "added": added or {},
-        "section_titles": section_titles(),
+        "section_titles": section_titles(framework_of_case(meeting.case)),
     }

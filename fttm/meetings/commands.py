@@ -8,11 +8,11 @@ import sqlalchemy as sa
 
 from fttm.auth.models import User
 from fttm.cases.models import Case
-from fttm.core.frameworks import framework_of_case
 from fttm.core.recorder import Actor, change, meeting_change, snapshot
 from fttm.core.registry import LOCKABLE_SECTIONS
 from fttm.errors import Invalid, NotFound
 from fttm.extensions import db
+from fttm.frameworks import framework_of_case
 from fttm.jurisdictions import profile
 from fttm.languages import gettext as _
 from fttm.meetings import join_codes

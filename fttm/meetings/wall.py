@@ -9,11 +9,11 @@ what the room was looking at, and a wall that reconnects shows it again.
 from __future__ import annotations
 
 from fttm.auth.models import User
-from fttm.core.frameworks import framework_of_case
 from fttm.core.recorder import Actor, Change, meeting_change, snapshot
 from fttm.core.registry import SECTIONS
 from fttm.errors import Invalid
 from fttm.extensions import db
+from fttm.frameworks import framework_of_case
 from fttm.languages import DEFAULT, NAMES, normalize, supported, wall_languages
 from fttm.languages import gettext as _
 from fttm.meetings.commands import LIVE_STATES, require_team

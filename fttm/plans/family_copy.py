@@ -20,10 +20,12 @@ from flask_babel import get_locale
 from markupsafe import Markup
 
 from fttm.cases.models import Case
+from fttm.core.registry import PART_KINDS, earlier_title, section_titles
 from fttm.core.viewers import FAMILY
 from fttm.extensions import db
 from fttm.family_map.drawing import PersonStory, Told, figure, stories
 from fttm.family_map.loading import load_map
+from fttm.frameworks import EARLIER
 from fttm.jurisdictions import Profile, profile
 from fttm.languages import gettext as _
 from fttm.meetings.models import Meeting, Participant
@@ -36,6 +38,7 @@ from fttm.plans.models import (
     EndorsementDecision,
     PlanVersion,
 )
+from fttm.plans.versions import framework_of_version
 
 DONE = "done"
 # The day, month in words and year, in the reader's language: "30 November 2026".
@@ -109,8 +112,9 @@ class PlanForFamily:
     children: list[str]
     permanency_goal: str
     review_on: str  # "" when the profile leaves the review period out
-    strengths: list[dict[str, Any]]
-    worries: list[dict[str, Any]]
+    # The framework's mapping sections, in its copy order: each a `CopyPart`.
+    mapping: list[CopyPart]
+    plan_title: str  # "What needs to happen", or as the framework calls it
     goals: list[dict[str, Any]]
     actions: list[ActionRow]
     every_day: list[dict[str, Any]]
@@ -121,6 +125,39 @@ class PlanForFamily:
     ecomap: Markup
     people_words: list[PersonStory] = field(default_factory=list)
     household_words: list[Told] = field(default_factory=list)
+
+
+@dataclass
+class CopyPart:
+    """One mapping section on the family's copy: its heading there and its shared items."""
+
+    key: str
+    title: str
+    items: list[dict[str, Any]]
+    tone: str = ""  # "strengths" or "worries": the colour of its margin
+
+
+TONES = {"strength": "strengths", "worry": "worries"}
+
+
+def _mapping(snapshot: dict[str, Any], hidden: Hidden) -> list[CopyPart]:
+    """The version's shared strengths and worries under the family's headings of its framework's
+    sections (in its copy order); those written in a framework the case has left and that no
+    section takes in come last, so that nothing written is left off."""
+    framework = framework_of_version(snapshot)
+    placed: dict[str, list[dict[str, Any]]] = {}
+    for part, kind in PART_KINDS.items():
+        for item in _shared(snapshot, part, hidden):
+            told = {"text": item["text"], "about": _about(item, snapshot, hidden)}
+            placed.setdefault(framework.place(item.get("section"), kind), []).append(told)
+    parts = [
+        CopyPart(key, section.copy_title(), placed.get(key, []), TONES[section.holds])
+        for key in framework.copy_order
+        if (section := framework.section(key)) is not None and section.copy_titles
+    ]
+    if placed.get(EARLIER):
+        parts.append(CopyPart(EARLIER, earlier_title(), placed[EARLIER]))
+    return parts
 
 
 def _shared(snapshot: dict[str, Any], section: str, hidden: Hidden) -> list[dict[str, Any]]:
@@ -258,14 +295,8 @@ def plan_for_family(version: PlanVersion) -> PlanForFamily:
         children=[p.name for p in family_map.people if p.is_focus_child],
         permanency_goal=rules.label("permanency_goals", case.permanency_goal),
         review_on=written_date(review) if (review := review_due_on(version, rules)) else "",
-        strengths=[
-            {"text": s["text"], "about": _about(s, snapshot, hidden)}
-            for s in _shared(snapshot, "strengths", hidden)
-        ],
-        worries=[
-            {"text": w["text"], "about": _about(w, snapshot, hidden)}
-            for w in _shared(snapshot, "worries", hidden)
-        ],
+        mapping=_mapping(snapshot, hidden),
+        plan_title=section_titles(framework_of_version(snapshot))["plan"],
         goals=_goals(snapshot, hidden),
         actions=_actions(snapshot, hidden),
         every_day=_safety(snapshot, "proactive", hidden),

@@ -7,14 +7,19 @@ from __future__ import annotations
 
 from flask import abort, make_response, render_template
 
-from fttm.core.registry import plan_part_titles
+from fttm.core.registry import PART_KINDS, earlier_title, plan_part_titles, section_titles
 from fttm.jurisdictions import profile
 from fttm.languages import gettext as _
 from fttm.meetings import phases
 from fttm.meetings.models import Meeting
 from fttm.plans import agreement
 from fttm.plans.models import PlanVersion
-from fttm.plans.versions import compare, previous_version, version_of_meeting
+from fttm.plans.versions import (
+    compare,
+    framework_of_version,
+    previous_version,
+    version_of_meeting,
+)
 from fttm.reviews.endorsement import DECISION_LABELS
 from fttm.reviews.fidelity import meeting_fidelity
 from fttm.templating import local_date
@@ -53,6 +58,21 @@ def value_words(field: str, value) -> str:
     return str(value)
 
 
+def section_namer(framework):
+    """`name(part, item)`: the title of the section a strength or worry of a plan version shows
+    under, where its part keeps several ("" where one, or for a part of another kind)."""
+
+    def name(part: str, item: dict) -> str:
+        kind = PART_KINDS.get(part)
+        if kind is None or (len(framework.holding(kind)) < 2 and "section" not in item):
+            return ""
+        if len(framework.holding(kind)) < 2 and item["section"] in framework.keys:
+            return ""
+        return framework.title_of(item.get("section"), kind) or earlier_title()
+
+    return name
+
+
 def version_or_404(meeting: Meeting) -> PlanVersion:
     """The plan version the meeting ended with, or 404."""
     taken = version_of_meeting(meeting.id)
@@ -71,6 +91,7 @@ def version_page(
     """The plan version page: the plan, what changed, who agreed, and the supervisor's review."""
     taken = version_or_404(meeting)
     before = previous_version(taken)
+    framework = framework_of_version(taken.snapshot)
     body = render_template(
         "plans/version.html",
         meeting=meeting,
@@ -78,7 +99,9 @@ def version_page(
         zone=profile(meeting.case.jurisdiction).zone,
         previous=before,
         changes=compare(before.snapshot if before else None, taken.snapshot),
-        section_names=plan_part_titles(),
+        section_names=plan_part_titles(framework),
+        item_section=section_namer(framework),
+        version_section_titles=section_titles(framework, every=True),
         field_names=field_names(),
         value_words=value_words,
         decision=taken.decision,

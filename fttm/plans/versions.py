@@ -16,6 +16,7 @@ from fttm.core.recorder import jsonable
 from fttm.core.registry import PLAN_PARTS
 from fttm.extensions import db
 from fttm.family_map.models import Person
+from fttm.frameworks import framework_named, framework_of_case
 from fttm.meetings.models import Meeting, Participant
 from fttm.plans.models import PlanVersion
 from fttm.timestamps import utcnow
@@ -51,7 +52,11 @@ def snapshot_plan(meeting: Meeting) -> dict[str, Any]:
             sa.select(Participant).where(Participant.meeting_id == meeting.id)
         )
     }
-    snapshot: dict[str, Any] = {"meeting_id": meeting.id}
+    # The framework its strengths and worries were placed by (fttm.frameworks).
+    snapshot: dict[str, Any] = {
+        "meeting_id": meeting.id,
+        "framework": framework_of_case(meeting.case).key,
+    }
     for name, (model, fields) in PLAN_PARTS.items():
         rows = db.session.scalars(
             sa.select(model)
@@ -75,6 +80,11 @@ def snapshot_plan(meeting: Meeting) -> dict[str, Any]:
     }
     snapshot["voices"] = voices_snapshot(meeting)
     return snapshot
+
+
+def framework_of_version(snapshot: dict[str, Any]):
+    """The framework a plan version was taken on (before frameworks: Signs of Safety)."""
+    return framework_named(snapshot.get("framework"))
 
 
 def take_version(meeting: Meeting, *, at: datetime | None = None) -> PlanVersion:

@@ -9,8 +9,10 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
+from fttm.cases.frameworks import framework_at
 from fttm.core.registry import section_titles
 from fttm.extensions import db
+from fttm.frameworks import Framework
 from fttm.jurisdictions import profile
 from fttm.languages import gettext as _
 from fttm.meetings.models import Meeting
@@ -138,7 +140,8 @@ def transcript(meeting: Meeting) -> list[Line]:
         return []
     rules = profile(meeting.case.jurisdiction)
     first, last = events[0].seq, events[-1].seq
-    world = World(board_at(meeting, first - 1), participants_of(meeting.case_id), rules)
+    framework = framework_at(meeting.case, first - 1)
+    world = World(board_at(meeting, first - 1), participants_of(meeting.case_id), rules, framework)
     case_events = list(
         db.session.scalars(
             sa.select(TranscriptEvent)
@@ -152,7 +155,7 @@ def transcript(meeting: Meeting) -> list[Line]:
     flags: dict[int, bool] = {}
     told = tell_in_order(world, case_events, {e.seq for e in events}, flags, _confidential)
     now = current_board(meeting.case_id)
-    titles = section_titles()
+    titles = world.section_titles()
     lines = []
     for number, event in enumerate(events, start=1):
         sentence = told[event.seq]
@@ -193,9 +196,18 @@ def select(lines: list[Line], filters: Filters) -> list[Line]:
     ]
 
 
-def section_names() -> dict[str, str]:
-    """Every section an event can be in, in words."""
-    return {**section_titles(), "meeting": _("The meeting"), "case": _("The case")}
+def section_names(framework: Framework | None = None) -> dict[str, str]:
+    """Every section an event can be in, in words (as `framework` names them)."""
+    titles = section_titles(framework, every=True)
+    return {**titles, "meeting": _("The meeting"), "case": _("The case")}
+
+
+def meeting_framework(meeting: Meeting) -> Framework:
+    """The framework the meeting's board was on (as at its first event)."""
+    first = db.session.scalar(
+        sa.select(sa.func.min(TranscriptEvent.seq)).where(TranscriptEvent.meeting_id == meeting.id)
+    )
+    return framework_at(meeting.case, first or 0)
 
 
 def change_names() -> dict[str, str]:
@@ -217,7 +229,7 @@ def choices(lines: list[Line], meeting: Meeting) -> dict[str, list[tuple[str, st
     for line in lines:
         people.setdefault(line.who, line.actor)
     roles = {line.role: role_label(line.role, rules) for line in lines}
-    sections, changes = section_names(), change_names()
+    sections, changes = section_names(meeting_framework(meeting)), change_names()
     in_use = {line.section for line in lines}
     used_changes = {line.change for line in lines}
     return {
@@ -230,5 +242,5 @@ def choices(lines: list[Line], meeting: Meeting) -> dict[str, list[tuple[str, st
 
 def _order(section: str) -> tuple[int, str]:
     """Sections in the order of the board, the meeting first."""
-    order = ["meeting", "participants", *section_titles(), "case"]
+    order = ["meeting", "participants", *section_titles(every=True), "case"]
     return (order.index(section) if section in order else len(order), section)

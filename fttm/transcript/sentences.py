@@ -16,11 +16,12 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
-from fttm.core.registry import section_titles
+from fttm.core.registry import KINDS, PART_KINDS, section_titles
 from fttm.extensions import db
 from fttm.family_map.drawing import relation_words
 from fttm.family_map.ecomap import flow_choices, strength_words
 from fttm.family_time.sentences import tell as family_time_sentence
+from fttm.frameworks import Framework, framework_named, framework_of_case
 from fttm.jurisdictions import Profile, phase_name, profile
 from fttm.languages import gettext as _
 from fttm.meetings.models import PURPOSE_LABELS, Meeting, Participant
@@ -54,10 +55,14 @@ NOT_DETAILS = frozenset(
 SHOWN_IN_TITLE = {
     "relationship": ("kind", "from_person_id", "to_person_id"),
     "ecomap_connection": ("person_id", "system_name"),
+    # the section a strength or worry was written in names it ("an entry in “Harm statements”")
+    "strength": ("section",),
+    "worry": ("section",),
 }
 PLAN_DECISIONS = ("plan_version.endorsed", "plan_version.returned")
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 ISO_MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}T")
+PART_KIND_NAMES = frozenset(PART_KINDS.values())
 STAFF_ROLES = ("facilitator", "supervisor", "staff", "admin", "system")
 
 
@@ -68,10 +73,16 @@ class World:
     board: ReplayedBoard
     participants: dict[int, str]
     rules: Profile
+    # The practice framework the board was on (None: the default): how sections are named.
+    framework: Framework | None = None
     zone: ZoneInfo = field(init=False)
 
     def __post_init__(self) -> None:
         self.zone = self.rules.zone
+
+    def section_titles(self) -> dict[str, str]:
+        """Every section's title, as the board's framework names it (others' too)."""
+        return section_titles(self.framework, every=True)
 
     @classmethod
     def now(cls, case_id: int) -> World:
@@ -79,7 +90,8 @@ class World:
         from fttm.cases.models import Case
 
         case = db.session.get(Case, case_id)
-        return cls(current_board(case_id), participants_of(case_id), profile(case.jurisdiction))
+        rules = profile(case.jurisdiction)
+        return cls(current_board(case_id), participants_of(case_id), rules, framework_of_case(case))
 
 
 def participants_of(case_id: int) -> dict[int, str]:
@@ -190,7 +202,7 @@ class Teller:
         if name == "flow":
             return flow_choices().get(value, value)
         if name == "locked_sections":
-            titles = section_titles()
+            titles = self.world.section_titles()
             return ", ".join(titles.get(s, s) for s in value) or "—"
         if isinstance(value, str) and ISO_DATE.match(value):
             return local_date(date.fromisoformat(value))
@@ -262,11 +274,11 @@ class Teller:
         special = self._special(event, kind, verb, actor, before, after)
         if special is not None:
             return special
-        nouns = item_nouns().get(kind)
+        row = self.world.board.row(kind, event.target_id) or {}
+        nouns = self._nouns(kind, row.get("section") or after.get("section"))
         if nouns is None:
             return self.generic(event)
         a_thing, the_thing = nouns
-        row = self.world.board.row(kind, event.target_id) or {}
         if verb == "added":
             sentence = _(
                 "%(actor)s added %(thing)s: “%(title)s”",
@@ -294,9 +306,21 @@ class Teller:
             return self.generic(event)
         return sentences[verb] % {"actor": actor, "thing": thing}
 
+    def _nouns(self, kind: str, written_in: str | None) -> tuple[str, str] | None:
+        """How an item of `kind` is named: "a strength"; a strength or worry written in a
+        section of another framework than Signs of Safety, as an entry in that section."""
+        default = KINDS[kind].section if kind in KINDS else None
+        if kind not in PART_KIND_NAMES or not written_in or written_in == default:
+            return item_nouns().get(kind)
+        section = self.world.section_titles().get(written_in, written_in)
+        return (
+            _("an entry in “%(section)s”", section=section),
+            _("the entry “%(title)s” in “%(section)s”", section=section, title="%(title)s"),
+        )
+
     def _special(self, event, kind, verb, actor, before, after) -> str | None:
         """Sentences for meetings, participants, sections, ratings, plan versions and cases."""
-        titles = section_titles()
+        titles = self.world.section_titles()
         name = self.world.participants.get(event.target_id or 0, "?")
         if kind == "meeting":
             return self._meeting(verb, actor, before, after)
@@ -348,6 +372,14 @@ class Teller:
             return self._plan(event.kind, actor, after)
         if event.kind == "case.opened":
             return _("%(actor)s opened the case", actor=actor)
+        if event.kind == "case.framework_changed":
+            return _(
+                "%(actor)s moved the case's board from %(before)s to %(after)s; everything "
+                "written stays, under the nearest section",
+                actor=actor,
+                before=framework_named(before.get("framework")).name(),
+                after=framework_named(after.get("framework")).name(),
+            )
         if event.kind == "case.updated":
             return _(
                 "%(actor)s changed the case's details: %(changes)s",
@@ -457,7 +489,7 @@ class Teller:
         }
         if verb not in sentences:
             return None
-        section = section_titles().get(after.get("section") or "", "")
+        section = self.world.section_titles().get(after.get("section") or "", "")
         return sentences[verb] % {"actor": actor, "name": name, "section": section}
 
     def _agenda(self, verb: str, actor: str, after: dict) -> str:
@@ -492,7 +524,7 @@ class Teller:
             return _("%(actor)s showed %(what)s on the wall", actor=actor, what=drawing)
         if "wall_focus" in after and "wall_zoom" not in after:
             focus = after["wall_focus"]
-            what = section_titles().get(focus) if focus != "overview" else None
+            what = self.world.section_titles().get(focus) if focus != "overview" else None
             if what is None:
                 return _("%(actor)s showed the whole board on the wall", actor=actor)
             return _("%(actor)s showed “%(what)s” on the wall", actor=actor, what=what)

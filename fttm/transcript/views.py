@@ -17,8 +17,11 @@ from flask_login import current_user
 
 from fttm.auth.access import caseworker_required, meeting_or_404
 from fttm.auth.models import User
+from fttm.cases.frameworks import framework_at
+from fttm.core.registry import earlier_title
 from fttm.extensions import db
 from fttm.forms import whole_number
+from fttm.frameworks import EARLIER, SHAPES
 from fttm.joining import tokens
 from fttm.jurisdictions import profile
 from fttm.languages import gettext as _
@@ -34,6 +37,7 @@ from fttm.transcript.reading import (
     change_names,
     choices,
     event_number,
+    meeting_framework,
     section_names,
     select,
     seq_range,
@@ -118,7 +122,7 @@ def _listing(meeting: Meeting) -> dict:
         "total": len(lines),
         "filters": filters,
         "choices": choices(lines, meeting),
-        "section_names": section_names(),
+        "section_names": section_names(meeting_framework(meeting)),
         "change_names": change_names(),
     }
 
@@ -155,7 +159,8 @@ def _replay_context(meeting: Meeting, span: tuple[int, int], seq: int) -> dict:
         )
     )
     # The board just before the event names things in its sentence; the event then moves it on.
-    world = World(board_at(meeting, seq - 1), participants_of(meeting.case_id), rules)
+    framework = framework_at(meeting.case, seq)
+    world = World(board_at(meeting, seq - 1), participants_of(meeting.case_id), rules, framework)
     told = tell_in_order(world, [event], {seq}) if event else {}
     world.board.seq = seq
     number, total = event_number(meeting, seq)
@@ -173,9 +178,23 @@ def _replay_context(meeting: Meeting, span: tuple[int, int], seq: int) -> dict:
         "moment_time": local_time(event.at, rules.zone) if event else "",
         "moment_sentence": told.get(seq, ""),
         "rules": rules,
-        "section_names": section_names(),
+        "section_names": section_names(framework),
+        "mapping_at": mapping_at(world.board, framework),
         "phase_then": phases.phase_at(meeting, seq),
     }
+
+
+def mapping_at(board, framework) -> list[tuple[str, str, list]]:
+    """The mapping sections of the board as it was: (key, title, [(kind, row)]), in board order,
+    with "From the earlier framework" last when it held anything."""
+    placed: dict[str, list] = {}
+    for kind in SHAPES:
+        for row in board.live(kind):
+            placed.setdefault(framework.place(row.get("section"), kind), []).append((kind, row))
+    sections = [(s.key, s.title(), placed.get(s.key, [])) for s in framework.sections]
+    if placed.get(EARLIER):
+        sections.append((EARLIER, earlier_title(), placed[EARLIER]))
+    return sections
 
 
 def _wanted_seq(span: tuple[int, int]) -> int | None:
@@ -218,7 +237,7 @@ def neutral(value) -> str:
 def _csv_rows(lines: list[Line], meeting: Meeting):
     """The header and one row per event."""
     rules = profile(meeting.case.jurisdiction)
-    names = section_names()
+    names = section_names(meeting_framework(meeting))
     yield [
         _("Time"),
         _("Number"),

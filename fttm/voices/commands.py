@@ -14,10 +14,12 @@ from zoneinfo import ZoneInfo
 
 from fttm.auth.models import User
 from fttm.core.recorder import Actor, meeting_change, replayed_row, snapshot
+from fttm.core.registry import section_titles
 from fttm.core.rows import set_fields
 from fttm.errors import Invalid, NotAllowed, NotFound
 from fttm.extensions import db
 from fttm.forms import whole_number
+from fttm.frameworks import framework_of_case
 from fttm.idempotency import RequestKey
 from fttm.jurisdictions import profile
 from fttm.languages import gettext as _
@@ -28,7 +30,17 @@ from fttm.voices.models import AbsentVoice, VoiceSource
 from fttm.voices.pictures import Picture, reencoded
 
 # The board sections a voice can speak to.
-VOICE_SECTIONS = ("strengths", "worries", "plan", "safety_plan")
+# The common sections a voice may speak to, besides the mapping sections of the case's framework.
+VOICE_COMMON_SECTIONS = ("plan", "safety_plan")
+
+
+def voice_sections(meeting: Meeting) -> dict[str, str]:
+    """The sections of the meeting's board a voice may speak to, with their titles."""
+    titles = section_titles(framework_of_case(meeting.case))
+    keys = (*framework_of_case(meeting.case).keys, *VOICE_COMMON_SECTIONS)
+    return {key: titles[key] for key in keys}
+
+
 # A voice is added before the meeting or while it runs; once it has ended the record is closed.
 OPEN_STATES = (MeetingStatus.SCHEDULED, MeetingStatus.OPEN, MeetingStatus.LIVE)
 # What an event records of a voice (the picture's bytes stay in its row).
@@ -104,7 +116,7 @@ def cleaned(raw: dict, meeting: Meeting, *, has_picture: bool) -> dict:
         "shareable": raw.get("shareable") == "1",
     }
     section = str(raw.get("section") or "")
-    if section not in VOICE_SECTIONS:
+    if section not in voice_sections(meeting):
         errors["section"] = _("Choose the part of the board it speaks to.")
     values["section"] = section
     if source == VoiceSource.CHILD and not values["through_name"] and "through_name" not in errors:

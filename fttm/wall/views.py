@@ -12,11 +12,11 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from fttm.auth.access import caseworker_required
-from fttm.core.frameworks import framework_of_case
 from fttm.core.recorder import last_seq
 from fttm.core.registry import section_titles
 from fttm.core.viewers import FAMILY
 from fttm.family_map.drawing import figure
+from fttm.frameworks import framework_of_case
 from fttm.languages import use_key
 from fttm.live import http, screens
 from fttm.live.sections import render_sections

@@ -24,7 +24,7 @@ from flask import g, has_request_context
 from flask_babel import get_locale
 from markupsafe import Markup
 
-FRAMEWORKS_DIR = Path(__file__).resolve().parents[2] / "config" / "frameworks"
+FRAMEWORKS_DIR = Path(__file__).resolve().parents[1] / "config" / "frameworks"
 DEFAULT = "signs_of_safety"
 # The section that shows items whose section the case's framework has nothing near to.
 EARLIER = "earlier"
@@ -34,7 +34,6 @@ COMMON = ("family_map", "plan", "safety_plan", "safety_scale", "notes")
 RETITLED = ("plan", "safety_scale")
 # The shapes a mapping section's items take, and the fields each may show.
 SHAPES = {"strength": ("text", "person_id"), "worry": ("text", "need_domain", "person_id")}
-PLAN_PARTS = ("strengths", "worries")
 LANGUAGES = ("en", "fr")
 
 
@@ -87,7 +86,6 @@ class MappingSection:
     questions: dict[str, str]
     add_labels: dict[str, str]
     empty: dict[str, str]
-    plan_part: str  # the part of a plan version it is kept in: "strengths" or "worries"
     copy_titles: dict[str, str]  # its heading on the family's copy ({}: left off the copy)
     # Sections of other frameworks whose items this one shows after a case moves framework.
     receives: tuple[str, ...] = ()
@@ -155,6 +153,23 @@ class Framework:
                 return section.key
         return EARLIER
 
+    def nearest(self, key: str | None) -> str | None:
+        """The section of this board nearest to section `key` of any framework (an agenda
+        phase's, after the case moved framework): itself, the one receiving it, else None."""
+        if key is None or key in self.board_sections():
+            return key
+        return next((s.key for s in self.sections if key in s.receives), None)
+
+    def title_of(self, written_in: str | None, kind: str, language: str | None = None) -> str:
+        """The title of the section showing an item of `kind` written in `written_in` ("" for
+        "From the earlier framework": the caller says that in fttm's own words)."""
+        shown = self.section(self.place(written_in, kind))
+        return shown.title(language) if shown is not None else ""
+
+    def part_title(self, kind: str, language: str | None = None) -> str:
+        """What a plan version calls the part keeping this kind's items: its sections' titles."""
+        return " · ".join(s.title(language) for s in self.holding(kind))
+
     def board_sections(self) -> tuple[str, ...]:
         """Every section of a board on this framework, in the order the board shows them."""
         return (*self.keys, EARLIER, *COMMON, "participants")
@@ -186,9 +201,6 @@ def _section(entry: dict, where: str) -> MappingSection:
             f"{where}: fields must include text and be among {list(SHAPES[holds])}, "
             f"not {unknown or list(fields)}"
         )
-    plan_part = entry.get("plan_part")
-    if plan_part not in PLAN_PARTS:
-        raise FrameworkError(f"{where}: plan_part must be one of {list(PLAN_PARTS)}")
     receives = entry.get("receives", [])
     if not isinstance(receives, list) or not all(isinstance(k, str) for k in receives):
         raise FrameworkError(f"{where}: receives must be a list of section keys")
@@ -200,7 +212,6 @@ def _section(entry: dict, where: str) -> MappingSection:
         questions=_texts(entry, "question", where),
         add_labels=_texts(entry, "add_label", where),
         empty=_texts(entry, "empty", where),
-        plan_part=plan_part,
         copy_titles=_texts(entry, "copy_title", where, required=False),
         receives=tuple(receives),
     )
@@ -269,8 +280,8 @@ MAPPING_KEYS: tuple[str, ...] = tuple(
 
 
 def framework_named(key: str | None) -> Framework:
-    """The framework called `key` (None: the default)."""
-    return FRAMEWORKS[key or DEFAULT]
+    """The framework called `key` (None, or one no longer configured: the default)."""
+    return FRAMEWORKS.get(key or DEFAULT) or FRAMEWORKS[DEFAULT]
 
 
 def framework_of_case(case) -> Framework:
