@@ -151,7 +151,7 @@ def lockable_sections(meeting: Meeting) -> tuple[str, ...]:
 
 def section_context(meeting: Meeting, name: str, audience: str) -> dict:
     """What one section's template needs, loaded for one audience."""
-    if name in MAPPING_KEYS or name == EARLIER:
+    if name == EARLIER or name in framework_of_case(meeting.case).keys:
         return _mapping_section(meeting, name, audience)
     if name == "plan":
         return _plan(meeting, audience)
@@ -379,7 +379,7 @@ def render_section(
         if pushed is not None:
             return pushed
     html = render_template(
-        section_template(name),
+        section_template(name, framework_of_case(meeting.case)),
         section=name,
         **(shared if shared is not None else shared_context(meeting, audience, basics)),
         **section_context(meeting, name, audience),
@@ -388,9 +388,9 @@ def render_section(
     return Markup(html)  # noqa: S704 - a rendered template, escaped by Jinja already
 
 
-def section_template(name: str) -> str:
+def section_template(name: str, framework) -> str:
     """The template of a section: every framework's mapping sections share one."""
-    if name in MAPPING_KEYS or name == EARLIER:
+    if name == EARLIER or name in framework.keys:
         return "board/sections/mapping.html"
     return f"board/sections/{name}.html"
 
