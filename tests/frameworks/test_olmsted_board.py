@@ -60,6 +60,9 @@ def test_the_board_shows_the_six_sections_with_their_questions(olmsted, maria):
             assert section.question("en").replace("'", "&#39;") in page
         assert 'id="section-worries"' not in page  # Signs of Safety's column is not on it
         assert "Safety goals and next steps" in page
+        plan = screen.section("plan").get_data(as_text=True)
+        assert ">Safety goals and next steps</h2>" in plan  # its own title of the plan
+        assert "What must we see to know the child is safe enough" in plan
     assert maria.section("worries").status_code == 404
 
 
