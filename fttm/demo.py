@@ -665,6 +665,14 @@ GAGNON_STRENGTHS = (
 # (who wrote it, Olmsted section, need domain, the person it is about, text)
 GAGNON_WORRIES = (
     (
+        None,
+        "danger",
+        None,
+        "emile",
+        "On craint qu'Émile reste seul le soir si Sophie doit travailler de nuit sans personne "
+        "pour le garder.",
+    ),
+    (
         "sophie",
         "complicating",
         "housing",

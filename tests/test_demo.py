@@ -283,7 +283,7 @@ def test_a_french_speaking_family_met_on_the_ontario_profile(seeded):
     assert len(domains) == 2 and all(rules.has("need_domains", domain) for domain in domains)
     # Written in the Olmsted framework's sections, the Ontario profile's board.
     assert {s.section for s in _rows(Strength, case)} == {"strengths", "safety"}
-    assert {w.section for w in worries} == {"complicating", "gaps"}
+    assert {w.section for w in worries} == {"danger", "complicating", "gaps"}
     events = _rows(TranscriptEvent, case)
     for kind in ("person.added", "strength.added", "worry.added"):
         recorded = [e for e in events if e.kind == kind]
