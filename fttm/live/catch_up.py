@@ -32,6 +32,7 @@ from flask import Flask, current_app
 from fttm.core.registry import KINDS
 from fttm.core.viewers import STAFF
 from fttm.extensions import db
+from fttm.frameworks import framework_of_case
 from fttm.live.pushes import EVERYTHING, STAFF_ONLY_SECTIONS, sections_for
 from fttm.live.sections import item_element_id, sent_alone
 from fttm.meetings.models import Meeting
@@ -88,9 +89,11 @@ def missed(meeting: Meeting, audience: str, held: Held, seq: int) -> tuple[str, 
     those changed after its rendering of them, every section it does not hold, and each held
     from before the newest MOST_EVENTS changes (too far behind). When its numbers make no
     sense here (ahead of the database, say, restored from a backup), every section."""
+    # The sections of this board: those of its case's framework, not every framework's.
+    board = ("status", *framework_of_case(meeting.case).board_sections())
     numbers = [*held.sections.values(), *held.items.values()]
     if not held.sections or held.since > seq or max(numbers) > held.since:
-        return EVERYTHING
+        return board
     events = db.session.scalars(
         sa.select(TranscriptEvent)
         .where(
@@ -101,7 +104,7 @@ def missed(meeting: Meeting, audience: str, held: Held, seq: int) -> tuple[str, 
         .order_by(TranscriptEvent.seq.desc())
         .limit(MOST_EVENTS)
     ).all()
-    names = set(EVERYTHING) - set(held.sections)
+    names = set(board) - set(held.sections)
     if len(events) == MOST_EVENTS:  # older changes were not read: what only they touched
         oldest_read = events[-1].seq
         names.update(name for name, number in held.sections.items() if number + 1 < oldest_read)
@@ -111,7 +114,7 @@ def missed(meeting: Meeting, audience: str, held: Held, seq: int) -> tuple[str, 
         for name in sections_for([event]):
             if event.seq > held.sections.get(name, 0) and not _held_alone(event, name, held):
                 names.add(name)
-    return tuple(name for name in EVERYTHING if name in names)
+    return tuple(name for name in board if name in names)
 
 
 def _alone(event: TranscriptEvent) -> tuple[str, int] | None:

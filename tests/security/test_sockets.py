@@ -179,9 +179,12 @@ def test_screens_catching_up_together_share_one_rendering_per_audience(live, mar
         acks = [socket.emit("board:sync", {"since": 0}, callback=True) for socket in sockets]
 
     assert all(ack == {"ok": True, "seq": live.seq()} for ack in acks)
-    for name in ("strengths", "plan", "family_map", "safety_plan", "notes"):
+    for name in ("plan", "family_map", "safety_plan", "notes"):
         assert rendered[(f"board/sections/{name}.html", "staff")] == 1, rendered
         assert rendered[(f"board/sections/{name}.html", "family")] == 2, rendered  # English, French
+    # The framework's mapping sections share one template: strengths, worries and "earlier".
+    mapping = ("board/sections/mapping.html", "staff"), ("board/sections/mapping.html", "family")
+    assert (rendered[mapping[0]], rendered[mapping[1]]) == (3, 6), rendered
     for socket in sockets:
         [update] = socket.updates()
         assert "strengths" in update["sections"] and "participants" in update["sections"]
