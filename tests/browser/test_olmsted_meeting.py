@@ -601,15 +601,9 @@ def test_both_boards_for_the_readme(served_app: ServedApp, screens: Screens) -> 
     assert screens.errors == [], "\n".join(screens.errors)
 
 
-# ---- Known app bugs, pinned: each test fails until its bug is fixed (then drop its mark) ----
+# ---- Two bugs found by these tests, fixed: the plan's title, and the copy's duplicate id ----
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="app bug: fttm/templates/board/sections/plan.html titles the plan section "
-    "_('What needs to happen') whatever the framework: Olmsted's [common.plan] title and "
-    "question (Framework.titles, Framework.question_of) never reach the board or the wall",
-)
 def test_the_board_titles_the_plan_section_as_the_framework_does(
     served_app: ServedApp, screens: Screens
 ) -> None:
@@ -621,13 +615,6 @@ def test_the_board_titles_the_plan_section_as_the_framework_does(
     expect(console.locator("#heading-plan")).to_have_text(PLAN_TITLE, timeout=2_000)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="app bug: fttm/templates/plans/family_copy.html gives Olmsted's 'safety' mapping "
-    "section the id part-safety (line 39), which the safety plan's heading also has (line 83): "
-    "the page has a duplicate id, and the 'Keeping everyone safe' region is named after the "
-    "other section",
-)
 def test_the_family_copy_of_an_olmsted_plan_names_each_part_once(
     served_app: ServedApp, screens: Screens
 ) -> None:
