@@ -19,7 +19,8 @@ from tests.helpers import participant_named
 
 FRENCH = {"Accept-Language": "fr-CA,fr;q=0.9,en;q=0.5"}
 STRENGTHS_FR = "Ce qui va bien"
-STRENGTHS_EN = "What's working well"
+# A framework's title is data, escaped in the page like anything typed (config/frameworks).
+STRENGTHS_EN = "What&#39;s working well"
 
 
 def _lang(html: str) -> str:

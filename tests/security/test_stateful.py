@@ -34,7 +34,7 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_stat
 
 from fttm.auth.models import User
 from fttm.core.recorder import last_seq
-from fttm.core.registry import KINDS, REPLAYED_MODELS, SECTIONS
+from fttm.core.registry import KINDS, REPLAYED_MODELS, board_sections
 from fttm.extensions import db, socketio
 from fttm.family_map.models import Person
 from tests import factories
@@ -840,7 +840,7 @@ class KeepThemClosed(RuleBasedStateMachine):
     @rule(
         who=st.sampled_from((*LOOKERS, "stranger", *ROOM_SCREENS)),
         page=st.sampled_from(
-            ("page", *SECTIONS, "status", "genogram.svg", "ecomap.svg", "join", "waiting")
+            ("page", *board_sections(), "status", "genogram.svg", "ecomap.svg", "join", "waiting")
         ),
     )
     def look(self, who, page):
@@ -855,7 +855,7 @@ class KeepThemClosed(RuleBasedStateMachine):
             "join": f"/join/{code}",
             "waiting": f"/join/{code}/waiting",
         }.get(page, f"{base}/sections/{page}")
-        headers = {"HX-Request": "true"} if page in (*SECTIONS, "status") else {}
+        headers = {"HX-Request": "true"} if page in (*board_sections(), "status") else {}
         response = self._get(device, path, **headers)
         if page in ("join", "waiting"):
             return
