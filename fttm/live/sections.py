@@ -122,8 +122,13 @@ def _mapped_rows(meeting: Meeting, name: str, audience: str, *, deleted: bool = 
     """(kind, item) of the strengths and worries the board shows in mapping section `name` of
     its case's framework (or, for "earlier", those it has no section near to), oldest first."""
     framework = framework_of_case(meeting.case)
+    # A section shows items of the kind it holds only; "earlier" may hold both.
+    mapping = framework.section(name)
+    kinds = SHAPES if mapping is None else (mapping.holds,)
     rows = []
     for kind, model in (("strength", Strength), ("worry", Worry)):
+        if kind not in kinds:
+            continue
         rows += [
             (kind, item)
             for item in _rows(model, meeting, audience, deleted=deleted)
