@@ -14,10 +14,12 @@ The lines heard are written to test-results/screen-reader.txt.
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from tests.browser import live
 from tests.browser.live import Screens, ServedApp
@@ -51,6 +53,8 @@ def said(page: Page) -> list[str]:
 
 # Generous: on a loaded CI machine an answer and a push can each take seconds.
 SAID_WITHIN_MS = 15_000
+# Focus is put back a moment after the swap that took it away; never left on <body>.
+FOCUS_BACK_MS = 2_000
 
 
 def expect_said(page: Page, text: str) -> None:
@@ -131,7 +135,15 @@ def write_heard(story: str, heard: dict[str, list[str]]) -> None:
 
 
 def focused(page: Page) -> str:
-    """What has focus: its tag and accessible text, never expected to be BODY."""
+    """What has focus: its tag and accessible text, never expected to be BODY. The page puts focus
+    back a moment after a swap took the focused control away (after htmx settles), so a moment is
+    allowed before reading it."""
+    # Read it anyway after the wait: the assertion names where focus is.
+    with contextlib.suppress(PlaywrightTimeoutError):
+        page.wait_for_function(
+            "() => document.activeElement && document.activeElement !== document.body",
+            timeout=FOCUS_BACK_MS,
+        )
     return page.evaluate(
         """() => { const a = document.activeElement; if (!a) { return ''; }
         const name = a.getAttribute('aria-label') || a.textContent || a.value || '';

@@ -17,8 +17,10 @@ from playwright.sync_api import Page, Route, WebSocketRoute, expect
 from tests.browser import live
 from tests.browser.live import Screens, ServedApp
 from tests.browser.pages import expect_fits_screen, open_section
+from tests.browser.test_announcements import record_said, said
 from tests.browser.test_live_board import (
     BOARD_URL,
+    add_strength,
     admit_everyone,
     cell,
     expect_connected,
@@ -224,4 +226,36 @@ def test_an_item_pushed_alone_survives_an_older_section_push(
 
     screens.shoot(phone, "push-order-item", "phone", at=row)
     expect_fits_screen(phone)
+    assert not screens.errors, screens.errors
+
+
+def test_the_answer_to_a_delete_the_push_already_showed_is_still_said(
+    served_app: ServedApp, screens: Screens
+):
+    """Ana deletes her strength; the push showing it gone reaches her phone before her answer
+    does (it took the Delete button with it). Her screen reader still hears "Saved": her change
+    is confirmed, whatever order the two arrive in."""
+    _projector, phone, _socket = live_meeting(served_app, screens)
+    record_said(phone)
+    open_section(phone, "strengths")
+    add_strength(phone, "Ana walks Maya to school")
+    mine = phone.locator("#section-strengths li.item").filter(has_text="Ana walks Maya to school")
+    expect(mine).to_have_count(1)
+    expect(phone.locator("#announcer")).to_contain_text("Saved")
+
+    def answer_after_push(route: Route) -> None:
+        answer = route.fetch()
+        # The server has committed the delete and pushed it: the item leaves the page first.
+        phone.wait_for_function(
+            "() => ![...document.querySelectorAll('#items-strengths li.item')]"
+            ".some((item) => item.textContent.includes('Ana walks Maya to school'))"
+        )
+        route.fulfill(response=answer)
+
+    phone.route(re.compile(r"/board/items/strength/\d+/delete$"), answer_after_push)
+    phone.once("dialog", lambda dialog: dialog.accept())
+    mine.get_by_role("button", name="Delete").click()
+    expect(mine).to_have_count(0)
+    phone.wait_for_function("() => window.__said.filter((line) => line === 'Saved').length >= 2")
+    assert said(phone).count("Saved") == 2, said(phone)
     assert not screens.errors, screens.errors

@@ -10,6 +10,7 @@
 import { sayAnswers, sayCarried, sayPolledChanges } from "./announce.js";
 import { watchAnswers } from "./answers.js";
 import { askBeforeSubmitting } from "./confirm.js";
+import { tellAnswersToDetached } from "./detached.js";
 import { keepFocus } from "./focus.js";
 import { keepTypedOverLanguage, putBackTyped } from "./language.js";
 import { markMine } from "./marks.js";
@@ -25,6 +26,7 @@ import { watchSectionNav } from "./nav.js";
 import { watchPhase } from "./phase.js";
 
 const body = document.body;
+tellAnswersToDetached();  // first: its listeners note which answers reached the page
 reportFailedAnswers();
 askBeforeSubmitting();
 sayAnswers();
