@@ -23,7 +23,7 @@ from tests.browser.pages import BrowserErrors, LiveServer, expect_fits_screen
 from tests.browser.test_live_board import gather
 from tests.helpers import count
 from tests.voices import samples
-from tests.voices.helpers import today_where_the_case_is
+from tests.voices.helpers import a_day_come_everywhere
 
 pytestmark = pytest.mark.browser
 seeded_meeting, served_app, screens = live.seeded_meeting, live.served_app, live.screens
@@ -38,7 +38,7 @@ def fill_voice(form, *, picture: bytes, name: str, mime: str) -> None:
     form.get_by_label("Their name").fill("Leo")
     form.get_by_label("Through whom (needed for a child)").fill("Ms Park")
     form.get_by_label("Their role (teacher, foster carer, advocate…)").fill("teacher")
-    form.get_by_label("Given on").fill(today_where_the_case_is().isoformat())
+    form.get_by_label("Given on").fill(a_day_come_everywhere().isoformat())
     form.get_by_label("What it speaks to").select_option(label="What's working well")
     form.get_by_label("Their words, as they said them").fill(WORDS)
     form.get_by_label("A picture (optional): a drawing, or a photo of one").set_input_files(

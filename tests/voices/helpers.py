@@ -20,7 +20,7 @@ VOICE = {
 }
 
 
-def today_where_the_case_is() -> date:
+def a_day_come_everywhere() -> date:
     """A day that has come wherever a case is: today "anywhere on Earth" (UTC-12). The machine's
     date will not do: at 02:00 UTC it is still yesterday in Michigan, and the app refuses a voice
     given on a day that has not come where the case is."""
@@ -29,7 +29,7 @@ def today_where_the_case_is() -> date:
 
 def voice_form(**changes) -> dict:
     """A child's voice, given today, as the form sends it."""
-    return {**VOICE, "given_on": today_where_the_case_is().isoformat(), **changes}
+    return {**VOICE, "given_on": a_day_come_everywhere().isoformat(), **changes}
 
 
 def post_voice(screen, meeting_id: int, picture: bytes | None = None, name="drawing.png", **form):
